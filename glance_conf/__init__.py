@@ -1,0 +1,33 @@
+"""A hardened drop-in for nova's ``[glance]`` configuration options.
+
+Importing this package registers nothing. Call :func:`register_opts` on
+your own ``ConfigOpts``, then :func:`validate` once it is parsed.
+"""
+
+from glance_conf.exception import ConflictingOptError
+from glance_conf.exception import GlanceConfError
+from glance_conf.exception import InvalidOptionError
+from glance_conf.exception import UnknownOptionError
+from glance_conf.glance import DEFAULT_SERVICE_TYPE
+from glance_conf.glance import deprecated_ksa_opts
+from glance_conf.glance import glance_group
+from glance_conf.glance import glance_opts
+from glance_conf.glance import list_opts
+from glance_conf.glance import register_opts
+from glance_conf.glance import set_defaults
+from glance_conf.glance import validate
+
+__all__ = [
+    'ConflictingOptError',
+    'DEFAULT_SERVICE_TYPE',
+    'GlanceConfError',
+    'InvalidOptionError',
+    'UnknownOptionError',
+    'deprecated_ksa_opts',
+    'glance_group',
+    'glance_opts',
+    'list_opts',
+    'register_opts',
+    'set_defaults',
+    'validate',
+]

@@ -1,0 +1,58 @@
+"""Errors raised by glance_conf.
+
+Every error keeps its inputs as attributes, in the manner of
+``oslo_config.cfg``, so callers can react to the parts rather than parse
+the message. No attribute or message ever holds a secret value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from oslo_config import cfg
+
+
+class GlanceConfError(Exception):
+    """Base class of every error this library raises on purpose."""
+
+
+class ConflictingOptError(GlanceConfError, cfg.DuplicateOptError):
+    """An option of the same name is registered with another definition.
+
+    Subclasses :class:`oslo_config.cfg.DuplicateOptError` so that code
+    written for oslo.config's own duplicate check keeps catching it.
+    """
+
+    def __init__(self, group: str, opt_name: str,
+                 differences: Sequence[str]) -> None:
+        self.group = group
+        self.opt_name = opt_name
+        self.differences = tuple(differences)
+        cfg.DuplicateOptError.__init__(self, opt_name)
+
+    def __str__(self) -> str:
+        return ('[%s] %s is already registered with a different '
+                'definition (%s); nothing was registered'
+                % (self.group, self.opt_name, '; '.join(self.differences)))
+
+
+class InvalidOptionError(GlanceConfError, ValueError):
+    """One or more ``[glance]`` values are refused by their types."""
+
+    def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
+        #: ``(option, reason)`` pairs; reasons are already redacted.
+        self.problems = tuple(problems)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        lines = ['%d invalid option value(s):' % len(self.problems)]
+        lines += ['  %s: %s' % (opt, why) for opt, why in self.problems]
+        return '\n'.join(lines)
+
+
+class UnknownOptionError(GlanceConfError, ValueError):
+    """A default was given for an option this library does not define."""
+
+    def __init__(self, opt_name: str) -> None:
+        self.opt_name = opt_name
+        super().__init__('[glance] has no option named %r' % opt_name)

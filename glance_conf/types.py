@@ -1,0 +1,355 @@
+"""Strict value types for the ``[glance]`` options.
+
+They are oslo.config types (callables that take the raw string and return
+the value or raise :class:`ValueError`), so oslo.config applies them when a
+value is read, and adds the option name and source file to the error.
+Each instance also knows the option it serves, so its own message names the
+group and the option even when it is called outside oslo.config.
+
+Messages never echo a URL's user-info, query or fragment: see
+:mod:`glance_conf.redact`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from oslo_config import types
+
+from glance_conf import redact
+
+#: Longest URL accepted in ``api_servers`` or ``endpoint_override``.
+MAX_URL_LENGTH = 1024
+#: Most entries accepted in ``api_servers``.
+MAX_API_SERVERS = 32
+#: Longest numeric literal read; stops huge digit strings early.
+MAX_NUMBER_LENGTH = 32
+
+_HOST_LABEL_RE = re.compile(
+    r'[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?')
+_IPV4_LIKE_RE = re.compile(r'[0-9.]+')
+_PORT_RE = re.compile(r'[0-9]{1,5}')
+# RFC 3986 path characters, less "@" (user-info look-alikes) and "," (the
+# list separator). Percent escapes are checked separately.
+_PATH_RE = re.compile(r"(?:/[A-Za-z0-9\-._~!$&'()*+;=:%]*)*")
+_PCT_RE = re.compile(r'%(?![0-9A-Fa-f]{2})')
+_URL_RE = re.compile(r'([A-Za-z][A-Za-z0-9+.-]*)://([^/]*)(.*)', re.S)
+
+
+def _label(group: str, option: str) -> str:
+    return '[%s] %s' % (group, option) if option else 'value'
+
+
+def _bad_char(value: str, allow_space: bool = False) -> str | None:
+    """Describe the first control (or white-space) character, if any."""
+    for pos, ch in enumerate(value):
+        if not ch.isprintable() or (ch.isspace() and not allow_space):
+            kind = 'white-space' if ch.isspace() else 'control'
+            return ('%s character U+%04X at position %d is not allowed'
+                    % (kind, ord(ch), pos))
+    return None
+
+
+class _Hardened(types.ConfigType):
+    """Shared behaviour: a label for errors and attribute-wise equality.
+
+    Equality over every attribute keeps oslo.config's duplicate check
+    honest: two copies of one definition compare equal, and a copy with
+    other bounds does not.
+    """
+
+    label: str
+
+    def _set_label(self, group: str, option: str) -> None:
+        self.group = group
+        self.option = option
+        self.label = _label(group, option)
+
+    def _error(self, reason: str) -> ValueError:
+        return ValueError('%s: %s' % (self.label, reason))
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and vars(self) == vars(other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class BoundedInteger(_Hardened, types.Integer):
+    """An integer within ``[min, max]``; both bounds are required."""
+
+    def __init__(self, min: int, max: int, group: str = 'glance',
+                 option: str = '',
+                 type_name: str = 'integer value') -> None:
+        types.Integer.__init__(self, min=min, max=max, type_name=type_name)
+        self.lower, self.upper = min, max
+        self._set_label(group, option)
+
+    def __call__(self, value: Any) -> int | None:
+        if isinstance(value, bool):
+            raise self._error('expected an integer, got a boolean')
+        if not isinstance(value, int):
+            text = str(value).strip()
+            if text == '':
+                return None
+            if len(text) > MAX_NUMBER_LENGTH or not re.fullmatch(
+                    r'[+-]?[0-9]+', text):
+                raise self._error('%r is not an integer'
+                                  % redact.printable(text, 40))
+            value = int(text)
+        number = int(value)
+        if not self.lower <= number <= self.upper:
+            raise self._error('%d is out of range; it must be from %d to %d'
+                              % (number, self.lower, self.upper))
+        return number
+
+
+class BoundedFloat(_Hardened, types.Float):
+    """A finite float within bounds; the lower bound may be exclusive.
+
+    NaN and infinity are refused: NaN compares false with every bound, so
+    oslo.config's own ``Float`` lets it through.
+    """
+
+    def __init__(self, min: float, max: float, min_exclusive: bool = False,
+                 group: str = 'glance', option: str = '',
+                 type_name: str = 'floating point value') -> None:
+        types.Float.__init__(self, min=min, max=max, type_name=type_name)
+        self.lower, self.upper = float(min), float(max)
+        self.min_exclusive = min_exclusive
+        self._set_label(group, option)
+
+    def __call__(self, value: Any) -> float | None:
+        if isinstance(value, bool):
+            raise self._error('expected a number, got a boolean')
+        if not isinstance(value, (int, float)):
+            text = str(value).strip()
+            if text == '':
+                return None
+            if len(text) > MAX_NUMBER_LENGTH:
+                raise self._error('number literal is too long')
+            try:
+                value = float(text)
+            except ValueError:
+                raise self._error('%r is not a number'
+                                  % redact.printable(text, 40)) from None
+        number = float(value)
+        if not math.isfinite(number):
+            raise self._error('NaN and infinity are not allowed')
+        low, high = self.lower, self.upper
+        too_low = number <= low if self.min_exclusive else number < low
+        if too_low or number > high:
+            word = 'above' if self.min_exclusive else 'at least'
+            raise self._error('%g is out of range; it must be %s %g and at '
+                              'most %g' % (number, word, low, high))
+        return number
+
+    def __repr__(self) -> str:
+        base = types.Float.__repr__(self)
+        return base + (' (min exclusive)' if self.min_exclusive else '')
+
+
+class SafeString(_Hardened, types.String):
+    """A string of bounded length with no control characters.
+
+    :param pattern: a regular expression the whole value must match.
+    :param rule: the pattern in words, for the error message.
+    :param choices: the only values allowed (``None`` may be among them).
+    :param allow_space: allow spaces (never other white-space).
+    """
+
+    def __init__(self, max_length: int, pattern: str | None = None,
+                 rule: str = '', choices: Iterable[str | None] | None = None,
+                 allow_space: bool = False, group: str = 'glance',
+                 option: str = '',
+                 type_name: str = 'string value') -> None:
+        types.String.__init__(self, max_length=max_length,
+                              choices=list(choices) if choices else None,
+                              type_name=type_name)
+        self.pattern = re.compile(pattern) if pattern else None
+        self.rule = rule
+        self.allow_space = allow_space
+        self._set_label(group, option)
+
+    def __call__(self, value: Any) -> str:
+        text = str(value)
+        if len(text) > self.max_length:
+            raise self._error('value is %d characters long; the limit is %d'
+                              % (len(text), self.max_length))
+        problem = _bad_char(text, allow_space=self.allow_space)
+        if problem:
+            raise self._error(problem)
+        if self.choices is not None and text not in self.choices:
+            allowed = ', '.join(repr(c) for c in self.choices if c is not None)
+            raise self._error('%r is not one of: %s'
+                              % (redact.printable(text, 40), allowed))
+        if self.pattern is not None and not self.pattern.fullmatch(text):
+            raise self._error('value does not match the rule: %s' % self.rule)
+        return text
+
+    def __repr__(self) -> str:
+        return '%s(max_length=%d%s)' % (
+            type(self).__name__, self.max_length,
+            ', pattern=%r' % self.pattern.pattern if self.pattern else '')
+
+
+def check_image_url(value: str) -> str | None:
+    """Return why ``value`` is not a valid Image-service endpoint URL.
+
+    ``None`` means the value is acceptable. The reason never contains the
+    value itself.
+    """
+    if len(value) > MAX_URL_LENGTH:
+        return ('URL is %d characters long; the limit is %d'
+                % (len(value), MAX_URL_LENGTH))
+    if '@' in value:
+        return ('user-info ("user:password@") is not allowed in the URL; '
+                'credentials belong in the keystoneauth options')
+    problem = _bad_char(value)
+    if problem:
+        return problem
+    if not value.isascii():
+        return ('non-ASCII characters are not allowed; use an xn-- host '
+                'name and percent-encode the path')
+    match = _URL_RE.fullmatch(value)
+    if match is None:
+        return 'expected an absolute URL: http(s)://host[:port][/path]'
+    scheme, authority, rest = match.groups()
+    if scheme.lower() not in ('http', 'https'):
+        return 'scheme must be http or https'
+    if '?' in rest or '?' in authority:
+        return 'a query string is not allowed'
+    if '#' in rest or '#' in authority:
+        return 'a fragment is not allowed'
+    problem = _check_authority(authority)
+    if problem:
+        return problem
+    if not _PATH_RE.fullmatch(rest):
+        return ('path contains a character that is not allowed '
+                '(allowed: letters, digits and -._~!$&\'()*+;=:%/)')
+    if _PCT_RE.search(rest):
+        return 'path contains a malformed percent-escape'
+    return None
+
+
+def _check_authority(authority: str) -> str | None:
+    if authority.startswith('['):
+        end = authority.find(']')
+        if end == -1:
+            return 'unclosed "[" in IPv6 host'
+        host, tail = authority[1:end], authority[end + 1:]
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            return 'host is not a valid IPv6 address'
+        if tail and not tail.startswith(':'):
+            return 'unexpected text after the IPv6 host'
+        return _check_port(tail[1:]) if tail else None
+    host, colon, port = authority.partition(':')
+    if not host:
+        return 'host is empty'
+    if colon:
+        problem = _check_port(port)
+        if problem:
+            return problem
+    return _check_host(host)
+
+
+def _check_host(host: str) -> str | None:
+    name = host[:-1] if host.endswith('.') else host
+    if len(name) > 253:
+        return 'host name is longer than 253 characters'
+    labels = name.split('.')
+    if _IPV4_LIKE_RE.fullmatch(name) or labels[-1].isdigit():
+        try:
+            ipaddress.IPv4Address(name)
+        except ValueError:
+            return 'host is not a valid IPv4 address'
+        return None
+    if not all(_HOST_LABEL_RE.fullmatch(label) for label in labels):
+        return 'host is not a valid host name'
+    return None
+
+
+def _check_port(port: str) -> str | None:
+    if not _PORT_RE.fullmatch(port) or not 1 <= int(port) <= 65535:
+        return 'port must be a number from 1 to 65535'
+    return None
+
+
+class ImageEndpoint(_Hardened, types.String):
+    """An absolute ``http``/``https`` URL of an Image API endpoint.
+
+    Plain ``http`` is accepted, because nova's own tests use it; the audit
+    reports it (GC102). The value is returned unchanged.
+    """
+
+    def __init__(self, group: str = 'glance', option: str = '',
+                 type_name: str = 'URL value') -> None:
+        types.String.__init__(self, max_length=MAX_URL_LENGTH,
+                              type_name=type_name)
+        self._set_label(group, option)
+
+    def __call__(self, value: Any) -> str:
+        text = str(value)
+        reason = check_image_url(text)
+        if reason:
+            raise self._error('invalid URL %r: %s'
+                              % (redact.redact_url(text), reason))
+        return text
+
+    def __repr__(self) -> str:
+        return 'ImageEndpoint'
+
+
+class BoundedList(_Hardened, types.List):
+    """A comma-separated list with a cap on its entry count.
+
+    The cap is checked before any entry is parsed, so a huge value costs
+    one split, not one parse per entry. Unlike oslo.config's ``List`` it
+    never glues entries back together across commas. The result is always
+    a fresh, mutable ``list`` (nova shuffles ``api_servers`` in place).
+    """
+
+    def __init__(self, item_type: types.ConfigType, max_items: int,
+                 group: str = 'glance', option: str = '',
+                 type_name: str = 'list value') -> None:
+        types.List.__init__(self, item_type=item_type, type_name=type_name)
+        self.max_items = max_items
+        self._set_label(group, option)
+
+    def __call__(self, value: Any) -> list[Any]:
+        if isinstance(value, (list, tuple)):
+            items = list(value)
+        else:
+            text = str(value).strip().rstrip(',')
+            # A cheap bound before splitting: a value this long cannot hold
+            # max_items entries of any item type we use.
+            if len(text) > self.max_items * (MAX_URL_LENGTH + 1):
+                raise self._error('value is too long for a list of at most '
+                                  '%d entries' % self.max_items)
+            items = [item.strip() for item in text.split(',')] if text else []
+        if len(items) > self.max_items:
+            raise self._error('%d entries given; the limit is %d'
+                              % (len(items), self.max_items))
+        return [self.item_type(item) for item in items]
+
+    def __repr__(self) -> str:
+        return 'BoundedList(%r, max_items=%d)' % (self.item_type,
+                                                   self.max_items)
+
+
+def ignored(value: Any) -> None:
+    """Type of the placeholder options: whatever is set reads as ``None``.
+
+    One module-level function, so every copy of a placeholder option
+    compares equal (nova builds a new ``lambda`` each time, which breaks
+    re-registration).
+    """
+    return None
