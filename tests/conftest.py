@@ -1,0 +1,51 @@
+"""Shared fixtures: fresh config objects and the nova 34 facts."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+from typing import Any
+
+import pytest
+from oslo_config import cfg
+
+import glance_conf
+
+FIXTURES = pathlib.Path(__file__).parent / 'fixtures'
+
+
+@pytest.fixture
+def nova_facts() -> dict[str, Any]:
+    """The 33 options nova 34 registers in [glance], keyed by dest."""
+    data = json.loads(
+        (FIXTURES / 'nova-34.0.0-glance-options.json').read_text())
+    return {opt['dest']: opt for opt in data['options']}
+
+
+@pytest.fixture
+def conf() -> cfg.ConfigOpts:
+    """A new ConfigOpts with the [glance] options registered."""
+    c = cfg.ConfigOpts()
+    glance_conf.register_opts(c)
+    return c
+
+
+@pytest.fixture
+def write_conf(tmp_path: pathlib.Path):
+    """Write an INI text to a file and return its path."""
+    counter = iter(range(10_000))
+
+    def _write(text: str, name: str | None = None) -> pathlib.Path:
+        path = tmp_path / (name or 'nova-%d.conf' % next(counter))
+        path.write_text(text)
+        return path
+    return _write
+
+
+def parse(conf: cfg.ConfigOpts, *files: pathlib.Path) -> cfg.ConfigOpts:
+    args: list[str] = []
+    for path in files:
+        args += ['--config-file', str(path)]
+    conf(args, project='nova', default_config_files=[],
+         default_config_dirs=[])
+    return conf

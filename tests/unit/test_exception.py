@@ -1,0 +1,25 @@
+"""Errors keep their inputs."""
+
+from __future__ import annotations
+
+from oslo_config import cfg
+
+from glance_conf import exception
+
+
+def test_conflicting_opt_error_is_an_oslo_duplicate():
+    err = exception.ConflictingOptError('glance', 'timeout', ['a', 'b'])
+    assert isinstance(err, cfg.DuplicateOptError)
+    assert isinstance(err, exception.GlanceConfError)
+    assert err.differences == ('a', 'b')
+    assert str(err) == ('[glance] timeout is already registered with a '
+                        'different definition (a; b); nothing was registered')
+
+
+def test_invalid_option_error_lists_problems():
+    err = exception.InvalidOptionError([('[glance] x', 'bad'),
+                                        ('[glance] y', 'worse')])
+    assert isinstance(err, ValueError)
+    assert str(err).splitlines() == [
+        '2 invalid option value(s):', '  [glance] x: bad',
+        '  [glance] y: worse']

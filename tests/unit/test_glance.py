@@ -1,0 +1,409 @@
+"""The drop-in: parity with nova 34, registration guards, validation."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from keystoneauth1 import loading as ks_loading
+from oslo_config import cfg
+
+import glance_conf
+from glance_conf import exception
+from glance_conf import glance
+from glance_conf import types
+from tests.conftest import parse
+
+#: Where this module knowingly differs from nova 34: dest -> our default.
+HARDENED_DEFAULTS = {'verify_glance_signatures': True}
+
+#: Options whose class in nova is a plain ``Opt`` with a type function.
+PLACEHOLDERS = {'version', 'min_version', 'max_version'}
+
+TRUSTED = 'default_trusted_certificate_ids'
+
+
+def _registered(conf):
+    return {dest: info['opt']
+            for dest, info in conf._groups['glance']._opts.items()}
+
+
+# -- parity with nova 34 ----------------------------------------------------
+
+def test_registers_a_superset_of_nova_names_and_dests(conf, nova_facts):
+    opts = _registered(conf)
+    assert set(nova_facts) <= set(opts)
+    for dest, fact in nova_facts.items():
+        assert opts[dest].name == fact['name'], dest
+        assert opts[dest].dest == fact['dest']
+
+
+def test_option_classes_match_nova(conf, nova_facts):
+    opts = _registered(conf)
+    for dest, fact in nova_facts.items():
+        assert type(opts[dest]).__name__ == fact['opt_class'], dest
+
+
+def test_defaults_match_nova_except_the_listed_ones(conf, nova_facts):
+    parse(conf)
+    for dest, fact in nova_facts.items():
+        expected = HARDENED_DEFAULTS.get(dest, fact['default'])
+        assert getattr(conf.glance, dest) == expected, dest
+    # The one deliberate difference really differs from nova.
+    assert nova_facts['verify_glance_signatures']['default'] is False
+
+
+def test_deprecated_aliases_match_nova(conf, nova_facts):
+    opts = _registered(conf)
+    for dest, fact in nova_facts.items():
+        ours = sorted((d.group, d.name) for d in opts[dest].deprecated_opts)
+        theirs = sorted((d['group'], d['name'])
+                        for d in fact['deprecated_names'])
+        assert ours == theirs, dest
+
+
+def test_deprecated_for_removal_matches_nova(conf, nova_facts):
+    opts = _registered(conf)
+    for dest, fact in nova_facts.items():
+        assert opts[dest].deprecated_for_removal == \
+            fact['deprecated_for_removal'], dest
+        assert opts[dest].secret == fact['secret'], dest
+
+
+def test_listed_options_match_nova_listing(nova_facts):
+    listed = {o.dest for o in glance.list_opts()[glance.glance_group]}
+    expected = {d for d, f in nova_facts.items() if f['in_list_opts']}
+    assert listed == expected
+    assert not listed & PLACEHOLDERS
+
+
+def test_tls_min_version_choices_match_nova(nova_facts):
+    fact = nova_facts['tls_min_version']['value_type']['choices']
+    opt = _by_dest()['tls_min_version']
+    assert list(opt.type.choices) == fact
+
+
+@pytest.mark.parametrize('alias,section,dest,value,expected', [
+    ('api_insecure', 'glance', 'insecure', 'true', True),
+    ('ca_file', 'ssl', 'cafile', '/etc/ssl/ca.pem', '/etc/ssl/ca.pem'),
+    ('cert_file', 'ssl', 'certfile', '/etc/ssl/c.pem', '/etc/ssl/c.pem'),
+    ('key_file', 'ssl', 'keyfile', '/etc/ssl/k.pem', '/etc/ssl/k.pem'),
+])
+def test_deprecated_aliases_are_read(conf, write_conf, alias, section, dest,
+                                     value, expected):
+    path = write_conf('[%s]\n%s = %s\n' % (section, alias, value))
+    parse(conf, path)
+    assert getattr(conf.glance, dest) == expected
+
+
+def test_placeholders_read_none_whatever_is_set(conf, write_conf):
+    parse(conf, write_conf('[glance]\nversion = 2\nmin_version = 2.1\n'
+                           'max_version = latest\n'))
+    for name in PLACEHOLDERS:
+        assert getattr(conf.glance, name) is None
+
+
+def test_api_servers_stays_a_mutable_list(conf, write_conf):
+    parse(conf, write_conf('[glance]\napi_servers = https://a:9292, '
+                           'http://b:9292/image\n'))
+    servers = conf.glance.api_servers
+    assert servers == ['https://a:9292', 'http://b:9292/image']
+    assert type(servers) is list
+    servers.reverse()  # nova shuffles it in place
+
+
+def test_every_numeric_option_has_both_bounds():
+    for opt in glance.list_opts()[glance.glance_group]:
+        item = getattr(opt.type, 'item_type', opt.type)
+        if isinstance(item, (cfg.types.Integer, cfg.types.Float)):
+            assert item.min is not None and item.max is not None, opt.dest
+
+
+@pytest.mark.parametrize('dest,low,high', [
+    ('num_retries', 0, 10), ('connect_retries', 0, 10),
+    ('status_code_retries', 0, 10), ('connect_retry_delay', 0, 60),
+    ('status_code_retry_delay', 0, 60), ('timeout', 0, 3600),
+    ('rbd_connect_timeout', 1, glance.MAX_RBD_CONNECT_TIMEOUT)])
+def test_documented_bounds(dest, low, high):
+    opt = _by_dest()[dest]
+    assert (opt.type.min, opt.type.max) == (low, high)
+    assert str(high) in opt.help
+
+
+# -- hardened values through oslo.config ------------------------------------
+
+@pytest.mark.parametrize('line,dest', [
+    ('num_retries = 11', 'num_retries'),
+    ('num_retries = -1', 'num_retries'),
+    ('connect_retries = 100', 'connect_retries'),
+    ('timeout = 0', 'timeout'),
+    ('timeout = nan', 'timeout'),
+    ('timeout = inf', 'timeout'),
+    ('status_code_retry_delay = 61', 'status_code_retry_delay'),
+    ('rbd_connect_timeout = 0', 'rbd_connect_timeout'),
+    ('retriable_status_codes = 200,503', 'retriable_status_codes'),
+    ('retriable_status_codes = 600', 'retriable_status_codes'),
+    ('valid_interfaces = public,private', 'valid_interfaces'),
+    ('service_type = Image', 'service_type'),
+    ('service_type = image service', 'service_type'),
+    ('rbd_user = nova user', 'rbd_user'),
+    ('rbd_pool = images;drop', 'rbd_pool'),
+    ('default_trusted_certificate_ids = a,,b', TRUSTED),
+    ('default_trusted_certificate_ids = a b', TRUSTED),
+    ('tls_min_version = 1.1', 'tls_min_version'),
+    ('endpoint_override = https://u:pw@glance', 'endpoint_override'),
+    ('api_servers = glance:9292', 'api_servers'),
+])
+def test_refused_value_names_option_and_file(conf, write_conf, line, dest):
+    path = write_conf('[glance]\n%s\n' % line)
+    parse(conf, path)
+    with pytest.raises(cfg.ConfigFileValueError) as err:
+        getattr(conf.glance, dest)
+    message = str(err.value)
+    assert '[glance] %s' % dest in message
+    assert str(path) in message
+
+
+@pytest.mark.parametrize('line,dest,expected', [
+    ('valid_interfaces = publicURL,internal', 'valid_interfaces',
+     ['publicURL', 'internal']),
+    ('retriable_status_codes = 429,503', 'retriable_status_codes',
+     [429, 503]),
+    ('service_type = block-storage2', 'service_type', 'block-storage2'),
+    ('timeout = 30.5', 'timeout', 30.5),
+    ('tls_min_version = 1.3', 'tls_min_version', '1.3'),
+    ('region_name = Region One', 'region_name', 'Region One'),
+    ('default_trusted_certificate_ids = a1,b2', TRUSTED, ['a1', 'b2']),
+])
+def test_accepted_values(conf, write_conf, line, dest, expected):
+    parse(conf, write_conf('[glance]\n%s\n' % line))
+    assert getattr(conf.glance, dest) == expected
+
+
+def test_refused_url_never_reaches_errors_or_logs(conf, write_conf, caplog):
+    parse(conf, write_conf('[glance]\napi_servers = https://a,'
+                           'https://nova:hunter2@glance?token=tok3n\n'))
+    with pytest.raises(exception.InvalidOptionError) as err:
+        glance.validate(conf)
+    text = str(err.value) + caplog.text
+    assert 'hunter2' not in text and 'tok3n' not in text
+    assert '[glance] api_servers' in text
+
+
+# -- registration guards ----------------------------------------------------
+
+def test_register_twice_on_one_conf(conf):
+    glance_conf.register_opts(conf)
+    glance_conf.register_opts(conf)
+    parse(conf)
+    assert conf.glance.num_retries == 3
+
+
+def test_register_on_many_confs_with_independent_overrides():
+    confs = [cfg.ConfigOpts() for _ in range(5)]
+    for c in confs:
+        glance_conf.register_opts(c)
+        glance_conf.register_opts(c)
+        parse(c)
+    for i, c in enumerate(confs):
+        c.set_override('num_retries', i, group='glance')
+        c.set_default('timeout', 10.0 + i, group='glance')
+    for i, c in enumerate(confs):
+        assert c.glance.num_retries == i
+        assert c.glance.timeout == 10.0 + i
+    confs[0].clear_override('num_retries', group='glance')
+    assert confs[0].glance.num_retries == 3
+    assert confs[1].glance.num_retries == 1
+
+
+def test_module_group_never_collects_options(conf):
+    assert glance.glance_group._opts == {}
+    # Even code that hands the module-level group to oslo.config directly
+    # gets a table of its own.
+    other = cfg.ConfigOpts()
+    other.register_group(glance.glance_group)
+    other.register_opt(cfg.IntOpt('num_retries', default=9), group='glance')
+    assert glance.glance_group._opts == {}
+    assert 'num_retries' in conf._groups['glance']._opts
+
+
+def test_register_after_nova_style_registration_on_another_conf():
+    # nova registers its own group and lambdas on its global CONF; a module
+    # imported beside it must not be disturbed by that.
+    nova_conf = cfg.ConfigOpts()
+    nova_group = cfg.OptGroup('glance', title='Glance Options')
+    nova_conf.register_group(nova_group)
+    nova_conf.register_opts([cfg.IntOpt('num_retries', default=3, min=0)],
+                            group=nova_group)
+    ks_loading.register_session_conf_options(nova_conf, 'glance')
+    nova_conf.register_opt(cfg.Opt('version', type=lambda x: None),
+                           group=nova_group)
+    ours = cfg.ConfigOpts()
+    glance_conf.register_opts(ours)
+    glance_conf.register_opts(ours)
+    parse(ours)
+    assert ours.glance.verify_glance_signatures is True
+
+
+def test_conflicting_definition_is_refused_and_conf_untouched():
+    c = cfg.ConfigOpts()
+    c.register_opt(cfg.IntOpt('num_retries', default=3, min=0),
+                   group='glance')
+    before = set(c._groups['glance']._opts)
+    with pytest.raises(exception.ConflictingOptError) as err:
+        glance_conf.register_opts(c)
+    assert isinstance(err.value, cfg.DuplicateOptError)
+    assert err.value.group == 'glance'
+    assert err.value.opt_name == 'num_retries'
+    message = str(err.value)
+    assert '[glance] num_retries' in message
+    assert 'type' in message and 'max=10' in message
+    assert 'nothing was registered' in message
+    assert set(c._groups['glance']._opts) == before
+
+
+def test_conflict_on_a_late_option_registers_nothing():
+    # The conflicting option comes last in our list: the earlier ones must
+    # not have been registered either.
+    c = cfg.ConfigOpts()
+    c.register_opt(cfg.StrOpt('max_version'), group='glance')
+    with pytest.raises(exception.ConflictingOptError, match='class'):
+        glance_conf.register_opts(c)
+    assert set(c._groups['glance']._opts) == {'max_version'}
+
+
+def test_conflict_on_nova_signature_default():
+    c = cfg.ConfigOpts()
+    c.register_opt(cfg.BoolOpt('verify_glance_signatures', default=False),
+                   group='glance')
+    with pytest.raises(exception.ConflictingOptError) as err:
+        glance_conf.register_opts(c)
+    assert 'default False != True' in str(err.value)
+
+
+def test_conflict_message_hides_secret_defaults():
+    c = cfg.ConfigOpts()
+    c.register_opt(cfg.StrOpt('region_name', default='hunter2', secret=True),
+                   group='glance')
+    with pytest.raises(exception.ConflictingOptError) as err:
+        glance_conf.register_opts(c)
+    assert 'hunter2' not in str(err.value)
+    assert 'default differs' in str(err.value)
+
+
+def test_list_opts_returns_the_registered_objects(conf):
+    registered = _registered(conf)
+    listed = glance.list_opts()[glance.glance_group]
+    for opt in listed:
+        assert registered[opt.dest] is opt
+
+
+def test_list_opts_is_deterministic_without_duplicates():
+    first = [o.dest for o in glance.list_opts()[glance.glance_group]]
+    second = [o.dest for o in glance.list_opts()[glance.glance_group]]
+    assert first == second
+    assert len(first) == len(set(first))
+    assert first[:2] == ['api_servers', 'num_retries']
+
+
+def test_list_opts_includes_aliases():
+    opts = _by_dest()
+    assert [(d.group, d.name) for d in opts['insecure'].deprecated_opts] == \
+        [('glance', 'api_insecure')]
+    assert [(d.group, d.name) for d in opts['cafile'].deprecated_opts] == \
+        [('ssl', 'ca_file')]
+
+
+def test_listed_then_ksa_registration_does_not_conflict_on_aliases():
+    # nova's list_opts lacks the aliases, so registering its listed options
+    # and then keystoneauth's with aliases conflicts; ours carries them.
+    c = cfg.ConfigOpts()
+    c.register_opts(glance.list_opts()[glance.glance_group], group='glance')
+    glance_conf.register_opts(c)
+    parse(c)
+    assert c.glance.insecure is False
+
+
+# -- signature policy and defaults ------------------------------------------
+
+def test_validate_warns_when_signature_verification_is_off(
+        conf, write_conf, caplog):
+    parse(conf, write_conf('[glance]\nverify_glance_signatures = false\n'))
+    with caplog.at_level(logging.WARNING, logger='glance_conf.glance'):
+        glance.validate(conf)
+    records = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert any('verify_glance_signatures is False' in r.getMessage()
+               for r in records)
+
+
+def test_validate_is_quiet_on_secure_defaults(conf, caplog):
+    parse(conf)
+    with caplog.at_level(logging.DEBUG, logger='glance_conf'):
+        glance.validate(conf)
+    assert caplog.records == []
+
+
+def test_validate_warns_when_tls_verification_is_off(conf, write_conf,
+                                                     caplog):
+    parse(conf, write_conf('[glance]\napi_insecure = true\n'))
+    with caplog.at_level(logging.WARNING, logger='glance_conf.glance'):
+        glance.validate(conf)
+    assert 'insecure is True' in caplog.text
+
+
+def test_validate_lists_every_bad_option(conf, write_conf):
+    path = write_conf('[glance]\nnum_retries = 99\ntimeout = -1\n')
+    parse(conf, path)
+    with pytest.raises(exception.InvalidOptionError) as err:
+        glance.validate(conf)
+    names = [name for name, _ in err.value.problems]
+    assert names == ['[glance] num_retries', '[glance] timeout']
+    assert str(path) in str(err.value)
+
+
+@pytest.fixture
+def restore_defaults():
+    saved = {o.dest: o.default for o in _by_dest().values()}
+    yield
+    for opt in glance.list_opts()[glance.glance_group]:
+        opt.default = saved[opt.dest]
+
+
+def test_set_defaults_lowering_security_is_logged(restore_defaults, caplog):
+    with caplog.at_level(logging.WARNING, logger='glance_conf.glance'):
+        glance_conf.set_defaults(verify_glance_signatures=False)
+    assert 'verify_glance_signatures' in caplog.text
+    c = cfg.ConfigOpts()
+    glance_conf.register_opts(c)
+    parse(c)
+    assert c.glance.verify_glance_signatures is False
+
+
+def test_set_defaults_harmless_change_is_silent(restore_defaults, caplog):
+    with caplog.at_level(logging.WARNING, logger='glance_conf.glance'):
+        glance_conf.set_defaults(num_retries=5, timeout=30.0)
+    assert caplog.records == []
+    assert _by_dest()['num_retries'].default == 5
+
+
+def test_set_defaults_checks_values_and_names(restore_defaults):
+    with pytest.raises(ValueError, match='num_retries'):
+        glance_conf.set_defaults(num_retries=50)
+    with pytest.raises(exception.UnknownOptionError, match='num_retry'):
+        glance_conf.set_defaults(num_retry=1)
+    assert _by_dest()['num_retries'].default == 3
+
+
+def test_import_registers_nothing_on_global_conf():
+    assert 'glance' not in cfg.CONF._groups
+
+
+def test_public_api():
+    for name in glance_conf.__all__:
+        assert hasattr(glance_conf, name)
+    assert glance_conf.DEFAULT_SERVICE_TYPE == 'image'
+    assert isinstance(glance_conf.glance_opts[0].type, types.BoundedList)
+
+
+def _by_dest():
+    return {o.dest: o for o in glance.list_opts()[glance.glance_group]}

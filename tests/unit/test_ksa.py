@@ -1,0 +1,70 @@
+"""The keystoneauth options: built at run time, then hardened."""
+
+from __future__ import annotations
+
+from keystoneauth1 import loading as ks_loading
+
+from glance_conf import _ksa
+from glance_conf import glance
+from glance_conf import types
+
+
+def test_every_keystoneauth_option_is_carried_over():
+    ours = {o.dest for o in glance.list_opts()[glance.glance_group]}
+    ksa = {o.dest for o in ks_loading.get_session_conf_options()}
+    ksa |= {o.dest for o in ks_loading.get_adapter_conf_options(
+        include_deprecated=False)}
+    assert ksa - set(_ksa.VERSION_OPTS) <= ours
+
+
+def test_no_free_text_or_numeric_option_keeps_a_weak_type():
+    # Fails when a keystoneauth1 upgrade adds an option without a rule.
+    assert _ksa.unhardened_names(glance.list_opts()[glance.glance_group]) == []
+
+
+def test_unhardened_names_spots_a_weak_option():
+    weak = ks_loading.get_session_conf_options()
+    assert 'timeout' in _ksa.unhardened_names(weak)
+
+
+def test_hardened_copy_keeps_name_default_and_aliases():
+    aliases = glance.deprecated_ksa_opts
+    original = {o.dest: o for o in ks_loading.get_session_conf_options(
+        deprecated_opts=aliases)}
+    for opt in _ksa.get_session_opts(aliases):
+        src = original[opt.dest]
+        assert (opt.name, opt.default, opt.deprecated_opts) == \
+            (src.name, src.default, src.deprecated_opts)
+        assert type(opt) is type(src)
+
+
+def test_hardening_leaves_keystoneauth_objects_alone():
+    before = ks_loading.get_session_conf_options()
+    _ksa.get_session_opts({})
+    after = ks_loading.get_session_conf_options()
+    assert [o.type for o in before] == [o.type for o in after]
+
+
+def test_adapter_defaults_are_novas():
+    opts = {o.dest: o for o in _ksa.get_adapter_opts('image', {})}
+    assert opts['service_type'].default == 'image'
+    assert opts['valid_interfaces'].default == ['internal', 'public']
+    assert not set(_ksa.VERSION_OPTS) & set(opts)
+
+
+def test_defaults_pass_their_own_types():
+    for opt in glance.list_opts()[glance.glance_group]:
+        if opt.default is not None:
+            opt.type(opt.default)
+
+
+def test_placeholders_compare_equal_across_calls():
+    first, second = _ksa.get_placeholder_opts(), _ksa.get_placeholder_opts()
+    assert first == second
+    assert all(o.type is types.ignored for o in first)
+
+
+def test_help_follows_the_nova_template():
+    for opt in glance.list_opts()[glance.glance_group]:
+        assert 'Possible values:' in opt.help, opt.dest
+        assert opt.help == opt.help.strip()
