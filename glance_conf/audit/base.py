@@ -1,0 +1,87 @@
+"""The check plugin interface.
+
+A check is data (ID, severity, CWE, title, and a docstring that is its
+documentation) plus one method, ``run``, that yields findings. Checks are
+found through the ``glance_conf.audit.checks`` entry-point namespace.
+"""
+
+from __future__ import annotations
+
+import abc
+import inspect
+import re
+from collections.abc import Iterable
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+from typing import ClassVar
+
+from glance_conf.audit.finding import Finding
+from glance_conf.audit.finding import Severity
+
+if TYPE_CHECKING:
+    from glance_conf.audit.target import AuditedConf
+
+NAMESPACE = 'glance_conf.audit.checks'
+
+#: ``GC`` and three digits; the hundreds say the area. GC9xx is left for
+#: checks a site adds itself.
+ID_RE = re.compile(r'GC[1-9][0-9]{2}')
+
+AREAS = {
+    1: 'Transport security (TLS, endpoints)',
+    2: 'Image integrity (signatures, certificates)',
+    3: 'Option values and names',
+    4: 'Ceph RBD downloads',
+    5: 'Host: config files and logging',
+    6: 'Fleet consistency',
+    9: 'Reserved for site-specific checks',
+}
+
+
+class _Described:
+    """Shared by both kinds of check: the fields and their documentation."""
+
+    id: ClassVar[str]
+    severity: ClassVar[Severity]
+    cwe: ClassVar[int]
+    title: ClassVar[str]
+    remediation: ClassVar[str]
+
+    @classmethod
+    def doc(cls) -> str:
+        """The check's documentation: its docstring, dedented."""
+        return inspect.cleandoc(cls.__doc__ or '')
+
+    def finding(self, option: str | None, message: str,
+                file: str | None = None, line: int | None = None,
+                remediation: str | None = None) -> Finding:
+        """Build a finding of this check."""
+        return Finding(check_id=self.id, severity=self.severity,
+                       cwe=self.cwe, option=option, message=message,
+                       remediation=remediation or self.remediation,
+                       file=file, line=line)
+
+
+class Check(_Described, abc.ABC):
+    """A check of one service's configuration."""
+
+    @abc.abstractmethod
+    def run(self, conf: AuditedConf) -> Iterator[Finding]:
+        """Yield the findings for one parsed configuration."""
+
+
+class FleetCheck(_Described, abc.ABC):
+    """A check that compares many hosts' configurations.
+
+    ``observe`` is called once per host, in order; ``finish`` yields the
+    findings once every host has been seen. Implementations must keep
+    memory bounded whatever the number of hosts.
+    """
+
+    @abc.abstractmethod
+    def observe(self, conf: AuditedConf) -> None:
+        """Take note of one host's configuration."""
+
+    @abc.abstractmethod
+    def finish(self) -> Iterable[Finding]:
+        """Yield the findings across every observed host."""

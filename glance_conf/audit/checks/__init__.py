@@ -1,0 +1,1 @@
+"""The built-in checks, one module per ID area (GC1xx, GC2xx...)."""

@@ -1,0 +1,121 @@
+"""GC5xx: the config files themselves, and logging."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from glance_conf.audit import base
+from glance_conf.audit.checks import _files
+from glance_conf.audit.finding import Finding
+from glance_conf.audit.finding import Severity
+from glance_conf.audit.target import AuditedConf
+
+
+class _FileModeCheck(base.Check):
+    """Shared loop: one finding per loaded file whose mode matches."""
+
+    def run(self, conf: AuditedConf) -> Iterator[Finding]:
+        for raw_file in conf.files:
+            found = _files.mode_and_owner(raw_file.path)
+            if found is None:
+                continue
+            message = self.problem(*found)
+            if message:
+                yield self.finding(None, message, raw_file.path)
+
+    def problem(self, mode: int, uid: int) -> str | None:
+        raise NotImplementedError
+
+
+class ConfigWritableByOthers(_FileModeCheck):
+    """A loaded config file is writable by its group or by others.
+
+    Whoever can write the file can point the service at their own Image
+    endpoint, switch off TLS and signature verification, or read the
+    secrets of every other section. (Security Guide, Check-Compute-02.)
+
+    Fix: ``chown root:nova`` the file and ``chmod 0640`` it.
+    """
+
+    id = 'GC501'
+    severity = Severity.HIGH
+    cwe = 732
+    title = 'Config file writable by group or others'
+    remediation = 'chown root:nova the file and chmod 0640 it.'
+
+    def problem(self, mode: int, uid: int) -> str | None:
+        if mode & 0o022:
+            return 'Config file has mode %04o: writable by %s.' % (
+                mode, 'group and others' if mode & 0o022 == 0o022
+                else 'group' if mode & 0o020 else 'others')
+        return None
+
+
+class ConfigReadableByOthers(_FileModeCheck):
+    """A loaded config file is readable by every user on the host.
+
+    A ``nova.conf`` holds database, message-queue and Keystone passwords.
+    (Security Guide, Check-Compute-02.)
+
+    Fix: ``chmod 0640`` the file, group ``nova``.
+    """
+
+    id = 'GC502'
+    severity = Severity.MEDIUM
+    cwe = 732
+    title = 'Config file readable by others'
+    remediation = 'chmod 0640 the file, with group nova.'
+
+    def problem(self, mode: int, uid: int) -> str | None:
+        if mode & 0o004:
+            return 'Config file has mode %04o: readable by every user.' % mode
+        return None
+
+
+class ConfigNotOwnedByRoot(_FileModeCheck):
+    """A loaded config file is not owned by root.
+
+    Its owner can change its mode and content at will; if that is the
+    service user, a compromised service can rewrite its own
+    configuration. (Security Guide, Check-Compute-01.)
+
+    Fix: ``chown root:nova`` the file.
+    """
+
+    id = 'GC503'
+    severity = Severity.MEDIUM
+    cwe = 282
+    title = 'Config file not owned by root'
+    remediation = 'chown root:nova the file.'
+
+    def problem(self, mode: int, uid: int) -> str | None:
+        if uid != 0:
+            return 'Config file is owned by uid %d, not root.' % uid
+        return None
+
+
+class DebugLogging(base.Check):
+    """Debug logging is on.
+
+    Debug logs of the Image client show request details (URLs, headers,
+    image metadata) and, in the service's own log, much more. Logs travel
+    to places the config file does not.
+
+    Fix: set ``debug = False`` in ``[glance]`` and ``[DEFAULT]``.
+    """
+
+    id = 'GC504'
+    severity = Severity.LOW
+    cwe = 532
+    title = 'Debug logging enabled'
+    remediation = 'Set debug = False.'
+
+    def run(self, conf: AuditedConf) -> Iterator[Finding]:
+        if conf.value('debug') is True:
+            path, line = conf.where('debug')
+            yield self.finding('glance.debug', 'Debug logging of the Image '
+                               'client is on.', path, line)
+        hit = conf.raw('DEFAULT', 'debug')
+        if hit and hit[2].value.strip().lower() in ('true', '1', 'yes', 'on'):
+            yield self.finding('DEFAULT.debug', 'Debug logging of the '
+                               'service is on.', hit[0].path, hit[2].line)

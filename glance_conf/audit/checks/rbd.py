@@ -1,0 +1,102 @@
+"""GC4xx: direct image downloads from Ceph RBD."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from glance_conf import redact
+from glance_conf.audit import base
+from glance_conf.audit.checks import _files
+from glance_conf.audit.finding import Finding
+from glance_conf.audit.finding import Severity
+from glance_conf.audit.target import INVALID
+from glance_conf.audit.target import AuditedConf
+
+
+def _rbd_on(conf: AuditedConf) -> bool:
+    return conf.value('enable_rbd_download') is True
+
+
+class RbdIdentityMissing(base.Check):
+    """RBD download is on without ``rbd_user`` or ``rbd_pool``.
+
+    Without an explicit client name, Ceph falls back to its default client
+    (often ``client.admin``, with rights over the whole cluster); without
+    a pool, downloads fail at the first image.
+
+    Fix: create a read-only Ceph client for the images pool and set both
+    ``rbd_user`` and ``rbd_pool``.
+    """
+
+    id = 'GC401'
+    severity = Severity.MEDIUM
+    cwe = 1188
+    title = 'RBD download enabled without rbd_user or rbd_pool'
+    remediation = ('Set [glance] rbd_user to a read-only Ceph client and '
+                   'rbd_pool to the images pool.')
+
+    def run(self, conf: AuditedConf) -> Iterator[Finding]:
+        if not _rbd_on(conf):
+            return
+        path, line = conf.where('enable_rbd_download')
+        for name in ('rbd_user', 'rbd_pool'):
+            if conf.value(name) == '':
+                yield self.finding('glance.%s' % name, 'RBD download is on '
+                                   'but %s is empty.' % name, path, line)
+
+
+class CephConfUnusable(base.Check):
+    """``rbd_ceph_conf`` names a file that is missing or unreadable.
+
+    The RBD download then fails at the first image, or Ceph silently
+    picks up another configuration from its search path.
+
+    Fix: correct the path, or make the file readable by the service user.
+    """
+
+    id = 'GC402'
+    severity = Severity.MEDIUM
+    cwe = 665
+    title = 'rbd_ceph_conf missing or unreadable'
+    remediation = ('Point [glance] rbd_ceph_conf at a readable Ceph '
+                   'configuration file.')
+
+    def run(self, conf: AuditedConf) -> Iterator[Finding]:
+        value = conf.value('rbd_ceph_conf')
+        if not value or value is INVALID:
+            return
+        problem = _files.problem_reading(value)
+        if problem:
+            path, line = conf.where('rbd_ceph_conf')
+            yield self.finding('glance.rbd_ceph_conf', 'rbd_ceph_conf %s %s.'
+                               % (redact.printable(value), problem),
+                               path, line)
+
+
+class RbdDownloadOnRbdCompute(base.Check):
+    """RBD download is on while the libvirt driver stores disks in RBD.
+
+    When ``images_type = rbd`` in the libvirt section, the driver already
+    clones images inside Ceph; downloading them through this path instead
+    copies every image out of Ceph and back, wasting bandwidth and disk.
+
+    Fix: turn ``enable_rbd_download`` off on computes whose libvirt
+    ``images_type`` is ``rbd``.
+    """
+
+    id = 'GC403'
+    severity = Severity.LOW
+    cwe = 435
+    title = 'RBD download enabled while libvirt images_type = rbd'
+    remediation = 'Set [glance] enable_rbd_download = False on this host.'
+
+    def run(self, conf: AuditedConf) -> Iterator[Finding]:
+        if not _rbd_on(conf):
+            return
+        hit = conf.raw('libvirt', 'images_type')
+        if hit and hit[2].value.strip().lower() == 'rbd':
+            path, line = conf.where('enable_rbd_download')
+            yield self.finding('glance.enable_rbd_download', 'RBD download '
+                               'is on, but libvirt already keeps instance '
+                               'disks in RBD (%s line %d).'
+                               % (hit[0].path, hit[2].line), path, line)

@@ -1,0 +1,182 @@
+"""GC1xx: how the service reaches the Image API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from glance_conf import redact
+from glance_conf.audit import base
+from glance_conf.audit.checks import _files
+from glance_conf.audit.finding import Finding
+from glance_conf.audit.finding import Severity
+from glance_conf.audit.target import INVALID
+from glance_conf.audit.target import AuditedConf
+
+_TLS_FILES = ('cafile', 'certfile', 'keyfile')
+
+
+class TlsVerificationDisabled(base.Check):
+    """TLS certificate verification of the Image API is disabled.
+
+    With ``[glance] insecure = True`` (or the deprecated
+    ``[glance] api_insecure``), the service accepts any certificate from
+    whoever answers at the Image endpoint. Anyone on the network path can
+    then impersonate glance and serve tampered images or steal the tokens
+    sent with each request.
+
+    Fix: set ``insecure = False`` (the default) and remove
+    ``api_insecure``. If the Image API uses a private CA, name its bundle
+    in ``cafile``.
+    """
+
+    id = 'GC101'
+    severity = Severity.HIGH
+    cwe = 295
+    title = 'TLS certificate verification disabled'
+    remediation = ('Set [glance] insecure = False, remove the deprecated '
+                   'api_insecure, and trust a private CA with '
+                   '[glance] cafile.')
+
+    def run(self, conf: AuditedConf) -> Iterator[Finding]:
+        if conf.value('insecure') is True:
+            path, line = conf.where('insecure')
+            yield self.finding('glance.insecure', 'TLS certificate '
+                               'verification of the Image API is disabled.',
+                               path, line)
+
+
+class PlainHttpEndpoint(base.Check):
+    """An Image API endpoint uses plain HTTP.
+
+    Image data, and the Keystone token sent with each request, cross the
+    network unencrypted and unauthenticated. Signature verification
+    protects the image bytes but not the token.
+
+    Fix: serve the Image API over HTTPS and use ``https://`` in
+    ``endpoint_override`` (or ``api_servers``).
+    """
+
+    id = 'GC102'
+    severity = Severity.MEDIUM
+    cwe = 319
+    title = 'Plain-HTTP image endpoint'
+    remediation = 'Use an https:// URL for the Image API endpoint.'
+
+    def run(self, conf: AuditedConf) -> Iterator[Finding]:
+        urls: list[tuple[str, str]] = []
+        override = conf.value('endpoint_override')
+        if isinstance(override, str):
+            urls.append(('endpoint_override', override))
+        servers = conf.value('api_servers')
+        if isinstance(servers, list):
+            urls += [('api_servers', url) for url in servers]
+        for name, url in urls:
+            if url.lower().startswith('http://'):
+                path, line = conf.where(name)
+                yield self.finding(
+                    'glance.%s' % name, 'Image endpoint %s uses plain HTTP.'
+                    % redact.redact_url(url), path, line)
+
+
+class TlsFileUnusable(base.Check):
+    """A TLS file named in ``[glance]`` is missing or unreadable.
+
+    keystoneauth reads ``cafile``, ``certfile`` and ``keyfile`` only when
+    the first request is made, so a wrong path passes start-up and breaks
+    every image download later, or, for ``cafile``, tempts an operator to
+    switch verification off.
+
+    Fix: correct the path, or install the file readable by the service
+    user.
+    """
+
+    id = 'GC103'
+    severity = Severity.HIGH
+    cwe = 295
+    title = 'cafile, certfile or keyfile missing or unreadable'
+    remediation = ('Point the option at an existing file that the service '
+                   'user can read.')
+
+    def run(self, conf: AuditedConf) -> Iterator[Finding]:
+        for name in _TLS_FILES:
+            value = conf.value(name)
+            if not value or value is INVALID:
+                continue
+            problem = _files.problem_reading(value)
+            if problem:
+                path, line = conf.where(name)
+                yield self.finding('glance.%s' % name, '%s %s %s.' % (
+                    name, redact.printable(value), problem), path, line)
+
+
+class KeyFileExposed(base.Check):
+    """The client private key is readable or writable by group or others.
+
+    Whoever can read ``keyfile`` can present the service's client
+    certificate to the Image API; whoever can write it can replace it.
+
+    Fix: ``chmod 0600`` the key, owned by the service user.
+    """
+
+    id = 'GC104'
+    severity = Severity.HIGH
+    cwe = 732
+    title = 'keyfile readable or writable by group or others'
+    remediation = 'chmod 0600 the key file, owned by the service user.'
+
+    def run(self, conf: AuditedConf) -> Iterator[Finding]:
+        value = conf.value('keyfile')
+        if not value or value is INVALID:
+            return
+        found = _files.mode_and_owner(value)
+        if found is not None and found[0] & 0o066:
+            path, line = conf.where('keyfile')
+            yield self.finding('glance.keyfile', 'keyfile %s has mode %04o.'
+                               % (redact.printable(value), found[0]),
+                               path, line)
+
+
+class KeyWithoutCertificate(base.Check):
+    """``keyfile`` is set but ``certfile`` is not.
+
+    A key alone presents no client certificate: mutual TLS that the
+    operator meant to configure is silently not in effect.
+
+    Fix: set ``certfile`` to the matching certificate, or drop
+    ``keyfile``.
+    """
+
+    id = 'GC105'
+    severity = Severity.MEDIUM
+    cwe = 295
+    title = 'keyfile set without certfile'
+    remediation = 'Set [glance] certfile to the matching certificate.'
+
+    def run(self, conf: AuditedConf) -> Iterator[Finding]:
+        if conf.value('keyfile') and not conf.value('certfile'):
+            path, line = conf.where('keyfile')
+            yield self.finding('glance.keyfile', 'keyfile is set but '
+                               'certfile is not: no client certificate is '
+                               'presented.', path, line)
+
+
+class TlsVersionNotPinned(base.Check):
+    """``tls_min_version`` is not pinned to TLS 1.2 or later.
+
+    Left unset, the oldest protocol version is whatever the local Python
+    and OpenSSL allow, which differs between hosts and distributions.
+
+    Fix: set ``tls_min_version = 1.2`` (or ``1.3``).
+    """
+
+    id = 'GC106'
+    severity = Severity.LOW
+    cwe = 326
+    title = 'tls_min_version not pinned to 1.2 or later'
+    remediation = 'Set [glance] tls_min_version = 1.2 or 1.3.'
+
+    def run(self, conf: AuditedConf) -> Iterator[Finding]:
+        if conf.value('tls_min_version') not in ('1.2', '1.3', INVALID):
+            yield self.finding('glance.tls_min_version', 'tls_min_version '
+                               'is not set; the TLS floor is left to the '
+                               'local OpenSSL defaults.')

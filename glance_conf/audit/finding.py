@@ -1,0 +1,85 @@
+"""What a check reports: an immutable finding with a severity."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import hashlib
+import json
+from typing import Any
+
+
+class Severity(enum.IntEnum):
+    """How bad a finding is; ordered, so ``>=`` compares severities."""
+
+    INFO = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        """Read ``info``, ``low``, ``medium`` or ``high`` (any case)."""
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError('unknown severity %r; expected one of: %s'
+                             % (text, ', '.join(s.label for s in cls))
+                             ) from None
+
+
+@dataclasses.dataclass(frozen=True)
+class Finding:
+    """One problem found by one check.
+
+    Messages are built by the checks from option names and redacted
+    values only; nothing in a finding is ever a secret.
+    """
+
+    check_id: str
+    severity: Severity
+    cwe: int
+    #: ``group.name`` of the option concerned, or ``None`` for a file.
+    option: str | None
+    message: str
+    remediation: str
+    #: The config file the value came from, where known.
+    file: str | None = None
+    #: Line of the value in ``file``, where known.
+    line: int | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        """A stable identity across runs, for SARIF and de-duplication."""
+        key = '\x1f'.join([self.check_id, self.option or '',
+                           self.file or '', self.message])
+        return hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            'id': self.check_id,
+            'severity': self.severity.label,
+            'cwe': self.cwe,
+            'option': self.option,
+            'file': self.file,
+            'line': self.line,
+            'message': self.message,
+            'remediation': self.remediation,
+            'fingerprint': self.fingerprint,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Finding:
+        return cls(check_id=data['id'],
+                   severity=Severity.parse(data['severity']),
+                   cwe=int(data['cwe']), option=data['option'],
+                   message=data['message'],
+                   remediation=data['remediation'], file=data['file'],
+                   line=data['line'])
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=True)

@@ -1,0 +1,121 @@
+"""SARIF 2.1.0, for code-scanning services.
+
+Rules carry the ``security`` tag, the CWE and a ``security-severity``
+score; results carry a location (file and line where known, and the
+option as a logical location) and a stable partial fingerprint. Files
+that could not be loaded become error notifications of the invocation.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import urllib.parse
+from typing import Any
+from typing import TextIO
+
+from glance_conf.audit.finding import Finding
+from glance_conf.audit.finding import Severity
+from glance_conf.audit.runner import Result
+
+SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json'
+INFORMATION_URI = 'https://pypi.org/project/glance-conf/'
+
+LEVELS = {Severity.HIGH: 'error', Severity.MEDIUM: 'warning',
+          Severity.LOW: 'note', Severity.INFO: 'note'}
+#: GitHub's scale: 7.0+ high, 4.0+ medium, 0.1+ low.
+SECURITY_SEVERITY = {Severity.HIGH: '8.0', Severity.MEDIUM: '5.5',
+                     Severity.LOW: '3.0', Severity.INFO: '0.0'}
+
+
+def artifact_uri(path: str) -> str:
+    """A SARIF URI: relative paths stay relative, absolute become file:."""
+    if os.path.isabs(path):
+        return pathlib.PurePosixPath(path).as_uri()
+    return urllib.parse.quote(pathlib.PurePath(path).as_posix())
+
+
+def _rule(check: Any) -> dict[str, Any]:
+    return {
+        'id': check.id,
+        'name': check.__name__,
+        'shortDescription': {'text': check.title},
+        'fullDescription': {'text': check.doc()},
+        'help': {'text': '%s\n\nFix: %s' % (check.doc(), check.remediation)},
+        'defaultConfiguration': {'level': LEVELS[check.severity]},
+        'properties': {
+            'tags': ['security', 'external/cwe/cwe-%d' % check.cwe],
+            'security-severity': SECURITY_SEVERITY[check.severity],
+            'precision': 'high',
+        },
+    }
+
+
+def _result(found: Finding, index: dict[str, int]) -> dict[str, Any]:
+    location: dict[str, Any] = {}
+    if found.file:
+        physical: dict[str, Any] = {
+            'artifactLocation': {'uri': artifact_uri(found.file)}}
+        if found.line:
+            physical['region'] = {'startLine': found.line}
+        location['physicalLocation'] = physical
+    if found.option:
+        location['logicalLocations'] = [
+            {'fullyQualifiedName': found.option, 'kind': 'member'}]
+    result: dict[str, Any] = {
+        'ruleId': found.check_id,
+        'level': LEVELS[found.severity],
+        'message': {'text': '%s Fix: %s' % (found.message,
+                                            found.remediation)},
+        'locations': [location] if location else [],
+        'partialFingerprints': {'glanceConfAudit/v1': found.fingerprint},
+        'properties': {'severity': found.severity.label,
+                       'cwe': 'CWE-%d' % found.cwe},
+    }
+    if found.check_id in index:
+        result['ruleIndex'] = index[found.check_id]
+    return result
+
+
+def render(result: Result, out: TextIO) -> None:
+    from glance_conf.audit import report
+
+    rules = [_rule(check) for check in result.checks]
+    index = {rule['id']: i for i, rule in enumerate(rules)}
+    notifications = [{
+        'level': 'error',
+        'message': {'text': '%s: %s' % (p.path, p.reason)},
+        'locations': [{'physicalLocation': {
+            'artifactLocation': {'uri': artifact_uri(p.path)}}}],
+    } for p in result.problems]
+    if result.problems_dropped:
+        notifications.append({'level': 'error', 'message': {
+            'text': '%d more files could not be loaded'
+                    % result.problems_dropped}})
+    run: dict[str, Any] = {
+        'tool': {'driver': {
+            'name': report.TOOL_NAME,
+            'version': report.tool_version(),
+            'informationUri': INFORMATION_URI,
+            'rules': rules,
+        }},
+        'invocations': [{
+            'executionSuccessful': not result.problem_count,
+            'toolExecutionNotifications': notifications,
+        }],
+        'results': [],
+    }
+    doc = {'$schema': SCHEMA, 'version': '2.1.0', 'runs': [run]}
+    # Stream the results into the otherwise complete document.
+    head = json.dumps(doc, indent=2)
+    marker = '"results": []'
+    cut = head.rindex(marker)
+    out.write(head[:cut] + '"results": [')
+    first = True
+    for found in result.findings:
+        out.write('\n        ' if first else ',\n        ')
+        out.write(json.dumps(_result(found, index), sort_keys=True))
+        first = False
+    out.write(('\n      ]' if not first else ']') + head[cut + len(marker):])
+    out.write('\n')

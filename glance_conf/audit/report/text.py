@@ -1,0 +1,44 @@
+"""Plain text for people, grouped by severity, worst first."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from glance_conf.audit.finding import Severity
+from glance_conf.audit.runner import Result
+
+
+def _where(file: str | None, line: int | None) -> str:
+    if not file:
+        return ''
+    return '%s:%d' % (file, line) if line else file
+
+
+def render(result: Result, out: TextIO) -> None:
+    counts = result.findings.counts
+    summary = ', '.join('%d %s' % (counts[s], s.label)
+                        for s in sorted(Severity, reverse=True))
+    out.write('glance-conf-audit (%s mode): %d file(s) audited, %d '
+              'finding(s): %s\n' % (result.mode, result.files,
+                                    len(result.findings), summary))
+    if result.problem_count:
+        out.write('\nERRORS (%d file(s) could not be audited)\n'
+                  % result.problem_count)
+        for problem in result.problems:
+            out.write('  %s: %s\n' % (problem.path, problem.reason))
+        if result.problems_dropped:
+            out.write('  ... and %d more\n' % result.problems_dropped)
+    for severity in sorted(Severity, reverse=True):
+        if not counts[severity]:
+            continue
+        out.write('\n%s (%d)\n' % (severity.label.upper(), counts[severity]))
+        for found in result.findings:
+            if found.severity is not severity:
+                continue
+            where = _where(found.file, found.line)
+            out.write('  %s  %s%s\n' % (found.check_id, found.option or '-',
+                                        '  ' + where if where else ''))
+            out.write('         %s\n' % found.message)
+            out.write('         Fix: %s\n' % found.remediation)
+    if not len(result.findings) and not result.problem_count:
+        out.write('\nNo findings.\n')

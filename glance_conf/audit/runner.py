@@ -1,0 +1,207 @@
+"""Load configs the way a service would, run the checks, keep the results.
+
+Two modes. *Service*: one service's ``--config-file``/``--config-dir``
+arguments, layered by oslo.config exactly as the service layers them.
+*Fleet*: many files, each one host's complete config, audited one by one
+and then compared.
+
+Memory stays flat whatever the number of files: one ``ConfigOpts`` is
+reused, findings go to a spool (a temporary file once it grows), and the
+fleet checks keep bounded tallies.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import tempfile
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Iterator
+from collections.abc import Sequence
+
+from oslo_config import cfg
+
+from glance_conf import glance
+from glance_conf.audit import base
+from glance_conf.audit import manager
+from glance_conf.audit import source
+from glance_conf.audit.finding import Finding
+from glance_conf.audit.finding import Severity
+from glance_conf.audit.target import AuditedConf
+
+#: Load problems kept for the report; more are only counted.
+MAX_PROBLEMS_KEPT = 1000
+#: Findings kept in memory before the spool moves to a temporary file.
+SPOOL_MEMORY = 4 * 1024 * 1024
+
+Progress = Callable[[int, int], None]
+
+
+@dataclasses.dataclass(frozen=True)
+class LoadProblem:
+    """A file that could not be read or parsed; ``reason`` is safe."""
+
+    path: str
+    reason: str
+
+
+class Spool:
+    """Findings in arrival order, in memory until they grow large."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.SpooledTemporaryFile(  # noqa: SIM115
+            max_size=SPOOL_MEMORY, mode='w+', encoding='utf-8')
+        self.counts = {severity: 0 for severity in Severity}
+
+    def add(self, finding: Finding) -> None:
+        self._file.write(finding.to_json() + '\n')
+        self.counts[finding.severity] += 1
+
+    def __len__(self) -> int:
+        return sum(self.counts.values())
+
+    def __iter__(self) -> Iterator[Finding]:
+        self._file.seek(0)
+        for line in self._file:
+            yield Finding.from_dict(json.loads(line))
+        self._file.seek(0, 2)
+
+    def close(self) -> None:
+        self._file.close()
+
+
+@dataclasses.dataclass
+class Result:
+    """What one audit run found."""
+
+    mode: str
+    checks: list[manager.CheckClass]
+    findings: Spool = dataclasses.field(default_factory=Spool)
+    problems: list[LoadProblem] = dataclasses.field(default_factory=list)
+    problems_dropped: int = 0
+    files: int = 0
+
+    def problem(self, path: str, reason: str) -> None:
+        if len(self.problems) < MAX_PROBLEMS_KEPT:
+            self.problems.append(LoadProblem(path, reason))
+        else:
+            self.problems_dropped += 1
+
+    @property
+    def problem_count(self) -> int:
+        return len(self.problems) + self.problems_dropped
+
+    def worst(self) -> Severity | None:
+        present = [s for s, n in self.findings.counts.items() if n]
+        return max(present) if present else None
+
+
+def _new_conf() -> cfg.ConfigOpts:
+    conf = cfg.ConfigOpts()
+    glance.register_opts(conf)
+    return conf
+
+
+def _parse(conf: cfg.ConfigOpts, args: Sequence[str],
+           default_files: Sequence[str] = (),
+           default_dirs: Sequence[str] = ()) -> None:
+    # The environment of the auditor is not the service's: read files only.
+    conf(list(args), project='nova', prog='glance-conf-audit',
+         default_config_files=list(default_files),
+         default_config_dirs=list(default_dirs), use_env=False)
+
+
+def _oslo_reason(exc: BaseException) -> str:
+    # oslo.config's parse errors quote the offending line, which may hold
+    # a secret: name the kind of problem only.
+    if isinstance(exc, cfg.ConfigFilesNotFoundError):
+        return 'no such file'
+    if isinstance(exc, cfg.ConfigFilesPermissionDeniedError):
+        return 'permission denied'
+    if isinstance(exc, cfg.ConfigDirNotFoundError):
+        return 'no such directory'
+    return 'oslo.config cannot parse it (%s)' % type(exc).__name__
+
+
+def _run_checks(target: AuditedConf, checks: Iterable[manager.CheckClass],
+                result: Result, fleet: Sequence[base.FleetCheck] = ()
+                ) -> None:
+    fallback = target.files[-1].path if target.files else None
+    for check_class in checks:
+        if issubclass(check_class, base.Check):
+            for found in check_class().run(target):
+                if found.file is None and fallback is not None:
+                    found = dataclasses.replace(found, file=fallback)
+                result.findings.add(found)
+    for fleet_check in fleet:
+        fleet_check.observe(target)
+
+
+def audit_service(config_args: Sequence[tuple[str, str]],
+                  checks: Sequence[manager.CheckClass]) -> Result:
+    """Audit one service's config, given as ordered oslo.config flags.
+
+    :param config_args: ``('--config-file', path)`` and
+        ``('--config-dir', path)`` pairs, in command-line order. Empty means
+        oslo.config's default locations for ``nova``.
+    """
+    result = Result('service', list(checks))
+    args = [part for pair in config_args for part in pair]
+    paths: list[str] = []
+    defaults: tuple[list[str], list[str]] = ([], [])
+    try:
+        if config_args:
+            for flag, path in config_args:
+                paths += [path] if flag == '--config-file' else \
+                    source.dir_files(path)
+        else:
+            defaults = (cfg.find_config_files(project='nova'),
+                        cfg.find_config_dirs(project='nova'))
+            paths = list(defaults[0])
+            for directory in defaults[1]:
+                paths += source.dir_files(directory)
+            if not paths:
+                result.problem('(default locations)', 'no config file given, '
+                               'and none found where nova looks for one')
+                return result
+        files = [source.read_file(path) for path in paths]
+    except source.LoadError as exc:
+        result.problem(exc.path, exc.reason)
+        return result
+    conf = _new_conf()
+    try:
+        _parse(conf, args, *defaults)
+    except (cfg.Error, ValueError, OSError) as exc:
+        result.problem(paths[-1] if paths else '?', _oslo_reason(exc))
+        return result
+    result.files = len(files)
+    _run_checks(AuditedConf(conf, files), checks, result)
+    return result
+
+
+def audit_fleet(paths: Sequence[str], checks: Sequence[manager.CheckClass],
+                progress: Progress | None = None) -> Result:
+    """Audit each file as one host's complete config, then compare them."""
+    result = Result('fleet', list(checks))
+    fleet = [c() for c in checks if issubclass(c, base.FleetCheck)]
+    conf = _new_conf()
+    total = len(paths)
+    for done, path in enumerate(paths, 1):
+        try:
+            raw = source.read_file(path)
+            _parse(conf, ['--config-file', path])
+        except source.LoadError as exc:
+            result.problem(exc.path, exc.reason)
+        except (cfg.Error, ValueError, OSError) as exc:
+            result.problem(path, _oslo_reason(exc))
+        else:
+            result.files += 1
+            _run_checks(AuditedConf(conf, [raw]), checks, result, fleet)
+        if progress is not None:
+            progress(done, total)
+    if result.files > 1:
+        for fleet_check in fleet:
+            for found in fleet_check.finish():
+                result.findings.add(found)
+    return result

@@ -1,0 +1,203 @@
+"""``glance-conf-audit``: report what is valid but unsafe in nova.conf.
+
+Exit codes: 0, nothing at or above ``--fail-on``; 1, findings at or above
+it; 2, bad usage or a file that cannot be read or parsed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import sys
+from collections.abc import Iterator
+from collections.abc import Sequence
+from typing import Any
+from typing import TextIO
+
+from glance_conf.audit import base
+from glance_conf.audit import manager
+from glance_conf.audit import report
+from glance_conf.audit import runner
+from glance_conf.audit.finding import Severity
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+PROG = 'glance-conf-audit'
+
+
+class _Ordered(argparse.Action):
+    """Collect --config-file and --config-dir in command-line order.
+
+    oslo.config layers them in the order given, so the order is kept.
+    """
+
+    def __call__(self, parser: argparse.ArgumentParser,
+                 namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        ordered = getattr(namespace, self.dest) or []
+        ordered.append((option_string, values))
+        setattr(namespace, self.dest, ordered)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:
+        # One line, no usage dump: CI logs stay readable.
+        self.exit(EXIT_ERROR, '%s: error: %s (see --help)\n'
+                  % (self.prog, message))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description='Audit the [glance] settings of nova-style services '
+                    'for what is valid but unsafe.',
+        epilog='Exit codes: 0 nothing at or above --fail-on; 1 findings at '
+               'or above it; 2 bad usage or an unreadable file.')
+    parser.add_argument('files', nargs='*', metavar='FILE',
+                        help='fleet mode: each FILE is one host\'s complete '
+                             'config; each is audited, then all compared')
+    parser.add_argument('--config-file', dest='config', action=_Ordered,
+                        metavar='PATH',
+                        help='service mode: a config file, layered as '
+                             'oslo.config does (repeatable)')
+    parser.add_argument('--config-dir', dest='config', action=_Ordered,
+                        metavar='DIR',
+                        help='service mode: a directory of *.conf files '
+                             '(repeatable)')
+    parser.add_argument('--format', choices=sorted(report.FORMATS),
+                        default='text', help='report format (default: text)')
+    parser.add_argument('--output', metavar='FILE',
+                        help='write the report to FILE instead of stdout')
+    parser.add_argument('--fail-on', default='medium',
+                        choices=[s.label for s in Severity] + ['never'],
+                        help='lowest severity that makes the exit code 1 '
+                             '(default: medium)')
+    parser.add_argument('--skip', action='append', default=[],
+                        metavar='IDS', help='comma-separated check IDs to '
+                        'skip, such as GC301,GC504 (repeatable)')
+    parser.add_argument('--list-checks', action='store_true',
+                        help='list every check and exit')
+    parser.add_argument('--no-progress', action='store_true',
+                        help='never show the fleet progress bar')
+    return parser
+
+
+def _progress_bar(stream: TextIO) -> runner.Progress:
+    state = {'shown': -1}
+
+    def show(done: int, total: int) -> None:
+        percent = done * 100 // max(total, 1)
+        if percent == state['shown'] and done != total:
+            return
+        state['shown'] = percent
+        filled = percent * 30 // 100
+        stream.write('\r[%s%s] %3d%% %d/%d files' % (
+            '#' * filled, '.' * (30 - filled), percent, done, total))
+        if done == total:
+            stream.write('\r' + ' ' * 60 + '\r')
+        stream.flush()
+    return show
+
+
+def list_checks(checks: Sequence[manager.CheckClass], out: TextIO) -> None:
+    for check in checks:
+        kind = ' (fleet)' if issubclass(check, base.FleetCheck) else ''
+        out.write('%s  %-6s  CWE-%-4d  %s%s\n' % (
+            check.id, check.severity.label, check.cwe, check.title, kind))
+
+
+def exit_code(result: runner.Result, fail_on: str) -> int:
+    if result.problem_count:
+        return EXIT_ERROR
+    worst = result.worst()
+    if fail_on != 'never' and worst is not None \
+            and worst >= Severity.parse(fail_on):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+@contextlib.contextmanager
+def _quiet_oslo_logging() -> Iterator[None]:
+    """Keep oslo.config's deprecation warnings out of the report streams.
+
+    The audit reports deprecated names itself (GC304).
+    """
+    logger = logging.getLogger('oslo_config')
+    saved = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        logger.setLevel(saved)
+
+
+def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
+    """The CLI's core, callable from tests with any streams."""
+    try:
+        args = build_parser().parse_args(list(argv))
+    except SystemExit as exc:  # --help, or a usage error
+        return int(exc.code or 0)
+    try:
+        checks = manager.load_checks()
+        if args.list_checks:
+            list_checks(checks, stdout)
+            return EXIT_OK
+        skip = [i for chunk in args.skip for i in chunk.split(',')]
+        checks = manager.select(checks, skip)
+    except manager.CheckLoadError as exc:
+        stderr.write('%s: error: %s\n' % (PROG, exc))
+        return EXIT_ERROR
+    if args.files and args.config:
+        stderr.write('%s: error: give either FILE arguments (fleet mode) or '
+                     '--config-file/--config-dir (service mode), not both\n'
+                     % PROG)
+        return EXIT_ERROR
+    with _quiet_oslo_logging():
+        if args.files:
+            progress = None
+            if not args.no_progress and stderr.isatty():
+                progress = _progress_bar(stderr)
+            result = runner.audit_fleet(args.files, checks, progress)
+        else:
+            result = runner.audit_service(args.config or [], checks)
+    try:
+        for problem in result.problems:
+            stderr.write('%s: error: %s: %s\n'
+                         % (PROG, problem.path, problem.reason))
+        if result.problems_dropped:
+            stderr.write('%s: error: %d more files could not be audited\n'
+                         % (PROG, result.problems_dropped))
+        writer = report.FORMATS[args.format]
+        if args.output:
+            try:
+                with open(args.output, 'w', encoding='utf-8') as out:
+                    writer(result, out)
+            except OSError as exc:
+                stderr.write('%s: error: cannot write %s: %s\n'
+                             % (PROG, args.output, exc.strerror))
+                return EXIT_ERROR
+        else:
+            writer(result, stdout)
+        return exit_code(result, args.fail_on)
+    finally:
+        result.findings.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Console-script entry point."""
+    try:
+        return run(sys.argv[1:] if argv is None else argv, sys.stdout,
+                   sys.stderr)
+    except KeyboardInterrupt:
+        sys.stderr.write('%s: interrupted\n' % PROG)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - last line of defence
+        # Never a traceback, and never the message: it may quote input.
+        sys.stderr.write('%s: internal error (%s); please report it\n'
+                         % (PROG, type(exc).__name__))
+        return EXIT_ERROR
+
+
+if __name__ == '__main__':
+    sys.exit(main())
