@@ -49,3 +49,44 @@ def parse(conf: cfg.ConfigOpts, *files: pathlib.Path) -> cfg.ConfigOpts:
     conf(args, project='nova', default_config_files=[],
          default_config_dirs=[])
     return conf
+
+
+SECURE = """\
+[glance]
+endpoint_override = https://glance.example.com:9292
+cafile = {ca}
+timeout = 60
+tls_min_version = 1.2
+verify_glance_signatures = true
+enable_certificate_validation = true
+default_trusted_certificate_ids = 9f2e6c1a
+"""
+
+
+@pytest.fixture
+def ca_file(tmp_path: pathlib.Path) -> pathlib.Path:
+    path = tmp_path / 'ca.pem'
+    path.write_text('-----BEGIN CERTIFICATE-----\n')
+    return path
+
+
+@pytest.fixture
+def audit_text(tmp_path: pathlib.Path, ca_file: pathlib.Path):
+    """Audit an INI text (``{ca}`` is an existing CA file) with some checks.
+
+    Returns the findings of the checks named, or of every check.
+    """
+    from glance_conf import audit
+    from glance_conf.audit import manager
+
+    def _audit(text: str, *ids: str, mode: int = 0o640):
+        path = tmp_path / 'nova.conf'
+        path.write_text(text.format(ca=ca_file))
+        path.chmod(mode)
+        c = cfg.ConfigOpts()
+        glance_conf.register_opts(c)
+        parse(c, path)
+        checks = [k for k in manager.load_checks() if not ids or k.id in ids]
+        assert not ids or len(checks) == len(ids)
+        return audit.run(c, checks)
+    return _audit

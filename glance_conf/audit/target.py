@@ -32,10 +32,6 @@ class _Invalid:
 INVALID: Any = _Invalid()
 
 
-def _spellings(name: str) -> tuple[str, str]:
-    return name.replace('-', '_'), name.replace('_', '-')
-
-
 class AuditedConf:
     """A parsed config, as one service would see it, and its source files.
 
@@ -67,10 +63,12 @@ class AuditedConf:
             source.RawFile, str, source.Assignment] | None:
         """The assignment that wins for any of ``names`` in ``section``.
 
-        Hyphen and underscore spellings are treated alike, as oslo.config
-        does. Returns ``(file, key, assignment)`` or ``None``.
+        Names are matched as oslo.config matches them in files: by dest,
+        so ``collect-timing`` is looked up as ``collect_timing`` (a file
+        that spells it with a hyphen is ignored, and GC303 says so).
+        Returns ``(file, key, assignment)`` or ``None``.
         """
-        keys = {spelling for name in names for spelling in _spellings(name)}
+        keys = {name.replace('-', '_') for name in names}
         for raw_file in reversed(self.files):
             entries = raw_file.sections.get(section)
             if not entries:
@@ -111,7 +109,7 @@ class AuditedConf:
         opt = glance_opt(name)
         hit = None
         if opt is not None:
-            hit = self.raw(GROUP, opt.name, opt.dest)
+            hit = self.raw(GROUP, opt.dest)
             if hit is None:
                 for dep in opt.deprecated_opts:
                     hit = self.raw(dep.group or GROUP, dep.name or opt.name)

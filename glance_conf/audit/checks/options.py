@@ -28,14 +28,16 @@ REMOVED = {
 
 
 def _known_names() -> dict[str, str]:
-    """Every spelling that oslo.config accepts in [glance] -> its dest."""
+    """Every name oslo.config reads in a [glance] file section -> its dest.
+
+    oslo.config looks options up in files by dest, so ``collect-timing``
+    (the keystoneauth option name) is *not* read from a file: only
+    ``collect_timing`` is.
+    """
     names = {}
     for opt in glance.list_opts()[glance.glance_group] + \
             glance._placeholder_opts:
-        for spelling in (opt.name, opt.dest):
-            names[spelling] = opt.dest
-            names[spelling.replace('_', '-')] = opt.dest
-            names[spelling.replace('-', '_')] = opt.dest
+        names[opt.dest] = opt.dest
         for dep in opt.deprecated_opts:
             if (dep.group or GROUP) == GROUP and dep.name:
                 names[dep.name] = opt.dest
@@ -125,7 +127,12 @@ class UnknownOption(base.Check):
             if key in _KNOWN:
                 continue
             name = redact.printable(key, 60)
-            if key in REMOVED:
+            if key.replace('-', '_') in _KNOWN:
+                message = ('[glance] %s is ignored: oslo.config reads this '
+                           'option only as %s.'
+                           % (name, key.replace('-', '_')))
+                fix = 'Spell it %s.' % key.replace('-', '_')
+            elif key in REMOVED:
                 message = ('[glance] %s was removed from nova and has no '
                            'effect.' % name)
                 fix = 'Remove it; %s.' % REMOVED[key]

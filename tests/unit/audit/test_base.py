@@ -1,0 +1,46 @@
+"""The check interface."""
+
+from __future__ import annotations
+
+import pytest
+
+from glance_conf.audit import base
+from glance_conf.audit.finding import Severity
+
+
+class Sample(base.Check):
+    """Explains the risk.
+
+    And the fix.
+    """
+
+    id = 'GC901'
+    severity = Severity.LOW
+    cwe = 20
+    title = 'Sample'
+    remediation = 'Do the thing.'
+
+    def run(self, conf):
+        yield self.finding('glance.x', 'message')
+
+
+def test_finding_helper_fills_the_check_fields():
+    [found] = list(Sample().run(None))
+    assert (found.check_id, found.severity, found.cwe, found.remediation) == \
+        ('GC901', Severity.LOW, 20, 'Do the thing.')
+
+
+def test_doc_is_the_dedented_docstring():
+    assert Sample.doc() == 'Explains the risk.\n\nAnd the fix.'
+
+
+@pytest.mark.parametrize('value,ok', [
+    ('GC101', True), ('GC999', True), ('GC01', False), ('GC012', False),
+    ('gc101', False), ('XX101', False), ('GC1011', False)])
+def test_id_pattern(value, ok):
+    assert bool(base.ID_RE.fullmatch(value)) is ok
+
+
+def test_abstract_check_cannot_be_instantiated():
+    with pytest.raises(TypeError):
+        base.Check()

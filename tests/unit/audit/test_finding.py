@@ -1,0 +1,36 @@
+"""Findings are immutable values with a stable fingerprint."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from glance_conf.audit.finding import Finding
+from glance_conf.audit.finding import Severity
+
+F = Finding('GC101', Severity.HIGH, 295, 'glance.insecure', 'msg', 'fix',
+            '/etc/nova/nova.conf', 3)
+
+
+def test_finding_is_frozen():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        F.message = 'other'
+
+
+def test_round_trip_through_json_dict():
+    assert Finding.from_dict(F.to_dict()) == F
+    assert F.to_dict()['severity'] == 'high'
+
+
+def test_fingerprint_is_stable_and_discriminating():
+    assert F.fingerprint == Finding(**dataclasses.asdict(F)).fingerprint
+    assert F.fingerprint != dataclasses.replace(F, file='/other').fingerprint
+    assert len(F.fingerprint) == 32
+
+
+def test_severity_order_and_parse():
+    assert Severity.INFO < Severity.LOW < Severity.MEDIUM < Severity.HIGH
+    assert Severity.parse(' Medium ') is Severity.MEDIUM
+    with pytest.raises(ValueError, match='unknown severity'):
+        Severity.parse('critical')

@@ -1,0 +1,99 @@
+"""Service and fleet runs."""
+
+from __future__ import annotations
+
+import os
+
+from glance_conf.audit import manager
+from glance_conf.audit import runner
+from glance_conf.audit.finding import Severity
+
+
+def _checks(*ids):
+    return [c for c in manager.load_checks() if not ids or c.id in ids]
+
+
+def test_service_mode_layers_files_in_order(write_conf):
+    a = write_conf('[glance]\ntimeout = 30\n')
+    b = write_conf('[glance]\n')
+    result = runner.audit_service([('--config-file', str(a)),
+                                   ('--config-file', str(b))],
+                                  _checks('GC301'))
+    assert result.files == 2 and len(result.findings) == 0
+    result = runner.audit_service([('--config-file', str(b))],
+                                  _checks('GC301'))
+    [found] = list(result.findings)
+    assert found.file == str(b)  # unset options point at the last file
+
+
+def test_service_mode_problem_stops_the_run(write_conf, tmp_path):
+    good = write_conf('[glance]\n')
+    result = runner.audit_service([('--config-file', str(good)),
+                                   ('--config-file',
+                                    str(tmp_path / 'missing.conf'))],
+                                  _checks())
+    assert [p.reason for p in result.problems] == ['no such file']
+    assert result.files == 0 and len(result.findings) == 0
+
+
+def test_service_mode_without_files_uses_nova_defaults(monkeypatch,
+                                                       tmp_path):
+    monkeypatch.setenv('HOME', str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(runner.cfg, 'find_config_files', lambda **kw: [])
+    monkeypatch.setattr(runner.cfg, 'find_config_dirs', lambda **kw: [])
+    result = runner.audit_service([], _checks())
+    assert 'none found' in result.problems[0].reason
+
+
+def test_fleet_continues_past_bad_files(write_conf, tmp_path):
+    paths = [str(write_conf('[glance]\ntimeout = %d\n' % (i % 2 + 1)))
+             for i in range(4)]
+    paths.insert(2, str(tmp_path / 'missing.conf'))
+    seen = []
+    result = runner.audit_fleet(paths, _checks('GC601', 'GC301'),
+                                lambda done, total: seen.append((done, total)))
+    assert result.files == 4 and result.problem_count == 1
+    assert seen[-1] == (5, 5) and len(seen) == 5
+    [drift] = list(result.findings)
+    assert drift.check_id == 'GC601'
+    assert result.worst() is Severity.MEDIUM
+
+
+def test_fleet_reused_conf_does_not_leak_values(write_conf):
+    paths = [str(write_conf('[glance]\ntimeout = 5\n')),
+             str(write_conf('[glance]\n'))]
+    result = runner.audit_fleet(paths, _checks('GC301'))
+    assert [f.file for f in result.findings] == [paths[1]]
+
+
+def test_spool_moves_to_disk_and_replays(monkeypatch):
+    monkeypatch.setattr(runner, 'SPOOL_MEMORY', 1000)
+    spool = runner.Spool()
+    [check] = _checks('GC301')
+    finding = check().finding('glance.timeout', 'x' * 100, '/f')
+    for _ in range(50):
+        spool.add(finding)
+    assert spool._file._rolled
+    assert len(list(spool)) == 50 and len(list(spool)) == 50
+    assert spool.counts[Severity.LOW] == 50
+    spool.close()
+
+
+def test_problems_kept_are_bounded(monkeypatch):
+    monkeypatch.setattr(runner, 'MAX_PROBLEMS_KEPT', 3)
+    result = runner.Result('fleet', [])
+    for i in range(10):
+        result.problem('/f%d' % i, 'bad')
+    assert len(result.problems) == 3 and result.problem_count == 10
+
+
+def test_unparseable_by_oslo_is_reported_safely(write_conf, monkeypatch):
+    path = write_conf('[glance]\n')
+
+    def broken(*args, **kwargs):
+        raise runner.cfg.ConfigFileParseError(str(path), 'hunter2 line')
+    monkeypatch.setattr(runner, '_parse', broken)
+    result = runner.audit_service([('--config-file', str(path))], _checks())
+    assert 'hunter2' not in result.problems[0].reason
+    assert os.path.basename(result.problems[0].path) == path.name
