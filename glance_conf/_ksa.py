@@ -315,6 +315,8 @@ def _harden(opt: cfg.Opt) -> cfg.Opt:
     new.help = _help.reflow(help_text)
     if factory is not None:
         new.type = factory(opt.dest)  # type: ignore[operator]
+    elif isinstance(opt, cfg.BoolOpt):
+        new.type = types.SafeBoolean(option=opt.dest)
     return new
 
 
@@ -352,13 +354,13 @@ def get_placeholder_opts() -> list[cfg.Opt]:
 
 
 def unhardened_names(opts: Sequence[cfg.Opt]) -> list[str]:
-    """Names of numeric or free-text options that kept keystoneauth's type.
+    """Names of options that kept oslo.config's permissive types.
 
     An upgrade of keystoneauth1 that adds an option shows up here, and the
     test suite fails until a rule is written for it.
     """
     weak = (oslo_types.Integer, oslo_types.Float, oslo_types.String,
-            oslo_types.List)
+            oslo_types.List, oslo_types.Boolean)
     return [opt.dest for opt in opts
             if isinstance(opt.type, weak)
             and not isinstance(opt.type, types._Hardened)]

@@ -310,6 +310,8 @@ Possible values:
 
 for _opt in glance_opts:
     _opt.help = _help.reflow(_opt.help or '')
+    if isinstance(_opt, cfg.BoolOpt):
+        _opt.type = types.SafeBoolean(option=_opt.dest)
 
 deprecated_ksa_opts: dict[str, list[cfg.DeprecatedOpt]] = {
     'insecure': [cfg.DeprecatedOpt('api_insecure', group=glance_group.name)],

@@ -101,7 +101,7 @@ class BoundedInteger(_Hardened, types.Integer):
             if len(text) > MAX_NUMBER_LENGTH or not re.fullmatch(
                     r'[+-]?[0-9]+', text):
                 raise self._error('%r is not an integer'
-                                  % redact.printable(text, 40))
+                                  % redact.redact_url(text, 40))
             value = int(text)
         number = int(value)
         if not self.lower <= number <= self.upper:
@@ -138,7 +138,7 @@ class BoundedFloat(_Hardened, types.Float):
                 value = float(text)
             except ValueError:
                 raise self._error('%r is not a number'
-                                  % redact.printable(text, 40)) from None
+                                  % redact.redact_url(text, 40)) from None
         number = float(value)
         if not math.isfinite(number):
             raise self._error('NaN and infinity are not allowed')
@@ -188,7 +188,7 @@ class SafeString(_Hardened, types.String):
         if self.choices is not None and text not in self.choices:
             allowed = ', '.join(repr(c) for c in self.choices if c is not None)
             raise self._error('%r is not one of: %s'
-                              % (redact.printable(text, 40), allowed))
+                              % (redact.redact_url(text, 40), allowed))
         if self.pattern is not None and not self.pattern.fullmatch(text):
             raise self._error('value does not match the rule: %s' % self.rule)
         return text
@@ -197,6 +197,26 @@ class SafeString(_Hardened, types.String):
         return '%s(max_length=%d%s)' % (
             type(self).__name__, self.max_length,
             ', pattern=%r' % self.pattern.pattern if self.pattern else '')
+
+
+class SafeBoolean(_Hardened, types.Boolean):
+    """oslo.config's Boolean, but its error names the option, not the value.
+
+    oslo.config's own message quotes the raw value, which may be a pasted
+    URL with a password in it.
+    """
+
+    def __init__(self, group: str = 'glance', option: str = '',
+                 type_name: str = 'boolean value') -> None:
+        types.Boolean.__init__(self, type_name=type_name)
+        self._set_label(group, option)
+
+    def __call__(self, value: Any) -> bool:
+        try:
+            return bool(types.Boolean.__call__(self, value))
+        except ValueError:
+            raise self._error('%r is not a boolean; use true or false'
+                              % redact.redact_url(str(value), 40)) from None
 
 
 def check_image_url(value: str) -> str | None:

@@ -41,14 +41,28 @@ class _Ordered(argparse.Action):
 
 
 class _Parser(argparse.ArgumentParser):
+    """argparse, writing to the streams it is given, errors on one line."""
+
+    def __init__(self, stdout: TextIO, stderr: TextIO, **kwargs: Any):
+        super().__init__(**kwargs)
+        self._streams = stdout, stderr
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        if message:
+            out, err = self._streams
+            (out if file is None or file is sys.stdout else err).write(
+                message)
+
     def error(self, message: str) -> Any:
         # One line, no usage dump: CI logs stay readable.
         self.exit(EXIT_ERROR, '%s: error: %s (see --help)\n'
                   % (self.prog, message))
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(stdout: TextIO = sys.stdout,
+                 stderr: TextIO = sys.stderr) -> argparse.ArgumentParser:
     parser = _Parser(
+        stdout, stderr,
         prog=PROG,
         description='Audit the [glance] settings of nova-style services '
                     'for what is valid but unsafe.',
@@ -135,7 +149,7 @@ def _quiet_oslo_logging() -> Iterator[None]:
 def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     """The CLI's core, callable from tests with any streams."""
     try:
-        args = build_parser().parse_args(list(argv))
+        args = build_parser(stdout, stderr).parse_args(list(argv))
     except SystemExit as exc:  # --help, or a usage error
         return int(exc.code or 0)
     try:

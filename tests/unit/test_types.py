@@ -284,3 +284,12 @@ def test_bounded_list_item_error_hides_secret():
 def test_ignored_reads_none():
     assert types.ignored('2.1') is None
     assert types.ignored(None) is None
+
+
+def test_boolean_error_hides_value():
+    flag = types.SafeBoolean(option='insecure')
+    assert flag('true') is True and flag('0') is False and flag(True) is True
+    with pytest.raises(ValueError) as err:
+        flag('https://u:hunter2@x')
+    assert str(err.value).startswith('[glance] insecure: ')
+    assert 'hunter2' not in str(err.value)

@@ -69,7 +69,7 @@ class CephConfUnusable(base.Check):
         if problem:
             path, line = conf.where('rbd_ceph_conf')
             yield self.finding('glance.rbd_ceph_conf', 'rbd_ceph_conf %s %s.'
-                               % (redact.printable(value), problem),
+                               % (redact.redact_url(value), problem),
                                path, line)
 
 

@@ -106,7 +106,7 @@ class TlsFileUnusable(base.Check):
             if problem:
                 path, line = conf.where(name)
                 yield self.finding('glance.%s' % name, '%s %s %s.' % (
-                    name, redact.printable(value), problem), path, line)
+                    name, redact.redact_url(value), problem), path, line)
 
 
 class KeyFileExposed(base.Check):
@@ -132,7 +132,7 @@ class KeyFileExposed(base.Check):
         if found is not None and found[0] & 0o066:
             path, line = conf.where('keyfile')
             yield self.finding('glance.keyfile', 'keyfile %s has mode %04o.'
-                               % (redact.printable(value), found[0]),
+                               % (redact.redact_url(value), found[0]),
                                path, line)
 
 

@@ -1,0 +1,25 @@
+"""A small result with findings and a load problem, for every writer."""
+
+from __future__ import annotations
+
+import pytest
+
+from glance_conf.audit import manager
+from glance_conf.audit import runner
+
+
+@pytest.fixture
+def result():
+    checks = manager.load_checks()
+    by_id = {c.id: c for c in checks}
+    res = runner.Result('service', checks)
+    res.files = 1
+    res.findings.add(by_id['GC201']().finding(
+        'glance.verify_glance_signatures', 'Signatures off.',
+        '/etc/nova/nova.conf', 7))
+    res.findings.add(by_id['GC301']().finding('glance.timeout', 'No timeout.',
+                                              'nova.conf'))
+    res.findings.add(by_id['GC502']().finding(None, 'Mode 0644.',
+                                              'nova dir/nova.conf'))
+    yield res
+    res.findings.close()

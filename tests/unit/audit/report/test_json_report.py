@@ -1,0 +1,35 @@
+"""JSON report."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from glance_conf.audit import runner
+from glance_conf.audit.report import json_report
+
+REQUIRED = {'id', 'severity', 'cwe', 'option', 'file', 'message',
+            'remediation'}
+
+
+def test_findings_have_the_required_fields(result):
+    out = io.StringIO()
+    json_report.render(result, out)
+    doc = json.loads(out.getvalue())
+    assert len(doc['findings']) == 3
+    for item in doc['findings']:
+        assert REQUIRED <= set(item)
+    assert doc['findings'][0]['id'] == 'GC201'
+    assert doc['summary'] == {'high': 1, 'medium': 1, 'low': 1, 'info': 0}
+    assert doc['tool']['name'] == 'glance-conf-audit'
+    assert doc['errors'] == []
+
+
+def test_empty_and_error_documents_are_valid_json():
+    res = runner.Result('fleet', [])
+    res.problem('/x.conf', 'no such file')
+    out = io.StringIO()
+    json_report.render(res, out)
+    doc = json.loads(out.getvalue())
+    assert doc['findings'] == []
+    assert doc['errors'] == [{'file': '/x.conf', 'message': 'no such file'}]

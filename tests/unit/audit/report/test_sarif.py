@@ -1,0 +1,65 @@
+"""SARIF 2.1.0 report."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from glance_conf.audit import runner
+from glance_conf.audit.report import sarif
+
+
+def _render(res):
+    out = io.StringIO()
+    sarif.render(res, out)
+    return json.loads(out.getvalue())
+
+
+def test_document_shape(result):
+    doc = _render(result)
+    assert doc['version'] == '2.1.0' and 'sarif-2.1.0' in doc['$schema']
+    [run] = doc['runs']
+    rules = run['tool']['driver']['rules']
+    assert len(rules) == 21
+    for rule in rules:
+        assert 'security' in rule['properties']['tags']
+        assert any(t.startswith('external/cwe/cwe-')
+                   for t in rule['properties']['tags'])
+        float(rule['properties']['security-severity'])
+        assert rule['fullDescription']['text']
+    assert run['invocations'][0]['executionSuccessful'] is True
+
+
+def test_results_have_locations_and_fingerprints(result):
+    run = _render(result)['runs'][0]
+    rules = run['tool']['driver']['rules']
+    first, second, third = run['results']
+    assert rules[first['ruleIndex']]['id'] == first['ruleId'] == 'GC201'
+    assert first['level'] == 'error'
+    loc = first['locations'][0]
+    assert loc['physicalLocation']['artifactLocation']['uri'] == \
+        'file:///etc/nova/nova.conf'
+    assert loc['physicalLocation']['region'] == {'startLine': 7}
+    assert loc['logicalLocations'][0]['fullyQualifiedName'] == \
+        'glance.verify_glance_signatures'
+    assert second['locations'][0]['physicalLocation']['artifactLocation'][
+        'uri'] == 'nova.conf'
+    assert third['locations'][0]['physicalLocation']['artifactLocation'][
+        'uri'] == 'nova%20dir/nova.conf'
+    fingerprints = [r['partialFingerprints']['glanceConfAudit/v1']
+                    for r in run['results']]
+    assert len(set(fingerprints)) == 3
+    assert fingerprints == [r['partialFingerprints']['glanceConfAudit/v1']
+                            for r in _render(result)['runs'][0]['results']]
+
+
+def test_load_problems_become_notifications():
+    res = runner.Result('fleet', [])
+    res.problem('hosts/a.conf', 'not valid UTF-8 (byte 0xff at line 1)')
+    run = _render(res)['runs'][0]
+    invocation = run['invocations'][0]
+    assert invocation['executionSuccessful'] is False
+    [note] = invocation['toolExecutionNotifications']
+    assert note['level'] == 'error'
+    assert 'hosts/a.conf' in note['message']['text']
+    assert run['results'] == []

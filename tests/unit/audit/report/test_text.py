@@ -1,0 +1,35 @@
+"""Text report."""
+
+from __future__ import annotations
+
+import io
+
+from glance_conf.audit import runner
+from glance_conf.audit.report import text
+
+
+def test_grouped_by_severity_worst_first(result):
+    out = io.StringIO()
+    text.render(result, out)
+    report = out.getvalue()
+    assert report.index('HIGH (1)') < report.index('MEDIUM (1)') < \
+        report.index('LOW (1)')
+    assert 'INFO' not in report
+    assert 'GC201  glance.verify_glance_signatures  /etc/nova/nova.conf:7' \
+        in report
+    assert 'Fix: Set [glance] verify_glance_signatures = True' in report
+    assert report.splitlines()[0].endswith(
+        '3 finding(s): 1 high, 1 medium, 1 low, 0 info')
+
+
+def test_errors_and_empty_report():
+    res = runner.Result('fleet', [])
+    res.problem('/x.conf', 'no such file')
+    out = io.StringIO()
+    text.render(res, out)
+    assert 'ERRORS (1 file(s) could not be audited)' in out.getvalue()
+    assert '/x.conf: no such file' in out.getvalue()
+    clean = runner.Result('service', [])
+    out = io.StringIO()
+    text.render(clean, out)
+    assert out.getvalue().endswith('No findings.\n')

@@ -1,0 +1,289 @@
+"""glance-conf-audit: modes, formats, exit codes, and hostile input."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+
+from glance_conf.audit import runner
+from glance_conf.cmd import audit as cli
+
+INSECURE = ('[glance]\nverify_glance_signatures = false\n'
+            'endpoint_override = https://glance:9292\ntimeout = 5\n'
+            'tls_min_version = 1.2\n')
+LOW_ONLY = ('[glance]\nendpoint_override = https://glance:9292\n'
+            'enable_certificate_validation = true\n'
+            'tls_min_version = 1.2\n')
+
+
+class TTY(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def run(*argv, stderr=None):
+    out, err = io.StringIO(), stderr or io.StringIO()
+    code = cli.run(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def conf_file(write_conf):
+    def make(text, mode=0o640):
+        path = write_conf(text)
+        path.chmod(mode)
+        return str(path)
+    return make
+
+
+def test_list_checks(conf_file):
+    code, out, _ = run('--list-checks')
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) == 21
+    assert lines[0].startswith('GC101  high    CWE-295')
+    assert lines[-1].endswith('(fleet)')
+
+
+@pytest.mark.parametrize('text,fail_on,expected', [
+    (INSECURE, 'medium', 1),
+    (INSECURE, 'high', 1),
+    (INSECURE, 'never', 0),
+    (LOW_ONLY, 'medium', 0),
+    (LOW_ONLY, 'low', 1),
+    (LOW_ONLY, 'info', 1),
+])
+def test_exit_codes_follow_fail_on(conf_file, text, fail_on, expected):
+    code, out, err = run('--config-file', conf_file(text), '--fail-on',
+                         fail_on)
+    assert code == expected, out + err
+
+
+def test_skip_removes_findings(conf_file):
+    path = conf_file(INSECURE)
+    code, out, _ = run('--config-file', path, '--skip', 'GC201',
+                       '--skip', 'GC202,GC304', '--format', 'json')
+    assert code == 0
+    ids = {f['id'] for f in json.loads(out)['findings']}
+    assert not ids & {'GC201', 'GC202', 'GC304'}
+
+
+def test_skip_unknown_id_is_usage_error(conf_file):
+    code, _, err = run('--config-file', conf_file(INSECURE), '--skip',
+                       'GC999')
+    assert code == 2 and 'no such check to skip' in err
+
+
+def test_config_dir_is_layered_after_file(conf_file, tmp_path):
+    conf_dir = tmp_path / 'nova.conf.d'
+    conf_dir.mkdir()
+    override = conf_dir / '50-glance.conf'
+    override.write_text('[glance]\nverify_glance_signatures = true\n')
+    override.chmod(0o640)
+    path = conf_file(INSECURE)
+    code, out, _ = run('--config-file', path, '--config-dir', str(conf_dir),
+                       '--format', 'json')
+    assert 'GC201' not in {f['id'] for f in json.loads(out)['findings']}
+    # Reversed order: the file wins again, exactly as oslo.config layers.
+    code, out, _ = run('--config-dir', str(conf_dir), '--config-file', path,
+                       '--format', 'json')
+    assert 'GC201' in {f['id'] for f in json.loads(out)['findings']}
+
+
+def test_section_nobody_registers_is_ignored(conf_file):
+    code, out, _ = run('--config-file', conf_file(
+        LOW_ONLY + '[keystone_authtoken]\npassword = x\nwhatever = 1\n'),
+        '--format', 'json')
+    assert code == 0
+
+
+def test_both_modes_is_usage_error(conf_file):
+    path = conf_file(INSECURE)
+    code, _, err = run(path, '--config-file', path)
+    assert code == 2 and 'not both' in err
+
+
+@pytest.mark.parametrize('argv', [['--format', 'xml'], ['--fail-on', 'x'],
+                                  ['--bogus']])
+def test_bad_usage_is_one_line(argv):
+    code, _, err = run(*argv)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and 'Traceback' not in err
+
+
+def test_help_exits_zero():
+    code, out, _ = run('--help')
+    assert code == 0
+    assert '--fail-on' in out and 'Exit codes' in out
+
+
+@pytest.mark.parametrize('data,reason', [
+    (None, 'no such file'),
+    (b'[glance\n', 'syntax error at line 1'),
+    (b'\xff\xfe\x00\x01garbage', 'binary data'),
+    (b'[glance]\ntimeout = \xe9\n', 'not valid UTF-8'),
+    (bytes(range(256)) * 4, 'binary data'),
+])
+def test_unreadable_input_is_exit_2_with_one_line(tmp_path, data, reason):
+    path = tmp_path / 'nova.conf'
+    if data is not None:
+        path.write_bytes(data)
+    for argv in (['--config-file', str(path)], [str(path), str(path)]):
+        code, out, err = run(*argv)
+        assert code == 2
+        lines = err.strip().splitlines()
+        bad_files = argv.count(str(path))
+        assert len(lines) == bad_files
+        prefix = 'glance-conf-audit: error: %s: ' % path
+        assert all(line.startswith(prefix) for line in lines)
+        assert reason in err
+        assert 'Traceback' not in out + err
+
+
+def test_json_and_sarif_outputs(conf_file, tmp_path):
+    path = conf_file(INSECURE)
+    _, out, _ = run('--config-file', path, '--format', 'json')
+    assert 'GC201' in {f['id'] for f in json.loads(out)['findings']}
+    target = tmp_path / 'report.sarif'
+    code, out, _ = run('--config-file', path, '--format', 'sarif',
+                       '--output', str(target))
+    assert code == 1 and out == ''
+    doc = json.loads(target.read_text())
+    assert 'GC201' in {r['ruleId'] for r in doc['runs'][0]['results']}
+
+
+def test_unwritable_output_is_exit_2(conf_file, tmp_path):
+    code, _, err = run('--config-file', conf_file(INSECURE), '--output',
+                       str(tmp_path / 'no' / 'such' / 'dir.json'))
+    assert code == 2 and 'cannot write' in err
+
+
+def test_fleet_mode_reports_drift(conf_file):
+    paths = [conf_file(LOW_ONLY + 'timeout = %d\n' % t) for t in (5, 5, 9)]
+    code, out, _ = run(*paths, '--format', 'json', '--fail-on', 'medium')
+    findings = json.loads(out)['findings']
+    drift = [f for f in findings if f['id'] == 'GC601']
+    assert len(drift) == 1 and drift[0]['option'] == 'glance.timeout'
+    assert paths[2] in drift[0]['message']
+    assert code == 1
+
+
+def test_fleet_with_a_bad_file_still_audits_the_rest(conf_file, tmp_path):
+    good = conf_file(INSECURE)
+    code, out, err = run(good, str(tmp_path / 'gone.conf'), '--format',
+                         'json')
+    doc = json.loads(out)
+    assert code == 2
+    assert doc['files_audited'] == 1 and doc['errors']
+    assert 'gone.conf: no such file' in err
+
+
+def test_progress_bar_only_on_a_terminal(conf_file):
+    paths = [conf_file(LOW_ONLY)] * 3
+    _, _, err = run(*paths, stderr=TTY())
+    assert '3/3 files' in err and '[####' in err
+    _, _, err = run(*paths)
+    assert err == ''
+    _, _, err = run(*paths, '--no-progress', stderr=TTY())
+    assert err == ''
+
+
+def test_oslo_deprecation_warnings_stay_out_of_output(conf_file, capfd):
+    code, out, err = run('--config-file', conf_file(
+        '[glance]\napi_insecure = true\n'))
+    captured = capfd.readouterr()
+    assert 'Deprecated:' not in out + err + captured.out + captured.err
+
+
+def test_main_turns_crashes_into_one_line(monkeypatch, capsys):
+    def boom(*args, **kwargs):
+        raise RuntimeError('secret detail hunter2')
+    monkeypatch.setattr(runner, 'audit_service', boom)
+    assert cli.main(['--config-file', '/dev/null']) == 2
+    err = capsys.readouterr().err
+    assert err == ('glance-conf-audit: internal error (RuntimeError); '
+                   'please report it\n')
+
+
+def test_console_script_runs(conf_file):
+    path = conf_file(INSECURE)
+    proc = subprocess.run(
+        [sys.executable, '-m', 'glance_conf.cmd.audit', '--config-file',
+         path, '--format', 'json'], capture_output=True, text=True,
+        timeout=120, check=False)
+    assert proc.returncode == 1, proc.stderr
+    assert json.loads(proc.stdout)['summary']['high'] == 1
+
+
+# -- property tests: hostile input ------------------------------------------
+
+SECRET = st.from_regex(r'SECRET[A-Z0-9]{8}', fullmatch=True)
+_key = st.sampled_from([
+    'api_servers', 'endpoint_override', 'cafile', 'timeout', 'num_retries',
+    'insecure', 'api_insecure', 'rbd_user', 'region_name', 'tls_min_version',
+    'valid_interfaces', 'num_retry', 'host', 'debug', 'password',
+    'transport_url', 'connection'])
+_section = st.sampled_from(['glance', 'DEFAULT', 'ssl', 'libvirt',
+                            'keystone_authtoken', 'database'])
+_noise = st.text(st.characters(codec='utf-8', exclude_characters='\x00'),
+                 max_size=30)
+
+
+@st.composite
+def hostile_conf(draw):
+    """An INI-ish text with secrets in URLs, queries and other sections."""
+    secret = draw(SECRET)
+    lines = []
+    for _ in range(draw(st.integers(1, 8))):
+        lines.append('[%s]' % draw(_section))
+        for _ in range(draw(st.integers(0, 5))):
+            value = draw(st.one_of(
+                st.just('https://user:%s@glance:9292' % secret),
+                st.just('http://glance/?token=%s' % secret),
+                st.just('https://glance/#%s' % secret),
+                st.just('mysql+pymysql://nova:%s@db/nova' % secret),
+                st.just(secret) if draw(st.booleans()) else _noise,
+            ))
+            lines.append('%s = %s' % (draw(_key), value))
+        if draw(st.booleans()):
+            lines.append(draw(_noise))
+    return secret, '\n'.join(lines) + '\n'
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=hostile_conf(), fmt=st.sampled_from(['text', 'json', 'sarif']),
+       fleet=st.booleans())
+def test_no_crash_and_no_secret_in_any_format(tmp_path_factory, case, fmt,
+                                              fleet):
+    secret, text = case
+    path = tmp_path_factory.mktemp('h') / 'nova.conf'
+    path.write_text(text)
+    os.chmod(path, 0o640)
+    argv = [str(path), str(path)] if fleet else ['--config-file', str(path)]
+    code, out, err = run(*argv, '--format', fmt)
+    assert code in (0, 1, 2)
+    assert 'Traceback' not in out + err and 'internal error' not in err
+    assert secret not in out and secret not in err
+    if fmt != 'text' and code != 2:
+        json.loads(out)
+
+
+@settings(max_examples=100, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=400))
+def test_binary_garbage_never_crashes(tmp_path_factory, data):
+    path = tmp_path_factory.mktemp('b') / 'nova.conf'
+    path.write_bytes(data)
+    code, out, err = run('--config-file', str(path), '--format', 'json')
+    assert code in (0, 1, 2)
+    assert 'Traceback' not in out + err and 'internal error' not in err
