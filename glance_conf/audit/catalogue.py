@@ -17,11 +17,11 @@ def _table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> list[str]:
     widths = [max(len(str(r[i])) for r in [header, *rows])
               for i in range(len(header))]
     rule = '  '.join('=' * w for w in widths)
-    lines = [rule, '  '.join(h.ljust(w) for h, w in zip(header, widths)),
-             rule]
-    lines += ['  '.join(str(c).ljust(w) for c, w in zip(row, widths))
-              for row in rows]
-    return lines + [rule, '']
+
+    def line(cells: Sequence[str]) -> str:
+        return '  '.join(str(cell).ljust(width)
+                         for cell, width in zip(cells, widths, strict=True))
+    return [rule, line(header), rule, *map(line, rows), rule, '']
 
 
 def render(checks: Sequence[manager.CheckClass] | None = None) -> str:
