@@ -16,17 +16,23 @@ from glance_conf.glance import list_opts
 from glance_conf.glance import register_opts
 from glance_conf.glance import set_defaults
 from glance_conf.glance import validate
+from glance_conf.transport import RedirectRefused
+from glance_conf.transport import load_adapter
+from glance_conf.transport import load_session
 
 __all__ = [
     'ConflictingOptError',
     'DEFAULT_SERVICE_TYPE',
     'GlanceConfError',
     'InvalidOptionError',
+    'RedirectRefused',
     'UnknownOptionError',
     'deprecated_ksa_opts',
     'glance_group',
     'glance_opts',
     'list_opts',
+    'load_adapter',
+    'load_session',
     'register_opts',
     'set_defaults',
     'validate',

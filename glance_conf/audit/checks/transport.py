@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from glance_conf import _files
 from glance_conf import redact
 from glance_conf.audit import base
-from glance_conf.audit.checks import _files
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.target import INVALID

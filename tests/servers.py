@@ -1,0 +1,179 @@
+"""Loopback HTTP(S) servers with scripted faults, for the transport tests.
+
+Each server binds 127.0.0.1 on a free port, counts the requests it
+receives (a TLS handshake that fails never reaches the count), and stops
+by itself after ``lifetime`` seconds if a test forgets to stop it. Every
+fault loop is bounded in count and time.
+"""
+
+from __future__ import annotations
+
+import http.server
+import socket
+import ssl
+import struct
+import threading
+import time
+from collections.abc import Callable
+
+Fault = Callable[[http.server.BaseHTTPRequestHandler], None]
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    server: FaultServer._Server
+
+    def _handle(self) -> None:
+        owner = self.server.owner
+        with owner.lock:
+            owner.hits += 1
+            owner.requests.append((self.command, self.path))
+        fault = owner.routes.get(self.path.split('?')[0], owner.fault)
+        fault(self)
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = _handle
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # keep test output quiet
+
+
+class FaultServer:
+    """One loopback server; ``fault`` decides how it answers."""
+
+    class _Server(http.server.ThreadingHTTPServer):
+        daemon_threads = True
+        owner: FaultServer
+
+        def handle_error(self, request: object, client_address: object
+                         ) -> None:
+            pass  # failed handshakes and dropped clients are expected
+
+    def __init__(self, ssl_context: ssl.SSLContext | None = None,
+                 lifetime: float = 30.0) -> None:
+        self.hits = 0
+        self.requests: list[tuple[str, str]] = []
+        self.lock = threading.Lock()
+        self.release = threading.Event()
+        self.fault: Fault = ok()
+        self.routes: dict[str, Fault] = {}
+        self._server = self._Server(('127.0.0.1', 0), _Handler)
+        self._server.owner = self
+        if ssl_context is not None:
+            self._server.socket = ssl_context.wrap_socket(
+                self._server.socket, server_side=True,
+                do_handshake_on_connect=False)
+        self.scheme = 'https' if ssl_context else 'http'
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever,
+                                        kwargs={'poll_interval': 0.05},
+                                        daemon=True)
+        self._timer = threading.Timer(lifetime, self.stop)
+        self._timer.daemon = True
+
+    @property
+    def url(self) -> str:
+        return '%s://127.0.0.1:%d' % (self.scheme, self.port)
+
+    def start(self) -> FaultServer:
+        self._thread.start()
+        self._timer.start()
+        return self
+
+    def stop(self) -> None:
+        self.release.set()
+        self._timer.cancel()
+        self._server.shutdown()
+        self._server.server_close()
+
+
+# -- faults -----------------------------------------------------------------
+
+def ok(body: bytes = b'{"images": []}') -> Fault:
+    def answer(h: http.server.BaseHTTPRequestHandler) -> None:
+        h.send_response(200)
+        h.send_header('Content-Type', 'application/json')
+        h.send_header('Content-Length', str(len(body)))
+        h.end_headers()
+        if h.command != 'HEAD':
+            h.wfile.write(body)
+    return answer
+
+
+def status(code: int, retry_after: str | None = None) -> Fault:
+    def answer(h: http.server.BaseHTTPRequestHandler) -> None:
+        h.send_response(code)
+        if retry_after is not None:
+            h.send_header('Retry-After', retry_after)
+        h.send_header('Content-Length', '0')
+        h.end_headers()
+    return answer
+
+
+def redirect(location: str, code: int = 302) -> Fault:
+    def answer(h: http.server.BaseHTTPRequestHandler) -> None:
+        h.send_response(code)
+        h.send_header('Location', location)
+        h.send_header('Content-Length', '0')
+        h.end_headers()
+    return answer
+
+
+def drop_mid_body() -> Fault:
+    """Promise 1000 bytes, send 10, hang up."""
+    def answer(h: http.server.BaseHTTPRequestHandler) -> None:
+        h.send_response(200)
+        h.send_header('Content-Length', '1000')
+        h.end_headers()
+        h.wfile.write(b'0123456789')
+        h.wfile.flush()
+        h.connection.shutdown(socket.SHUT_RDWR)
+        h.close_connection = True
+    return answer
+
+
+def reset() -> Fault:
+    """Close with a TCP RST before answering."""
+    def answer(h: http.server.BaseHTTPRequestHandler) -> None:
+        h.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                struct.pack('ii', 1, 0))
+        h.connection.close()
+        h.close_connection = True
+    return answer
+
+
+def stall(seconds: float) -> Fault:
+    """Say nothing for ``seconds`` (or until the server stops)."""
+    def answer(h: http.server.BaseHTTPRequestHandler) -> None:
+        h.server.owner.release.wait(seconds)  # type: ignore[attr-defined]
+        h.close_connection = True
+    return answer
+
+
+def trickle(size: int, interval: float) -> Fault:
+    """Send the body one byte every ``interval`` seconds."""
+    def answer(h: http.server.BaseHTTPRequestHandler) -> None:
+        h.send_response(200)
+        h.send_header('Content-Length', str(size))
+        h.end_headers()
+        release = h.server.owner.release  # type: ignore[attr-defined]
+        for _ in range(size):
+            if release.wait(interval):
+                break
+            try:
+                h.wfile.write(b'x')
+                h.wfile.flush()
+            except OSError:
+                break
+        h.close_connection = True
+    return answer
+
+
+class Clock:
+    """Wall-clock of a block, for bounds checks."""
+
+    def __enter__(self) -> Clock:
+        self.start = time.monotonic()
+        self.elapsed = 0.0
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.elapsed = time.monotonic() - self.start
