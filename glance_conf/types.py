@@ -40,6 +40,17 @@ _PCT_RE = re.compile(r'%(?![0-9A-Fa-f]{2})')
 _URL_RE = re.compile(r'([A-Za-z][A-Za-z0-9+.-]*)://([^/]*)(.*)', re.S)
 
 
+#: A refused value is quoted back only if it is this short and plain: a
+#: typo such as ``1.1`` or ``ture``, never something that could be a
+#: pasted password or token.
+_ECHO_RE = re.compile(r'[A-Za-z0-9._+-]{1,12}')
+
+
+def _echo(text: str) -> str:
+    """Quote ``text`` for an error message, or say only "the value"."""
+    return repr(text) if _ECHO_RE.fullmatch(text) else 'the value'
+
+
 def _label(group: str, option: str) -> str:
     return '[%s] %s' % (group, option) if option else 'value'
 
@@ -100,8 +111,7 @@ class BoundedInteger(_Hardened, types.Integer):
                 return None
             if len(text) > MAX_NUMBER_LENGTH or not re.fullmatch(
                     r'[+-]?[0-9]+', text):
-                raise self._error('%r is not an integer'
-                                  % redact.redact_url(text, 40))
+                raise self._error('%s is not an integer' % _echo(text))
             value = int(text)
         number = int(value)
         if not self.lower <= number <= self.upper:
@@ -137,8 +147,8 @@ class BoundedFloat(_Hardened, types.Float):
             try:
                 value = float(text)
             except ValueError:
-                raise self._error('%r is not a number'
-                                  % redact.redact_url(text, 40)) from None
+                raise self._error('%s is not a number'
+                                  % _echo(text)) from None
         number = float(value)
         if not math.isfinite(number):
             raise self._error('NaN and infinity are not allowed')
@@ -187,8 +197,8 @@ class SafeString(_Hardened, types.String):
             raise self._error(problem)
         if self.choices is not None and text not in self.choices:
             allowed = ', '.join(repr(c) for c in self.choices if c is not None)
-            raise self._error('%r is not one of: %s'
-                              % (redact.redact_url(text, 40), allowed))
+            raise self._error('%s is not one of: %s'
+                              % (_echo(text), allowed))
         if self.pattern is not None and not self.pattern.fullmatch(text):
             raise self._error('value does not match the rule: %s' % self.rule)
         return text
@@ -215,8 +225,8 @@ class SafeBoolean(_Hardened, types.Boolean):
         try:
             return bool(types.Boolean.__call__(self, value))
         except ValueError:
-            raise self._error('%r is not a boolean; use true or false'
-                              % redact.redact_url(str(value), 40)) from None
+            raise self._error('%s is not a boolean; use true or false'
+                              % _echo(str(value))) from None
 
 
 def check_image_url(value: str) -> str | None:
@@ -320,8 +330,9 @@ class ImageEndpoint(_Hardened, types.String):
         text = str(value)
         reason = check_image_url(text)
         if reason:
-            raise self._error('invalid URL %r: %s'
-                              % (redact.redact_url(text), reason))
+            shown = ('%r' % redact.redact_url(text) if '://' in text
+                     else 'value')
+            raise self._error('invalid URL %s: %s' % (shown, reason))
         return text
 
     def __repr__(self) -> str:

@@ -56,3 +56,57 @@ def test_dir_files_matches_oslo_order(tmp_path):
         str(tmp_path / 'a.conf'), str(tmp_path / 'b.conf')]
     with pytest.raises(source.LoadError, match='no such directory'):
         source.dir_files(str(tmp_path / 'missing'))
+
+
+# -- same grammar as oslo.config ----------------------------------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from oslo_config import iniparser  # noqa: E402
+
+
+class _Oslo(iniparser.BaseParser):
+    def __init__(self):
+        self.sections = {}
+        self.section = None
+
+    def new_section(self, section):
+        self.section = 'DEFAULT' if section.lower() == 'default' else section
+        self.sections.setdefault(self.section, {})
+
+    def assignment(self, key, value):
+        if self.section is None:
+            raise iniparser.ParseError('no section', self.lineno, '')
+        self.sections[self.section][key] = '\n'.join(value)
+
+
+_line = st.one_of(
+    st.just(''), st.just('[glance]'), st.just('[DEFAULT]'), st.just('[]'),
+    st.just('[x'), st.just('# c'), st.just('; c'), st.just('  cont'),
+    st.from_regex(r'[a-z_-]{0,6} ?[=:] ?[a-z0-9 "\':=]{0,8}', fullmatch=True),
+    st.text(st.sampled_from('ab =:[]#;"\' \t'), max_size=8))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_line, max_size=12))
+def test_parser_agrees_with_oslo_iniparser(lines):
+    text = '\n'.join(lines)
+    oslo = _Oslo()
+    try:
+        oslo.parse(text.splitlines())
+        oslo_error = None
+    except iniparser.ParseError as exc:
+        oslo_error = exc.lineno
+    try:
+        ours = source.parse_text('x.conf', text)
+    except source.LoadError as exc:
+        assert oslo_error is not None, exc
+        # oslo.config notices a missing section only when the assignment
+        # ends; we name the line of the key itself.
+        if 'before any section' not in exc.reason:
+            assert 'line %d:' % oslo_error in exc.reason
+        return
+    assert oslo_error is None
+    assert {s: {k: a.value for k, a in keys.items()}
+            for s, keys in ours.sections.items()} == oslo.sections
