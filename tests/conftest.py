@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
 import pathlib
 from typing import Any
 
 import pytest
+from hypothesis import settings
 from oslo_config import cfg
 
 import glance_conf
+
+# tox runs the property tests derandomized, so CI is repeatable; run
+# pytest directly (or set HYPOTHESIS_PROFILE=explore) to search anew.
+settings.register_profile('ci', derandomize=True, database=None)
+settings.register_profile('explore', max_examples=2000)
+settings.load_profile(os.environ.get('HYPOTHESIS_PROFILE', 'default'))
 
 FIXTURES = pathlib.Path(__file__).parent / 'fixtures'
 

@@ -1,0 +1,325 @@
+"""Measure glance-conf against its floors and print a table of ratios.
+
+Run with ``tox -e bench`` (``--quick`` for a short smoke run). Each figure
+is a ratio of two timings taken in the same run; the JSON written to
+``benchmarks/results/`` holds the ratios, the raw medians behind them and
+the machine they came from.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from typing import Any
+
+from benchmarks import genconf
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+RESULTS = os.path.join(HERE, 'results', 'latest.json')
+
+FLOOR_IMPORT = ('import oslo_config.cfg, keystoneauth1.loading, '
+                'oslo_log.log, stevedore')
+OURS_IMPORT = ('import oslo_config.cfg, glance_conf; '
+               'glance_conf.register_opts(oslo_config.cfg.ConfigOpts())')
+NOVA_IMPORT = 'import nova.conf.glance'
+
+
+def _run_python(code: str, *args: str) -> str:
+    proc = subprocess.run([sys.executable, '-c', code, *args],
+                          capture_output=True, text=True, check=True,
+                          timeout=1800)
+    return proc.stdout
+
+
+def _process_seconds(code: str) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, '-c', code], check=True,
+                   capture_output=True, timeout=120)
+    return time.perf_counter() - start
+
+
+def bench_import(pairs: int) -> dict[str, Any]:
+    """New process: import and register, against importing the deps."""
+    floor, ours = [], []
+    for _ in range(pairs):
+        floor.append(_process_seconds(FLOOR_IMPORT))
+        ours.append(_process_seconds(OURS_IMPORT))
+    ratios = [o / f for o, f in zip(ours, floor, strict=True)]
+    result: dict[str, Any] = {
+        'floor_median_s': statistics.median(floor),
+        'ours_median_s': statistics.median(ours),
+        'ratio': statistics.median(ratios), 'goal': '<= 1.25',
+        'pairs': pairs}
+    result['met'] = result['ratio'] <= 1.25
+    try:
+        nova = [_process_seconds(NOVA_IMPORT) for _ in range(pairs)]
+        result['nova_over_ours'] = statistics.median(nova) / \
+            result['ours_median_s']
+    except subprocess.CalledProcessError:
+        result['nova_over_ours'] = None  # nova is not installed
+    return result
+
+
+_REGISTER = '''
+import sys, time
+from oslo_config import cfg
+import glance_conf
+from glance_conf import glance
+n = int(sys.argv[1])
+opts = glance.list_opts()[glance.glance_group] + glance._placeholder_opts
+floor, ours = [], []
+for _ in range(5):
+    t = time.perf_counter()
+    for _ in range(n):
+        cfg.ConfigOpts().register_opts(opts, group='glance')
+    floor.append(time.perf_counter() - t)
+    t = time.perf_counter()
+    for _ in range(n):
+        glance_conf.register_opts(cfg.ConfigOpts())
+    ours.append(time.perf_counter() - t)
+print(min(floor), min(ours))
+'''
+
+
+def bench_register(count: int) -> dict[str, Any]:
+    """count x (fresh ConfigOpts + register_opts) against plain oslo."""
+    floor, ours = map(float, _run_python(_REGISTER, str(count)).split())
+    ratio = ours / floor
+    return {'count': count, 'floor_s': floor, 'ours_s': ours,
+            'ratio': ratio, 'goal': '<= 1.5', 'met': ratio <= 1.5}
+
+
+_FLEET = '''
+import glob, json, os, resource, sys, time
+from glance_conf.audit import manager, runner
+mode, directory, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+paths = sorted(glob.glob(os.path.join(directory, '*.conf')))[:count]
+if mode == 'ours':
+    checks = manager.load_checks()
+    t = time.perf_counter()
+    result = runner.audit_fleet(paths, checks)
+    seconds = time.perf_counter() - t
+    assert result.files == len(paths), result.problems[:3]
+    result.findings.close()
+else:
+    from oslo_config import cfg
+    import glance_conf
+    from glance_conf import glance
+    names = [o.dest for o in glance.list_opts()[glance.glance_group]]
+    conf = cfg.ConfigOpts()
+    glance_conf.register_opts(conf)
+    t = time.perf_counter()
+    for path in paths:
+        conf(['--config-file', path], default_config_files=[],
+             default_config_dirs=[], use_env=False)
+        for name in names:
+            getattr(conf.glance, name)
+    seconds = time.perf_counter() - t
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({'seconds': seconds, 'peak_rss_kib': peak}))
+'''
+
+
+def _fleet_child(mode: str, directory: str, count: int) -> dict[str, float]:
+    """One fresh process per measurement, so peak memory is its own."""
+    code = ('import logging; logging.disable(logging.WARNING)\n' + _FLEET)
+    out = _run_python(code, mode, directory, str(count))
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def bench_fleet(directory: str, sizes: list[int]) -> dict[str, Any]:
+    """Per-file cost of fleet mode against a plain oslo.config loop."""
+    paths = genconf.write_fleet(directory, max(sizes))
+    runs = {}
+    for size in sizes:
+        ours = _fleet_child('ours', directory, size)
+        floor = _fleet_child('floor', directory, size)
+        runs[size] = {
+            'ours_ms_per_file': 1000 * ours['seconds'] / size,
+            'floor_ms_per_file': 1000 * floor['seconds'] / size,
+            'ratio': ours['seconds'] / floor['seconds'],
+            'peak_rss_mib': ours['peak_rss_kib'] / 1024,
+        }
+    small, mid, large = sizes[0], sizes[1], sizes[-1]
+    per = {s: runs[s]['ours_ms_per_file'] for s in sizes}
+    mem = {s: runs[s]['peak_rss_mib'] for s in sizes}
+    return {
+        'file_size_bytes': os.path.getsize(paths[0]),
+        'runs': {str(s): r for s, r in runs.items()},
+        'ratio_vs_oslo_loop': runs[mid]['ratio'],
+        'ratio_vs_oslo_loop_goal': '<= 2.0',
+        'linearity_mid_over_small': per[mid] / per[small],
+        'linearity_large_over_small': per[large] / per[small],
+        'linearity_goal': '<= 1.3',
+        'memory_large_over_small': mem[large] / mem[small],
+        'met': (runs[mid]['ratio'] <= 2.0
+                and per[mid] / per[small] <= 1.3
+                and per[large] / per[small] <= 1.3
+                and mem[large] / mem[small] <= 1.25),
+    }
+
+
+def bench_validator(directory: str, count: int,
+                    ours_ms: float) -> dict[str, Any]:
+    """oslo-config-validator, one process per file, against our per-file."""
+    paths = genconf.write_fleet(directory, count)
+    code = ('import sys; from oslo_config import validator; '
+            'sys.argv = ["oslo-config-validator", "--namespace", '
+            '"glance_conf", "--input-file", sys.argv[1]]; validator.main()')
+    start = time.perf_counter()
+    for path in paths:
+        subprocess.run([sys.executable, '-c', code, path],
+                       capture_output=True, timeout=120, check=False)
+    per_file_ms = 1000 * (time.perf_counter() - start) / count
+    ratio = per_file_ms / ours_ms
+    return {'files': count, 'validator_ms_per_file': per_file_ms,
+            'ours_ms_per_file': ours_ms, 'ratio': ratio, 'goal': '>= 20',
+            'met': ratio >= 20}
+
+
+def _adversarial(directory: str, shape: str) -> str:
+    """A 1 MiB config with ``api_servers`` at its cap, then filled with
+    either huge values (``wide``) or thousands of tiny sections (``tall``).
+    """
+    from glance_conf import types
+
+    url = 'https://glance-%03d.example.com:9292/' + 'p' * 900
+    servers = ','.join(url % i for i in range(types.MAX_API_SERVERS))
+    lines = ['[glance]', 'api_servers = ' + servers,
+             'region_name = ' + 'r' * 200, 'timeout = 60',
+             'default_trusted_certificate_ids = ' + ','.join(
+                 'id%d' % i for i in range(64))]
+    size = sum(len(line) + 1 for line in lines)
+    section = 0
+    while size < 1024 * 1024:
+        if shape == 'wide':
+            block = ['[section_%05d]' % section] + [
+                'option_%02d = %s' % (i, 'v' * 400) for i in range(20)]
+        else:
+            block = ['[s%05d]' % section] + ['k%d = v' % i for i in range(8)]
+        lines += block
+        size += sum(len(line) + 1 for line in block)
+        section += 1
+    path = os.path.join(directory, 'adversarial-%s.conf' % shape)
+    with open(path, 'w', encoding='utf-8') as handle:
+        handle.write('\n'.join(lines) + '\n')
+    return path
+
+
+_ONE = '''
+import sys, time, io
+from glance_conf.cmd import audit
+from oslo_config import cfg
+import glance_conf
+path = sys.argv[1]
+t = time.perf_counter()
+conf = cfg.ConfigOpts(); glance_conf.register_opts(conf)
+conf(['--config-file', path], default_config_files=[],
+     default_config_dirs=[], use_env=False)
+floor = time.perf_counter() - t
+t = time.perf_counter()
+code = audit.run(['--config-file', path, '--format', 'json'], io.StringIO(),
+                 io.StringIO())
+ours = time.perf_counter() - t
+print(floor, ours, code)
+'''
+
+
+def bench_adversarial(directory: str) -> dict[str, Any]:
+    """The slower of the two 1 MiB shapes, audited through the CLI core."""
+    worst: dict[str, Any] = {}
+    for shape in ('wide', 'tall'):
+        path = _adversarial(directory, shape)
+        floor, ours, code = _run_python(_ONE, path).split()
+        seconds = float(ours)
+        if not worst or seconds > worst['audit_s']:
+            worst = {'shape': shape, 'size_bytes': os.path.getsize(path),
+                     'lines': sum(1 for _ in open(path, encoding='utf-8')),
+                     'audit_s': seconds, 'oslo_parse_s': float(floor),
+                     'ratio_vs_oslo_parse': seconds / float(floor),
+                     'exit_code': int(code), 'goal': 'audit <= 2 s',
+                     'met': seconds <= 2.0}
+    return worst
+
+
+def machine() -> dict[str, Any]:
+    return {'python': platform.python_version(),
+            'platform': platform.platform(), 'cpus': os.cpu_count(),
+            'processor': platform.processor() or platform.machine()}
+
+
+def table(results: dict[str, Any]) -> str:
+    imp, reg = results['import'], results['register']
+    fleet, val = results['fleet'], results['validator']
+    adv = results['adversarial']
+    rows = [
+        ('import + register / import of deps', '%.2f' % imp['ratio'],
+         imp['goal'], imp['met']),
+        ('%d x register / plain oslo register' % reg['count'],
+         '%.2f' % reg['ratio'], reg['goal'], reg['met']),
+        ('fleet audit / oslo loop, per file',
+         '%.2f' % fleet['ratio_vs_oslo_loop'],
+         fleet['ratio_vs_oslo_loop_goal'], fleet['ratio_vs_oslo_loop'] <= 2),
+        ('per file, mid / small fleet',
+         '%.2f' % fleet['linearity_mid_over_small'],
+         fleet['linearity_goal'], fleet['linearity_mid_over_small'] <= 1.3),
+        ('per file, large / small fleet',
+         '%.2f' % fleet['linearity_large_over_small'],
+         fleet['linearity_goal'],
+         fleet['linearity_large_over_small'] <= 1.3),
+        ('peak memory, large / small fleet',
+         '%.2f' % fleet['memory_large_over_small'], 'flat (<= 1.25)',
+         fleet['memory_large_over_small'] <= 1.25),
+        ('oslo-config-validator / ours, per file', '%.0f' % val['ratio'],
+         val['goal'], val['met']),
+        ('1 MiB %s config: audit / oslo parse' % adv['shape'],
+         '%.1f' % adv['ratio_vs_oslo_parse'],
+         '(audit %.2f s <= 2 s)' % adv['audit_s'], adv['met']),
+    ]
+    if imp.get('nova_over_ours') is not None:
+        rows.insert(1, ('nova.conf.glance import / ours',
+                        '%.2f' % imp['nova_over_ours'], '(report)', True))
+    width = max(len(r[0]) for r in rows)
+    out = ['%-*s  %8s  %-22s  %s' % (width, 'measure', 'ratio', 'goal', 'met')]
+    out += ['%-*s  %8s  %-22s  %s' % (width, name, ratio, goal,
+                                      'yes' if met else 'NO')
+            for name, ratio, goal, met in rows]
+    return '\n'.join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument('--quick', action='store_true',
+                        help='small sizes, for a smoke run (not published)')
+    parser.add_argument('--output', default=RESULTS)
+    args = parser.parse_args(argv)
+    sizes = [30, 100, 300] if args.quick else [300, 3000, 10000]
+    with tempfile.TemporaryDirectory(prefix='glance-conf-bench-') as tmp:
+        results: dict[str, Any] = {'machine': machine(),
+                                   'quick': args.quick}
+        results['import'] = bench_import(5 if args.quick else 21)
+        results['register'] = bench_register(200 if args.quick else 2000)
+        results['fleet'] = bench_fleet(os.path.join(tmp, 'fleet'), sizes)
+        ours_ms = results['fleet']['runs'][str(sizes[1])]['ours_ms_per_file']
+        results['validator'] = bench_validator(
+            os.path.join(tmp, 'fleet'), 5 if args.quick else 20, ours_ms)
+        results['adversarial'] = bench_adversarial(tmp)
+    print(table(results))
+    if not args.quick:
+        os.makedirs(os.path.dirname(args.output), exist_ok=True)
+        with open(args.output, 'w', encoding='utf-8') as handle:
+            json.dump(results, handle, indent=2, sort_keys=True)
+            handle.write('\n')
+        print('written to %s' % os.path.relpath(args.output))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
