@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from collections.abc import Sequence
@@ -206,6 +207,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write('%s: interrupted\n' % PROG)
         return 130
+    except BrokenPipeError:
+        # The reader went away (``| head``): stop quietly, as a filter
+        # should, and keep Python from complaining at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_ERROR
     except Exception as exc:  # noqa: BLE001 - last line of defence
         # Never a traceback, and never the message: it may quote input.
         sys.stderr.write('%s: internal error (%s); please report it\n'

@@ -214,6 +214,20 @@ def test_main_turns_crashes_into_one_line(monkeypatch, capsys):
                    'please report it\n')
 
 
+def test_closed_pipe_is_quiet(conf_file):
+    # Far more report than a pipe buffers, so the writer meets EPIPE.
+    paths = [conf_file(INSECURE)] * 300
+    proc = subprocess.Popen(
+        [sys.executable, '-m', 'glance_conf.cmd.audit', *paths],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    head = proc.stdout.read(10)
+    proc.stdout.close()  # what `| head -c 10` does
+    _, err = proc.communicate(timeout=120)
+    assert len(head) == 10
+    assert err == b''
+    assert proc.returncode == 2
+
+
 def test_console_script_runs(conf_file):
     path = conf_file(INSECURE)
     proc = subprocess.run(
