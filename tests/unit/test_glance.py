@@ -190,6 +190,28 @@ def test_refused_url_never_reaches_errors_or_logs(conf, write_conf, caplog):
     assert '[glance] api_servers' in text
 
 
+def test_log_opt_values_never_shows_a_url_password(conf, write_conf):
+    # nova logs every option at start-up; a URL with a password must stop
+    # the service with an error that does not quote it.
+    log = logging.getLogger('test.log_opt_values')
+    parse(conf, write_conf('[glance]\nendpoint_override = '
+                           'https://nova:hunter2@glance:9292\n'))
+    with pytest.raises(cfg.ConfigFileValueError) as err:
+        conf.log_opt_values(log, logging.INFO)
+    assert 'hunter2' not in str(err.value)
+    assert '[glance] endpoint_override' in str(err.value)
+
+
+def test_log_opt_values_of_a_valid_config(conf, write_conf, caplog):
+    parse(conf, write_conf('[glance]\napi_servers = https://a:9292\n'))
+    with caplog.at_level(logging.INFO, logger='test.log_opt_values'):
+        conf.log_opt_values(logging.getLogger('test.log_opt_values'),
+                            logging.INFO)
+    assert "glance.api_servers             = ['https://a:9292']" in \
+        caplog.text
+    assert 'glance.version' in caplog.text
+
+
 # -- registration guards ----------------------------------------------------
 
 def test_register_twice_on_one_conf(conf):

@@ -225,9 +225,10 @@ def test_post_is_not_retried_after_a_timeout(make_server):
 
 def test_dropped_mid_response(make_server):
     server = make_server(fault=servers.drop_mid_body())
-    with pytest.raises(ks_exc.ConnectionError):
+    with servers.Clock() as clock, pytest.raises(ks_exc.ConnectionError):
         adapter_for(server).get('/')
     assert 1 <= server.hits <= 1 + RETRIES
+    assert clock.elapsed < (1 + RETRIES) * TIMEOUT + RETRIES * DELAY + 1.0
 
 
 def test_reset(make_server):
