@@ -73,6 +73,9 @@ def read_text(path: str) -> str:
         raise LoadError(path, 'cannot read: %s' % exc.strerror) from None
     if stat_mod.S_ISDIR(info.st_mode):
         raise LoadError(path, 'is a directory, not a file')
+    if not stat_mod.S_ISREG(info.st_mode):
+        # A FIFO or device could block the read, or never end.
+        raise LoadError(path, 'is not a regular file')
     if info.st_size > MAX_FILE_SIZE:
         raise LoadError(path, 'file is %d bytes; the limit is %d'
                         % (info.st_size, MAX_FILE_SIZE))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from glance_conf.audit import source
@@ -42,6 +44,12 @@ def test_missing_directory_and_large_file(tmp_path, monkeypatch):
         source.read_file(str(tmp_path / 'nope.conf'))
     with pytest.raises(source.LoadError, match='is a directory'):
         source.read_file(str(tmp_path))
+    fifo = tmp_path / 'fifo.conf'
+    os.mkfifo(fifo)
+    with pytest.raises(source.LoadError, match='not a regular file'):
+        source.read_file(str(fifo))
+    with pytest.raises(source.LoadError, match='not a regular file'):
+        source.read_file('/dev/zero')
     monkeypatch.setattr(source, 'MAX_FILE_SIZE', 10)
     big = tmp_path / 'big.conf'
     big.write_text('[glance]\n' + 'x = 1\n' * 10)
