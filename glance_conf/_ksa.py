@@ -320,10 +320,21 @@ def _harden(opt: cfg.Opt) -> cfg.Opt:
     return new
 
 
+#: Session options of nova 34 (keystoneauth1 5.15 and later) that older
+#: keystoneauth1 releases lack. 5.14 is the newest release that installs
+#: on Python 3.10, so there these are defined here, named as keystoneauth
+#: names them, and :mod:`glance_conf.transport` applies them itself.
+BACKPORTED_SESSION_OPTS = ('tls-ciphers', 'tls-min-version')
+
+
 def get_session_opts(deprecated_opts: DeprecatedMap) -> list[cfg.Opt]:
     """keystoneauth's session options, hardened, with their aliases."""
-    opts = ks_loading.get_session_conf_options(
-        deprecated_opts={k: list(v) for k, v in deprecated_opts.items()})
+    aliases = {k: list(v) for k, v in deprecated_opts.items()}
+    opts = ks_loading.get_session_conf_options(deprecated_opts=aliases)
+    present = {opt.dest for opt in opts}
+    opts += [cfg.StrOpt(name, deprecated_opts=aliases.get(name))
+             for name in BACKPORTED_SESSION_OPTS
+             if name.replace('-', '_') not in present]
     return [_harden(opt) for opt in opts]
 
 

@@ -42,6 +42,7 @@ from __future__ import annotations
 import logging
 import re
 import socket
+import ssl
 import threading
 import urllib.parse
 from typing import Any
@@ -52,6 +53,7 @@ from keystoneauth1 import exceptions as ks_exc
 from keystoneauth1 import session as ks_session
 from oslo_config import cfg
 from oslo_log import log as oslo_logging
+from urllib3.util.ssl_ import create_urllib3_context
 
 from glance_conf import _files
 from glance_conf import exception
@@ -157,16 +159,41 @@ class _Deadline:
         self._timer.cancel()
 
 
-class GuardedHTTPAdapter(ks_session.TCPKeepAliveAdapter):
-    """keystoneauth's transport adapter, plus a body deadline and a sane
-    ``Retry-After``."""
+_TLS_VERSIONS = {'1.2': ssl.TLSVersion.TLSv1_2, '1.3': ssl.TLSVersion.TLSv1_3}
 
-    def __init__(self, *args: Any, body_timeout: float = DEFAULT_TIMEOUT,
+
+class GuardedHTTPAdapter(ks_session.TCPKeepAliveAdapter):
+    """keystoneauth's transport adapter (TCP keep-alive), plus the TLS
+    floor and ciphers, a body deadline and a sane ``Retry-After``.
+
+    The TLS settings are applied here rather than by keystoneauth, which
+    learnt them only in 5.15 (Python 3.10 stops at 5.14). The context
+    comes from urllib3, as requests' own does, so ``cafile`` is the only
+    trust anchor when it is set, and the system store only when it is not.
+    """
+
+    def __init__(self, *, body_timeout: float = DEFAULT_TIMEOUT,
                  max_retry_after: float = MAX_RETRY_AFTER,
-                 **kwargs: Any) -> None:
+                 tls_ciphers: str | None = None,
+                 tls_min_version: str | None = None) -> None:
         self.body_timeout = body_timeout
         self.max_retry_after = max_retry_after
-        super().__init__(*args, **kwargs)
+        self.glance_tls = (tls_ciphers, tls_min_version)
+        super().__init__()
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        ciphers, min_version = self.glance_tls
+        if ciphers or min_version:
+            context = create_urllib3_context()
+            # urllib3 matches the host name itself when the context does
+            # not; left on, ``insecure`` could not turn verification off.
+            context.check_hostname = False
+            if min_version:
+                context.minimum_version = _TLS_VERSIONS[min_version]
+            if ciphers:
+                context.set_ciphers(ciphers)
+            kwargs['ssl_context'] = context
+        super().init_poolmanager(*args, **kwargs)
 
     def send(self, request: requests.PreparedRequest, stream: bool = False,
              timeout: Any = None, verify: Any = True, cert: Any = None,
@@ -212,13 +239,15 @@ class HardenedSession(ks_session.Session):
 
     def __init__(self, *args: Any, body_timeout: float = DEFAULT_TIMEOUT,
                  max_retry_after: float = MAX_RETRY_AFTER,
+                 tls_ciphers: str | None = None,
+                 tls_min_version: str | None = None,
                  **kwargs: Any) -> None:
         kwargs['redirect'] = False  # followed here, same origin only
         super().__init__(*args, **kwargs)
         guarded = GuardedHTTPAdapter(body_timeout=body_timeout,
                                      max_retry_after=max_retry_after,
-                                     tls_ciphers=self.tls_ciphers,
-                                     tls_min_version=self.tls_min_version)
+                                     tls_ciphers=tls_ciphers,
+                                     tls_min_version=tls_min_version)
         for scheme in ('https://', 'http://'):
             self.session.mount(scheme, guarded)
         _install_log_filter()

@@ -100,8 +100,9 @@ def test_good_ca_succeeds(ca, pem, make_server):
     assert server.hits == 1
 
 
+@pytest.mark.parametrize('floor', [None, '1.2'])
 @pytest.mark.parametrize('case', ['wrong-ca', 'name-mismatch', 'expired'])
-def test_bad_certificates_are_refused(ca, pem, make_server, case):
+def test_bad_certificates_are_refused(ca, pem, make_server, case, floor):
     trusted = ca
     ctx = server_ctx(ca)
     if case == 'wrong-ca':
@@ -113,7 +114,10 @@ def test_bad_certificates_are_refused(ca, pem, make_server, case):
             datetime.timedelta(days=1)
         ctx = server_ctx(ca, not_after=past)
     server = make_server(ctx)
-    adapter = adapter_for(server, pem('ca.pem', trusted.cert_pem))
+    # With a TLS floor the session builds its own TLS context: it must
+    # verify exactly as the default one does.
+    adapter = adapter_for(server, pem('ca.pem', trusted.cert_pem),
+                          tls_min_version=floor)
     with pytest.raises(ks_exc.SSLError):
         adapter.get('/v2/images')
     assert server.hits == 0
@@ -339,3 +343,21 @@ def test_redact_text():
     assert transport.redact_text(
         'to https://u:pw@h:1/p?t=x failed, see /a?b=c') == \
         'to https://***@h:1/p?*** failed, see /a?***'
+
+
+def test_insecure_with_a_tls_floor(make_server):
+    server = make_server(server_ctx(trustme.CA()))
+    adapter = adapter_for(server, insecure=True, tls_min_version='1.2',
+                          tls_ciphers='ECDHE+AESGCM')
+    assert adapter.get('/').status_code == 200
+
+
+def test_cafile_is_the_only_trust_anchor_with_a_tls_floor(make_server, pem,
+                                                          ca):
+    # A custom TLS context must not add the system store to cafile.
+    server = make_server(server_ctx(ca))
+    other = pem('other.pem', trustme.CA().cert_pem)
+    with pytest.raises(ks_exc.SSLError):
+        adapter_for(server, other, tls_min_version='1.2').get('/')
+    assert adapter_for(server, pem('ca.pem', ca.cert_pem),
+                       tls_min_version='1.2').get('/').status_code == 200
