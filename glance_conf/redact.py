@@ -16,6 +16,8 @@ MASK = '***'
 MAX_SHOWN = 120
 
 _SCHEME_RE = re.compile(r'^[A-Za-z][A-Za-z0-9+.-]*://')
+_URL_IN_TEXT_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>]+")
+_QUERY_IN_TEXT_RE = re.compile(r"\?[^\s'\"<>)]*")
 
 
 def printable(value: str, limit: int = MAX_SHOWN) -> str:
@@ -50,3 +52,14 @@ def redact_url(value: str, limit: int = MAX_SHOWN) -> str:
         if cut != -1:
             text = text[:cut + 1] + MASK
     return printable(text, limit)
+
+
+def redact_text(text: str) -> str:
+    """Mask URL user-info and every query string inside free text.
+
+    For messages written by others (keystoneauth, requests), where URLs
+    sit among other words.
+    """
+    text = _URL_IN_TEXT_RE.sub(
+        lambda match: redact_url(match.group(0), 10_000), text)
+    return _QUERY_IN_TEXT_RE.sub('?' + MASK, text)

@@ -40,7 +40,6 @@ Secrets
 from __future__ import annotations
 
 import logging
-import re
 import socket
 import ssl
 import threading
@@ -75,18 +74,10 @@ _REDIRECT_STATUSES = frozenset({301, 302, 303, 305, 307, 308})
 _KSA_LOGGERS = ('keystoneauth.session', 'keystoneauth.session.request',
                 'keystoneauth.session.response', 'keystoneauth.session.body',
                 'keystoneauth.session.request-id', 'keystoneauth.adapter')
-_URL_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>]+")
-_QUERY_RE = re.compile(r"\?[^\s'\"<>)]*")
 
 
 class RedirectRefused(ks_exc.ClientException):
     """The server redirected to another origin, or from https to http."""
-
-
-def redact_text(text: str) -> str:
-    """Mask URL user-info and every query string inside free text."""
-    text = _URL_RE.sub(lambda m: redact.redact_url(m.group(0), 10_000), text)
-    return _QUERY_RE.sub('?' + redact.MASK, text)
 
 
 class _RedactFilter(logging.Filter):
@@ -94,7 +85,7 @@ class _RedactFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        cleaned = redact_text(message)
+        cleaned = redact.redact_text(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None
         return True
@@ -283,12 +274,12 @@ class HardenedSession(ks_session.Session):
 
 def _scrub(exc: BaseException) -> None:
     """Mask secrets in an exception's text, keeping its class."""
-    cleaned = tuple(redact_text(a) if isinstance(a, str) else a
+    cleaned = tuple(redact.redact_text(a) if isinstance(a, str) else a
                     for a in exc.args)
     exc.args = cleaned
     message = getattr(exc, 'message', None)
     if isinstance(message, str):
-        exc.message = redact_text(message)  # type: ignore[attr-defined]
+        exc.message = redact.redact_text(message)  # type: ignore[attr-defined]
 
 
 def _check_files(group: Any) -> None:

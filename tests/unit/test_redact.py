@@ -24,3 +24,10 @@ def test_redact_url(value, expected):
 def test_printable_escapes_and_shortens():
     assert redact.printable('a\x00b\\') == 'a\\x00b\\\\'
     assert redact.printable('x' * 300, 10) == 'x' * 10 + '...'
+
+
+def test_redact_text_masks_urls_and_queries_among_words():
+    assert redact.redact_text(
+        'to https://u:pw@h:1/p?t=x failed, see /a?b=c') == \
+        'to https://***@h:1/p?*** failed, see /a?***'
+    assert redact.redact_text('no secrets here') == 'no secrets here'
