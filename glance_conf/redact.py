@@ -16,8 +16,16 @@ MASK = '***'
 MAX_SHOWN = 120
 
 _SCHEME_RE = re.compile(r'^[A-Za-z][A-Za-z0-9+.-]*://')
-_URL_IN_TEXT_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>]+")
-_QUERY_IN_TEXT_RE = re.compile(r"\?[^\s'\"<>)]*")
+# One run of whitespace, kept by re.split: a simple class, so linear.
+_WHITESPACE_RE = re.compile(r'(\s+)')
+
+#: Most characters of free text that :func:`redact_text` looks at; the
+#: rest is dropped. It keeps a hostile message (a 4xx body of a megabyte)
+#: from costing more than a bounded, linear scan.
+MAX_TEXT_SCANNED = 16 * 1024
+
+#: What marks the place where :func:`redact_text` dropped text.
+TRUNCATED = ' [truncated]'
 
 
 def printable(value: str, limit: int = MAX_SHOWN) -> str:
@@ -54,12 +62,52 @@ def redact_url(value: str, limit: int = MAX_SHOWN) -> str:
     return printable(text, limit)
 
 
-def redact_text(text: str) -> str:
+def _mask_token(token: str) -> str:
+    """Mask one whitespace-free token of free text.
+
+    In a token holding ``://``, everything from there to the last ``@``
+    is user-info (a password may hold ``'``, ``<``, ``/``, ``?`` or ``#``),
+    and everything after the first ``?`` or ``#`` is query or fragment.
+    In any other token, everything after the first ``?`` is a query.
+    Over-masking a word is harmless; under-masking a secret is not.
+    """
+    scheme = token.find('://')
+    if scheme != -1:
+        start = scheme + 3
+        at = token.rfind('@')
+        if at >= start:
+            token = token[:start] + MASK + token[at:]
+        cuts = [i for i in (token.find('?', start), token.find('#', start))
+                if i != -1]
+        if cuts:
+            return token[:min(cuts) + 1] + MASK
+        return token
+    cut = token.find('?')
+    if cut != -1 and cut + 1 < len(token):
+        return token[:cut + 1] + MASK
+    return token
+
+
+def redact_text(text: str, limit: int = MAX_TEXT_SCANNED) -> str:
     """Mask URL user-info and every query string inside free text.
 
-    For messages written by others (keystoneauth, requests), where URLs
-    sit among other words.
+    For messages written by others (keystoneauth, urllib3, requests),
+    where URLs sit among other words. It runs in linear time: the text is
+    cut into whitespace-separated tokens, each looked at once. Text beyond
+    ``limit`` characters is dropped, with the last token it cuts, and
+    replaced by :data:`TRUNCATED`, so a secret split by the cut is never
+    shown.
     """
-    text = _URL_IN_TEXT_RE.sub(
-        lambda match: redact_url(match.group(0), 10_000), text)
-    return _QUERY_IN_TEXT_RE.sub('?' + MASK, text)
+    truncated = len(text) > limit
+    if truncated:
+        text = text[:limit]
+        # Drop the token the cut went through: it may be half a URL.
+        words = _WHITESPACE_RE.split(text)
+        text = ''.join(words[:-1])
+    parts = _WHITESPACE_RE.split(text)
+    # Odd items are the whitespace itself, kept as it was.
+    out = [part if i % 2 else _mask_token(part)
+           for i, part in enumerate(parts)]
+    if truncated:
+        out.append(TRUNCATED)
+    return ''.join(out)
