@@ -9,6 +9,8 @@ fault loop is bounded in count and time.
 from __future__ import annotations
 
 import http.server
+import json
+import select
 import socket
 import ssl
 import struct
@@ -87,9 +89,9 @@ class FaultServer:
 
 # -- faults -----------------------------------------------------------------
 
-def ok(body: bytes = b'{"images": []}') -> Fault:
+def ok(body: bytes = b'{"images": []}', code: int = 200) -> Fault:
     def answer(h: http.server.BaseHTTPRequestHandler) -> None:
-        h.send_response(200)
+        h.send_response(code)
         h.send_header('Content-Type', 'application/json')
         h.send_header('Content-Length', str(len(body)))
         h.end_headers()
@@ -165,6 +167,130 @@ def trickle(size: int, interval: float) -> Fault:
                 break
         h.close_connection = True
     return answer
+
+
+def flaky(times: int, then: Fault, code: int = 503) -> Fault:
+    """Answer ``code`` the first ``times`` requests for a path, then
+    ``then``."""
+    seen: dict[str, int] = {}
+
+    def answer(h: http.server.BaseHTTPRequestHandler) -> None:
+        path = h.path.split('?')[0]
+        with h.server.owner.lock:  # type: ignore[attr-defined]
+            seen[path] = seen.get(path, 0) + 1
+            count = seen[path]
+        (status(code) if count <= times else then)(h)
+    return answer
+
+
+def json_status(code: int, document: object) -> Fault:
+    """Answer ``code`` with a JSON body."""
+    return ok(json.dumps(document).encode(), code)
+
+
+def echo() -> Fault:
+    """Answer 200 with the method and the length of the body received."""
+    def answer(h: http.server.BaseHTTPRequestHandler) -> None:
+        length = h.headers.get('Content-Length')
+        if length:
+            h.rfile.read(int(length))
+        ok(json.dumps({'method': h.command, 'length': length}).encode())(h)
+    return answer
+
+
+def interim_flood(seconds: float, interval: float = 0.001) -> Fault:
+    """Send ``100 Continue`` interim responses, fast, for ``seconds``."""
+    def answer(h: http.server.BaseHTTPRequestHandler) -> None:
+        release = h.server.owner.release  # type: ignore[attr-defined]
+        end = time.monotonic() + seconds
+        while time.monotonic() < end and not release.wait(interval):
+            try:
+                h.wfile.write(b'HTTP/1.1 100 Continue\r\n\r\n')
+                h.wfile.flush()
+            except OSError:
+                break
+        h.close_connection = True
+    return answer
+
+
+def closed_port() -> int:
+    """A loopback port that nothing listens on (connection refused)."""
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return int(sock.getsockname()[1])
+
+
+class ConnectProxy:
+    """A loopback HTTP proxy that only tunnels (CONNECT) to 127.0.0.1.
+
+    It counts the CONNECTs it receives, relays at most ``lifetime``
+    seconds, and stops by itself like :class:`FaultServer`.
+    """
+
+    def __init__(self, lifetime: float = 30.0) -> None:
+        self.connects: list[str] = []
+        self._stop = threading.Event()
+        self._listener = socket.create_server(('127.0.0.1', 0))
+        self._listener.settimeout(0.05)
+        self.port = self._listener.getsockname()[1]
+        self._lifetime = lifetime
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return 'http://127.0.0.1:%d' % self.port
+
+    def start(self) -> ConnectProxy:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+        self._listener.close()
+
+    def _serve(self) -> None:
+        end = time.monotonic() + self._lifetime
+        while not self._stop.is_set() and time.monotonic() < end:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                continue
+            threading.Thread(target=self._tunnel, args=(client, end),
+                             daemon=True).start()
+
+    def _tunnel(self, client: socket.socket, end: float) -> None:
+        with client:
+            client.settimeout(2.0)
+            head = b''
+            while b'\r\n\r\n' not in head and len(head) < 8192:
+                chunk = client.recv(1024)
+                if not chunk:
+                    return
+                head += chunk
+            method, target = head.split(b' ', 2)[:2]
+            host, _, port = target.decode('ascii').rpartition(':')
+            self.connects.append(target.decode('ascii'))
+            if method != b'CONNECT' or host != '127.0.0.1':
+                client.sendall(b'HTTP/1.1 403 Forbidden\r\n\r\n')
+                return
+            with socket.create_connection((host, int(port)), 2.0) as up:
+                client.sendall(b'HTTP/1.1 200 Connection established'
+                               b'\r\n\r\n')
+                self._relay(client, up, end)
+
+    def _relay(self, a: socket.socket, b: socket.socket, end: float) -> None:
+        peers = {a: b, b: a}
+        while not self._stop.is_set() and time.monotonic() < end:
+            ready, _, _ = select.select(list(peers), [], [], 0.05)
+            for sock in ready:
+                try:
+                    data = sock.recv(65536)
+                    if not data:
+                        return
+                    peers[sock].sendall(data)
+                except OSError:
+                    return
 
 
 class Clock:

@@ -9,11 +9,17 @@ from __future__ import annotations
 import datetime
 import logging
 import ssl
+import traceback
+import urllib.parse
 
 import pytest
+import requests
 import trustme
+from hypothesis import given
+from hypothesis import strategies as st
 from keystoneauth1 import exceptions as ks_exc
 from oslo_config import cfg
+from urllib3.util import parse_url
 
 import glance_conf
 from glance_conf import exception
@@ -268,8 +274,54 @@ def test_default_timeout_applies_when_unset():
     session = transport.load_session(conf)
     assert session.timeout == transport.DEFAULT_TIMEOUT
     bound = transport.total_time_bound(conf)
-    assert bound == (1 + 2 * RETRIES) * 3 * transport.DEFAULT_TIMEOUT + \
+    attempts = (1 + 2 * RETRIES + transport.MAX_REDIRECTS
+                + transport.MAX_REAUTH)
+    assert bound == attempts * 3 * transport.DEFAULT_TIMEOUT + \
         2 * RETRIES * transport.MAX_RETRY_AFTER
+
+
+def test_empty_num_retries_means_its_registered_default():
+    """``num_retries =`` may read as None: the option's default applies."""
+    conf = make_conf(num_retries=None)
+    default = conf._groups['glance']._opts['num_retries']['opt'].default
+    adapter = transport.load_adapter(conf)
+    assert adapter.connect_retries == adapter.status_code_retries == default
+    assert transport.total_time_bound(conf) == transport.total_time_bound(
+        make_conf(num_retries=default))
+
+
+def test_retries_are_one_budget_across_redirects(make_server, caplog):
+    """Every hop of a redirect chain failing thrice must not get a fresh
+    budget: 7 requests and 6 waits at most for num_retries = 3."""
+    server = make_server()
+    hops = transport.MAX_REDIRECTS + 1
+    for i in range(hops):
+        then = (servers.redirect('/hop%d' % (i + 1)) if i + 1 < hops
+                else servers.ok())
+        server.routes['/hop%d' % i] = servers.flaky(3, then)
+    conf = make_conf(endpoint_override=server.url, num_retries=3,
+                     connect_retry_delay=0.01, status_code_retry_delay=0.01)
+    with caplog.at_level(logging.WARNING), servers.Clock() as clock:
+        resp = transport.load_adapter(conf).get('/hop0', raise_exc=False)
+    waits = [r for r in caplog.records if 'Retrying' in r.getMessage()]
+    assert server.hits <= 1 + 3 + 3 and len(waits) <= 3 + 3
+    # The three status retries went to /hop0; /hop1 has none left.
+    assert [p for _, p in server.requests] == ['/hop0'] * 4 + ['/hop1']
+    assert resp.status_code == 503 and len(waits) == 3
+    assert clock.elapsed < transport.total_time_bound(conf)
+
+
+def test_endless_interim_responses_are_bounded(make_server):
+    """A stream of ``100 Continue`` must not outlive the timeout: the
+    header read is bounded in total, not per read."""
+    server = make_server(fault=servers.interim_flood(8))
+    conf = make_conf(endpoint_override=server.url)
+    with servers.Clock() as clock, pytest.raises(ks_exc.ConnectTimeout):
+        transport.load_adapter(conf).get('/')
+    attempts = 1 + RETRIES
+    assert server.hits == attempts
+    assert clock.elapsed < attempts * (TIMEOUT + 0.5)
+    assert clock.elapsed < transport.total_time_bound(conf)
 
 
 def test_retry_after_cap_never_exceeds_sixty_seconds():
@@ -306,6 +358,84 @@ def test_redirect_from_https_to_http_is_refused(ca, pem, make_server):
     assert plain.hits == 0
 
 
+@pytest.mark.parametrize('tls', [False, True])
+def test_backslash_redirect_never_reaches_another_server(ca, pem, make_server,
+                                                          tls):
+    """urllib.parse reads ``http://B\\@A/`` as host A, requests connects
+    to B: such a Location is refused and B sees nothing, token or not."""
+    ctx = server_ctx(ca) if tls else None
+    other = make_server(ctx)
+    origin = make_server(ctx)
+    origin.fault = servers.redirect('%s://127.0.0.1:%d\\@127.0.0.1:%d/' % (
+        origin.scheme, other.port, origin.port))
+    adapter = adapter_for(origin, pem('ca.pem', ca.cert_pem) if tls else None)
+    with pytest.raises(transport.RedirectRefused):
+        adapter.get('/', headers={'X-Auth-Token': CANARY})
+    assert other.hits == 0 and origin.hits == 1
+
+
+@pytest.mark.parametrize('location', [
+    'http://127.0.0.1:99999/', 'http://[::1/', 'http://127.0.0.1:8\t0/',
+    '//127.0.0.1:{port}\\@evil/', 'http://nova:{canary}@127.0.0.1:{port}/',
+    'http://{canary}@127.0.0.1:{port}/', 'http://:@127.0.0.1:{port}/',
+])
+def test_hostile_location_is_refused_cleanly(make_server, location):
+    """Malformed targets raise RedirectRefused, not ValueError; user-info
+    is refused even on the same origin (it would show in response.url)."""
+    server = make_server()
+    server.fault = servers.redirect(
+        location.format(port=server.port, canary=CANARY))
+    server.routes['/'] = server.fault
+    with pytest.raises(transport.RedirectRefused) as err:
+        adapter_for(server).get('/')
+    assert server.hits == 1
+    assert CANARY not in str(err.value)
+
+
+def test_303_is_followed_with_a_get_without_body(make_server):
+    """RFC 9110: the answer to a POST is fetched with a GET."""
+    server = make_server(fault=servers.redirect('/result', 303))
+    server.routes['/result'] = servers.echo()
+    resp = adapter_for(server).post('/submit', json={'name': 'x'})
+    assert resp.json() == {'method': 'GET', 'length': None}
+    assert server.requests == [('POST', '/submit'), ('GET', '/result')]
+
+
+def test_307_keeps_the_method_and_body(make_server):
+    server = make_server(fault=servers.redirect('/result', 307))
+    server.routes['/result'] = servers.echo()
+    resp = adapter_for(server).post('/submit', json={'name': 'x'})
+    assert resp.json()['method'] == 'POST' and resp.json()['length']
+
+
+LOCATION_PIECES = st.lists(st.sampled_from([
+    'http:', 'https:', '//', '/', '\\', '@', ':', '127.0.0.1', '8080',
+    '9999', '99999', 'evil', '[', ']', '::1', '?', '#', '%2F', '%40', '%5C',
+    '\t', ' ', 'a', '.', '%', ';', 'u:p',
+]), max_size=12).map(''.join)
+
+
+@given(location=LOCATION_PIECES)
+def test_a_followed_location_connects_to_the_same_origin(location):
+    """Whatever the Location, it is refused cleanly, or requests would
+    connect to the very origin the response came from."""
+    response = requests.Response()
+    response.request = requests.Request(
+        'GET', 'http://127.0.0.1:8080/v2/images').prepare()
+    response.headers['Location'] = location
+    try:
+        target = transport._redirect_target(response)
+    except transport.RedirectRefused:
+        return
+    prepared = requests.Request('GET', target).prepare()
+    parts = urllib.parse.urlsplit(prepared.url)
+    assert (parts.scheme, parts.hostname, parts.port) == (
+        'http', '127.0.0.1', 8080)
+    assert '@' not in parts.netloc
+    connected = parse_url(prepared.url)
+    assert (connected.host, connected.port) == ('127.0.0.1', 8080)
+
+
 def test_redirect_loop_is_bounded(make_server):
     server = make_server(fault=servers.redirect('/again'))
     with pytest.raises(transport.RedirectRefused, match='more than'):
@@ -339,6 +469,95 @@ def test_url_password_never_in_logs_or_errors(make_server, caplog):
     assert server.hits == 2
 
 
+
+
+SECRET = "p'<" + CANARY
+
+
+def _everything_shown(exc, log_text):
+    """All the text a person could see: log lines, the formatted chain,
+    and the URLs of every exception, request and response it carries."""
+    shown = [log_text, repr(exc)]
+    shown += traceback.format_exception(exc)
+    stack, seen = [exc], set()
+    while stack:
+        e = stack.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        shown += [str(e), repr(e.args), str(getattr(e, 'url', ''))]
+        for holder in (getattr(e, 'request', None),
+                       getattr(e, 'response', None)):
+            shown.append(str(getattr(holder, 'url', '')))
+            request = getattr(holder, 'request', None)
+            shown.append(str(getattr(request, 'url', '')))
+        stack += [e.__cause__, e.__context__, getattr(e, 'reason', None)]
+        stack += [a for a in e.args if isinstance(a, BaseException)]
+    return '\n'.join(shown)
+
+
+def test_secrets_with_quotes_never_shown_on_connection_refused(caplog):
+    """A password and a query value holding ' and < are legal: no log line
+    (keystoneauth, urllib3, requests), no chained exception shows them."""
+    session = transport.load_session(make_conf())
+    url = 'http://nova:%s@127.0.0.1:%d/v2/images?token=%s' % (
+        SECRET, servers.closed_port(), SECRET)
+    with caplog.at_level(logging.DEBUG), \
+            pytest.raises(ks_exc.ConnectFailure) as err:
+        session.get(url, connect_retries=1, connect_retry_delay=DELAY)
+    assert 'REQ: curl' in caplog.text and 'Retrying' in caplog.text
+    assert err.value.__context__ is not None  # the chain is there
+    assert CANARY not in _everything_shown(err.value, caplog.text)
+
+
+def test_secrets_never_in_http_error_attributes(make_server, caplog):
+    """exc.url, exc.response.url and urllib3's DEBUG lines drop the query."""
+    server = make_server(fault=servers.json_status(
+        404, {'message': 'not found'}))
+    adapter = adapter_for(server, split_loggers=True)
+    with caplog.at_level(logging.DEBUG), \
+            pytest.raises(ks_exc.NotFound) as err:
+        adapter.get('/v2/images?token=' + SECRET,
+                    headers={'X-Auth-Token': CANARY})
+    assert server.requests[0][1].endswith(CANARY)  # it was really sent
+    assert any(r.name == 'urllib3.connectionpool' for r in caplog.records)
+    assert CANARY not in _everything_shown(err.value, caplog.text)
+
+
+def test_huge_hostile_error_message_is_handled_quickly(make_server):
+    """A 4xx JSON message of a megabyte of URL-ish text is scrubbed in
+    bounded, linear time, and shown truncated."""
+    from glance_conf import redact
+    server = make_server(fault=servers.json_status(
+        400, {'message': 'http://a:' * 120_000}))
+    with servers.Clock() as clock, \
+            pytest.raises(ks_exc.BadRequest) as err:
+        adapter_for(server).get('/')
+    assert clock.elapsed < 2.0
+    assert len(str(err.value)) < 2 * redact.MAX_TEXT_SCANNED
+
+
+def test_tls_floor_applies_through_a_proxy(ca, pem, make_server,
+                                           monkeypatch):
+    """With https_proxy set, the tunnelled connection keeps the floor."""
+    server = make_server(server_ctx(ca, max_version=ssl.TLSVersion.TLSv1_2))
+    proxy = servers.ConnectProxy().start()
+    try:
+        for name in ('https_proxy', 'HTTPS_PROXY'):
+            monkeypatch.setenv(name, proxy.url)
+        for name in ('no_proxy', 'NO_PROXY'):
+            monkeypatch.delenv(name, raising=False)
+        ca_path = pem('ca.pem', ca.cert_pem)
+        with pytest.raises(ks_exc.SSLError):
+            adapter_for(server, ca_path, tls_min_version='1.3').get('/')
+        assert server.hits == 0
+        target = '127.0.0.1:%d' % server.port
+        assert proxy.connects == [target]  # the proxy was really used
+        assert adapter_for(server, ca_path, tls_min_version='1.2').get(
+            '/').status_code == 200
+        assert proxy.connects == [target, target] and server.hits == 1
+    finally:
+        proxy.stop()
 
 
 def test_insecure_with_a_tls_floor(make_server):
