@@ -456,6 +456,8 @@ class HardenedSession(ks_session.Session):
 
     def request(self, url: str, method: str,  # type: ignore[override]
                 **kwargs: Any) -> requests.Response:
+        # Loggers made since the last call (a plugin imported late) too.
+        _install_log_filter()
         if kwargs.get('logger') is not None:
             _filter_logger(kwargs['logger'])
         try:
