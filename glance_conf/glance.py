@@ -402,6 +402,11 @@ def set_defaults(**kwargs: Any) -> None:
             raise exception.UnknownOptionError(name)
         if value is not None:
             opts[name].type(value)
+        elif isinstance(opts[name].type, (types.BoundedInteger,
+                                          types.BoundedFloat)):
+            # None is what an empty value reads as: refused where the
+            # option has a numeric default.
+            opts[name].type('')
     for name, value in kwargs.items():
         if name in SECURE_DEFAULTS and value != SECURE_DEFAULTS[name]:
             LOG.warning('The default of [glance] %s was changed from the '

@@ -498,6 +498,14 @@ def test_set_defaults_checks_values_and_names(restore_defaults):
     assert _by_dest()['num_retries'].default == 3
 
 
+def test_set_defaults_refuses_none_for_a_numeric_default(restore_defaults):
+    with pytest.raises(ValueError, match='num_retries: an empty value'):
+        glance_conf.set_defaults(num_retries=None)
+    assert _by_dest()['num_retries'].default == 3
+    glance_conf.set_defaults(timeout=None, endpoint_override=None)
+    assert _by_dest()['timeout'].default is None
+
+
 def test_import_registers_nothing_on_global_conf():
     assert 'glance' not in cfg.CONF._groups
 
