@@ -40,17 +40,29 @@ MAX_STATUS_CODES = 32
 DeprecatedMap = Mapping[str, Sequence[cfg.DeprecatedOpt]]
 
 
+#: The rule of every file-path option, in words.
+PATH_RULE = 'an absolute path (starting with "/"), or empty for unset'
+
+
 def path_type(option: str) -> types.SafeString:
-    return types.SafeString(MAX_PATH_LENGTH, allow_space=True, option=option,
+    """An absolute path, or empty (unset).
+
+    A relative path would be resolved against whatever directory the
+    service happens to start in.
+    """
+    return types.SafeString(MAX_PATH_LENGTH, pattern=r'(?:/.*)?',
+                            rule=PATH_RULE, allow_space=True, option=option,
                             type_name='file path')
 
 
 def _retries(option: str) -> types.BoundedInteger:
-    return types.BoundedInteger(0, MAX_RETRIES, option=option)
+    return types.BoundedInteger(0, MAX_RETRIES, option=option,
+                                allow_empty=True)
 
 
 def _delay(option: str) -> types.BoundedFloat:
-    return types.BoundedFloat(0.0, MAX_RETRY_DELAY, option=option)
+    return types.BoundedFloat(0.0, MAX_RETRY_DELAY, option=option,
+                              allow_empty=True)
 
 
 _FILE_HELP = """
@@ -61,9 +73,9 @@ readable by the service user. Keep private keys at mode 0600 or 0640.
 
 Possible values:
 
-* Unset (the default): %(unset)s
-* An absolute path of at most %(limit)d characters, without control
-  characters.
+* Unset or empty (the default): %(unset)s
+* An absolute path (starting with ``/``) of at most %(limit)d characters,
+  without control characters. A relative path is refused.
 
 Related options:
 
@@ -79,7 +91,7 @@ a failing Image service receives from each caller.
 
 Possible values:
 
-* Unset (the default): keystoneauth's own default applies.
+* Unset or empty (the default): keystoneauth's own default applies.
 * An integer from 0 to %(max)d.
 
 Related options:
@@ -91,18 +103,26 @@ Related options:
 _DELAY_HELP = """
 Seconds to wait between two retries after a %(what)s.
 
-When unset, keystoneauth waits 0.5 s and doubles the wait after each try,
-up to 60 s.
+A value above 0 is a fixed wait. Unset, empty or ``0`` all mean
+keystoneauth's exponential back-off: the first wait is 0.5 s and each
+further wait doubles, up to 60 s (keystoneauth1 takes any false delay,
+``0`` included, as "no fixed delay"). ``0`` therefore never means "retry
+at once".%(extra)s
 
 Possible values:
 
-* Unset (the default): exponential back-off.
-* A finite number of seconds from 0 to %(max)g.
+* Unset, empty or 0 (the default is unset): exponential back-off, 0.5 s
+  doubling up to 60 s.
+* A finite number of seconds above 0 and at most %(max)g: that fixed wait.
 
 Related options:
 
 * ``%(retries)s``
 """
+
+_RETRY_AFTER_NOTE = (' When the response has a ``Retry-After`` header of '
+                     'whole seconds, keystoneauth waits that long instead '
+                     '(at most 60 s through ``glance_conf.transport``).')
 
 #: dest -> (help text, type factory). The factory receives the option name.
 _RULES: dict[str, tuple[str, object]] = {
@@ -151,15 +171,16 @@ made it, indefinitely. Set it.
 
 Possible values:
 
-* Unset (the default): keystoneauth sets no timeout. The audit reports
-  this as GC301.
+* Unset or empty (the default): keystoneauth sets no timeout. The audit
+  reports this as GC301.
 * A finite number of seconds above 0 and at most %g.
 
 Related options:
 
 * ``num_retries``
 """ % MAX_TIMEOUT, lambda option: types.BoundedFloat(
-        0.0, MAX_TIMEOUT, min_exclusive=True, option=option)),
+        0.0, MAX_TIMEOUT, min_exclusive=True, option=option,
+        allow_empty=True)),
     'collect_timing': ("""
 Collect timing information for each Image API call.
 
@@ -181,14 +202,18 @@ OpenSSL cipher string for connections to the Image service.
 
 Possible values:
 
-* Unset (the default): the Python and OpenSSL defaults.
+* Unset or empty (the default): the Python and OpenSSL defaults.
 * An OpenSSL cipher list of at most %d characters, without control
-  characters or white-space.
+  characters or white-space, from which the local OpenSSL selects at
+  least one cipher; anything else is refused when the configuration is
+  validated. The audit reports a list that enables ciphers without
+  authentication or encryption, broken ciphers or a security level below
+  2 as GC107.
 
 Related options:
 
 * ``tls_min_version``
-""" % MAX_CIPHERS_LENGTH, lambda option: types.SafeString(
+""" % MAX_CIPHERS_LENGTH, lambda option: types.CipherString(
         MAX_CIPHERS_LENGTH, option=option)),
     'tls_min_version': ("""
 Lowest TLS version accepted from the Image service.
@@ -281,13 +306,14 @@ Related options:
         'delay': 'connect_retry_delay'}, _retries),
     'connect_retry_delay': (_DELAY_HELP % {
         'what': 'connection error', 'max': MAX_RETRY_DELAY,
-        'retries': 'connect_retries'}, _delay),
+        'retries': 'connect_retries', 'extra': ''}, _delay),
     'status_code_retries': (_RETRIES_HELP % {
         'what': 'retriable HTTP status code', 'max': MAX_RETRIES,
         'delay': 'status_code_retry_delay'}, _retries),
     'status_code_retry_delay': (_DELAY_HELP % {
         'what': 'retriable HTTP status code', 'max': MAX_RETRY_DELAY,
-        'retries': 'status_code_retries'}, _delay),
+        'retries': 'status_code_retries', 'extra': _RETRY_AFTER_NOTE},
+        _delay),
     'retriable_status_codes': ("""
 HTTP status codes after which a request is retried.
 

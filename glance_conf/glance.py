@@ -125,6 +125,8 @@ bounds the work a single failing image can cause.
 Possible values:
 
 * An integer from 0 (no retries) to 10. The default is 3.
+* An empty value (``num_retries =``) is refused: oslo.config would read
+  it as no number at all. Remove the line to get the default.
 
 Related options:
 
@@ -254,6 +256,7 @@ Seconds to wait for the first connection to the Ceph cluster.
 Possible values:
 
 * An integer from 1 to %d. The default is 5.
+* An empty value is refused; remove the line to get the default.
 
 Related options:
 
@@ -285,7 +288,8 @@ Path of the Ceph configuration file.
 Possible values:
 
 * Empty (the default): Ceph's own search path.
-* A path of at most %d characters, without control characters.
+* An absolute path (starting with ``/``) of at most %d characters,
+  without control characters. A relative path is refused.
 
 Related options:
 
@@ -398,6 +402,11 @@ def set_defaults(**kwargs: Any) -> None:
             raise exception.UnknownOptionError(name)
         if value is not None:
             opts[name].type(value)
+        elif isinstance(opts[name].type, (types.BoundedInteger,
+                                          types.BoundedFloat)):
+            # None is what an empty value reads as: refused where the
+            # option has a numeric default.
+            opts[name].type('')
     for name, value in kwargs.items():
         if name in SECURE_DEFAULTS and value != SECURE_DEFAULTS[name]:
             LOG.warning('The default of [glance] %s was changed from the '

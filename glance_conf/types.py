@@ -15,6 +15,7 @@ from __future__ import annotations
 import ipaddress
 import math
 import re
+import ssl
 from collections.abc import Iterable
 from typing import Any
 
@@ -40,15 +41,67 @@ _PCT_RE = re.compile(r'%(?![0-9A-Fa-f]{2})')
 _URL_RE = re.compile(r'([A-Za-z][A-Za-z0-9+.-]*)://([^/]*)(.*)', re.S)
 
 
-#: A refused value is quoted back only if it is this short and plain: a
-#: typo such as ``1.1`` or ``ture``, never something that could be a
-#: pasted password or token.
-_ECHO_RE = re.compile(r'[A-Za-z0-9._+-]{1,12}')
+#: Longest refused value ever quoted back in an error message.
+MAX_ECHO_LENGTH = 12
+#: A refused number is quoted back only if it is made of these characters
+#: (``3.0``, ``1-2``): digits, signs and dots cannot hold a password.
+_NUMBER_ECHO_RE = re.compile(r'[0-9.+-]{1,%d}' % MAX_ECHO_LENGTH)
+#: The plain, ASCII spellings of a finite decimal number. Python's
+#: ``float`` also reads other scripts' digits and ``1_000``; we do not.
+_FLOAT_RE = re.compile(
+    r'[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?')
+_NON_FINITE = ('nan', 'inf', 'infinity')
+#: What the security message says instead of a value it will not quote.
+UNQUOTED = 'the value'
 
 
-def _echo(text: str) -> str:
-    """Quote ``text`` for an error message, or say only "the value"."""
-    return repr(text) if _ECHO_RE.fullmatch(text) else 'the value'
+#: Why ``option =`` is refused where the option has a numeric default.
+EMPTY_REFUSED = ('an empty value is not allowed; remove the line (or comment '
+                 'it out) to use the default')
+CIPHERS_REFUSED = ('the local OpenSSL selects no cipher from this cipher '
+                   'string; see "openssl ciphers" for the keywords')
+NON_FINITE_REFUSED = 'NaN and infinity are not allowed'
+#: The words oslo.config's ``Boolean`` accepts (in any case).
+BOOLEAN_WORDS = tuple(types.Boolean.TRUE_VALUES + types.Boolean.FALSE_VALUES)
+
+
+def _echo_number(text: str) -> str:
+    """Quote a refused number only if it cannot be a pasted secret."""
+    return repr(text) if _NUMBER_ECHO_RE.fullmatch(text) else UNQUOTED
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` are at most one typo apart.
+
+    A typo is one inserted, deleted or replaced character, or two
+    neighbours swapped (``ture``).
+    """
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        swapped = (a[i + 1:i + 2] == b[i:i + 1] and a[i:i + 1] ==
+                   b[i + 1:i + 2] and a[i + 2:] == b[i + 2:])
+        return a[i + 1:] == b[i + 1:] or swapped
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return longer[i + 1:] == shorter[i:]
+
+
+def _echo_word(text: str, accepted: Iterable[str]) -> str:
+    """Quote a refused word only if it is a typo of an accepted one.
+
+    ``ture`` for a boolean or ``1.1`` for ``tls_min_version`` is quoted;
+    anything else (a password pasted into the wrong option) is not.
+    """
+    word = text.lower()
+    if len(text) <= MAX_ECHO_LENGTH and any(
+            _one_edit(word, good.lower()) for good in accepted):
+        return repr(text)
+    return UNQUOTED
 
 
 def _label(group: str, option: str) -> str:
@@ -92,72 +145,113 @@ class _Hardened(types.ConfigType):
     __hash__ = None  # type: ignore[assignment]
 
 
-class BoundedInteger(_Hardened, types.Integer):
-    """An integer within ``[min, max]``; both bounds are required."""
+class _Number(_Hardened):
+    """Shared by the numeric types: empty values and out-of-range errors.
+
+    oslo.config reads ``option =`` (an empty value) as ``None``. Where
+    ``None`` is the option's default (unset), that is what the operator
+    meant. Where the option has a numeric default, ``None`` is no number
+    at all (nova's ``num_retries`` check then raises ``TypeError``), so the
+    value is refused: to get the default, the line is removed.
+    """
+
+    allow_empty: bool
+
+    def _check_empty(self) -> None:
+        if not self.allow_empty:
+            raise self._error(EMPTY_REFUSED)
+
+    def _out_of_range(self, text: str, bounds: str) -> ValueError:
+        return self._error('%s is out of range; it must be %s'
+                           % (_echo_number(text), bounds))
+
+
+class BoundedInteger(_Number, types.Integer):
+    """An integer within ``[min, max]``; both bounds are required.
+
+    :param allow_empty: read an empty value as ``None`` (unset) instead of
+        refusing it; only for options whose default is ``None``.
+    """
 
     def __init__(self, min: int, max: int, group: str = 'glance',
-                 option: str = '',
+                 option: str = '', allow_empty: bool = False,
                  type_name: str = 'integer value') -> None:
         types.Integer.__init__(self, min=min, max=max, type_name=type_name)
         self.lower, self.upper = min, max
+        self.allow_empty = allow_empty
         self._set_label(group, option)
 
     def __call__(self, value: Any) -> int | None:
         if isinstance(value, bool):
             raise self._error('expected an integer, got a boolean')
-        if not isinstance(value, int):
+        if isinstance(value, int):
+            # Not str() of a huge int: Python refuses over 4300 digits.
+            text = str(value) if abs(value) < 10 ** MAX_NUMBER_LENGTH else ''
+        else:
             text = str(value).strip()
             if text == '':
+                self._check_empty()
                 return None
+            # [0-9], not \d: only ASCII digits.
             if len(text) > MAX_NUMBER_LENGTH or not re.fullmatch(
                     r'[+-]?[0-9]+', text):
-                raise self._error('%s is not an integer' % _echo(text))
+                raise self._error('%s is not an integer'
+                                  % _echo_number(text))
             value = int(text)
         number = int(value)
         if not self.lower <= number <= self.upper:
-            raise self._error('%d is out of range; it must be from %d to %d'
-                              % (number, self.lower, self.upper))
+            raise self._out_of_range(text, 'from %d to %d'
+                                     % (self.lower, self.upper))
         return number
 
 
-class BoundedFloat(_Hardened, types.Float):
+class BoundedFloat(_Number, types.Float):
     """A finite float within bounds; the lower bound may be exclusive.
 
     NaN and infinity are refused: NaN compares false with every bound, so
-    oslo.config's own ``Float`` lets it through.
+    oslo.config's own ``Float`` lets it through. Only ASCII digits are
+    read: Python's ``float`` also takes, say, Arabic-Indic digits, which a
+    reviewer of the file would not read as a number.
+
+    :param allow_empty: as for :class:`BoundedInteger`.
     """
 
     def __init__(self, min: float, max: float, min_exclusive: bool = False,
                  group: str = 'glance', option: str = '',
+                 allow_empty: bool = False,
                  type_name: str = 'floating point value') -> None:
         types.Float.__init__(self, min=min, max=max, type_name=type_name)
         self.lower, self.upper = float(min), float(max)
         self.min_exclusive = min_exclusive
+        self.allow_empty = allow_empty
         self._set_label(group, option)
 
     def __call__(self, value: Any) -> float | None:
         if isinstance(value, bool):
             raise self._error('expected a number, got a boolean')
+        text = str(value).strip()
         if not isinstance(value, (int, float)):
-            text = str(value).strip()
             if text == '':
+                self._check_empty()
                 return None
             if len(text) > MAX_NUMBER_LENGTH:
                 raise self._error('number literal is too long')
-            try:
-                value = float(text)
-            except ValueError:
-                raise self._error('%s is not a number'
-                                  % _echo(text)) from None
+            if text.lower().lstrip('+-') in _NON_FINITE:
+                raise self._error(NON_FINITE_REFUSED)
+            if not _FLOAT_RE.fullmatch(text):
+                raise self._error('%s is not a number (use ASCII digits, '
+                                  'an optional "." and exponent)'
+                                  % _echo_number(text))
+            value = float(text)
         number = float(value)
         if not math.isfinite(number):
-            raise self._error('NaN and infinity are not allowed')
+            raise self._error(NON_FINITE_REFUSED)
         low, high = self.lower, self.upper
         too_low = number <= low if self.min_exclusive else number < low
         if too_low or number > high:
             word = 'above' if self.min_exclusive else 'at least'
-            raise self._error('%g is out of range; it must be %s %g and at '
-                              'most %g' % (number, word, low, high))
+            raise self._out_of_range(text, '%s %g and at most %g'
+                                     % (word, low, high))
         return number
 
     def __repr__(self) -> str:
@@ -197,8 +291,8 @@ class SafeString(_Hardened, types.String):
             raise self._error(problem)
         if self.choices is not None and text not in self.choices:
             allowed = ', '.join(repr(c) for c in self.choices if c is not None)
-            raise self._error('%s is not one of: %s'
-                              % (_echo(text), allowed))
+            raise self._error('%s is not one of: %s' % (
+                _echo_word(text, [c for c in self.choices if c]), allowed))
         if self.pattern is not None and not self.pattern.fullmatch(text):
             raise self._error('value does not match the rule: %s' % self.rule)
         return text
@@ -207,6 +301,37 @@ class SafeString(_Hardened, types.String):
         return '%s(max_length=%d%s)' % (
             type(self).__name__, self.max_length,
             ', pattern=%r' % self.pattern.pattern if self.pattern else '')
+
+
+def cipher_context(ciphers: str) -> ssl.SSLContext:
+    """A TLS client context with ``ciphers`` applied, as the transport does.
+
+    :raises ssl.SSLError: if the local OpenSSL selects no cipher from the
+        string (or cannot parse it).
+    """
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.set_ciphers(ciphers)
+    return context
+
+
+class CipherString(SafeString):
+    """An OpenSSL cipher string that the local OpenSSL accepts.
+
+    The string is tried on a client context the way
+    :func:`glance_conf.transport.load_session` applies it, so a string
+    that selects no cipher fails when the configuration is validated, not
+    with a raw ``ssl.SSLError`` at the first image download. An empty
+    value means unset. The value is never quoted.
+    """
+
+    def __call__(self, value: Any) -> str:
+        text = SafeString.__call__(self, value)
+        if text:
+            try:
+                cipher_context(text)
+            except ssl.SSLError:
+                raise self._error(CIPHERS_REFUSED) from None
+        return text
 
 
 class SafeBoolean(_Hardened, types.Boolean):
@@ -226,7 +351,8 @@ class SafeBoolean(_Hardened, types.Boolean):
             return bool(types.Boolean.__call__(self, value))
         except ValueError:
             raise self._error('%s is not a boolean; use true or false'
-                              % _echo(str(value))) from None
+                              % _echo_word(str(value).strip(),
+                                           BOOLEAN_WORDS)) from None
 
 
 def check_image_url(value: str) -> str | None:
@@ -274,6 +400,9 @@ def _check_authority(authority: str) -> str | None:
         if end == -1:
             return 'unclosed "[" in IPv6 host'
         host, tail = authority[1:end], authority[end + 1:]
+        if '%' in host:
+            # ipaddress takes "fe80::1%eth0"; a URL host never has one.
+            return 'an IPv6 zone ID ("%...") is not allowed in the host'
         try:
             ipaddress.IPv6Address(host)
         except ValueError:
@@ -366,6 +495,9 @@ class BoundedList(_Hardened, types.List):
                 raise self._error('value is too long for a list of at most '
                                   '%d entries' % self.max_items)
             items = [item.strip() for item in text.split(',')] if text else []
+            if '' in items:
+                raise self._error('entry %d is empty (two commas in a row?)'
+                                  % (items.index('') + 1))
         if len(items) > self.max_items:
             raise self._error('%d entries given; the limit is %d'
                               % (len(items), self.max_items))

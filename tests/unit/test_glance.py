@@ -153,6 +153,17 @@ def test_documented_bounds(dest, low, high):
     ('tls_min_version = 1.1', 'tls_min_version'),
     ('endpoint_override = https://u:pw@glance', 'endpoint_override'),
     ('api_servers = glance:9292', 'api_servers'),
+    ('num_retries =', 'num_retries'),
+    ('rbd_connect_timeout =', 'rbd_connect_timeout'),
+    ('retriable_status_codes = 429,,503', 'retriable_status_codes'),
+    ('cafile = ca.pem', 'cafile'),
+    ('certfile = ./client.pem', 'certfile'),
+    ('keyfile = keys/client.key', 'keyfile'),
+    ('rbd_ceph_conf = ceph.conf', 'rbd_ceph_conf'),
+    ('endpoint_override = https://[fe80::1%eth0]:9292', 'endpoint_override'),
+    ('timeout = \u0663\u0660', 'timeout'),
+    ('connect_retry_delay = \uff11', 'connect_retry_delay'),
+    ('tls_ciphers = FOO', 'tls_ciphers'),
 ])
 def test_refused_value_names_option_and_file(conf, write_conf, line, dest):
     path = write_conf('[glance]\n%s\n' % line)
@@ -174,6 +185,16 @@ def test_refused_value_names_option_and_file(conf, write_conf, line, dest):
     ('tls_min_version = 1.3', 'tls_min_version', '1.3'),
     ('region_name = Region One', 'region_name', 'Region One'),
     ('default_trusted_certificate_ids = a1,b2', TRUSTED, ['a1', 'b2']),
+    ('timeout =', 'timeout', None),
+    ('connect_retries =', 'connect_retries', None),
+    ('status_code_retry_delay =', 'status_code_retry_delay', None),
+    ('cafile =', 'cafile', ''),
+    ('rbd_ceph_conf = /etc/ceph/ceph.conf', 'rbd_ceph_conf',
+     '/etc/ceph/ceph.conf'),
+    ('tls_ciphers = ECDHE+AESGCM:!aNULL', 'tls_ciphers',
+     'ECDHE+AESGCM:!aNULL'),
+    ('endpoint_override = https://[fe80::1]:9292', 'endpoint_override',
+     'https://[fe80::1]:9292'),
 ])
 def test_accepted_values(conf, write_conf, line, dest, expected):
     parse(conf, write_conf('[glance]\n%s\n' % line))
@@ -383,6 +404,67 @@ def test_validate_lists_every_bad_option(conf, write_conf):
     assert str(path) in str(err.value)
 
 
+def test_relative_path_under_a_deprecated_name_is_refused(conf, write_conf):
+    parse(conf, write_conf('[ssl]\nca_file = ca.pem\n'))
+    with pytest.raises(exception.InvalidOptionError) as err:
+        glance.validate(conf)
+    assert 'absolute path' in str(err.value)
+
+
+def test_empty_numeric_value_is_refused_not_zero(conf, write_conf):
+    # "num_retries =" read as None: retries silently became 0 and
+    # transport.total_time_bound() raised TypeError.
+    parse(conf, write_conf('[glance]\nnum_retries =\nrbd_connect_timeout =\n'
+                           'timeout =\n'))
+    with pytest.raises(exception.InvalidOptionError) as err:
+        glance.validate(conf)
+    assert [name for name, _ in err.value.problems] == [
+        '[glance] num_retries', '[glance] rbd_connect_timeout']
+    assert types.EMPTY_REFUSED in str(err.value)
+
+
+def test_empty_value_means_unset_exactly_where_the_default_is_unset():
+    """One rule for every numeric option: empty is None only if None is
+    the default; otherwise it is refused, never a silent ``None``."""
+    numeric = (types.BoundedInteger, types.BoundedFloat)
+    checked = []
+    for opt in _by_dest().values():
+        if not isinstance(opt.type, numeric):
+            continue
+        checked.append(opt.dest)
+        if opt.default is None:
+            assert opt.type('') is None, opt.dest
+        else:
+            with pytest.raises(ValueError, match='empty value'):
+                opt.type('')
+            assert 'empty value' in opt.help, opt.dest
+    assert {'num_retries', 'rbd_connect_timeout', 'timeout',
+            'connect_retries'} <= set(checked)
+
+
+CANARY = 'S3CRETpw7xyz'
+
+
+def test_validate_never_quotes_a_password_in_a_closed_option(
+        conf, write_conf, caplog):
+    """A password pasted into any number, boolean or choice option."""
+    closed = []
+    for opt in _by_dest().values():
+        item = getattr(opt.type, 'item_type', opt.type)
+        if isinstance(item, (types.BoundedInteger, types.BoundedFloat,
+                             types.SafeBoolean)) or getattr(item, 'choices',
+                                                            None):
+            closed.append(opt.dest)
+    parse(conf, write_conf('[glance]\n' + ''.join(
+        '%s = %s\n' % (dest, CANARY) for dest in closed)))
+    with pytest.raises(exception.InvalidOptionError) as err:
+        glance.validate(conf)
+    assert sorted(name for name, _ in err.value.problems) == sorted(
+        '[glance] %s' % dest for dest in closed)
+    assert CANARY not in str(err.value) + caplog.text
+    assert len(closed) >= 15
+
+
 @pytest.fixture
 def restore_defaults():
     saved = {o.dest: o.default for o in _by_dest().values()}
@@ -414,6 +496,14 @@ def test_set_defaults_checks_values_and_names(restore_defaults):
     with pytest.raises(exception.UnknownOptionError, match='num_retry'):
         glance_conf.set_defaults(num_retry=1)
     assert _by_dest()['num_retries'].default == 3
+
+
+def test_set_defaults_refuses_none_for_a_numeric_default(restore_defaults):
+    with pytest.raises(ValueError, match='num_retries: an empty value'):
+        glance_conf.set_defaults(num_retries=None)
+    assert _by_dest()['num_retries'].default == 3
+    glance_conf.set_defaults(timeout=None, endpoint_override=None)
+    assert _by_dest()['timeout'].default is None
 
 
 def test_import_registers_nothing_on_global_conf():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from keystoneauth1 import loading as ks_loading
 
 from glance_conf import _ksa
@@ -76,3 +77,34 @@ def test_help_follows_the_nova_template():
 def test_backported_tls_options_exist_whatever_keystoneauth_says():
     names = {o.name for o in _ksa.get_session_opts({})}
     assert {'tls-ciphers', 'tls-min-version'} <= names
+
+
+def test_zero_retry_delay_help_says_what_keystoneauth_does():
+    # keystoneauth1's session._Retries takes any false delay (0 included)
+    # as "no fixed delay" and backs off from 0.5 s; the help used to
+    # suggest that 0 means no wait.
+    opts = {o.dest: o for o in glance.list_opts()[glance.glance_group]}
+    for dest in ('connect_retry_delay', 'status_code_retry_delay'):
+        text = ' '.join(opts[dest].help.split())
+        assert 'Unset, empty or 0' in text, dest
+        assert 'exponential back-off, 0.5 s doubling up to 60 s' in text
+        assert 'never means "retry at once"' in text
+
+
+@pytest.mark.parametrize('delay,expected', [
+    (None, [0.5, 1.0, 2.0, 4.0]), (0, [0.5, 1.0, 2.0, 4.0]),
+    (0.0, [0.5, 1.0, 2.0, 4.0]), (2.5, [2.5, 2.5, 2.5, 2.5])])
+def test_installed_keystoneauth_backs_off_on_zero(delay, expected):
+    """Pins the behaviour the help states to the installed keystoneauth1."""
+    from keystoneauth1 import session
+    delays = session._Retries(delay)
+    assert [next(delays) for _ in expected] == expected
+    later = [next(delays) for _ in range(20)]
+    assert max(later) == (delay or 60.0)
+
+
+def test_path_options_say_absolute():
+    opts = {o.dest: o for o in glance.list_opts()[glance.glance_group]}
+    for dest in ('cafile', 'certfile', 'keyfile', 'rbd_ceph_conf'):
+        assert opts[dest].type.rule == _ksa.PATH_RULE, dest
+        assert 'absolute path' in ' '.join(opts[dest].help.split()), dest

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import ipaddress
 import math
+import re
 import urllib.parse
 
 import pytest
@@ -65,6 +67,9 @@ BAD_URLS = [
     ('https://[::1', 'unclosed'),
     ('https://[::1]x', 'after the IPv6'),
     ('https://2001:db8::1', 'port'),
+    ('https://[::1%zz]', 'zone ID'),
+    ('https://[fe80::1%eth0]:9292/v2', 'zone ID'),
+    ('https://[fe80::1%25eth0]', 'zone ID'),
     ('https://gl\u00e4nce.example.com', 'non-ASCII'),
     ('https://glance.example.com/' + 'p' * 1100, 'limit is 1024'),
 ]
@@ -148,6 +153,17 @@ def test_every_accepted_url_satisfies_every_rule(value):
         assert 1 <= parts.port <= 65535
     if value.split('://', 1)[1].startswith('['):
         ipaddress.IPv6Address(parts.hostname)
+        assert '%' not in parts.hostname
+
+
+@settings(max_examples=200, deadline=None)
+@given(_scheme, st.ip_addresses(v=6).map(str),
+       st.text(st.characters(codec='ascii'), min_size=0, max_size=12),
+       _port, _path)
+def test_no_ipv6_zone_id_is_accepted(scheme, ip, zone, port, path):
+    # Python's ipaddress accepts "fe80::1%zone"; a URL host never has one.
+    with pytest.raises(ValueError):
+        URL('%s://[%s%%%s]%s%s' % (scheme, ip, zone, port, path))
 
 
 _secret = st.from_regex(r'S3CR[A-Z0-9]{6,20}', fullmatch=True)
@@ -177,20 +193,34 @@ def test_no_error_message_contains_query_or_fragment(url, secret, sep):
 
 RETRIES = types.BoundedInteger(0, 10, option='num_retries')
 TIMEOUT = types.BoundedFloat(0.0, 3600.0, min_exclusive=True,
-                             option='timeout')
+                             option='timeout', allow_empty=True)
 DELAY = types.BoundedFloat(0.0, 60.0, option='connect_retry_delay')
 
 
 @pytest.mark.parametrize('raw,expected', [
-    ('0', 0), ('10', 10), (' 3 ', 3), ('+2', 2), (7, 7), ('', None)])
+    ('0', 0), ('10', 10), (' 3 ', 3), ('+2', 2), (7, 7)])
 def test_integer_accepted(raw, expected):
     assert RETRIES(raw) == expected
+
+
+@pytest.mark.parametrize('make', [
+    lambda **kw: types.BoundedInteger(0, 10, option='num_retries', **kw),
+    lambda **kw: types.BoundedFloat(0.0, 60.0, option='x', **kw)])
+@pytest.mark.parametrize('raw', ['', '  '])
+def test_empty_number_is_refused_unless_allowed(make, raw):
+    # oslo.config reads "num_retries =" as None: no number at all, and
+    # retries silently became 0 (or a TypeError) downstream.
+    with pytest.raises(ValueError) as err:
+        make()(raw)
+    assert types.EMPTY_REFUSED in str(err.value)
+    assert make(allow_empty=True)(raw) is None
 
 
 @pytest.mark.parametrize('raw,why', [
     ('-1', 'from 0 to 10'), ('11', 'from 0 to 10'), ('1e3', 'not an integer'),
     ('3.0', 'not an integer'), ('abc', 'not an integer'),
-    ('9' * 5000, 'not an integer'), (True, 'boolean'), (99, 'from 0 to 10')])
+    ('9' * 5000, 'not an integer'), (True, 'boolean'), (99, 'from 0 to 10'),
+    ('\u0663', 'not an integer'), ('\uff13', 'not an integer')])
 def test_integer_refused(raw, why):
     with pytest.raises(ValueError) as err:
         RETRIES(raw)
@@ -206,11 +236,38 @@ def test_timeout_accepted(raw, expected):
 
 @pytest.mark.parametrize('raw', [
     '0', '0.0', '-1', '3600.5', 'nan', 'NaN', 'inf', '-inf', 'infinity',
-    '1e999', float('nan'), math.inf, 'x', '1' * 40])
+    '1e999', float('nan'), math.inf, 'x', '1' * 40,
+    # Arabic-Indic and full-width digits, and digit separators: Python's
+    # float() reads them all.
+    '\u0661\u0662', '\uff13\uff10', '3\u0660', '1_000', '\u0663.5'])
 def test_timeout_refused(raw):
     with pytest.raises(ValueError) as err:
         TIMEOUT(raw)
     assert str(err.value).startswith('[glance] timeout: ')
+
+
+_non_ascii_digit = st.characters(categories=['Nd']).filter(
+    lambda ch: not ch.isascii())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(r'[0-9]{0,3}(\.[0-9]{0,3})?', fullmatch=True),
+       _non_ascii_digit, st.integers(0, 4))
+def test_no_non_ascii_digit_is_read_as_a_number(text, digit, pos):
+    value = text[:pos] + digit + text[pos:]
+    for number in (TIMEOUT, DELAY, RETRIES):
+        with pytest.raises(ValueError):
+            number(value)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=20))
+def test_every_accepted_float_text_is_plain_ascii(value):
+    try:
+        result = TIMEOUT(value)
+    except ValueError:
+        return
+    assert result is None or value.strip().isascii()
 
 
 def test_delay_allows_zero_but_not_more_than_sixty():
@@ -293,3 +350,203 @@ def test_boolean_error_hides_value():
         flag('https://u:hunter2@x')
     assert str(err.value).startswith('[glance] insecure: ')
     assert 'hunter2' not in str(err.value)
+
+
+def test_list_refuses_an_empty_entry():
+    # "429,,503" once read as [429, None, 503].
+    codes = types.BoundedList(types.BoundedInteger(400, 599, option='c'), 5,
+                              option='retriable_status_codes')
+    with pytest.raises(ValueError, match='entry 2 is empty'):
+        codes('429,,503')
+    assert codes('429, 503,') == [429, 503]
+
+
+# -- paths and cipher strings -------------------------------------------------
+
+from glance_conf import _ksa  # noqa: E402
+
+FILE = _ksa.path_type('cafile')
+
+
+@pytest.mark.parametrize('value', ['ca.pem', './ca.pem', '../etc/ca.pem',
+                                   '~/ca.pem', 'etc/ssl/ca.pem', ' /ca.pem'])
+def test_relative_path_is_refused(value):
+    with pytest.raises(ValueError) as err:
+        FILE(value)
+    assert 'absolute path' in str(err.value)
+
+
+@pytest.mark.parametrize('value', ['', '/etc/ssl/ca.pem', '/my ca.pem'])
+def test_absolute_or_empty_path_is_accepted(value):
+    assert FILE(value) == value
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40))
+def test_every_accepted_path_is_absolute_or_empty(value):
+    try:
+        FILE(value)
+    except ValueError:
+        return
+    assert value == '' or value.startswith('/')
+
+
+CIPHERS = types.CipherString(2048, option='tls_ciphers')
+
+
+@pytest.mark.parametrize('value', ['', 'HIGH', 'ECDHE+AESGCM',
+                                   'ECDHE-RSA-AES128-GCM-SHA256:!aNULL'])
+def test_cipher_string_accepted(value):
+    assert CIPHERS(value) == value
+
+
+@pytest.mark.parametrize('value', ['FOO', 'high', 'S3CRETpw7xyz', '!ALL',
+                                   'HIGH:@seclevel=0'])
+def test_cipher_string_openssl_cannot_use_is_refused(value):
+    # It used to pass validate() and fail in load_session with a raw
+    # ssl.SSLError.
+    with pytest.raises(ValueError) as err:
+        CIPHERS(value)
+    message = str(err.value)
+    assert message == '[glance] tls_ciphers: ' + types.CIPHERS_REFUSED
+    assert value not in message
+
+
+# -- what an error may quote ------------------------------------------------
+
+#: The password of the security review, pasted into the wrong option.
+CANARY = 'S3CRETpw7xyz'
+
+
+def _closed_types():
+    """Every listed option whose values cannot be free text."""
+    from glance_conf import glance
+    found = {}
+    for opt in glance.list_opts()[glance.glance_group]:
+        item = getattr(opt.type, 'item_type', opt.type)
+        if isinstance(item, (types.BoundedInteger, types.BoundedFloat,
+                             types.SafeBoolean)) or getattr(
+                                 item, 'choices', None):
+            found[opt.dest] = opt.type
+    return found
+
+
+CLOSED = _closed_types()
+
+
+def test_closed_types_cover_numbers_booleans_and_choices():
+    assert {'num_retries', 'rbd_connect_timeout', 'timeout', 'insecure',
+            'verify_glance_signatures', 'tls_min_version',
+            'valid_interfaces', 'retriable_status_codes',
+            'connect_retry_delay'} <= set(CLOSED)
+
+
+@pytest.mark.parametrize('dest', sorted(CLOSED))
+@pytest.mark.parametrize('secret', [CANARY, 'hunter2', 'abc', 'Tr0ub4dor',
+                                    'pass.word', 'x-1', 'yesplease'])
+def test_a_secret_in_a_closed_option_is_never_quoted(dest, secret):
+    with pytest.raises(ValueError) as err:
+        CLOSED[dest](secret)
+    assert secret not in str(err.value)
+
+
+@pytest.mark.parametrize('dest,typo', [
+    ('num_retries', '3.0'), ('num_retries', '-1'), ('timeout', '1.2.3'),
+    ('insecure', 'ture'), ('insecure', 'flase'), ('insecure', 'Yse'),
+    ('insecure', '2'), ('insecure', 'offf'), ('tls_min_version', '1.1'),
+    ('tls_min_version', '13'), ('valid_interfaces', 'publik')])
+def test_a_plain_typo_is_still_quoted(dest, typo):
+    with pytest.raises(ValueError) as err:
+        CLOSED[dest](typo)
+    assert repr(typo) in str(err.value)
+
+
+#: A quoted value at the start of an error body (a Python repr).
+_QUOTED_RE = re.compile(r"'(?:[^'\\]|\\.)*'" + '|' + r'"(?:[^"\\]|\\.)*"')
+_numberish = st.from_regex(r'[0-9.+-]{1,12}', fullmatch=True)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.sampled_from(sorted(CLOSED)),
+       st.one_of(st.text(max_size=30), _secret, _numberish,
+                 st.lists(st.sampled_from(['publik', 'ture', '1.1', 'x']),
+                          min_size=1, max_size=3).map(', '.join)))
+def test_a_closed_option_quotes_only_numbers_and_typos(dest, value):
+    """Whatever is refused, only a number-like text or a typo is quoted."""
+    try:
+        CLOSED[dest](value)
+    except ValueError as err:
+        body = str(err).split(': ', 1)[1]
+    else:
+        return
+    quoted = _QUOTED_RE.match(body)
+    if quoted is None:
+        return  # nothing quoted
+    text = ast.literal_eval(quoted.group())
+    assert text in value
+    accepted = types.BOOLEAN_WORDS + _ksa.VALID_INTERFACES + ('1.2', '1.3')
+    assert re.fullmatch(r'[0-9.+-]{1,12}', text) or any(
+        types._one_edit(text.lower(), word.lower()) for word in accepted)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(sorted(CLOSED)), _secret)
+def test_no_generated_secret_is_quoted_by_a_closed_option(dest, secret):
+    with pytest.raises(ValueError) as err:
+        CLOSED[dest](secret)
+    assert secret not in str(err.value)
+
+
+@pytest.mark.parametrize('a,b,expected', [
+    ('ture', 'true', True), ('flase', 'false', True), ('tru', 'true', True),
+    ('truee', 'true', True), ('trze', 'true', True), ('true', 'true', True),
+    ('ab', 'on', False), ('tuer', 'true', False), ('S3CRETpw7xyz', 'true',
+                                                   False)])
+def test_one_edit(a, b, expected):
+    assert types._one_edit(a, b) is expected
+    assert types._one_edit(b, a) is expected
+
+
+def _canary_conf(write_conf):
+    """A nova.conf with the canary pasted into every closed option."""
+    lines = ['%s = %s' % (dest, CANARY) for dest in sorted(CLOSED)]
+    path = write_conf('[glance]\n%s\n' % '\n'.join(lines))
+    path.chmod(0o600)
+    return path
+
+
+def test_canary_never_reaches_the_audit_or_its_logs(write_conf, caplog):
+    """The review's case: audit.run and audit.enforce, findings and logs."""
+    from oslo_config import cfg
+
+    import glance_conf
+    from glance_conf import audit
+    from tests.conftest import parse
+    conf = cfg.ConfigOpts()
+    glance_conf.register_opts(conf)
+    parse(conf, _canary_conf(write_conf))
+    findings = audit.run(conf)
+    refused = {f.option for f in findings if f.check_id == 'GC302'}
+    assert refused == {'glance.%s' % dest for dest in CLOSED}
+    with pytest.raises(audit.AuditFailure) as err:
+        audit.enforce(conf)
+    text = ' '.join(repr(f) for f in findings) + str(err.value) + \
+        caplog.text
+    assert CANARY not in text
+
+
+@pytest.mark.parametrize('fmt', ['text', 'json', 'sarif'])
+def test_canary_never_reaches_the_cli_report(write_conf, fmt):
+    """glance-conf-audit in every format, service mode and fleet mode."""
+    import io
+
+    from glance_conf.cmd import audit as cli
+    path = str(_canary_conf(write_conf))
+    other = write_conf('[glance]\n')
+    other.chmod(0o600)
+    for argv in (['--config-file', path], [path, str(other)]):
+        out, err = io.StringIO(), io.StringIO()
+        code = cli.run(argv + ['--format', fmt, '--no-progress'], out, err)
+        assert code == 1
+        assert 'GC302' in out.getvalue()
+        assert CANARY not in out.getvalue() + err.getvalue()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from glance_conf import _files
 from glance_conf import redact
+from glance_conf import types
 from glance_conf.audit import base
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
@@ -13,6 +15,36 @@ from glance_conf.audit.target import INVALID
 from glance_conf.audit.target import AuditedConf
 
 _TLS_FILES = ('cafile', 'certfile', 'keyfile')
+
+#: OpenSSL cipher-string keywords (and cipher-name parts) that turn on
+#: ciphers without authentication (aNULL, ADH, AECDH), without encryption
+#: (eNULL, NULL, COMPLEMENTOFALL), or with a broken or export-grade
+#: algorithm (EXPORT, EXP, LOW, RC4, DES, 3DES, MD5). They are matched
+#: case-sensitively, as OpenSSL matches them: ``rc4`` selects nothing.
+WEAK_CIPHER_KEYWORDS = ('aNULL', 'ADH', 'AECDH', 'eNULL', 'NULL',
+                        'COMPLEMENTOFALL', 'EXPORT', 'EXP', 'LOW', 'RC4',
+                        'DES', '3DES', 'MD5')
+#: Lowest OpenSSL security level accepted: 2, 112-bit security, Python's
+#: default. Levels 0 and 1 allow 1024-bit keys and SHA-1 signatures, and
+#: level 0 lets an anonymous cipher complete a "verified" handshake.
+MIN_SECURITY_LEVEL = 2
+
+
+def weak_cipher_keywords(ciphers: str) -> list[str]:
+    """The weak keywords that ``ciphers`` turns on, in order, once each.
+
+    Terms that remove (``!``, ``-``), reorder (``+``) or command (``@``)
+    turn nothing on. A term is split on ``+`` (keywords combined) and
+    ``-`` (cipher names such as ``RC4-SHA``) into parts.
+    """
+    found: list[str] = []
+    for term in re.split(r'[:, ]', ciphers):
+        if not term or term[0] in '!-+@':
+            continue
+        for part in re.split(r'[+-]', term):
+            if part in WEAK_CIPHER_KEYWORDS and part not in found:
+                found.append(part)
+    return found
 
 
 class TlsVerificationDisabled(base.Check):
@@ -180,3 +212,48 @@ class TlsVersionNotPinned(base.Check):
             yield self.finding('glance.tls_min_version', 'tls_min_version '
                                'is not set; the TLS floor is left to the '
                                'local OpenSSL defaults.')
+
+
+class WeakTlsCiphers(base.Check):
+    """``tls_ciphers`` enables weak ciphers or lowers the security level.
+
+    A cipher string replaces the safe Python default. Keywords such as
+    ``aNULL``, ``eNULL``, ``NULL``, ``EXPORT``, ``RC4``, ``DES``, ``3DES``
+    or ``MD5`` (alone, combined with ``+`` or inside a cipher name such as
+    ``RC4-SHA``) ask for ciphers without authentication, without
+    encryption, or long broken; ``@SECLEVEL=0`` or ``@SECLEVEL=1`` lower
+    OpenSSL's floor below 112-bit security. At level 0 a server that picks
+    an anonymous cipher completes the handshake with no certificate at all,
+    so ``cafile`` and certificate verification protect nothing. Keywords
+    are matched case-sensitively, as OpenSSL matches them; the security
+    level is the one the local OpenSSL ends up with.
+
+    Fix: remove ``tls_ciphers`` (the defaults are sound), or list only
+    AEAD ciphers with forward secrecy, such as ``ECDHE+AESGCM:ECDHE+CHACHA20``,
+    without a ``@SECLEVEL`` below 2.
+    """
+
+    id = 'GC107'
+    severity = Severity.HIGH
+    cwe = 327
+    title = 'tls_ciphers enables weak ciphers or a low security level'
+    remediation = ('Remove [glance] tls_ciphers, or list only strong '
+                   'ciphers such as ECDHE+AESGCM:ECDHE+CHACHA20, without '
+                   '@SECLEVEL below 2.')
+
+    def run(self, conf: AuditedConf) -> Iterator[Finding]:
+        value = conf.value('tls_ciphers')
+        if not value or value is INVALID:
+            return
+        reasons = []
+        keywords = weak_cipher_keywords(value)
+        if keywords:
+            reasons.append('turns on %s' % ', '.join(keywords))
+        level = types.cipher_context(value).security_level
+        if level < MIN_SECURITY_LEVEL:
+            reasons.append('lowers the OpenSSL security level to %d (the '
+                           'floor is %d)' % (level, MIN_SECURITY_LEVEL))
+        if reasons:
+            path, line = conf.where('tls_ciphers')
+            yield self.finding('glance.tls_ciphers', 'tls_ciphers %s.'
+                               % '; '.join(reasons), path, line)

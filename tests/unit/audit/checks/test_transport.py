@@ -6,6 +6,7 @@ import os
 
 import pytest
 
+from glance_conf.audit.checks import transport
 from tests.conftest import SECURE
 
 
@@ -27,6 +28,15 @@ from tests.conftest import SECURE
     ('GC106', '[glance]\n', 1),
     ('GC106', '[glance]\ntls_min_version = 1.2\n', 0),
     ('GC106', '[glance]\ntls_min_version = 1.3\n', 0),
+    ('GC107', '[glance]\ntls_ciphers = HIGH:aNULL\n', 1),
+    ('GC107', '[glance]\ntls_ciphers = ALL:@SECLEVEL=0\n', 1),
+    ('GC107', '[glance]\ntls_ciphers = ECDHE+AESGCM:@SECLEVEL=1\n', 1),
+    ('GC107', '[glance]\ntls_ciphers = HIGH:eNULL\n', 1),
+    ('GC107', '[glance]\ntls_ciphers = ECDHE+AESGCM\n', 0),
+    ('GC107', '[glance]\ntls_ciphers = HIGH:!aNULL:!eNULL:!RC4\n', 0),
+    ('GC107', '[glance]\ntls_ciphers =\n', 0),
+    ('GC107', '[glance]\ntls_ciphers = FOO\n', 0),  # GC302 reports it
+    ('GC107', '[glance]\n', 0),
 ])
 def test_transport_checks(audit_text, check, text, count):
     findings = audit_text(text, check)
@@ -72,5 +82,29 @@ def test_gc104_key_mode(audit_text, ca_file, mode, flagged):
 
 
 def test_secure_config_has_no_transport_finding(audit_text):
-    ids = ('GC101', 'GC102', 'GC103', 'GC104', 'GC105', 'GC106')
+    ids = ('GC101', 'GC102', 'GC103', 'GC104', 'GC105', 'GC106', 'GC107')
     assert audit_text(SECURE, *ids) == []
+
+
+@pytest.mark.parametrize('ciphers,weak', [
+    ('HIGH', []),
+    ('eNULL:aNULL:NULL', ['eNULL', 'aNULL', 'NULL']),
+    ('HIGH:RC4-SHA', ['RC4']),
+    ('ECDHE+AESGCM,EXPORT ADH', ['EXPORT', 'ADH']),
+    ('RSA+3DES', ['3DES']),
+    ('EDH-RSA-DES-CBC3-SHA', ['DES']),
+    ('HIGH:!aNULL:-eNULL:+RC4:@STRENGTH', []),
+    # OpenSSL matches keywords case-sensitively: these select nothing.
+    ('HIGH:rc4:enull:Anull', []),
+])
+def test_weak_cipher_keywords(ciphers, weak):
+    assert transport.weak_cipher_keywords(ciphers) == weak
+
+
+def test_gc107_names_keywords_and_level_not_the_value(audit_text):
+    [found] = audit_text('[glance]\ntls_ciphers = ECDHE+AESGCM:NULL-SHA:'
+                         '@SECLEVEL=0\n', 'GC107')
+    assert found.message == ('tls_ciphers turns on NULL; lowers the OpenSSL '
+                             'security level to 0 (the floor is 2).')
+    assert found.option == 'glance.tls_ciphers' and found.line == 2
+    assert found.severity.label == 'high' and found.cwe == 327
