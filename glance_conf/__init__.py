@@ -7,6 +7,7 @@ your own ``ConfigOpts``, then :func:`validate` once it is parsed.
 from glance_conf.exception import ConflictingOptError
 from glance_conf.exception import GlanceConfError
 from glance_conf.exception import InvalidOptionError
+from glance_conf.exception import RedirectRefused
 from glance_conf.exception import UnknownOptionError
 from glance_conf.glance import DEFAULT_SERVICE_TYPE
 from glance_conf.glance import deprecated_ksa_opts
@@ -16,7 +17,6 @@ from glance_conf.glance import list_opts
 from glance_conf.glance import register_opts
 from glance_conf.glance import set_defaults
 from glance_conf.glance import validate
-from glance_conf.transport import RedirectRefused
 from glance_conf.transport import load_adapter
 from glance_conf.transport import load_session
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from keystoneauth1 import exceptions as ks_exc
 from oslo_config import cfg
 
 
@@ -56,3 +57,12 @@ class UnknownOptionError(GlanceConfError, ValueError):
     def __init__(self, opt_name: str) -> None:
         self.opt_name = opt_name
         super().__init__('[glance] has no option named %r' % opt_name)
+
+
+class RedirectRefused(GlanceConfError, ks_exc.ClientException):
+    """The server redirected to another origin, from https to http, or to
+    a location that cannot be trusted to mean one origin.
+
+    Also a keystoneauth ``ClientException``, so callers that catch
+    keystoneauth's errors around an Image API call keep catching it.
+    """

@@ -74,6 +74,7 @@ from glance_conf import _files
 from glance_conf import exception
 from glance_conf import glance
 from glance_conf import redact
+from glance_conf.exception import RedirectRefused
 
 LOG = oslo_logging.getLogger(__name__)
 
@@ -117,11 +118,6 @@ _LOGGERS = ('keystoneauth', 'keystoneauth.session',
             'urllib3.connectionpool', 'urllib3.poolmanager',
             'urllib3.response', 'urllib3.util.retry', 'requests', __name__)
 _LOGGER_PREFIXES = ('keystoneauth', 'urllib3', 'requests')
-
-
-class RedirectRefused(ks_exc.ClientException):
-    """The server redirected to another origin, from https to http, or to
-    a location that cannot be trusted to mean one origin."""
 
 
 class _RedactFilter(logging.Filter):
