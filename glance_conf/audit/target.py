@@ -121,7 +121,8 @@ class AuditedConf:
                                        'refers back to itself)'
                                        % ('line %d: ' % line if line else '',
                                           group, name)) from None
-            except (cfg.NoSuchOptError, cfg.TemplateSubstitutionError):
+            except (cfg.NoSuchOptError, cfg.NoSuchGroupError,
+                    cfg.TemplateSubstitutionError):
                 # oslo.config's message quotes the reference: keep it out.
                 self._values[key] = INVALID
                 self._unjudged.add(key)

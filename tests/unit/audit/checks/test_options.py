@@ -87,6 +87,9 @@ def _cli_audit(write_conf, text):
     # nova resolves $my_ip from its own [DEFAULT] my_ip: not refused.
     ('[glance]\nendpoint_override = https://$my_ip:9292\n', ['GC305']),
     ('[glance]\nendpoint_override = https://${host}:9292\n', ['GC305']),
+    ('[glance]\nendpoint_override = https://${DEFAULT.my_ip}:92\n',
+     ['GC305']),
+    ('[glance]\nrbd_user = ${libvirt.rbd_user}\n', ['GC305']),
     ('[glance]\nendpoint_override = https://$unknown_x:9292\n', ['GC305']),
     # Set in the file, it resolves as in nova, and is judged.
     ('[DEFAULT]\nmy_ip = 192.0.2.5\n[glance]\n'
