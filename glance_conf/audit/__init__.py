@@ -57,6 +57,14 @@ def run(conf: cfg.ConfigOpts | AuditedConf,
         :class:`AuditedConf` wrapping one).
     :param checks: check classes to run; by default every installed one.
         Fleet checks are skipped: one config has nothing to compare with.
+    :raises glance_conf.audit.source.LoadError: if a loaded file cannot be
+        read again, or a value's ``$`` references never end (the service
+        could not read that value either).
+
+    The files are read again, whatever their size, as the service read
+    them; nothing else is fetched: sources named by ``config_source`` are
+    not followed again (the service already loaded them, and GC505
+    reports them).
     """
     target = conf if isinstance(conf, AuditedConf) else AuditedConf(conf)
     if checks is None:
@@ -80,6 +88,7 @@ def enforce(conf: cfg.ConfigOpts, fail_at: Severity | str = Severity.HIGH,
 
     :param fail_at: the lowest severity that stops start-up, or ``never``.
     :raises AuditFailure: if any finding is at or above ``fail_at``.
+    :raises glance_conf.audit.source.LoadError: as :func:`run` does.
     :returns: every finding, when none reaches ``fail_at``.
     """
     threshold = None if fail_at == 'never' else (

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Sequence
+from typing import Any
 
 from oslo_config import cfg
 
@@ -46,6 +47,16 @@ class LoadProblem:
     reason: str
 
 
+def utf8_safe(text: str) -> str:
+    """``text`` with what UTF-8 cannot encode shown as ``\\udcff``.
+
+    A file name that is not UTF-8 reaches Python with lone surrogates
+    (``os.fsdecode``), which no report format can carry; it is shown by
+    its escape instead, the same in every format.
+    """
+    return text.encode('utf-8', 'backslashreplace').decode('utf-8')
+
+
 class Spool:
     """Findings in arrival order, in memory until they grow large."""
 
@@ -55,6 +66,11 @@ class Spool:
         self.counts = {severity: 0 for severity in Severity}
 
     def add(self, finding: Finding) -> None:
+        finding = dataclasses.replace(
+            finding, file=finding.file and utf8_safe(finding.file),
+            option=finding.option and utf8_safe(finding.option),
+            message=utf8_safe(finding.message),
+            remediation=utf8_safe(finding.remediation))
         self._file.write(finding.to_json() + '\n')
         self.counts[finding.severity] += 1
 
@@ -84,7 +100,7 @@ class Result:
 
     def problem(self, path: str, reason: str) -> None:
         if len(self.problems) < MAX_PROBLEMS_KEPT:
-            self.problems.append(LoadProblem(path, reason))
+            self.problems.append(LoadProblem(utf8_safe(path), reason))
         else:
             self.problems_dropped += 1
 
@@ -97,8 +113,46 @@ class Result:
         return max(present) if present else None
 
 
+#: nova's ``[DEFAULT]`` options that ``[glance]`` values commonly refer
+#: to with ``$``. Registered without a default: set in a file, they
+#: resolve as in nova; unset, nova's default depends on its host, and a
+#: value that refers to them is reported as not judged (GC305).
+NOVA_SUBSTITUTES = ('host', 'my_ip', 'my_block_storage_ip', 'state_path',
+                    'pybasedir', 'bindir', 'tempdir')
+
+
+class Unresolved(cfg.TemplateSubstitutionError):
+    """A ``$`` reference to a nova option left to its host default."""
+
+
+class AuditConfigOpts(cfg.ConfigOpts):
+    """The audit's own ``ConfigOpts``: it reads local files, nothing else.
+
+    oslo.config follows ``[DEFAULT] config_source`` to "alternative
+    sources" (the ``oslo.config.driver`` entry points, such as
+    ``remote_file``, which does an HTTP GET). An audited file must never
+    make the auditor fetch anything, so loading sources is switched off
+    here; GC505 reports the setting instead.
+    """
+
+    def _load_alternative_sources(self) -> None:
+        pass
+
+    def _open_source_from_opt_group(self, group_name: str) -> Any:
+        return None
+
+    class StrSubWrapper(cfg.ConfigOpts.StrSubWrapper):
+        def __getitem__(self, key: str) -> Any:
+            value = super().__getitem__(key)
+            if value == '' and key in NOVA_SUBSTITUTES \
+                    and getattr(self.conf, key) is None:
+                raise Unresolved('unresolved reference')
+            return value
+
+
 def _new_conf() -> cfg.ConfigOpts:
-    conf = cfg.ConfigOpts()
+    conf = AuditConfigOpts()
+    conf.register_opts([cfg.StrOpt(name) for name in NOVA_SUBSTITUTES])
     glance.register_opts(conf)
     return conf
 
@@ -126,16 +180,29 @@ def _oslo_reason(exc: BaseException) -> str:
 
 def _run_checks(target: AuditedConf, checks: Iterable[manager.CheckClass],
                 result: Result, fleet: Sequence[base.FleetCheck] = ()
-                ) -> None:
+                ) -> bool:
+    """Audit one config; a value no service could read is a load problem.
+
+    Every ``[glance]`` value is resolved first, so such a problem stops
+    this config before any of its findings or fleet tallies are kept.
+    """
     fallback = target.files[-1].path if target.files else None
-    for check_class in checks:
-        if issubclass(check_class, base.Check):
-            for found in check_class().run(target):
-                if found.file is None and fallback is not None:
-                    found = dataclasses.replace(found, file=fallback)
-                result.findings.add(found)
+    try:
+        for opt in glance.list_opts()[glance.glance_group]:
+            target.value(opt.dest)
+        found_here = [found for check_class in checks
+                      if issubclass(check_class, base.Check)
+                      for found in check_class().run(target)]
+    except source.LoadError as exc:
+        result.problem(exc.path, exc.reason)
+        return False
+    for found in found_here:
+        if found.file is None and fallback is not None:
+            found = dataclasses.replace(found, file=fallback)
+        result.findings.add(found)
     for fleet_check in fleet:
         fleet_check.observe(target)
+    return True
 
 
 def audit_service(config_args: Sequence[tuple[str, str]],
@@ -175,8 +242,8 @@ def audit_service(config_args: Sequence[tuple[str, str]],
     except (cfg.Error, ValueError, OSError) as exc:
         result.problem(paths[-1] if paths else '?', _oslo_reason(exc))
         return result
-    result.files = len(files)
-    _run_checks(AuditedConf(conf, files), checks, result)
+    if _run_checks(AuditedConf(conf, files), checks, result):
+        result.files = len(files)
     return result
 
 
@@ -196,8 +263,8 @@ def audit_fleet(paths: Sequence[str], checks: Sequence[manager.CheckClass],
         except (cfg.Error, ValueError, OSError) as exc:
             result.problem(path, _oslo_reason(exc))
         else:
-            result.files += 1
-            _run_checks(AuditedConf(conf, [raw]), checks, result, fleet)
+            if _run_checks(AuditedConf(conf, [raw]), checks, result, fleet):
+                result.files += 1
         if progress is not None:
             progress(done, total)
     if result.files > 1:

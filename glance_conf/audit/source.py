@@ -16,13 +16,16 @@ import dataclasses
 import glob
 import os
 import stat as stat_mod
+from collections.abc import Iterator
+
+from glance_conf.exception import GlanceConfError
 
 #: Largest config file read. A full generated nova.conf sample is about
 #: 400 KiB; the cap keeps the cost of one hostile file near a second.
 MAX_FILE_SIZE = 2 * 1024 * 1024
 
 
-class LoadError(Exception):
+class LoadError(GlanceConfError):
     """A config file that cannot be read or parsed; the message is safe."""
 
     def __init__(self, path: str, reason: str) -> None:
@@ -37,15 +40,28 @@ class Assignment:
     line: int
 
 
+def section_name(name: str) -> str:
+    """A section name as oslo.config looks it up.
+
+    Names are case-insensitive, except ``DEFAULT``: ``[GLANCE]`` is
+    ``[glance]``, but ``[default]`` is a section named ``default``.
+    """
+    return name if name == 'DEFAULT' else name.lower()
+
+
 @dataclasses.dataclass
 class RawFile:
-    """One parsed file: ``sections[section][key]`` -> last assignment."""
+    """One parsed file: ``sections[section][key]`` -> last assignment.
+
+    Section names are kept as oslo.config looks them up
+    (:func:`section_name`), so ``[GLANCE]`` and ``[glance]`` are one.
+    """
 
     path: str
     sections: dict[str, dict[str, Assignment]]
 
     def get(self, section: str, key: str) -> Assignment | None:
-        return self.sections.get(section, {}).get(key)
+        return self.sections.get(section_name(section), {}).get(key)
 
 
 def _split(line: str, lineno: int, path: str) -> tuple[str, str]:
@@ -63,8 +79,14 @@ def _split(line: str, lineno: int, path: str) -> tuple[str, str]:
     return key, value
 
 
-def read_text(path: str) -> str:
-    """Read ``path`` as UTF-8 text, refusing what no INI file can be."""
+def read_text(path: str, strict: bool = True) -> str:
+    """Read ``path`` as UTF-8 text, refusing what no INI file can be.
+
+    :param strict: refuse files over :data:`MAX_FILE_SIZE` and files with
+        NUL bytes. The command line reads strictly; the runtime API
+        (:func:`glance_conf.audit.run`) does not, as it must audit
+        whatever oslo.config already parsed for the service.
+    """
     try:
         info = os.stat(path)
     except FileNotFoundError:
@@ -76,17 +98,17 @@ def read_text(path: str) -> str:
     if not stat_mod.S_ISREG(info.st_mode):
         # A FIFO or device could block the read, or never end.
         raise LoadError(path, 'is not a regular file')
-    if info.st_size > MAX_FILE_SIZE:
+    if strict and info.st_size > MAX_FILE_SIZE:
         raise LoadError(path, 'file is %d bytes; the limit is %d'
                         % (info.st_size, MAX_FILE_SIZE))
     try:
         with open(path, 'rb') as handle:
-            data = handle.read(MAX_FILE_SIZE + 1)
+            data = handle.read(MAX_FILE_SIZE + 1 if strict else -1)
     except OSError as exc:
         raise LoadError(path, 'cannot read: %s' % exc.strerror) from None
-    if len(data) > MAX_FILE_SIZE:
+    if strict and len(data) > MAX_FILE_SIZE:
         raise LoadError(path, 'file is larger than %d bytes' % MAX_FILE_SIZE)
-    if b'\x00' in data:
+    if strict and b'\x00' in data:
         raise LoadError(path, 'binary data (NUL byte at offset %d); not a '
                         'config file' % data.index(b'\x00'))
     try:
@@ -114,7 +136,7 @@ def parse_text(path: str, text: str) -> RawFile:
             target, key, values, start = pending
             target[key] = Assignment('\n'.join(values), start)
 
-    for lineno, line in enumerate(text.splitlines(), 1):
+    for lineno, line in enumerate(_lines(text), 1):
         line = line.rstrip()
         if not line:
             flush()
@@ -136,11 +158,7 @@ def parse_text(path: str, text: str) -> RawFile:
             if len(line) <= 2:
                 raise LoadError(path, 'syntax error at line %d: empty '
                                 'section name' % lineno)
-            name = line[1:-1]
-            # oslo.config treats [DEFAULT] case-insensitively.
-            if name.lower() == 'default':
-                name = 'DEFAULT'
-            current = sections.setdefault(name, {})
+            current = sections.setdefault(section_name(line[1:-1]), {})
         elif first not in '#;':
             if current is None:
                 raise LoadError(path, 'syntax error at line %d: an option '
@@ -151,13 +169,42 @@ def parse_text(path: str, text: str) -> RawFile:
     return RawFile(path, sections)
 
 
-def read_file(path: str) -> RawFile:
-    """Read and parse one config file."""
-    return parse_text(path, read_text(path))
+def _lines(text: str) -> Iterator[str]:
+    """Lines as oslo.config reads them: a text-mode file's ``readlines``.
+
+    Universal newlines split at ``\\n``, ``\\r`` and ``\\r\\n`` only;
+    ``str.splitlines`` would also split at form feeds, U+2028 and others
+    that oslo.config keeps inside a line.
+    """
+    return iter(text.replace('\r\n', '\n').replace('\r', '\n').split('\n'))
+
+
+def read_file(path: str, strict: bool = True) -> RawFile:
+    """Read and parse one config file (see :func:`read_text`)."""
+    return parse_text(path, read_text(path, strict))
+
+
+def oslo_dir_files(path: str) -> list[str]:
+    """The files oslo.config loads from a ``--config-dir``, in its order.
+
+    Like oslo.config, this sees nothing in a directory it cannot list.
+    """
+    return sorted(glob.glob(os.path.join(path, '*.conf')))
 
 
 def dir_files(path: str) -> list[str]:
-    """The files oslo.config loads from a ``--config-dir``, in its order."""
-    if not os.path.isdir(path):
-        raise LoadError(path, 'no such directory')
-    return sorted(glob.glob(os.path.join(path, '*.conf')))
+    """:func:`oslo_dir_files`, refusing a directory that cannot be listed.
+
+    The auditor may lack rights the service has: a directory it cannot
+    list must not pass as empty, or a file in it that disables TLS would
+    go unseen.
+    """
+    try:
+        with os.scandir(path):
+            pass
+    except (FileNotFoundError, NotADirectoryError):
+        raise LoadError(path, 'no such directory') from None
+    except OSError as exc:
+        raise LoadError(path, 'cannot list directory: %s'
+                        % exc.strerror) from None
+    return oslo_dir_files(path)

@@ -39,7 +39,8 @@ class AuditedConf:
         registered.
     :param files: the files it was parsed from, in load order. When not
         given, they are read from ``conf.config_file`` and
-        ``conf.config_dir``.
+        ``conf.config_dir``, without the command line's size limit: the
+        service already parsed them, so the audit reads what it read.
     """
 
     def __init__(self, conf: cfg.ConfigOpts,
@@ -48,6 +49,7 @@ class AuditedConf:
         self._files = list(files) if files is not None else None
         self._values: dict[str, Any] = {}
         self._errors: dict[str, str] = {}
+        self._unjudged: set[str] = set()
 
     # -- files ---------------------------------------------------------------
 
@@ -55,9 +57,26 @@ class AuditedConf:
     def files(self) -> list[source.RawFile]:
         """The raw files, in load order (later files win)."""
         if self._files is None:
-            self._files = [source.read_file(path)
+            self._files = [source.read_file(path, strict=False)
                            for path in loaded_paths(self.conf)]
         return self._files
+
+    def lookup(self, names: Sequence[tuple[str, str]]) -> tuple[
+            source.RawFile, str, source.Assignment] | None:
+        """The assignment oslo.config uses for ``(section, key)`` names.
+
+        oslo.config's precedence: the last file that sets any of the
+        names wins; within one file, the first name in ``names`` wins
+        (the current name before its deprecated ones). Keys are matched
+        exactly, as oslo.config matches them. Returns
+        ``(file, key, assignment)`` or ``None``.
+        """
+        for raw_file in reversed(self.files):
+            for section, key in names:
+                found = raw_file.get(section, key)
+                if found is not None:
+                    return raw_file, key, found
+        return None
 
     def raw(self, section: str, *names: str) -> tuple[
             source.RawFile, str, source.Assignment] | None:
@@ -66,62 +85,118 @@ class AuditedConf:
         Names are matched as oslo.config matches them in files: by dest,
         so ``collect-timing`` is looked up as ``collect_timing`` (a file
         that spells it with a hyphen is ignored, and GC303 says so).
-        Returns ``(file, key, assignment)`` or ``None``.
         """
-        keys = {name.replace('-', '_') for name in names}
-        for raw_file in reversed(self.files):
-            entries = raw_file.sections.get(section)
-            if not entries:
-                continue
-            for key in keys:
-                if key in entries:
-                    return raw_file, key, entries[key]
-        return None
+        return self.lookup([(section, name.replace('-', '_'))
+                            for name in names])
 
     def keys(self, section: str) -> Iterator[tuple[source.RawFile, str,
                                                    source.Assignment]]:
         """Every ``(file, key, assignment)`` set in ``section``."""
         for raw_file in self.files:
-            for key, assignment in raw_file.sections.get(section,
-                                                         {}).items():
+            for key, assignment in raw_file.sections.get(
+                    source.section_name(section), {}).items():
                 yield raw_file, key, assignment
 
     # -- values --------------------------------------------------------------
 
     def value(self, name: str, group: str = GROUP) -> Any:
-        """The effective value of ``[group] name``, or :data:`INVALID`."""
+        """The effective value of ``[group] name``, or :data:`INVALID`.
+
+        A value whose ``$`` references the audit cannot resolve as the
+        service would is :data:`INVALID` too, and :meth:`unjudged` says
+        so: it is neither accepted nor refused.
+
+        :raises SubstitutionLoop: if resolving ``$`` references never ends.
+        """
         key = '%s.%s' % (group, name)
         if key not in self._values:
             try:
-                self._values[key] = getattr(self.conf[group], name)
+                self._values[key] = getattr(
+                    self.conf if group == 'DEFAULT' else self.conf[group],
+                    name)
+            except RecursionError:
+                path, line = self.where(name, group)
+                raise SubstitutionLoop(path or '?', '%s[%s] %s: its $ '
+                                       'references never end (a value '
+                                       'refers back to itself)'
+                                       % ('line %d: ' % line if line else '',
+                                          group, name)) from None
+            except (cfg.NoSuchOptError, cfg.NoSuchGroupError,
+                    cfg.TemplateSubstitutionError):
+                # oslo.config's message quotes the reference: keep it out.
+                self._values[key] = INVALID
+                self._unjudged.add(key)
             except (ValueError, cfg.Error) as exc:
                 self._values[key] = INVALID
                 self._errors[key] = str(exc)
         return self._values[key]
 
     def error(self, name: str, group: str = GROUP) -> str | None:
-        """Why ``[group] name`` is :data:`INVALID`, if it is."""
+        """Why ``[group] name`` is refused by its type, if it is."""
         self.value(name, group)
         return self._errors.get('%s.%s' % (group, name))
 
-    def where(self, name: str) -> tuple[str | None, int | None]:
-        """File and line that set ``[glance] name``, aliases included."""
-        opt = glance_opt(name)
-        hit = None
-        if opt is not None:
-            hit = self.raw(GROUP, opt.dest)
-            if hit is None:
-                for dep in opt.deprecated_opts:
-                    hit = self.raw(dep.group or GROUP, dep.name or opt.name)
-                    if hit:
-                        break
+    def unjudged(self, name: str, group: str = GROUP) -> bool:
+        """Whether ``[group] name`` has ``$`` references the audit cannot
+        resolve as the service would (an option of the service the audit
+        does not know, or one left to the service's host-dependent
+        default)."""
+        self.value(name, group)
+        return '%s.%s' % (group, name) in self._unjudged
+
+    def where(self, name: str, group: str = GROUP
+              ) -> tuple[str | None, int | None]:
+        """File and line of the value oslo.config uses for ``[group] name``.
+
+        For our ``[glance]`` options, deprecated names count, in
+        oslo.config's own order (see :meth:`lookup`).
+        """
+        hit = self._used(name, group)
         if hit is None:
             return None, None
         return hit[0].path, hit[2].line
 
+    def references(self, name: str, group: str = GROUP) -> bool:
+        """Whether the value used for ``[group] name`` has ``$``
+        references, so text of other options is substituted into it."""
+        hit = self._used(name, group)
+        return hit is not None and has_reference(hit[2].value)
+
+    def _used(self, name: str, group: str) -> tuple[
+            source.RawFile, str, source.Assignment] | None:
+        opt = glance_opt(name) if group == GROUP else None
+        if opt is not None:
+            return self.lookup(oslo_names(opt))
+        return self.raw(group, name)
+
     def __getattr__(self, name: str) -> Any:
         # Let checks read ``conf.glance`` and friends like service code.
         return getattr(self.conf, name)
+
+
+class SubstitutionLoop(source.LoadError):
+    """A value's ``$`` references never end: no service can read it."""
+
+
+def has_reference(value: str) -> bool:
+    """Whether ``value`` has a ``$name`` or ``${name}`` that oslo.config
+    substitutes (``$$`` and ``\\$`` are literal dollars)."""
+    value = value.replace('\\$', '$$')
+    return any(match.group('named') or match.group('braced')
+               for match in cfg.ConfigOpts.Template.pattern.finditer(value))
+
+
+def oslo_names(opt: cfg.Opt) -> list[tuple[str, str]]:
+    """``(section, key)`` names oslo.config reads ``opt`` from, in order.
+
+    As ``Opt._get_from_namespace`` builds them: the dest first, then each
+    deprecated name (its group defaulting to ours, its name to the dest).
+    """
+    names = [(GROUP, opt.dest)]
+    for dep in opt.deprecated_opts:
+        if dep.name or dep.group:
+            names.append((dep.group or GROUP, dep.name or opt.dest))
+    return names
 
 
 def glance_opt(name: str) -> cfg.Opt | None:
@@ -136,5 +211,5 @@ def loaded_paths(conf: cfg.ConfigOpts) -> list[str]:
     """The files a parsed ``conf`` loaded: its config files, then dirs."""
     paths = [str(p) for p in getattr(conf, 'config_file', None) or []]
     for directory in getattr(conf, 'config_dir', None) or []:
-        paths += source.dir_files(directory)
+        paths += source.oslo_dir_files(directory)
     return paths

@@ -21,6 +21,7 @@ from glance_conf.audit import manager
 from glance_conf.audit import report
 from glance_conf.audit import runner
 from glance_conf.audit.finding import Severity
+from glance_conf.audit.report.text import shown
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -179,7 +180,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     try:
         for problem in result.problems:
             stderr.write('%s: error: %s: %s\n'
-                         % (PROG, problem.path, problem.reason))
+                         % (PROG, shown(problem.path), shown(problem.reason)))
         if result.problems_dropped:
             stderr.write('%s: error: %d more files could not be audited\n'
                          % (PROG, result.problems_dropped))
@@ -190,7 +191,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
                     writer(result, out)
             except OSError as exc:
                 stderr.write('%s: error: cannot write %s: %s\n'
-                             % (PROG, args.output, exc.strerror))
+                             % (PROG, shown(args.output), exc.strerror))
                 return EXIT_ERROR
         else:
             writer(result, stdout)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glance_conf import _files
+from glance_conf import redact
 from glance_conf.audit import base
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
@@ -119,3 +120,45 @@ class DebugLogging(base.Check):
         if hit and hit[2].value.strip().lower() in ('true', '1', 'yes', 'on'):
             yield self.finding('DEFAULT.debug', 'Debug logging of the '
                                'service is on.', hit[0].path, hit[2].line)
+
+
+class AlternativeConfigSource(base.Check):
+    """Config values are loaded from a remote or alternative source.
+
+    ``[DEFAULT] config_source`` names sections whose ``driver`` (an
+    ``oslo.config.driver`` plugin such as ``remote_file``) makes the
+    service load option values from elsewhere, for example an HTTP GET of
+    ``uri`` at every start. Those values override nothing in the file
+    but fill every option the file leaves unset, come from a place the
+    file's permissions do not protect (over plain HTTP, from anyone on
+    the path), and are invisible to this audit, which never fetches
+    them: the audit judged the local files only.
+
+    Fix: keep the ``[glance]`` settings in local files, or serve the
+    source over verified HTTPS from a host as trusted as the config file.
+    """
+
+    id = 'GC505'
+    severity = Severity.MEDIUM
+    cwe = 15
+    title = 'Config values loaded from a remote or alternative source'
+    remediation = ('Keep the settings in local files, or serve the source '
+                   'over verified HTTPS from a trusted host.')
+
+    def run(self, conf: AuditedConf) -> Iterator[Finding]:
+        names = conf.value('config_source', 'DEFAULT')
+        if not isinstance(names, list) or not names:
+            return
+        path, line = conf.where('config_source', 'DEFAULT')
+        for name in names:
+            driver = conf.raw(name, 'driver')
+            uri = conf.raw(name, 'uri')
+            how = 'driver %s' % redact.printable(
+                driver[2].value, 40) if driver else 'no driver'
+            if uri:
+                how += ' from %s' % redact.redact_url(uri[2].value)
+            yield self.finding(
+                'DEFAULT.config_source',
+                '[DEFAULT] config_source loads values from [%s] (%s); '
+                'the audit did not fetch them and judged the local files '
+                'only.' % (redact.printable(name, 40), how), path, line)

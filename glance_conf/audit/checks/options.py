@@ -89,11 +89,24 @@ class RefusedValue(base.Check):
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
         for opt in glance.list_opts()[glance.glance_group]:
-            if conf.value(opt.dest) is INVALID:
+            if conf.value(opt.dest) is INVALID \
+                    and not conf.unjudged(opt.dest):
                 path, line = conf.where(opt.dest)
-                reason = conf.error(opt.dest) or 'invalid value'
-                yield self.finding('glance.%s' % opt.dest,
-                                   _short_reason(reason), path, line)
+                if conf.references(opt.dest):
+                    # The reason would quote text of other options.
+                    reason = SUBSTITUTED_REFUSED % opt.dest
+                else:
+                    reason = _short_reason(conf.error(opt.dest)
+                                           or 'invalid value')
+                yield self.finding('glance.%s' % opt.dest, reason, path,
+                                   line)
+
+
+#: GC302's message for a value with ``$`` references: the type's reason
+#: would quote text substituted from other options, so it is not shown.
+SUBSTITUTED_REFUSED = ('[glance] %s is refused once its $ references are '
+                       'substituted (the value is not shown: it holds '
+                       'text of other options).')
 
 
 def _short_reason(message: str) -> str:
@@ -103,6 +116,39 @@ def _short_reason(message: str) -> str:
     if marker in message:
         message = message.split(marker, 1)[1]
     return redact.printable(message, 300)
+
+
+class UnjudgedValue(base.Check):
+    """A value refers to an option the audit cannot resolve.
+
+    oslo.config substitutes ``$name`` and ``${name}`` in values with
+    other options' values. A reference to a nova option the audit does
+    not know, or to one such as ``[DEFAULT] my_ip`` that the file leaves
+    to nova's host-dependent default, cannot be resolved the way the
+    service will resolve it, so the value is neither accepted nor
+    refused: the other checks do not see it. The message never shows
+    the reference.
+
+    Fix: nothing, if the service resolves it as meant; set the option it
+    refers to in the file to have the audit judge the value.
+    """
+
+    id = 'GC305'
+    severity = Severity.INFO
+    cwe = 1188
+    title = 'Value not judged: its $ reference is not resolved'
+    remediation = ('Check the value by hand, or set the option it refers '
+                   'to in the config.')
+
+    def run(self, conf: AuditedConf) -> Iterator[Finding]:
+        for opt in glance.list_opts()[glance.glance_group]:
+            if conf.unjudged(opt.dest):
+                path, line = conf.where(opt.dest)
+                yield self.finding(
+                    'glance.%s' % opt.dest,
+                    '[glance] %s refers with $ to an option whose value '
+                    'only the service knows; the value was not judged.'
+                    % opt.dest, path, line)
 
 
 class UnknownOption(base.Check):

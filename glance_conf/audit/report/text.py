@@ -4,14 +4,29 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from glance_conf import redact
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.runner import Result
+
+#: Longest path or message shown whole (Linux's PATH_MAX).
+MAX_TEXT_SHOWN = 4096
+
+
+def shown(text: str) -> str:
+    """``text`` made safe for a terminal or a log: one printable line.
+
+    File names come from directory listings and command lines: a newline
+    in one could forge a report line ("No findings."), an escape sequence
+    could rewrite the terminal, and bytes that are not UTF-8 could not be
+    written at all. Every such character is shown escaped.
+    """
+    return redact.printable(text, MAX_TEXT_SHOWN)
 
 
 def _where(file: str | None, line: int | None) -> str:
     if not file:
         return ''
-    return '%s:%d' % (file, line) if line else file
+    return '%s:%d' % (shown(file), line) if line else shown(file)
 
 
 def render(result: Result, out: TextIO) -> None:
@@ -25,7 +40,8 @@ def render(result: Result, out: TextIO) -> None:
         out.write('\nERRORS (%d file(s) could not be audited)\n'
                   % result.problem_count)
         for problem in result.problems:
-            out.write('  %s: %s\n' % (problem.path, problem.reason))
+            out.write('  %s: %s\n' % (shown(problem.path),
+                                       shown(problem.reason)))
         if result.problems_dropped:
             out.write('  ... and %d more\n' % result.problems_dropped)
     for severity in sorted(Severity, reverse=True):
@@ -36,9 +52,10 @@ def render(result: Result, out: TextIO) -> None:
             if found.severity is not severity:
                 continue
             where = _where(found.file, found.line)
-            out.write('  %s  %s%s\n' % (found.check_id, found.option or '-',
+            out.write('  %s  %s%s\n' % (found.check_id,
+                                        shown(found.option or '-'),
                                         '  ' + where if where else ''))
-            out.write('         %s\n' % found.message)
-            out.write('         Fix: %s\n' % found.remediation)
+            out.write('         %s\n' % shown(found.message))
+            out.write('         Fix: %s\n' % shown(found.remediation))
     if not len(result.findings) and not result.problem_count:
         out.write('\nNo findings.\n')

@@ -60,3 +60,24 @@ def test_enforce_never_logs_secrets(write_conf, caplog):
         with pytest.raises(audit.AuditFailure) as err:
             audit.enforce(conf, fail_at='medium')
     assert 'hunter2' not in caplog.text + str(err.value)
+
+
+def test_run_audits_a_file_over_the_cli_limit(write_conf):
+    """oslo.config parsed it, so the runtime API audits it too."""
+    from glance_conf.audit import source
+    padding = '# %s\n' % ('x' * 1000)
+    text = ('[glance]\nverify_glance_signatures = false\n'
+            + padding * (source.MAX_FILE_SIZE // len(padding) + 1))
+    conf = _conf(write_conf, text)
+    with pytest.raises(audit.AuditFailure) as err:
+        audit.enforce(conf)
+    assert 'GC201' in {f.check_id for f in err.value.findings}
+    assert 'GC201' in {f.check_id for f in audit.run(conf)}
+
+
+def test_reference_loop_is_a_clear_error_not_a_crash(write_conf):
+    conf = _conf(write_conf, '[glance]\nregion_name = $region_name\n')
+    for call in (audit.run, audit.enforce):
+        with pytest.raises(glance_conf.GlanceConfError) as err:
+            call(conf)
+        assert 'line 2: [glance] region_name' in str(err.value)

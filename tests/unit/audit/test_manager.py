@@ -14,9 +14,10 @@ CATALOGUE = {
     'GC101': 'high', 'GC102': 'medium', 'GC103': 'high', 'GC104': 'high',
     'GC105': 'medium', 'GC106': 'low', 'GC201': 'high', 'GC202': 'medium',
     'GC203': 'low', 'GC301': 'low', 'GC302': 'high', 'GC303': 'medium',
-    'GC304': 'info', 'GC401': 'medium', 'GC402': 'medium', 'GC403': 'low',
+    'GC304': 'info', 'GC305': 'info', 'GC401': 'medium', 'GC402': 'medium',
+    'GC403': 'low',
     'GC501': 'high', 'GC502': 'medium', 'GC503': 'medium', 'GC504': 'low',
-    'GC601': 'medium',
+    'GC505': 'medium', 'GC601': 'medium',
 }
 
 

@@ -97,3 +97,28 @@ def test_unparseable_by_oslo_is_reported_safely(write_conf, monkeypatch):
     result = runner.audit_service([('--config-file', str(path))], _checks())
     assert 'hunter2' not in result.problems[0].reason
     assert os.path.basename(result.problems[0].path) == path.name
+
+
+def test_reference_loop_is_one_file_problem_in_a_fleet(write_conf):
+    """It used to abort the whole report with an internal error."""
+    loop = str(write_conf('[glance]\nregion_name = $region_name\n'
+                          'timeout = 1\n'))
+    others = [str(write_conf('[glance]\n')) for _ in range(2)]
+    result = runner.audit_fleet([others[0], loop, others[1]],
+                                _checks('GC301', 'GC601'))
+    assert [(p.path, p.reason) for p in result.problems] == [
+        (loop, 'line 2: [glance] region_name: its $ references never end '
+               '(a value refers back to itself)')]
+    assert result.files == 2
+    assert [f.file for f in result.findings] == others  # GC301 only
+    result = runner.audit_service([('--config-file', loop)], _checks())
+    assert result.problem_count == 1 and len(result.findings) == 0
+
+
+def test_own_conf_never_loads_alternative_sources(write_conf):
+    """No fetch: the driver would fail on this URI if it were tried."""
+    path = write_conf('[DEFAULT]\nconfig_source = x\n[x]\n'
+                      'driver = remote_file\nuri = http://[::1\n')
+    conf = runner._new_conf()
+    runner._parse(conf, ['--config-file', str(path)])
+    assert conf.config_source == ['x'] and conf._sources == []

@@ -10,7 +10,7 @@ from glance_conf.audit import source
 
 
 def test_parse_keeps_last_value_and_line(write_conf):
-    path = write_conf('# comment\n[DeFaUlT]\ndebug = true\n[glance]\n'
+    path = write_conf('# comment\n[DEFAULT]\ndebug = true\n[glance]\n'
                       'timeout = 1\ntimeout = 2\napi_servers = a,\n  b\n')
     raw = source.read_file(str(path))
     assert raw.get('glance', 'timeout') == source.Assignment('2', 6)
@@ -66,55 +66,101 @@ def test_dir_files_matches_oslo_order(tmp_path):
         source.dir_files(str(tmp_path / 'missing'))
 
 
+def test_runtime_reads_are_not_capped(tmp_path, monkeypatch):
+    """The runtime API audits what oslo.config parsed, however large."""
+    monkeypatch.setattr(source, 'MAX_FILE_SIZE', 10)
+    big = tmp_path / 'big.conf'
+    big.write_text('[glance]\n' + 'x = 1\n' * 10 + 'nul = a\x00b\n')
+    raw = source.read_file(str(big), strict=False)
+    assert raw.get('glance', 'nul').value == 'a\x00b'
+
+
+def test_unlistable_config_dir_is_not_empty(tmp_path):
+    """A file is not a directory; listing errors never pass as empty."""
+    path = tmp_path / 'file.conf'
+    path.write_text('')
+    with pytest.raises(source.LoadError, match='no such directory'):
+        source.dir_files(str(path))
+
+
+@pytest.mark.parametrize('text,section,key,value', [
+    # oslo.config: section names are case-insensitive, except DEFAULT.
+    ('[GLANCE]\ninsecure = true\n', 'glance', 'insecure', 'true'),
+    ('[SSL]\nca_file = /a\n', 'ssl', 'ca_file', '/a'),
+    ('[Glance]\ntimeout = 1\n[glance]\ntimeout = 2\n', 'glance', 'timeout',
+     '2'),
+    ('[default]\ndebug = true\n', 'default', 'debug', 'true'),
+    # Only \n, \r and \r\n end a line, as in a text-mode file.
+    ('[glance]\nregion_name = a\x0cinsecure = true\n', 'glance',
+     'region_name', 'a\x0cinsecure = true'),
+    ('[glance]\nregion_name = a\u2028insecure = true\n', 'glance',
+     'region_name', 'a\u2028insecure = true'),
+    ('[glance]\rtimeout = 3\r\n', 'glance', 'timeout', '3'),
+])
+def test_sections_and_lines_as_oslo_reads_them(write_conf, text, section,
+                                               key, value):
+    path = write_conf(text)
+    raw = source.read_file(str(path))
+    assert raw.get(section, key).value == value
+    assert raw.get('glance', 'insecure') is None or section == 'glance'
+    assert 'DEFAULT' not in raw.sections or 'DEFAULT' in text
+
+
 # -- same grammar as oslo.config ----------------------------------------------
+
+import tempfile  # noqa: E402
 
 from hypothesis import given  # noqa: E402
 from hypothesis import settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
-from oslo_config import iniparser  # noqa: E402
+from oslo_config import cfg  # noqa: E402
 
-
-class _Oslo(iniparser.BaseParser):
-    def __init__(self):
-        self.sections = {}
-        self.section = None
-
-    def new_section(self, section):
-        self.section = 'DEFAULT' if section.lower() == 'default' else section
-        self.sections.setdefault(self.section, {})
-
-    def assignment(self, key, value):
-        if self.section is None:
-            raise iniparser.ParseError('no section', self.lineno, '')
-        self.sections[self.section][key] = '\n'.join(value)
-
+_SEPARATORS = ('\n', '\r\n', '\r', '\x0c', '\x0b', '\x85', '\u2028', '\x1c')
 
 _line = st.one_of(
     st.just(''), st.just('[glance]'), st.just('[DEFAULT]'), st.just('[]'),
+    st.sampled_from(['[GLANCE]', '[Glance]', '[SSL]', '[ssl]', '[default]',
+                     '[Default]', '[DEFAULT ]', '[ glance]']),
     st.just('[x'), st.just('# c'), st.just('; c'), st.just('  cont'),
-    st.from_regex(r'[a-z_-]{0,6} ?[=:] ?[a-z0-9 "\':=]{0,8}', fullmatch=True),
-    st.text(st.sampled_from('ab =:[]#;"\' \t'), max_size=8))
+    st.just('\tcont'), st.just('\x0c[glance]'), st.just('\ufeff[glance]'),
+    st.from_regex(r'[a-z_-]{0,6} ?[=:] ?[a-z0-9 "\':=$]{0,8}',
+                  fullmatch=True),
+    st.text(st.sampled_from('ab =:[]#;"\' \t\x0c\u2028\x85'), max_size=8))
+
+
+def _oslo_sections(path):
+    """oslo.config's own parse: its normalized sections, last value."""
+    sections, normalized = {}, {}
+    parser = cfg.ConfigParser(path, sections)
+    parser._add_normalized(normalized)
+    parser.parse()
+    return {name: {key: values[-1] for key, values in keys.items()}
+            for name, keys in normalized.items()}
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(_line, max_size=12))
-def test_parser_agrees_with_oslo_iniparser(lines):
-    text = '\n'.join(lines)
-    oslo = _Oslo()
-    try:
-        oslo.parse(text.splitlines())
-        oslo_error = None
-    except iniparser.ParseError as exc:
-        oslo_error = exc.lineno
-    try:
-        ours = source.parse_text('x.conf', text)
-    except source.LoadError as exc:
-        assert oslo_error is not None, exc
-        # oslo.config notices a missing section only when the assignment
-        # ends; we name the line of the key itself.
-        if 'before any section' not in exc.reason:
-            assert 'line %d:' % oslo_error in exc.reason
-        return
+@given(st.lists(_line, max_size=12), st.sampled_from(_SEPARATORS))
+def test_parser_agrees_with_oslo_config(lines, separator):
+    """Differential: what oslo.config's ConfigParser reads, we read."""
+    text = separator.join(lines)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = tmp + '/x.conf'
+        with open(path, 'w', encoding='utf-8', newline='') as handle:
+            handle.write(text)
+        try:
+            oslo = _oslo_sections(path)
+            oslo_error = None
+        except cfg.ParseError as exc:
+            oslo, oslo_error = None, exc.lineno
+        try:
+            ours = source.read_file(path)
+        except source.LoadError as exc:
+            assert oslo_error is not None, exc
+            # oslo.config notices a missing section only when the
+            # assignment ends; we name the line of the key itself.
+            if 'before any section' not in exc.reason:
+                assert 'line %d:' % oslo_error in exc.reason
+            return
     assert oslo_error is None
     assert {s: {k: a.value for k, a in keys.items()}
-            for s, keys in ours.sections.items()} == oslo.sections
+            for s, keys in ours.sections.items()} == oslo

@@ -49,7 +49,7 @@ def test_list_checks(conf_file):
     code, out, _ = run('--list-checks')
     assert code == 0
     lines = out.splitlines()
-    assert len(lines) == 21
+    assert len(lines) == 23
     assert lines[0].startswith('GC101  high    CWE-295')
     assert lines[-1].endswith('(fleet)')
 
@@ -322,3 +322,114 @@ def test_binary_garbage_never_crashes(tmp_path_factory, data):
     code, out, err = run('--config-file', str(path), '--format', 'json')
     assert code in (0, 1, 2)
     assert 'Traceback' not in out + err and 'internal error' not in err
+
+
+# -- the auditor's own rights -------------------------------------------------
+
+#: Runs a command with no privilege at all (see _as_unprivileged).
+UNPRIVILEGED = ['setpriv', '--bounding-set=-all', '--inh-caps=-all',
+                '--ambient-caps=-all', '--no-new-privs', '--']
+
+
+def _as_unprivileged(*argv):
+    """Run the CLI in a process with no privilege at all.
+
+    The tests run as root, whose capabilities read any directory. The
+    child keeps uid 0 but drops every capability (bounding, inheritable
+    and ambient sets, no_new_privs), so, like any ordinary user, it gets
+    only the permission bits. Dropping to uid 65534 is not possible
+    here: the tox interpreter lives under /root (mode 0700).
+    """
+    return subprocess.run(
+        [*UNPRIVILEGED, sys.executable, '-m', 'glance_conf.cmd.audit',
+         *argv],
+        capture_output=True, text=True, timeout=60, check=False)
+
+
+@pytest.mark.parametrize('mode,reason', [
+    (0o000, 'cannot list directory: Permission denied'),
+    (0o300, 'cannot list directory: Permission denied'),
+    (0o400, 'cannot read: Permission denied'),  # listed, not stat-able
+])
+def test_unreadable_config_dir_fails_closed(conf_file, tmp_path, mode,
+                                            reason):
+    """It used to pass as an empty directory: exit 0, TLS off unseen."""
+    conf_dir = tmp_path / 'nova.conf.d'
+    conf_dir.mkdir()
+    (conf_dir / '90-insecure.conf').write_text('[glance]\ninsecure = true\n')
+    main = conf_file(LOW_ONLY)
+    conf_dir.chmod(mode)
+    try:
+        proc = _as_unprivileged('--config-file', main, '--config-dir',
+                                str(conf_dir))
+    finally:
+        conf_dir.chmod(0o700)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    [line] = proc.stderr.splitlines()
+    assert line.startswith('glance-conf-audit: error: %s' % conf_dir)
+    assert line.endswith(reason)
+
+
+def test_unprivileged_child_really_has_no_privilege(tmp_path):
+    """Guard for the test above: root's rights are truly gone."""
+    locked = tmp_path / 'locked'
+    locked.mkdir(mode=0o000)
+    try:
+        proc = subprocess.run([*UNPRIVILEGED, 'ls', str(locked)],
+                              capture_output=True, timeout=30, check=False)
+    finally:
+        locked.chmod(0o700)
+    assert proc.returncode != 0 and os.listdir(locked) == []
+
+
+# -- hostile file names -------------------------------------------------------
+
+def _printable_lines(text):
+    return all(ch == '\n' or ch.isprintable() for ch in text)
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.text(st.characters(blacklist_categories=('Cs',),
+                                  blacklist_characters='/\x00'),
+                    min_size=1, max_size=20).filter(
+                        lambda n: not n.startswith('.')),
+       fleet=st.booleans())
+def test_file_names_are_escaped_everywhere(tmp_path_factory, name, fleet):
+    """A newline or escape in a name can never forge a report line."""
+    base = tmp_path_factory.mktemp('names')
+    (base / (name + '.conf')).write_text('[glance]\ntimeout = -1\n')
+    (base / (name + 'x.conf')).write_text('[glance\n')  # unparseable
+    args = ([str(base / (name + '.conf')), str(base / (name + 'x.conf'))]
+            if fleet else ['--config-dir', str(base)])
+    code, out, err = run(*args, '--fail-on', 'never')
+    assert code == 2
+    assert _printable_lines(out) and _printable_lines(err)
+    assert 'No findings.' not in out
+    assert err and all(line.startswith('glance-conf-audit: error: ')
+                       for line in err.splitlines())
+    for fmt in ('json', 'sarif'):
+        code, out, err = run(*args, '--format', fmt)
+        assert code == 2 and json.loads(out) and _printable_lines(err)
+
+
+def test_file_name_that_is_not_utf8_is_reported_cleanly(tmp_path):
+    """It used to be "internal error (UnicodeEncodeError)"."""
+    name = os.fsdecode(b'nova-\xff\x1b[2J.conf')
+    path = tmp_path / name
+    path.write_text('[glance]\ntimeout = -1\n')
+    for fmt in ('text', 'json', 'sarif'):
+        out = io.TextIOWrapper(io.BytesIO(), encoding='utf-8')
+        err = io.TextIOWrapper(io.BytesIO(), encoding='utf-8')
+        code = cli.run([str(path), '--format', fmt], out, err)
+        out.flush()
+        report = out.buffer.getvalue().decode('utf-8')
+        assert code == 1, report
+        assert '\x1b' not in report and 'nova-' in report
+    assert 'nova-%5Cudcff%1B%5B2J.conf' in report  # SARIF's file URI
+    proc = subprocess.run(
+        [sys.executable, '-m', 'glance_conf.cmd.audit', os.fsencode(path)],
+        capture_output=True, timeout=60, check=False)
+    assert proc.returncode == 1, proc.stderr
+    assert b'nova-\\\\udcff\\x1b[2J.conf' in proc.stdout
+    assert b'internal error' not in proc.stderr

@@ -78,3 +78,26 @@ def test_secure_file_mode_has_no_finding(target, monkeypatch):
 ])
 def test_gc504_debug(audit_text, text, count):
     assert len(audit_text(text, 'GC504')) == count
+
+
+def test_alternative_config_source_is_reported_redacted(write_conf):
+    """GC505: values from elsewhere, which the audit did not fetch."""
+    from glance_conf.audit import runner
+    path = write_conf('[DEFAULT]\n\nconfig_source = remote, Other\n'
+                      '[REMOTE]\ndriver = remote_file\n'
+                      'uri = http://nova:hunter2@127.0.0.1:9/c?token=t0k\n')
+    result = runner.audit_service(
+        [('--config-file', str(path))],
+        [c for c in manager.load_checks() if c.id == 'GC505'])
+    found = list(result.findings)
+    assert [(f.check_id, f.file, f.line) for f in found] == [
+        ('GC505', str(path), 3)] * 2
+    assert 'driver remote_file from http://***@127.0.0.1:9/c?***' in \
+        found[0].message
+    assert '[Other] (no driver)' in found[1].message
+    assert 'hunter2' not in found[0].message and 't0k' not in \
+        found[0].message
+
+
+def test_no_config_source_no_finding(audit_text):
+    assert audit_text('[glance]\n', 'GC505') == []

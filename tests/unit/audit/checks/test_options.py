@@ -58,3 +58,77 @@ def test_gc304_names_the_replacement(audit_text):
     assert found.option == 'ssl.ca_file'
     assert found.remediation == 'Set [glance] cafile instead.'
     assert found.severity.label == 'info'
+
+
+# -- $ references ----------------------------------------------------------
+
+from hypothesis import HealthCheck  # noqa: E402
+from hypothesis import given  # noqa: E402
+from hypothesis import settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from glance_conf.audit import manager  # noqa: E402
+from glance_conf.audit import runner  # noqa: E402
+from glance_conf.audit.checks import options  # noqa: E402
+
+_VALUE_CHECKS = [c for c in manager.load_checks()
+                 if c.id in ('GC102', 'GC302', 'GC305')]
+
+
+def _cli_audit(write_conf, text):
+    """Audit through the command line's own ConfigOpts."""
+    result = runner.audit_service(
+        [('--config-file', str(write_conf(text)))], _VALUE_CHECKS)
+    assert not result.problems
+    return list(result.findings)
+
+
+@pytest.mark.parametrize('text,expected', [
+    # nova resolves $my_ip from its own [DEFAULT] my_ip: not refused.
+    ('[glance]\nendpoint_override = https://$my_ip:9292\n', ['GC305']),
+    ('[glance]\nendpoint_override = https://${host}:9292\n', ['GC305']),
+    ('[glance]\nendpoint_override = https://${DEFAULT.my_ip}:92\n',
+     ['GC305']),
+    ('[glance]\nrbd_user = ${libvirt.rbd_user}\n', ['GC305']),
+    ('[glance]\nendpoint_override = https://$unknown_x:9292\n', ['GC305']),
+    # Set in the file, it resolves as in nova, and is judged.
+    ('[DEFAULT]\nmy_ip = 192.0.2.5\n[glance]\n'
+     'endpoint_override = http://$my_ip:9292\n', ['GC102']),
+    ('[DEFAULT]\nmy_ip = 192.0.2.5\n[glance]\n'
+     'endpoint_override = https://$my_ip:9292\n', []),
+    ('[glance]\nregion_name = r1\nendpoint_override = https://g-$region_name'
+     '\n', []),
+    ('[DEFAULT]\nhost = a b\n[glance]\nendpoint_override = https://$host\n',
+     ['GC302']),
+])
+def test_references_resolve_as_nova_or_are_not_judged(write_conf, text,
+                                                        expected):
+    found = _cli_audit(write_conf, text)
+    assert [f.check_id for f in found] == expected
+    for f in found:
+        assert 'a b' not in f.message and 'my_ip' not in f.message
+    if expected == ['GC302']:
+        assert found[0].message == options.SUBSTITUTED_REFUSED % (
+            'endpoint_override')
+
+
+# A distinctive prefix: no option has it, and no message word contains it.
+_NAME = st.from_regex(r'zq[a-z0-9_]{1,10}', fullmatch=True)
+_OPTION = st.sampled_from(['endpoint_override', 'region_name', 'cafile',
+                           'timeout', 'num_retries', 'api_servers',
+                           'rbd_user'])
+
+
+@settings(max_examples=100, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_OPTION, _NAME, st.sampled_from(['$%s', '${%s}', 'https://$%s:1',
+                                        '/etc/$%s/x', '1$%s']))
+def test_a_reference_is_never_refused_nor_echoed(write_conf, audit_text,
+                                                 option, name, shape):
+    """Whatever it refers to, in either audit path."""
+    text = '[glance]\n%s = %s\n' % (option, shape % name)
+    for found in (_cli_audit(write_conf, text),
+                  audit_text(text.replace('{', '{{').replace('}', '}}'),
+                             'GC302', 'GC305')):
+        assert [f.check_id for f in found] == ['GC305']
+        assert name not in found[0].message + found[0].remediation

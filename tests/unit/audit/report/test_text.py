@@ -33,3 +33,18 @@ def test_errors_and_empty_report():
     out = io.StringIO()
     text.render(clean, out)
     assert out.getvalue().endswith('No findings.\n')
+
+
+def test_names_cannot_forge_report_lines(result):
+    """A newline or escape sequence in a file name is shown escaped."""
+    res = runner.Result('fleet', [])
+    res.problem('/x\n\nNo findings.\n\x1b[2J.conf', 'no such file')
+    [found] = list(result.findings)[:1]
+    res.findings.add(found.__class__(**{**found.__dict__,
+                                        'file': '/a\r\nb.conf'}))
+    out = io.StringIO()
+    text.render(res, out)
+    report = out.getvalue()
+    assert '\nNo findings.' not in report and '\x1b' not in report
+    assert '/x\\n\\nNo findings.\\n\\x1b[2J.conf: no such file' in report
+    assert '/a\\r\\nb.conf' in report
