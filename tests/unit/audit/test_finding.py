@@ -34,3 +34,11 @@ def test_severity_order_and_parse():
     assert Severity.parse(' Medium ') is Severity.MEDIUM
     with pytest.raises(ValueError, match='unknown severity'):
         Severity.parse('critical')
+
+
+def test_a_file_name_that_is_not_utf8_still_has_a_fingerprint():
+    # os.fsdecode gives such names lone surrogates: nova.conf\udcff.
+    odd = dataclasses.replace(F, file='/etc/nova/nova\udcff.conf')
+    assert len(odd.fingerprint) == 32
+    assert Finding.from_dict(odd.to_dict()) == odd
+    assert '\\udcff' in odd.to_json()

@@ -12,7 +12,8 @@ from glance_conf.audit.finding import Severity
 
 CATALOGUE = {
     'GC101': 'high', 'GC102': 'medium', 'GC103': 'high', 'GC104': 'high',
-    'GC105': 'medium', 'GC106': 'low', 'GC201': 'high', 'GC202': 'medium',
+    'GC105': 'medium', 'GC106': 'low', 'GC107': 'high',
+    'GC201': 'high', 'GC202': 'medium',
     'GC203': 'low', 'GC301': 'low', 'GC302': 'high', 'GC303': 'medium',
     'GC304': 'info', 'GC305': 'info', 'GC401': 'medium', 'GC402': 'medium',
     'GC403': 'low',

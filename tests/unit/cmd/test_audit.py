@@ -49,7 +49,7 @@ def test_list_checks(conf_file):
     code, out, _ = run('--list-checks')
     assert code == 0
     lines = out.splitlines()
-    assert len(lines) == 23
+    assert len(lines) == 24
     assert lines[0].startswith('GC101  high    CWE-295')
     assert lines[-1].endswith('(fleet)')
 
