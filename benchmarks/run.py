@@ -73,7 +73,7 @@ from oslo_config import cfg
 import glance_conf
 from glance_conf import glance
 n = int(sys.argv[1])
-opts = glance.list_opts()[glance.glance_group] + glance._placeholder_opts
+opts = glance.listed_opts() + glance.placeholder_opts()
 floor, ours = [], []
 for _ in range(5):
     t = time.perf_counter()
@@ -112,7 +112,7 @@ else:
     from oslo_config import cfg
     import glance_conf
     from glance_conf import glance
-    names = [o.dest for o in glance.list_opts()[glance.glance_group]]
+    names = [o.dest for o in glance.listed_opts()]
     conf = cfg.ConfigOpts()
     glance_conf.register_opts(conf)
     t = time.perf_counter()

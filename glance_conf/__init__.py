@@ -14,6 +14,8 @@ from glance_conf.glance import deprecated_ksa_opts
 from glance_conf.glance import glance_group
 from glance_conf.glance import glance_opts
 from glance_conf.glance import list_opts
+from glance_conf.glance import listed_opts
+from glance_conf.glance import placeholder_opts
 from glance_conf.glance import register_opts
 from glance_conf.glance import set_defaults
 from glance_conf.glance import validate
@@ -31,8 +33,10 @@ __all__ = [
     'glance_group',
     'glance_opts',
     'list_opts',
+    'listed_opts',
     'load_adapter',
     'load_session',
+    'placeholder_opts',
     'register_opts',
     'set_defaults',
     'validate',

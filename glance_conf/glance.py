@@ -330,8 +330,19 @@ _ksa_opts: list[cfg.Opt] = (
 _placeholder_opts: list[cfg.Opt] = _ksa.get_placeholder_opts()
 
 
-def _listed_opts() -> list[cfg.Opt]:
+def listed_opts() -> list[cfg.Opt]:
+    """Every listed ``[glance]`` option, as :func:`list_opts` gives it.
+
+    The same objects :func:`register_opts` registers, in a fixed order:
+    nova's own options, then keystoneauth's session and adapter options.
+    """
     return glance_opts + _ksa_opts
+
+
+def placeholder_opts() -> list[cfg.Opt]:
+    """The version options, registered but never listed (they read as
+    ``None``)."""
+    return list(_placeholder_opts)
 
 
 def _differences(old: cfg.Opt, new: cfg.Opt) -> list[str]:
@@ -373,7 +384,7 @@ def register_opts(conf: cfg.ConfigOpts) -> None:
     another definition, :class:`~glance_conf.exception.ConflictingOptError`
     is raised and ``conf`` is left as it was.
     """
-    opts = _listed_opts() + _placeholder_opts
+    opts = listed_opts() + placeholder_opts()
     _check_conflicts(conf, opts)
     conf.register_group(_new_group())
     conf.register_opts(opts, group=GROUP_NAME)
@@ -386,7 +397,7 @@ def list_opts() -> dict[cfg.OptGroup, list[cfg.Opt]]:
     aliases included, in a fixed order. The version placeholders are left
     out: nobody should set them.
     """
-    return {glance_group: _listed_opts()}
+    return {glance_group: listed_opts()}
 
 
 def set_defaults(**kwargs: Any) -> None:
@@ -396,7 +407,7 @@ def set_defaults(**kwargs: Any) -> None:
     security default (``verify_glance_signatures=False``,
     ``insecure=True``) is allowed but logged at WARNING.
     """
-    opts = {opt.dest: opt for opt in _listed_opts()}
+    opts = {opt.dest: opt for opt in listed_opts()}
     for name, value in kwargs.items():
         if name not in opts:
             raise exception.UnknownOptionError(name)
@@ -425,7 +436,7 @@ def validate(conf: cfg.ConfigOpts) -> None:
     """
     group = conf[GROUP_NAME]
     problems = []
-    for opt in _listed_opts():
+    for opt in listed_opts():
         try:
             getattr(group, opt.dest)
         except (ValueError, cfg.Error) as exc:

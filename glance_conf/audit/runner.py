@@ -188,7 +188,7 @@ def _run_checks(target: AuditedConf, checks: Iterable[manager.CheckClass],
     """
     fallback = target.files[-1].path if target.files else None
     try:
-        for opt in glance.list_opts()[glance.glance_group]:
+        for opt in glance.listed_opts():
             target.value(opt.dest)
         found_here = [found for check_class in checks
                       if issubclass(check_class, base.Check)

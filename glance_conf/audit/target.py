@@ -204,7 +204,7 @@ def glance_opt(name: str) -> cfg.Opt | None:
     return _OPTS.get(name.replace('-', '_'))
 
 
-_OPTS = {opt.dest: opt for opt in glance.list_opts()[glance.glance_group]}
+_OPTS = {opt.dest: opt for opt in glance.listed_opts()}
 
 
 def loaded_paths(conf: cfg.ConfigOpts) -> list[str]:

@@ -25,7 +25,7 @@ def _text(name: str) -> str:
 
 def test_every_option_is_in_the_reference():
     text = _text('configuration/index.html')
-    for opt in glance.list_opts()[glance.glance_group]:
+    for opt in glance.listed_opts():
         assert opt.dest in text, opt.dest
 
 

@@ -74,7 +74,7 @@ def test_same_names_dests_classes_defaults_and_aliases_as_nova():
 def test_our_listing_carries_the_aliases_novas_drops():
     [nova_opts] = nova_glance.list_opts().values()
     nova_aliases = {d.name for o in nova_opts for d in o.deprecated_opts}
-    ours = {d.name for o in glance.list_opts()[glance.glance_group]
+    ours = {d.name for o in glance.listed_opts()
             for d in o.deprecated_opts}
     assert {'api_insecure', 'ca_file', 'cert_file', 'key_file'} <= ours
     assert not {'api_insecure', 'ca_file'} & nova_aliases

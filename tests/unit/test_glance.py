@@ -71,7 +71,7 @@ def test_deprecated_for_removal_matches_nova(conf, nova_facts):
 
 
 def test_listed_options_match_nova_listing(nova_facts):
-    listed = {o.dest for o in glance.list_opts()[glance.glance_group]}
+    listed = {o.dest for o in glance.listed_opts()}
     expected = {d for d, f in nova_facts.items() if f['in_list_opts']}
     assert listed == expected
     assert not listed & PLACEHOLDERS
@@ -113,7 +113,7 @@ def test_api_servers_stays_a_mutable_list(conf, write_conf):
 
 
 def test_every_numeric_option_has_both_bounds():
-    for opt in glance.list_opts()[glance.glance_group]:
+    for opt in glance.listed_opts():
         item = getattr(opt.type, 'item_type', opt.type)
         if isinstance(item, (cfg.types.Integer, cfg.types.Float)):
             assert item.min is not None and item.max is not None, opt.dest
@@ -336,14 +336,14 @@ def test_conflict_message_hides_secret_defaults():
 
 def test_list_opts_returns_the_registered_objects(conf):
     registered = _registered(conf)
-    listed = glance.list_opts()[glance.glance_group]
+    listed = glance.listed_opts()
     for opt in listed:
         assert registered[opt.dest] is opt
 
 
 def test_list_opts_is_deterministic_without_duplicates():
-    first = [o.dest for o in glance.list_opts()[glance.glance_group]]
-    second = [o.dest for o in glance.list_opts()[glance.glance_group]]
+    first = [o.dest for o in glance.listed_opts()]
+    second = [o.dest for o in glance.listed_opts()]
     assert first == second
     assert len(first) == len(set(first))
     assert first[:2] == ['api_servers', 'num_retries']
@@ -361,7 +361,7 @@ def test_listed_then_ksa_registration_does_not_conflict_on_aliases():
     # nova's list_opts lacks the aliases, so registering its listed options
     # and then keystoneauth's with aliases conflicts; ours carries them.
     c = cfg.ConfigOpts()
-    c.register_opts(glance.list_opts()[glance.glance_group], group='glance')
+    c.register_opts(glance.listed_opts(), group='glance')
     glance_conf.register_opts(c)
     parse(c)
     assert c.glance.insecure is False
@@ -469,7 +469,7 @@ def test_validate_never_quotes_a_password_in_a_closed_option(
 def restore_defaults():
     saved = {o.dest: o.default for o in _by_dest().values()}
     yield
-    for opt in glance.list_opts()[glance.glance_group]:
+    for opt in glance.listed_opts():
         opt.default = saved[opt.dest]
 
 
@@ -518,4 +518,17 @@ def test_public_api():
 
 
 def _by_dest():
-    return {o.dest: o for o in glance.list_opts()[glance.glance_group]}
+    return {o.dest: o for o in glance.listed_opts()}
+
+
+def test_accessors_give_what_register_opts_registers(conf):
+    listed, placeholders = glance.listed_opts(), glance.placeholder_opts()
+    assert listed == glance.list_opts()[glance.glance_group]
+    assert [o.dest for o in placeholders] == ['version', 'min_version',
+                                              'max_version']
+    table = conf._groups['glance']._opts
+    assert sorted(table) == sorted(o.dest for o in listed + placeholders)
+    # A caller mutating the lists it got cannot change the module's.
+    listed.clear()
+    placeholders.clear()
+    assert glance.listed_opts() and glance.placeholder_opts()

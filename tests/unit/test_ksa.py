@@ -11,7 +11,7 @@ from glance_conf import types
 
 
 def test_every_keystoneauth_option_is_carried_over():
-    ours = {o.dest for o in glance.list_opts()[glance.glance_group]}
+    ours = {o.dest for o in glance.listed_opts()}
     ksa = {o.dest for o in ks_loading.get_session_conf_options()}
     ksa |= {o.dest for o in ks_loading.get_adapter_conf_options(
         include_deprecated=False)}
@@ -20,7 +20,7 @@ def test_every_keystoneauth_option_is_carried_over():
 
 def test_no_free_text_or_numeric_option_keeps_a_weak_type():
     # Fails when a keystoneauth1 upgrade adds an option without a rule.
-    assert _ksa.unhardened_names(glance.list_opts()[glance.glance_group]) == []
+    assert _ksa.unhardened_names(glance.listed_opts()) == []
 
 
 def test_unhardened_names_spots_a_weak_option():
@@ -57,7 +57,7 @@ def test_adapter_defaults_are_novas():
 
 
 def test_defaults_pass_their_own_types():
-    for opt in glance.list_opts()[glance.glance_group]:
+    for opt in glance.listed_opts():
         if opt.default is not None:
             opt.type(opt.default)
 
@@ -69,7 +69,7 @@ def test_placeholders_compare_equal_across_calls():
 
 
 def test_help_follows_the_nova_template():
-    for opt in glance.list_opts()[glance.glance_group]:
+    for opt in glance.listed_opts():
         assert 'Possible values:' in opt.help, opt.dest
         assert opt.help == opt.help.strip()
 
@@ -83,7 +83,7 @@ def test_zero_retry_delay_help_says_what_keystoneauth_does():
     # keystoneauth1's session._Retries takes any false delay (0 included)
     # as "no fixed delay" and backs off from 0.5 s; the help used to
     # suggest that 0 means no wait.
-    opts = {o.dest: o for o in glance.list_opts()[glance.glance_group]}
+    opts = {o.dest: o for o in glance.listed_opts()}
     for dest in ('connect_retry_delay', 'status_code_retry_delay'):
         text = ' '.join(opts[dest].help.split())
         assert 'Unset, empty or 0' in text, dest
@@ -104,7 +104,7 @@ def test_installed_keystoneauth_backs_off_on_zero(delay, expected):
 
 
 def test_path_options_say_absolute():
-    opts = {o.dest: o for o in glance.list_opts()[glance.glance_group]}
+    opts = {o.dest: o for o in glance.listed_opts()}
     for dest in ('cafile', 'certfile', 'keyfile', 'rbd_ceph_conf'):
         assert opts[dest].type.rule == _ksa.PATH_RULE, dest
         assert 'absolute path' in ' '.join(opts[dest].help.split()), dest

@@ -422,7 +422,7 @@ def _closed_types():
     """Every listed option whose values cannot be free text."""
     from glance_conf import glance
     found = {}
-    for opt in glance.list_opts()[glance.glance_group]:
+    for opt in glance.listed_opts():
         item = getattr(opt.type, 'item_type', opt.type)
         if isinstance(item, (types.BoundedInteger, types.BoundedFloat,
                              types.SafeBoolean)) or getattr(

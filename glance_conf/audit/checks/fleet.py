@@ -76,7 +76,7 @@ class FleetDrift(base.FleetCheck):
 
     def __init__(self) -> None:
         self._tallies = {opt.dest: _Tally()
-                         for opt in glance.list_opts()[glance.glance_group]}
+                         for opt in glance.listed_opts()}
         self.hosts = 0
 
     def observe(self, conf: AuditedConf) -> None:

@@ -35,8 +35,8 @@ def _known_names() -> dict[str, str]:
     ``collect_timing`` is.
     """
     names = {}
-    for opt in glance.list_opts()[glance.glance_group] + \
-            glance._placeholder_opts:
+    for opt in glance.listed_opts() + \
+            glance.placeholder_opts():
         names[opt.dest] = opt.dest
         for dep in opt.deprecated_opts:
             if (dep.group or GROUP) == GROUP and dep.name:
@@ -88,7 +88,7 @@ class RefusedValue(base.Check):
                    '(see the configuration reference).')
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
-        for opt in glance.list_opts()[glance.glance_group]:
+        for opt in glance.listed_opts():
             if conf.value(opt.dest) is INVALID \
                     and not conf.unjudged(opt.dest):
                 path, line = conf.where(opt.dest)
@@ -141,7 +141,7 @@ class UnjudgedValue(base.Check):
                    'to in the config.')
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
-        for opt in glance.list_opts()[glance.glance_group]:
+        for opt in glance.listed_opts():
             if conf.unjudged(opt.dest):
                 path, line = conf.where(opt.dest)
                 yield self.finding(
@@ -210,7 +210,7 @@ class DeprecatedOption(base.Check):
     remediation = 'Use the current option name.'
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
-        for opt in glance.list_opts()[glance.glance_group]:
+        for opt in glance.listed_opts():
             for dep in opt.deprecated_opts:
                 group, name = dep.group or GROUP, dep.name or opt.name
                 hit = conf.raw(group, name)
