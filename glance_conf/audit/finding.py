@@ -57,7 +57,8 @@ class Finding:
         """A stable identity across runs, for SARIF and de-duplication."""
         key = '\x1f'.join([self.check_id, self.option or '',
                            self.file or '', self.message])
-        return hashlib.sha256(key.encode('utf-8', 'surrogateescape')).hexdigest()[:32]
+        data = key.encode('utf-8', 'surrogateescape')
+        return hashlib.sha256(data).hexdigest()[:32]
 
     def to_dict(self) -> dict[str, Any]:
         return {
