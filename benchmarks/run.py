@@ -188,10 +188,10 @@ def _adversarial(directory: str, shape: str) -> str:
     """A 1 MiB config with ``api_servers`` at its cap, then filled with
     either huge values (``wide``) or thousands of tiny sections (``tall``).
     """
-    from glance_conf import types
+    from glance_conf import definitions
 
     url = 'https://glance-%03d.example.com:9292/' + 'p' * 900
-    servers = ','.join(url % i for i in range(types.MAX_API_SERVERS))
+    servers = ','.join(url % i for i in range(definitions.MAX_API_SERVERS))
     lines = ['[glance]', 'api_servers = ' + servers,
              'region_name = ' + 'r' * 200, 'timeout = 60',
              'default_trusted_certificate_ids = ' + ','.join(

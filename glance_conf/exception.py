@@ -8,6 +8,7 @@ the message. No attribute or message ever holds a secret value.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from keystoneauth1 import exceptions as ks_exc
 from oslo_config import cfg
@@ -37,17 +38,37 @@ class ConflictingOptError(GlanceConfError, cfg.DuplicateOptError):
                 % (self.group, self.opt_name, '; '.join(self.differences)))
 
 
-class InvalidOptionError(GlanceConfError, ValueError):
-    """One or more ``[glance]`` values are refused by their types."""
+class Problem(NamedTuple):
+    """One refused value: ``[group] option``, why, and where it was set."""
 
-    def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
-        #: ``(option, reason)`` pairs; reasons are already redacted.
-        self.problems = tuple(problems)
+    option: str
+    reason: str
+    path: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = ''
+        if self.path:
+            where = ' (%s%s)' % (self.path, ' line %d' % self.line
+                                 if self.line else '')
+        return '%s%s: %s' % (self.option, where, self.reason)
+
+
+class InvalidOptionError(GlanceConfError, ValueError):
+    """One or more ``[glance]`` values are refused by their types.
+
+    One line per refused value: the option, the file and line that set
+    it, and the reason. Reasons never quote what could be a secret.
+    """
+
+    def __init__(self, problems: Sequence[Problem | tuple[str, str]]
+                 ) -> None:
+        self.problems = tuple(Problem(*p) for p in problems)
         super().__init__(str(self))
 
     def __str__(self) -> str:
         lines = ['%d invalid option value(s):' % len(self.problems)]
-        lines += ['  %s: %s' % (opt, why) for opt, why in self.problems]
+        lines += ['  ' + str(problem) for problem in self.problems]
         return '\n'.join(lines)
 
 

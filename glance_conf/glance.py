@@ -16,28 +16,15 @@ from typing import Any
 from oslo_config import cfg
 from oslo_log import log as logging
 
-from glance_conf import _help
 from glance_conf import _ksa
+from glance_conf import definitions
 from glance_conf import exception
-from glance_conf import types
+from glance_conf import locate
 
 LOG = logging.getLogger(__name__)
 
-DEFAULT_SERVICE_TYPE = 'image'
-GROUP_NAME = 'glance'
-
-MAX_NUM_RETRIES = 10
-MAX_RBD_CONNECT_TIMEOUT = 300
-MAX_CEPH_NAME_LENGTH = 128
-MAX_CERT_ID_LENGTH = 255
-MAX_TRUSTED_CERT_IDS = 64
-
-#: Settings whose default is the secure one. Changing them through
-#: :func:`set_defaults`, or setting them in a config file, is logged.
-SECURE_DEFAULTS: dict[str, Any] = {
-    'verify_glance_signatures': True,
-    'insecure': False,
-}
+DEFAULT_SERVICE_TYPE = definitions.DEFAULT_SERVICE_TYPE
+GROUP_NAME = definitions.GROUP_NAME
 
 _GROUP_HELP = 'Options for reaching the Image service (glance).'
 
@@ -67,255 +54,10 @@ def _new_group() -> cfg.OptGroup:
     return copy.copy(glance_group)
 
 
-_RBD_NAME_RULE = 'letters, digits, ".", "_" and "-"'
-
-
-def _typed(opt: cfg.Opt, new_type: Any) -> cfg.Opt:
-    """Give ``opt`` a strict type but keep its oslo.config class.
-
-    The class (``IntOpt``, ``ListOpt``...) is what the sample generator and
-    nova's own code look at; the type is what checks the value.
-    """
-    opt.type = new_type
-    return opt
-
-
-def _ceph_name(option: str) -> types.SafeString:
-    return types.SafeString(MAX_CEPH_NAME_LENGTH, pattern=r'[A-Za-z0-9._-]*',
-                            rule=_RBD_NAME_RULE, option=option)
-
-glance_opts: list[cfg.Opt] = [
-    _typed(cfg.ListOpt(
-        'api_servers',
-        deprecated_for_removal=True,
-        deprecated_since='21.0.0',
-        deprecated_reason='Use the keystoneauth adapter options '
-                          '(endpoint_override, or the Keystone catalog) and a '
-                          'real load balancer instead.',
-        help="""
-Image API endpoints to use, tried in random order.
-
-Prefer the Keystone catalog, or ``endpoint_override`` behind a load
-balancer; this list exists for deployments that cannot use either.
-
-Possible values:
-
-* Unset (the default): the endpoint comes from the adapter options.
-* A comma-separated list of at most %(count)d absolute ``https://``
-  (recommended) or ``http://`` URLs, each of the form
-  ``scheme://host[:port][/path]`` and at most %(length)d characters.
-  User-info (``user:password@``), query strings and fragments are refused.
-  Plain ``http`` is reported by the audit as GC102.
-
-Related options:
-
-* ``endpoint_override``
-""" % {'count': types.MAX_API_SERVERS, 'length': types.MAX_URL_LENGTH}),
-        types.BoundedList(types.ImageEndpoint(option='api_servers'),
-                          types.MAX_API_SERVERS, option='api_servers')),
-    _typed(cfg.IntOpt(
-        'num_retries',
-        default=3,
-        help="""
-Retries of an image upload or download to the Image service.
-
-The transfer is attempted at most ``1 + num_retries`` times. The ceiling
-bounds the work a single failing image can cause.
-
-Possible values:
-
-* An integer from 0 (no retries) to 10. The default is 3.
-* An empty value (``num_retries =``) is refused: oslo.config would read
-  it as no number at all. Remove the line to get the default.
-
-Related options:
-
-* ``connect_retries`` and ``status_code_retries``: the keystoneauth
-  retries of each HTTP request.
-"""), types.BoundedInteger(0, MAX_NUM_RETRIES, option='num_retries')),
-    cfg.BoolOpt(
-        'verify_glance_signatures',
-        default=True,
-        help="""
-Verify the signature of signed images before they are used.
-
-The signature metadata that glance stores with an image is checked while
-the image is downloaded. An image whose signature is missing, incomplete
-or wrong is not booted, and the instance goes to ERROR. This is on by
-default here (nova's own default is off): it is what tells a service that
-the image bytes are those the owner signed.
-
-Possible values:
-
-* True (the default, and the secure setting).
-* False: images are used unchecked. This is logged at WARNING when the
-  service validates its configuration, and the audit reports it as GC201.
-
-Related options:
-
-* ``enable_certificate_validation``
-* ``default_trusted_certificate_ids``
-* The ``[key_manager]`` options: the key manager fetches the signing
-  certificates.
-"""),
-    cfg.BoolOpt(
-        'enable_certificate_validation',
-        default=False,
-        deprecated_for_removal=True,
-        deprecated_since='16.0.0',
-        deprecated_reason='Signature verification and certificate '
-                          'validation are meant to always happen together; '
-                          'this switch only eases the transition.',
-        help="""
-Validate the image signing certificate before verifying a signature.
-
-Without it, a signature made with a revoked or untrusted certificate still
-passes. With it, the signing certificate must chain to one of the trusted
-certificates of the instance, or the instance goes to ERROR.
-
-Possible values:
-
-* True (the secure setting, together with ``verify_glance_signatures``).
-* False (the default, as in nova). The audit reports signature
-  verification without it as GC202.
-
-Related options:
-
-* ``verify_glance_signatures``: this option has no effect without it.
-* ``default_trusted_certificate_ids``
-"""),
-    _typed(cfg.ListOpt(
-        'default_trusted_certificate_ids',
-        default=[],
-        help="""
-Certificate IDs trusted when a request names none.
-
-Used for certificate validation when the API request that creates an
-instance gives no list of its own; the list used is stored with the
-instance.
-
-Possible values:
-
-* Empty (the default): every request must name its trusted certificates,
-  or validation fails.
-* A comma-separated list of at most %(count)d IDs, each non-empty, at most
-  %(length)d characters, without white-space or control characters.
-
-Related options:
-
-* ``verify_glance_signatures`` and ``enable_certificate_validation``: both
-  must be on for this list to be used.
-""" % {'count': MAX_TRUSTED_CERT_IDS, 'length': MAX_CERT_ID_LENGTH}),
-        types.BoundedList(
-            types.SafeString(MAX_CERT_ID_LENGTH, pattern=r'.+',
-                             rule='a non-empty certificate ID',
-                             option='default_trusted_certificate_ids'),
-            MAX_TRUSTED_CERT_IDS, option='default_trusted_certificate_ids')),
-    cfg.BoolOpt(
-        'enable_rbd_download',
-        default=False,
-        help="""
-Download images straight from Ceph RBD instead of over the Image API.
-
-Meant for computes that keep instances on local storage while glance keeps
-images in Ceph. Do not enable it on a compute whose libvirt driver itself
-stores instances in Ceph (``images_type = rbd`` in the libvirt section);
-the audit reports that combination as GC403.
-
-Possible values:
-
-* True: images are read from the Ceph pool.
-* False (the default): images are downloaded over the Image API.
-
-Related options:
-
-* ``rbd_user``, ``rbd_pool``, ``rbd_ceph_conf``, ``rbd_connect_timeout``
-"""),
-    _typed(cfg.StrOpt(
-        'rbd_user',
-        default='',
-        help="""
-Ceph (RADOS) client name used to read images.
-
-Possible values:
-
-* Empty (the default): Ceph's default client.
-* A name of at most %(length)d characters: %(rule)s.
-
-Related options:
-
-* ``enable_rbd_download``: this option is used only when it is on.
-""" % {'length': MAX_CEPH_NAME_LENGTH, 'rule': _RBD_NAME_RULE}),
-        _ceph_name('rbd_user')),
-    _typed(cfg.IntOpt(
-        'rbd_connect_timeout',
-        default=5,
-        help="""
-Seconds to wait for the first connection to the Ceph cluster.
-
-Possible values:
-
-* An integer from 1 to %d. The default is 5.
-* An empty value is refused; remove the line to get the default.
-
-Related options:
-
-* ``enable_rbd_download``: this option is used only when it is on.
-""" % MAX_RBD_CONNECT_TIMEOUT), types.BoundedInteger(
-        1, MAX_RBD_CONNECT_TIMEOUT, option='rbd_connect_timeout')),
-    _typed(cfg.StrOpt(
-        'rbd_pool',
-        default='',
-        help="""
-Ceph pool that holds the images.
-
-Possible values:
-
-* Empty (the default).
-* A pool name of at most %(length)d characters: %(rule)s.
-
-Related options:
-
-* ``enable_rbd_download``: this option is used only when it is on.
-""" % {'length': MAX_CEPH_NAME_LENGTH, 'rule': _RBD_NAME_RULE}),
-        _ceph_name('rbd_pool')),
-    _typed(cfg.StrOpt(
-        'rbd_ceph_conf',
-        default='',
-        help="""
-Path of the Ceph configuration file.
-
-Possible values:
-
-* Empty (the default): Ceph's own search path.
-* An absolute path (starting with ``/``) of at most %d characters,
-  without control characters. A relative path is refused.
-
-Related options:
-
-* ``enable_rbd_download``: this option is used only when it is on.
-""" % _ksa.MAX_PATH_LENGTH), _ksa.path_type('rbd_ceph_conf')),
-    cfg.BoolOpt(
-        'debug',
-        default=False,
-        help="""
-Turn on debug logging of the Image client.
-
-Debug logs show request details. Leave it off in production; the audit
-reports it as GC504.
-
-Possible values:
-
-* True: log Image client requests at DEBUG.
-* False (the default).
-"""),
-]
-
-
-for _opt in glance_opts:
-    _opt.help = _help.reflow(_opt.help or '')
-    if isinstance(_opt, cfg.BoolOpt):
-        _opt.type = types.SafeBoolean(option=_opt.dest)
+#: nova's own options, in nova's order; keystoneauth makes the others.
+glance_opts: list[cfg.Opt] = [definition.make_opt()
+                              for definition in definitions.DEFINITIONS
+                              if definition.opt_class is not None]
 
 deprecated_ksa_opts: dict[str, list[cfg.DeprecatedOpt]] = {
     'insecure': [cfg.DeprecatedOpt('api_insecure', group=glance_group.name)],
@@ -326,7 +68,7 @@ deprecated_ksa_opts: dict[str, list[cfg.DeprecatedOpt]] = {
 
 _ksa_opts: list[cfg.Opt] = (
     _ksa.get_session_opts(deprecated_ksa_opts)
-    + _ksa.get_adapter_opts(DEFAULT_SERVICE_TYPE, deprecated_ksa_opts))
+    + _ksa.get_adapter_opts(deprecated_ksa_opts))
 _placeholder_opts: list[cfg.Opt] = _ksa.get_placeholder_opts()
 
 
@@ -405,48 +147,83 @@ def set_defaults(**kwargs: Any) -> None:
 
     Each new default is checked by the option's type first. Lowering a
     security default (``verify_glance_signatures=False``,
-    ``insecure=True``) is allowed but logged at WARNING.
+    ``insecure=True``) is allowed but logged at WARNING, with the message
+    its definition gives.
     """
     opts = {opt.dest: opt for opt in listed_opts()}
+    problems = []
     for name, value in kwargs.items():
         if name not in opts:
             raise exception.UnknownOptionError(name)
-        if value is not None:
-            opts[name].type(value)
-        elif isinstance(opts[name].type, (types.BoundedInteger,
-                                          types.BoundedFloat)):
-            # None is what an empty value reads as: refused where the
-            # option has a numeric default.
-            opts[name].type('')
+        check = opts[name].type
+        try:
+            if value is not None:
+                check(value)
+            elif hasattr(check, 'allow_empty'):
+                # None is what an empty number reads as: the numeric
+                # types say whether the option may be unset.
+                check('')
+        except ValueError as exc:
+            problems.append(exception.Problem(_label(name), str(exc)))
+    if problems:
+        raise exception.InvalidOptionError(problems)
     for name, value in kwargs.items():
-        if name in SECURE_DEFAULTS and value != SECURE_DEFAULTS[name]:
-            LOG.warning('The default of [glance] %s was changed from the '
-                        'secure %r to %r.', name, SECURE_DEFAULTS[name], value)
+        weakening = definitions.weakenings().get(name)
+        if weakening and weakening.applies(value):
+            LOG.warning('Default changed: %s', weakening.message)
     cfg.set_defaults([opts[name] for name in kwargs], **kwargs)
+
+
+def _label(dest: str) -> str:
+    return '[%s] %s' % (GROUP_NAME, dest)
+
+
+def _reason(exc: BaseException) -> str:
+    """The type's own reason, without oslo.config's wrapping.
+
+    oslo.config raises its own error from inside the handler of the
+    type's ``ValueError`` ("Value for option X from LocationInfo(...) is
+    not valid: ..."), so the type's message is the context.
+    """
+    inner = exc.__context__
+    if isinstance(exc, cfg.ConfigFileValueError) and isinstance(
+            inner, ValueError):
+        return str(inner)
+    if isinstance(exc, cfg.ConfigFileValueError):
+        return 'the value is not valid'
+    return str(exc)
+
+
+def problems(conf: cfg.ConfigOpts) -> list[exception.Problem]:
+    """Every refused ``[glance]`` value of a parsed ``conf``, located."""
+    group = conf[GROUP_NAME]
+    found = []
+    paths: list[str] | None = None
+    for opt in listed_opts():
+        try:
+            getattr(group, opt.dest)
+        except (ValueError, cfg.Error) as exc:
+            if paths is None:
+                paths = locate.loaded_paths(conf)
+            where = locate.locate(paths, locate.opt_names(GROUP_NAME, opt))
+            found.append(exception.Problem(_label(opt.dest), _reason(exc),
+                                           *(where or ())))
+    return found
 
 
 def validate(conf: cfg.ConfigOpts) -> None:
     """Check the ``[glance]`` values once, after the config is parsed.
 
     Every registered option is read, so a malformed value fails start-up
-    with one error listing each bad option (and its file), instead of
-    failing later at the first image download. A weakened security setting
-    is logged at WARNING: signature verification off, and TLS verification
-    off.
+    with one error listing each bad option (with its file and line),
+    instead of failing later at the first image download. A weakened
+    security setting is logged at WARNING, with the message its
+    definition gives.
     """
+    found = problems(conf)
+    if found:
+        raise exception.InvalidOptionError(found)
     group = conf[GROUP_NAME]
-    problems = []
-    for opt in listed_opts():
-        try:
-            getattr(group, opt.dest)
-        except (ValueError, cfg.Error) as exc:
-            problems.append(('[%s] %s' % (GROUP_NAME, opt.dest), str(exc)))
-    if problems:
-        raise exception.InvalidOptionError(problems)
-    if not group.verify_glance_signatures:
-        LOG.warning('[glance] verify_glance_signatures is False: image '
-                    'signatures are not verified, so a tampered image can '
-                    'boot.')
-    if group.insecure:
-        LOG.warning('[glance] insecure is True: the TLS certificate of the '
-                    'Image service is not verified.')
+    for name, weakening in definitions.weakenings().items():
+        if weakening.applies(getattr(group, name)):
+            LOG.warning(weakening.message)

@@ -2,9 +2,12 @@
 
 They are oslo.config types (callables that take the raw string and return
 the value or raise :class:`ValueError`), so oslo.config applies them when a
-value is read, and adds the option name and source file to the error.
-Each instance also knows the option it serves, so its own message names the
-group and the option even when it is called outside oslo.config.
+value is read. A type knows its bounds, never the option it serves: the
+option's name, file and line are added once, by whoever reports the error
+(:func:`glance_conf.glance.validate`, the audit). Each type has an explicit
+``__repr__`` and ``__eq__`` over its own parameters, as oslo.config's
+types do, so two copies of one definition compare equal and a copy with
+other bounds does not.
 
 Messages never echo a URL's user-info, query or fragment: see
 :mod:`glance_conf.redact`.
@@ -25,8 +28,6 @@ from glance_conf import redact
 
 #: Longest URL accepted in ``api_servers`` or ``endpoint_override``.
 MAX_URL_LENGTH = 1024
-#: Most entries accepted in ``api_servers``.
-MAX_API_SERVERS = 32
 #: Longest numeric literal read; stops huge digit strings early.
 MAX_NUMBER_LENGTH = 32
 
@@ -104,10 +105,6 @@ def _echo_word(text: str, accepted: Iterable[str]) -> str:
     return UNQUOTED
 
 
-def _label(group: str, option: str) -> str:
-    return '[%s] %s' % (group, option) if option else 'value'
-
-
 def _bad_char(value: str, allow_space: bool = False) -> str | None:
     """Describe the first control (or white-space) character, if any."""
     for pos, ch in enumerate(value):
@@ -119,25 +116,32 @@ def _bad_char(value: str, allow_space: bool = False) -> str | None:
 
 
 class _Hardened(types.ConfigType):
-    """Shared behaviour: a label for errors and attribute-wise equality.
+    """Shared behaviour: plain errors, and identity by parameters.
 
-    Equality over every attribute keeps oslo.config's duplicate check
-    honest: two copies of one definition compare equal, and a copy with
-    other bounds does not.
+    Subclasses list their parameters in :meth:`params`; ``__repr__`` and
+    ``__eq__`` are built from them alone, and :meth:`limits` says which
+    of them the help text of an option may state.
     """
 
-    label: str
+    def params(self) -> dict[str, Any]:
+        """The parameters that make this type what it is."""
+        raise NotImplementedError
 
-    def _set_label(self, group: str, option: str) -> None:
-        self.group = group
-        self.option = option
-        self.label = _label(group, option)
+    def limits(self) -> dict[str, Any]:
+        """The limits a help text states, by name (``min``, ``max``...)."""
+        return {}
 
-    def _error(self, reason: str) -> ValueError:
-        return ValueError('%s: %s' % (self.label, reason))
+    @staticmethod
+    def _error(reason: str) -> ValueError:
+        return ValueError(reason)
+
+    def __repr__(self) -> str:
+        return '%s(%s)' % (type(self).__name__, ', '.join(
+            '%s=%r' % item for item in self.params().items()))
 
     def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and vars(self) == vars(other)
+        return (isinstance(other, _Hardened) and type(self) is type(other)
+                and self.params() == other.params())
 
     def __ne__(self, other: object) -> bool:
         return not self == other
@@ -173,13 +177,18 @@ class BoundedInteger(_Number, types.Integer):
         refusing it; only for options whose default is ``None``.
     """
 
-    def __init__(self, min: int, max: int, group: str = 'glance',
-                 option: str = '', allow_empty: bool = False,
+    def __init__(self, min: int, max: int, allow_empty: bool = False,
                  type_name: str = 'integer value') -> None:
         types.Integer.__init__(self, min=min, max=max, type_name=type_name)
         self.lower, self.upper = min, max
         self.allow_empty = allow_empty
-        self._set_label(group, option)
+
+    def params(self) -> dict[str, Any]:
+        return {'min': self.lower, 'max': self.upper,
+                'allow_empty': self.allow_empty}
+
+    def limits(self) -> dict[str, Any]:
+        return {'min': self.lower, 'max': self.upper}
 
     def __call__(self, value: Any) -> int | None:
         if isinstance(value, bool):
@@ -217,14 +226,20 @@ class BoundedFloat(_Number, types.Float):
     """
 
     def __init__(self, min: float, max: float, min_exclusive: bool = False,
-                 group: str = 'glance', option: str = '',
                  allow_empty: bool = False,
                  type_name: str = 'floating point value') -> None:
         types.Float.__init__(self, min=min, max=max, type_name=type_name)
         self.lower, self.upper = float(min), float(max)
         self.min_exclusive = min_exclusive
         self.allow_empty = allow_empty
-        self._set_label(group, option)
+
+    def params(self) -> dict[str, Any]:
+        return {'min': self.lower, 'max': self.upper,
+                'min_exclusive': self.min_exclusive,
+                'allow_empty': self.allow_empty}
+
+    def limits(self) -> dict[str, Any]:
+        return {'min': self.lower, 'max': self.upper}
 
     def __call__(self, value: Any) -> float | None:
         if isinstance(value, bool):
@@ -254,10 +269,6 @@ class BoundedFloat(_Number, types.Float):
                                      % (word, low, high))
         return number
 
-    def __repr__(self) -> str:
-        base = types.Float.__repr__(self)
-        return base + (' (min exclusive)' if self.min_exclusive else '')
-
 
 class SafeString(_Hardened, types.String):
     """A string of bounded length with no control characters.
@@ -270,8 +281,7 @@ class SafeString(_Hardened, types.String):
 
     def __init__(self, max_length: int, pattern: str | None = None,
                  rule: str = '', choices: Iterable[str | None] | None = None,
-                 allow_space: bool = False, group: str = 'glance',
-                 option: str = '',
+                 allow_space: bool = False,
                  type_name: str = 'string value') -> None:
         types.String.__init__(self, max_length=max_length,
                               choices=list(choices) if choices else None,
@@ -279,7 +289,16 @@ class SafeString(_Hardened, types.String):
         self.pattern = re.compile(pattern) if pattern else None
         self.rule = rule
         self.allow_space = allow_space
-        self._set_label(group, option)
+
+    def params(self) -> dict[str, Any]:
+        return {'max_length': self.max_length,
+                'pattern': self.pattern.pattern if self.pattern else None,
+                'choices': list(self.choices) if self.choices else None,
+                'allow_space': self.allow_space}
+
+    def limits(self) -> dict[str, Any]:
+        # With choices, the choices are the bound.
+        return {} if self.choices else {'max_length': self.max_length}
 
     def __call__(self, value: Any) -> str:
         text = str(value)
@@ -296,11 +315,6 @@ class SafeString(_Hardened, types.String):
         if self.pattern is not None and not self.pattern.fullmatch(text):
             raise self._error('value does not match the rule: %s' % self.rule)
         return text
-
-    def __repr__(self) -> str:
-        return '%s(max_length=%d%s)' % (
-            type(self).__name__, self.max_length,
-            ', pattern=%r' % self.pattern.pattern if self.pattern else '')
 
 
 def cipher_context(ciphers: str) -> ssl.SSLContext:
@@ -341,10 +355,11 @@ class SafeBoolean(_Hardened, types.Boolean):
     URL with a password in it.
     """
 
-    def __init__(self, group: str = 'glance', option: str = '',
-                 type_name: str = 'boolean value') -> None:
+    def __init__(self, type_name: str = 'boolean value') -> None:
         types.Boolean.__init__(self, type_name=type_name)
-        self._set_label(group, option)
+
+    def params(self) -> dict[str, Any]:
+        return {}
 
     def __call__(self, value: Any) -> bool:
         try:
@@ -449,11 +464,15 @@ class ImageEndpoint(_Hardened, types.String):
     reports it (GC102). The value is returned unchanged.
     """
 
-    def __init__(self, group: str = 'glance', option: str = '',
-                 type_name: str = 'URL value') -> None:
+    def __init__(self, type_name: str = 'URL value') -> None:
         types.String.__init__(self, max_length=MAX_URL_LENGTH,
                               type_name=type_name)
-        self._set_label(group, option)
+
+    def params(self) -> dict[str, Any]:
+        return {}
+
+    def limits(self) -> dict[str, Any]:
+        return {'max_length': MAX_URL_LENGTH}
 
     def __call__(self, value: Any) -> str:
         text = str(value)
@@ -463,9 +482,6 @@ class ImageEndpoint(_Hardened, types.String):
                      else 'value')
             raise self._error('invalid URL %s: %s' % (shown, reason))
         return text
-
-    def __repr__(self) -> str:
-        return 'ImageEndpoint'
 
 
 class BoundedList(_Hardened, types.List):
@@ -478,11 +494,17 @@ class BoundedList(_Hardened, types.List):
     """
 
     def __init__(self, item_type: types.ConfigType, max_items: int,
-                 group: str = 'glance', option: str = '',
                  type_name: str = 'list value') -> None:
         types.List.__init__(self, item_type=item_type, type_name=type_name)
         self.max_items = max_items
-        self._set_label(group, option)
+
+    def params(self) -> dict[str, Any]:
+        return {'item_type': self.item_type, 'max_items': self.max_items}
+
+    def limits(self) -> dict[str, Any]:
+        item: dict[str, Any] = getattr(self.item_type, 'limits', dict)()
+        return {'max_items': self.max_items,
+                **{'item_%s' % key: value for key, value in item.items()}}
 
     def __call__(self, value: Any) -> list[Any]:
         if isinstance(value, (list, tuple)):
@@ -502,10 +524,6 @@ class BoundedList(_Hardened, types.List):
             raise self._error('%d entries given; the limit is %d'
                               % (len(items), self.max_items))
         return [self.item_type(item) for item in items]
-
-    def __repr__(self) -> str:
-        return 'BoundedList(%r, max_items=%d)' % (self.item_type,
-                                                   self.max_items)
 
 
 def ignored(value: Any) -> None:

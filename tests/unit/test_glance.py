@@ -9,6 +9,7 @@ from keystoneauth1 import loading as ks_loading
 from oslo_config import cfg
 
 import glance_conf
+from glance_conf import definitions
 from glance_conf import exception
 from glance_conf import glance
 from glance_conf import types
@@ -123,7 +124,7 @@ def test_every_numeric_option_has_both_bounds():
     ('num_retries', 0, 10), ('connect_retries', 0, 10),
     ('status_code_retries', 0, 10), ('connect_retry_delay', 0, 60),
     ('status_code_retry_delay', 0, 60), ('timeout', 0, 3600),
-    ('rbd_connect_timeout', 1, glance.MAX_RBD_CONNECT_TIMEOUT)])
+    ('rbd_connect_timeout', 1, definitions.MAX_RBD_CONNECT_TIMEOUT)])
 def test_documented_bounds(dest, low, high):
     opt = _by_dest()[dest]
     assert (opt.type.min, opt.type.max) == (low, high)
@@ -166,13 +167,19 @@ def test_documented_bounds(dest, low, high):
     ('tls_ciphers = FOO', 'tls_ciphers'),
 ])
 def test_refused_value_names_option_and_file(conf, write_conf, line, dest):
-    path = write_conf('[glance]\n%s\n' % line)
+    path = write_conf('[DEFAULT]\n\n[glance]\n%s\n' % line)
     parse(conf, path)
-    with pytest.raises(cfg.ConfigFileValueError) as err:
-        getattr(conf.glance, dest)
-    message = str(err.value)
-    assert '[glance] %s' % dest in message
-    assert str(path) in message
+    with pytest.raises(exception.InvalidOptionError) as err:
+        glance_conf.validate(conf)
+    problem, = err.value.problems
+    assert (problem.option, problem.path, problem.line) == (
+        '[glance] %s' % dest, str(path), 4)
+    # One clean line: the label once, no oslo.config wrapper or repr.
+    line_shown = str(err.value).splitlines()[1]
+    assert line_shown.startswith('  [glance] %s (%s line 4): '
+                                 % (dest, path))
+    assert line_shown.count(dest) == 1
+    assert 'LocationInfo' not in line_shown and 'Value for' not in line_shown
 
 
 @pytest.mark.parametrize('line,dest,expected', [
@@ -220,7 +227,7 @@ def test_log_opt_values_never_shows_a_url_password(conf, write_conf):
     with pytest.raises(cfg.ConfigFileValueError) as err:
         conf.log_opt_values(log, logging.INFO)
     assert 'hunter2' not in str(err.value)
-    assert '[glance] endpoint_override' in str(err.value)
+    assert 'endpoint-override' in str(err.value)
 
 
 def test_log_opt_values_of_a_valid_config(conf, write_conf, caplog):
@@ -399,7 +406,7 @@ def test_validate_lists_every_bad_option(conf, write_conf):
     parse(conf, path)
     with pytest.raises(exception.InvalidOptionError) as err:
         glance.validate(conf)
-    names = [name for name, _ in err.value.problems]
+    names = [name for name, *_ in err.value.problems]
     assert names == ['[glance] num_retries', '[glance] timeout']
     assert str(path) in str(err.value)
 
@@ -418,7 +425,7 @@ def test_empty_numeric_value_is_refused_not_zero(conf, write_conf):
                            'timeout =\n'))
     with pytest.raises(exception.InvalidOptionError) as err:
         glance.validate(conf)
-    assert [name for name, _ in err.value.problems] == [
+    assert [name for name, *_ in err.value.problems] == [
         '[glance] num_retries', '[glance] rbd_connect_timeout']
     assert types.EMPTY_REFUSED in str(err.value)
 
@@ -459,7 +466,7 @@ def test_validate_never_quotes_a_password_in_a_closed_option(
         '%s = %s\n' % (dest, CANARY) for dest in closed)))
     with pytest.raises(exception.InvalidOptionError) as err:
         glance.validate(conf)
-    assert sorted(name for name, _ in err.value.problems) == sorted(
+    assert sorted(name for name, *_ in err.value.problems) == sorted(
         '[glance] %s' % dest for dest in closed)
     assert CANARY not in str(err.value) + caplog.text
     assert len(closed) >= 15

@@ -6,6 +6,7 @@ import pytest
 from keystoneauth1 import loading as ks_loading
 
 from glance_conf import _ksa
+from glance_conf import definitions
 from glance_conf import glance
 from glance_conf import types
 
@@ -50,7 +51,7 @@ def test_hardening_leaves_keystoneauth_objects_alone():
 
 
 def test_adapter_defaults_are_novas():
-    opts = {o.dest: o for o in _ksa.get_adapter_opts('image', {})}
+    opts = {o.dest: o for o in _ksa.get_adapter_opts({})}
     assert opts['service_type'].default == 'image'
     assert opts['valid_interfaces'].default == ['internal', 'public']
     assert not set(_ksa.VERSION_OPTS) & set(opts)
@@ -106,5 +107,5 @@ def test_installed_keystoneauth_backs_off_on_zero(delay, expected):
 def test_path_options_say_absolute():
     opts = {o.dest: o for o in glance.listed_opts()}
     for dest in ('cafile', 'certfile', 'keyfile', 'rbd_ceph_conf'):
-        assert opts[dest].type.rule == _ksa.PATH_RULE, dest
+        assert opts[dest].type.rule == definitions.PATH_RULE, dest
         assert 'absolute path' in ' '.join(opts[dest].help.split()), dest

@@ -1,0 +1,101 @@
+"""Which file and line set an option, decided as oslo.config decides it.
+
+oslo.config knows an option's value but not reliably where it came from
+(``get_location`` names the last file that has the *section*, and fails
+on a value its type refuses). Errors must name the file and line, so this
+module reads the loaded files again with oslo.config's own INI parser and
+applies oslo.config's precedence: the last file that sets any of the
+option's names wins, and within one file the current name beats its
+deprecated aliases.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from oslo_config import cfg
+from oslo_config import iniparser
+
+
+class Location(NamedTuple):
+    """Where a value was set: a file, and the line its assignment starts."""
+
+    path: str
+    line: int
+
+
+class _LineParser(iniparser.BaseParser):
+    """oslo.config's parser, keeping the first line of each assignment."""
+
+    def __init__(self) -> None:
+        self.lines: dict[str, dict[str, int]] = {}
+        self._section: dict[str, int] | None = None
+        self._start = 0
+
+    def new_section(self, section: str) -> None:
+        self._section = self.lines.setdefault(normalize(section), {})
+
+    def _split_key_value(self, line: str) -> tuple[str, list[str]]:
+        self._start = self.lineno
+        return super()._split_key_value(line)
+
+    def assignment(self, key: str, value: list[str]) -> None:
+        if self._section is not None:
+            self._section[key] = self._start
+
+
+def normalize(section: str) -> str:
+    """A section name as oslo.config compares it: ``DEFAULT`` exactly,
+    every other name in lower case."""
+    return section if section == 'DEFAULT' else section.lower()
+
+
+def lines_of(path: str) -> dict[str, dict[str, int]]:
+    """``{section: {key: line}}`` of one file, or ``{}`` if unreadable."""
+    parser = _LineParser()
+    try:
+        with open(path, encoding='utf-8') as handle:
+            parser.parse(handle)
+    except (OSError, UnicodeError, iniparser.ParseError):
+        return {}
+    return parser.lines
+
+
+def loaded_paths(conf: cfg.ConfigOpts) -> list[str]:
+    """The files a parsed ``conf`` loaded: its config files, then the
+    ``*.conf`` files of its config dirs, each dir in name order."""
+    paths = [str(p) for p in getattr(conf, 'config_file', None) or []]
+    for directory in getattr(conf, 'config_dir', None) or []:
+        try:
+            names = sorted(os.listdir(directory))
+        except OSError:
+            continue
+        paths += [os.path.join(directory, name) for name in names
+                  if name.endswith('.conf')]
+    return paths
+
+
+def locate(paths: Sequence[str], names: Sequence[tuple[str, str]]
+           ) -> Location | None:
+    """Where the value of an option with these ``(section, key)`` names
+    comes from; the current name first, then its deprecated aliases."""
+    wanted = [(normalize(section), key) for section, key in names]
+    for path in reversed(paths):
+        sections = lines_of(path)
+        for section, key in wanted:
+            line = sections.get(section, {}).get(key)
+            if line is not None:
+                return Location(path, line)
+    return None
+
+
+def opt_names(group: str, opt: cfg.Opt) -> list[tuple[str, str]]:
+    """The ``(section, key)`` names oslo.config reads ``opt`` by in files:
+    its dest, then each deprecated alias."""
+    names = [(group, opt.dest)]
+    for dep in opt.deprecated_opts:
+        if dep.name or dep.group:
+            names.append((dep.group or group, dep.name or opt.dest))
+    return names

@@ -1,0 +1,114 @@
+"""Each option is defined once, and everything else reads that definition."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from glance_conf import definitions
+from glance_conf import glance
+
+LISTED = {opt.dest: opt for opt in glance.listed_opts()}
+DEFS = {d.dest: d for d in definitions.DEFINITIONS}
+
+_NUMBER = r'([0-9]+(?:\.[0-9]+)?)'
+_FROM_TO = re.compile(r'from %s\s+to\s+%s' % (_NUMBER, _NUMBER))
+_ABOVE = re.compile(r'above %s\s+and\s+at\s+most\s+%s' % (_NUMBER, _NUMBER))
+_CHARACTERS = re.compile(r'at\s+most\s+%s\s+characters' % _NUMBER)
+_ENTRIES = re.compile(r'at\s+most\s+%s\s+(?:absolute|IDs|HTTP|drawn)'
+                      % _NUMBER)
+#: Ranges a help text may state that are not an option's bound: the TCP
+#: port range of a URL.
+_OTHER_RANGES = {(1.0, 65535.0)}
+
+
+def _num(text: str) -> float:
+    return float(text)
+
+
+def test_every_listed_option_has_exactly_one_definition():
+    assert sorted(LISTED) == sorted(DEFS)
+    assert len(DEFS) == len(definitions.DEFINITIONS)
+
+
+@pytest.mark.parametrize('dest', sorted(DEFS))
+def test_the_opt_is_what_its_definition_says(dest):
+    opt, definition = LISTED[dest], DEFS[dest]
+    assert opt.type == definition.type
+    assert opt.help == definition.render_help()
+    assert opt.default == definition.default
+    if definition.opt_class is not None:
+        assert type(opt) is definition.opt_class
+
+
+@pytest.mark.parametrize('dest', sorted(DEFS))
+def test_the_help_states_the_types_bounds_and_no_others(dest):
+    help_text = ' '.join(LISTED[dest].help.split())
+    limits = {k: float(v) for k, v in DEFS[dest].limits().items()
+              if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    ranges = {(limits.get('min'), limits.get('max')),
+              (limits.get('item_min'), limits.get('item_max'))}
+    for low, high in _FROM_TO.findall(help_text):
+        assert (_num(low), _num(high)) in ranges | _OTHER_RANGES, help_text
+    for low, high in _ABOVE.findall(help_text):
+        assert (_num(low), _num(high)) in ranges, help_text
+    lengths = {limits.get('max_length'), limits.get('item_max_length')}
+    for length in _CHARACTERS.findall(help_text):
+        assert _num(length) in lengths, help_text
+    for count in _ENTRIES.findall(help_text):
+        assert _num(count) == limits.get('max_items'), help_text
+    # And every bound the type has is stated somewhere.
+    for name, value in limits.items():
+        shown = '%g' % value
+        assert re.search(r'(?<![0-9.])%s(?![0-9])' % re.escape(shown),
+                         help_text), (name, value)
+
+
+def test_a_literal_bound_in_a_help_text_would_be_caught():
+    # The check above is not vacuous: a help that hard-codes another bound
+    # than its type's fails it.
+    definition = definitions.get('rbd_connect_timeout')
+    wrong = definition.render_help().replace(
+        'to %d' % definition.type.upper, 'to 99')
+    assert _FROM_TO.search(' '.join(wrong.split())).groups() == ('1', '99')
+    assert ('1', '99') != ('%d' % definition.type.lower,
+                           '%d' % definition.type.upper)
+
+
+@pytest.mark.parametrize('semantics', definitions.SEMANTICS)
+def test_defaults_under_each_semantics_pass_their_types(semantics):
+    for definition in definitions.DEFINITIONS:
+        default = definition.default_for(semantics)
+        if default is not None:
+            definition.type(default)
+
+
+def test_nova_and_glance_conf_differ_only_where_declared():
+    differing = {d.dest for d in definitions.DEFINITIONS
+                 if d.default_for(definitions.NOVA)
+                 != d.default_for(definitions.GLANCE_CONF)}
+    assert differing == {'verify_glance_signatures'}
+
+
+def test_effective_value_fills_in_our_transport_default_only():
+    timeout = definitions.get('timeout')
+    assert timeout.effective(None, definitions.NOVA) is None
+    assert timeout.effective(None, definitions.GLANCE_CONF) == (
+        definitions.DEFAULT_TIMEOUT)
+    assert timeout.effective(5.0, definitions.GLANCE_CONF) == 5.0
+
+
+def test_weakenings_name_their_option_and_say_why():
+    weak = definitions.weakenings()
+    assert set(weak) == {'verify_glance_signatures', 'insecure'}
+    for dest, weakening in weak.items():
+        assert weakening.message.startswith('[glance] %s ' % dest)
+        assert weakening.applies(not weakening.secure)
+        assert not weakening.applies(weakening.secure)
+        assert not weakening.applies(None)
+
+
+def test_unknown_definition_is_a_key_error():
+    with pytest.raises(KeyError):
+        definitions.get('num_retry')
