@@ -7,7 +7,9 @@ bounded by the retry settings under test and by pytest-timeout.
 from __future__ import annotations
 
 import datetime
+import itertools
 import logging
+import random
 import ssl
 import traceback
 import urllib.parse
@@ -558,3 +560,173 @@ def test_cafile_is_the_only_trust_anchor_with_a_tls_floor(make_server, pem,
         adapter_for(server, other, tls_min_version='1.2').get('/')
     assert adapter_for(server, pem('ca.pem', ca.cert_pem),
                        tls_min_version='1.2').get('/').status_code == 200
+
+
+# -- api_servers: shuffled once per adapter, then cycled --------------------
+
+class FixedShuffle(random.Random):
+    """A ``random.Random`` whose shuffle puts the list in a given order."""
+
+    def __init__(self, order):
+        super().__init__(0)
+        self.order = order
+
+    def shuffle(self, x):
+        x[:] = [x[i] for i in self.order]
+
+
+@pytest.fixture
+def refuser():
+    server = servers.Refuser().start()
+    yield server
+    server.stop()
+
+
+def predict(order, answers, calls):
+    """Requests per server for ``calls`` calls, each moving on to the
+    next server in ``order`` until one answers (nova's cycle)."""
+    counts = [0] * len(order)
+    position = 0
+    for _ in range(calls):
+        while True:
+            server = order[position % len(order)]
+            position += 1
+            counts[server] += 1
+            if answers[server]:
+                break
+    return counts
+
+
+@pytest.mark.parametrize('order', list(itertools.permutations(range(3))))
+def test_api_servers_rotate_as_in_nova(make_server, refuser, order):
+    """A refusing server, a 503 and a good one: every call succeeds
+    within its budget of 3, and each server sees what the cycle
+    predicts."""
+    busy = make_server(fault=servers.status(503))
+    good = make_server()
+    conf = make_conf(api_servers=[refuser.url, busy.url, good.url],
+                     num_retries=2)
+    adapter = loading.load_adapter(conf, rng=FixedShuffle(order))
+    calls = 4
+    for _ in range(calls):
+        with servers.Clock() as clock:
+            assert adapter.get('/v2/images').json() == {'images': []}
+        assert clock.elapsed < loading.total_time_bound(conf)
+    assert [refuser.hits, busy.hits, good.hits] == predict(
+        order, [False, False, True], calls)
+    assert adapter.get_endpoint() == good.url  # the server that answered
+
+
+def test_a_closed_port_moves_the_call_on(make_server):
+    good = make_server()
+    closed = 'http://127.0.0.1:%d' % servers.closed_port()
+    conf = make_conf(api_servers=[closed, good.url], num_retries=1)
+    adapter = loading.load_adapter(conf, rng=FixedShuffle((0, 1)))
+    for _ in range(3):
+        assert adapter.get('/').status_code == 200
+    assert good.hits == 3
+
+
+def test_a_timeout_moves_the_call_on(make_server):
+    slow = make_server(fault=servers.stall(3))
+    good = make_server()
+    conf = make_conf(api_servers=[slow.url, good.url], num_retries=1)
+    adapter = loading.load_adapter(conf, rng=FixedShuffle((0, 1)))
+    assert adapter.get('/').status_code == 200
+    assert (slow.hits, good.hits) == (1, 1)
+
+
+def test_a_redirect_stays_on_its_server_and_a_retry_moves_on(make_server):
+    """Redirects are followed on the server that sent them; a retry is
+    the call anew, from its first path, on the next server."""
+    first = make_server(fault=servers.redirect('/moved'))
+    first.routes['/moved'] = servers.status(503)
+    second = make_server()
+    conf = make_conf(api_servers=[first.url, second.url], num_retries=2)
+    adapter = loading.load_adapter(conf, rng=FixedShuffle((0, 1)))
+    assert adapter.get('/v2/images').status_code == 200
+    assert first.requests == [('GET', '/v2/images'), ('GET', '/moved')]
+    assert second.requests == [('GET', '/v2/images')]
+
+
+def test_the_shuffle_is_once_per_adapter(make_server):
+    """Two adapters may take different orders; one keeps its own."""
+    a, b = make_server(), make_server()
+    conf = make_conf(api_servers=[a.url, b.url])
+    first = loading.load_adapter(conf, rng=FixedShuffle((1, 0)))
+    second = loading.load_adapter(conf, rng=FixedShuffle((0, 1)))
+    assert first.rotation.order == (b.url, a.url)
+    assert second.rotation.order == (a.url, b.url)
+    for _ in range(4):
+        first.get('/')
+    assert (a.hits, b.hits) == (2, 2)
+    assert [p for _, p in a.requests] == ['/'] * 2
+
+
+# -- one attempt budget per call, whatever the faults -----------------------
+
+FAULT_TIMEOUT = 0.1
+FAULT_WAIT = 0.05
+
+
+def faults():
+    return {
+        'hang-up': servers.hang_up(),
+        'reset': servers.reset(),
+        '503': servers.status(503),
+        '429-retry-after': servers.status(429, '30'),
+        'stall': servers.stall(3),
+        'redirect': servers.redirect('/next'),
+        'trickle': servers.trickle(200, 0.05),
+    }
+
+
+MIXES = [(first, second, 2) for first in sorted(faults())
+         for second in sorted(faults())]
+MIXES += [(fault, fault, 0) for fault in sorted(faults())]
+
+
+@pytest.mark.parametrize('first,second,num_retries', MIXES)
+def test_no_mix_of_faults_exceeds_the_budget(make_server, first, second,
+                                             num_retries):
+    """Two faults in turn, then the second forever: a call sends at
+    most 1 + num_retries requests and ends within total_time_bound."""
+    kinds = faults()
+    server = make_server(fault=servers.sequence(kinds[first], kinds[second]))
+    conf = make_conf(endpoint_override=server.url, timeout=FAULT_TIMEOUT,
+                     num_retries=num_retries,
+                     connect_retry_delay=FAULT_WAIT,
+                     status_code_retry_delay=FAULT_WAIT,
+                     retriable_status_codes=[429, 503])
+    session = loading.load_session(conf, max_retry_after=FAULT_WAIT)
+    adapter = loading.load_adapter(conf, session=session)
+    with servers.Clock() as clock:
+        try:
+            adapter.get('/v2/images', raise_exc=False)
+        except (ks_exc.ConnectionError, transport.RedirectRefused):
+            pass  # the budget ran out on a failure
+    assert 1 <= server.hits <= 1 + num_retries
+    assert clock.elapsed < loading.total_time_bound(
+        conf, max_retry_after=FAULT_WAIT)
+
+
+def test_retriable_faults_use_the_whole_budget(make_server):
+    """The budget is also reached, not only respected: every retriable
+    fault in turn, then success, with just enough retries."""
+    kinds = faults()
+    chain = [kinds[k] for k in ('hang-up', 'reset', '503',
+                                '429-retry-after', 'stall', 'redirect',
+                                'trickle')] + [servers.ok()]
+    server = make_server(fault=servers.sequence(*chain))
+    conf = make_conf(endpoint_override=server.url, timeout=FAULT_TIMEOUT,
+                     num_retries=7, connect_retries=7,
+                     status_code_retries=2, connect_retry_delay=FAULT_WAIT,
+                     status_code_retry_delay=FAULT_WAIT,
+                     retriable_status_codes=[429, 503])
+    adapter = loading.load_adapter(
+        conf, session=loading.load_session(conf, max_retry_after=FAULT_WAIT))
+    with servers.Clock() as clock:
+        assert adapter.get('/v2/images').status_code == 200
+    assert server.hits == 8
+    assert clock.elapsed < loading.total_time_bound(
+        conf, max_retry_after=FAULT_WAIT)
