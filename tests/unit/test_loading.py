@@ -7,9 +7,14 @@ would use, on every config of the deployment corpus.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
+import json
 import logging
 import pathlib
 import random
+import subprocess
+import sys
 
 import pytest
 import trustme
@@ -338,3 +343,112 @@ def test_a_seeded_rng_repeats_the_order():
                                    rng=random.Random(7)).rotation.order  # noqa: S311
               for _ in range(3)}
     assert len(orders) == 1
+
+
+# -- the nova-style example --------------------------------------------------
+
+EXAMPLE = (pathlib.Path(__file__).parents[2] / 'doc' / 'source' / 'examples'
+           / 'image_client.py')
+IMAGE_DATA = bytes(range(256)) * 1000  # several chunks
+IMAGE_ID = '4f0a6c5e-2f7e-4d7b-9c61-0b1d1c0d5a11'
+
+
+def image_record(data=IMAGE_DATA, **extra):
+    record = {'id': IMAGE_ID, 'size': len(data), 'os_hash_algo': 'sha512',
+              'os_hash_value': hashlib.sha512(data).hexdigest(),
+              'checksum': hashlib.md5(data, usedforsecurity=False
+                                      ).hexdigest()}
+    record.update(extra)
+    return record
+
+
+def image_api(make_server, served=IMAGE_DATA, record=None):
+    """A loopback Image API stub: two pages of images, and one file."""
+    server = make_server()
+    pages = [{'images': [{'id': 'other'}], 'next': '/v2/images?marker=x'},
+             {'images': [record or image_record()]}]
+    server.routes['/v2/images'] = servers.sequence(
+        *(servers.ok(json.dumps(page).encode()) for page in pages))
+    server.routes['/v2/images/%s/file' % IMAGE_ID] = servers.ok(served)
+    return server
+
+
+def run_example(tmp_path, server, verify_signatures=False):
+    conf_file = tmp_path / 'nova.conf'
+    conf_file.write_text(
+        '[glance]\napi_servers = %s\ntimeout = 5\nnum_retries = 1\n'
+        'verify_glance_signatures = %s\n' % (server.url, verify_signatures))
+    target = tmp_path / 'image.img'
+    done = subprocess.run(  # noqa: S603 - our own example, our python
+        [sys.executable, str(EXAMPLE), '--config-file', str(conf_file),
+         '--token', 'fake-token', IMAGE_ID, str(target)],
+        capture_output=True, text=True, timeout=60, check=False)
+    return done, target
+
+
+def test_the_example_lists_and_downloads_an_image(make_server, tmp_path):
+    server = image_api(make_server)
+    done, target = run_example(tmp_path, server)
+    assert done.returncode == 0, done.stderr
+    assert target.read_bytes() == IMAGE_DATA
+    assert [p for _, p in server.requests] == [
+        '/v2/images', '/v2/images?marker=x',
+        '/v2/images/%s/file' % IMAGE_ID]
+    assert '2 images listed' in done.stdout
+
+
+@pytest.mark.parametrize('served', [IMAGE_DATA[:-1] + b'!',
+                                    IMAGE_DATA + b'extra'])
+def test_the_example_refuses_a_corrupt_image(make_server, tmp_path,
+                                             served):
+    server = image_api(make_server, served=served)
+    done, target = run_example(tmp_path, server)
+    assert done.returncode == 1
+    [error] = [line for line in done.stderr.splitlines()
+               if line.startswith('image_client:')]
+    assert 'mismatch' in error or 'larger than its size' in error
+    assert 'Traceback' not in done.stderr
+    assert not target.exists()
+
+
+def test_the_example_refuses_an_unsigned_image_when_verifying(make_server,
+                                                              tmp_path):
+    done, target = run_example(tmp_path, image_api(make_server),
+                               verify_signatures=True)
+    assert done.returncode == 1 and 'is not signed' in done.stderr
+    assert not target.exists()
+
+
+class RecordingVerifier:
+    """Stands where nova puts cursive's verifier."""
+
+    def __init__(self, good):
+        self.seen = b''
+        self.good = good
+
+    def update(self, data):
+        self.seen += data
+
+    def verify(self):
+        if not self.good:
+            raise ValueError('Signature verification failed')
+
+
+@pytest.mark.parametrize('good', [True, False])
+def test_the_example_feeds_every_chunk_to_the_signature_hook(make_server,
+                                                             tmp_path, good):
+    spec = importlib.util.spec_from_file_location('image_client', EXAMPLE)
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    server = image_api(make_server)
+    adapter = loading.load_adapter(make_conf(endpoint_override=server.url))
+    verifier = RecordingVerifier(good)
+    target = tmp_path / 'image.img'
+    if good:
+        assert example.download(adapter, image_record(), str(target),
+                                verifier) == len(IMAGE_DATA)
+    else:
+        with pytest.raises(ValueError, match='Signature'):
+            example.download(adapter, image_record(), str(target), verifier)
+    assert verifier.seen == IMAGE_DATA
+    assert target.exists() is good
