@@ -89,10 +89,11 @@ class FaultServer:
 
 # -- faults -----------------------------------------------------------------
 
-def ok(body: bytes = b'{"images": []}', code: int = 200) -> Fault:
+def ok(body: bytes = b'{"images": []}', code: int = 200,
+       content_type: str = 'application/json') -> Fault:
     def answer(h: http.server.BaseHTTPRequestHandler) -> None:
         h.send_response(code)
-        h.send_header('Content-Type', 'application/json')
+        h.send_header('Content-Type', content_type)
         h.send_header('Content-Length', str(len(body)))
         h.end_headers()
         if h.command != 'HEAD':
