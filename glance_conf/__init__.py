@@ -19,8 +19,8 @@ from glance_conf.glance import placeholder_opts
 from glance_conf.glance import register_opts
 from glance_conf.glance import set_defaults
 from glance_conf.glance import validate
-from glance_conf.transport import load_adapter
-from glance_conf.transport import load_session
+from glance_conf.loading import load_adapter
+from glance_conf.loading import load_session
 
 __all__ = [
     'ConflictingOptError',

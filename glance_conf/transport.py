@@ -1,33 +1,38 @@
-"""A keystoneauth session and adapter for the Image API that keep the
-promises the ``[glance]`` options make.
+"""The mechanism of the Image API transport: a keystoneauth session and
+adapter that keep the promises the ``[glance]`` options make.
 
-``load_session(conf)`` and ``load_adapter(conf)`` read the hardened
-``[glance]`` options and return ordinary keystoneauth1 objects, with these
-guarantees (each proven against real local TLS servers in the tests):
+This module knows nothing of oslo.config; :mod:`glance_conf.loading` maps
+the options to the keyword arguments of :class:`HardenedSession` and
+:class:`ImageAdapter`, as keystoneauth's ``loading/session.py`` does for
+its ``session.py``. The guarantees (each proven against real loopback
+servers in the tests):
 
-TLS
-    Certificates are verified unless ``insecure = True``, which is logged
-    at WARNING. ``cafile``, ``certfile`` and ``keyfile`` must exist when
-    the session is built, or loading fails naming the option.
-    ``tls_min_version`` and ``tls_ciphers`` apply to every connection,
-    including those tunnelled through an HTTP(S) proxy.
-
-Retries
-    ``connect_retries`` and ``status_code_retries`` default to
-    ``num_retries``. They are one budget for the whole call, redirects
-    included: a call waits and retries at most ``connect_retries +
-    status_code_retries`` times. Only idempotent methods (GET, HEAD,
+Attempts
+    A call through :class:`ImageAdapter` sends at most ``1 + num_retries``
+    requests, whatever mix of server rotation, connection retries, status
+    retries, same-origin redirects and re-authentication it needs.
+    ``connect_retries`` and ``status_code_retries`` only lower that budget,
+    each for its kind of failure. Only idempotent methods (GET, HEAD,
     OPTIONS, PUT, DELETE) are retried: a POST or PATCH is sent once. Every
-    delay, including a server's ``Retry-After``, is at most
+    wait, including a server's ``Retry-After``, is at most
     :data:`MAX_RETRY_AFTER` seconds; a negative or unparsable
     ``Retry-After`` is ignored.
 
+Servers
+    With ``api_servers``, the adapter shuffles the list once, then each
+    request of each call goes to the next server in that order (as nova's
+    ``GlanceClientWrapper`` does): a failure moves the call on to the next
+    server. ``api_servers`` wins over ``endpoint_override``, as in nova.
+
+TLS
+    ``tls_min_version`` and ``tls_ciphers`` apply to every connection,
+    including those tunnelled through an HTTP(S) proxy.
+
 Time
-    Without ``timeout``, :data:`DEFAULT_TIMEOUT` applies. It bounds the
-    connection, the whole of the response headers (interim ``100
-    Continue`` responses included), and the whole body of a request that
-    is not streamed, so a stalled or trickling server cannot hold the
-    caller. :func:`total_time_bound` gives the bound of a whole call.
+    ``timeout`` bounds the connection, the whole of the response headers
+    (interim ``100 Continue`` responses included), and the whole body of a
+    request that is not streamed, so a stalled or trickling server cannot
+    hold the caller. :func:`time_bound` gives the bound of a whole call.
     (A streamed body, such as an image download, is bounded per read
     only; its size is the caller's to bound.)
 
@@ -49,7 +54,9 @@ Secrets
 
 from __future__ import annotations
 
+import itertools
 import logging
+import random
 import re
 import socket
 import ssl
@@ -57,41 +64,56 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Callable
+from collections.abc import Iterator
+from collections.abc import Sequence
 from typing import Any
 
 import requests
 from keystoneauth1 import adapter as ks_adapter
 from keystoneauth1 import exceptions as ks_exc
 from keystoneauth1 import session as ks_session
-from oslo_config import cfg
 from oslo_log import log as oslo_logging
 from urllib3 import connection as u3_connection
 from urllib3 import connectionpool as u3_pool
 from urllib3.util import parse_url
 from urllib3.util.ssl_ import create_urllib3_context
 
-from glance_conf import _files
-from glance_conf import exception
-from glance_conf import glance
 from glance_conf import redact
 from glance_conf.exception import RedirectRefused
 
 LOG = oslo_logging.getLogger(__name__)
 
-#: Seconds allowed when ``[glance] timeout`` is unset.
+#: Seconds allowed for each deadline of a request when no timeout is
+#: given (nova and keystoneauth wait forever): the connection, the
+#: response headers and a non-streamed body each get this long.
 DEFAULT_TIMEOUT = 60.0
-#: Longest wait between two tries, whatever ``Retry-After`` says.
+#: Deadlines one request can spend in full: the connection, the response
+#: headers and a non-streamed body, each ``timeout`` long.
+DEADLINES_PER_REQUEST = 3
+#: Longest wait between two attempts, whatever ``Retry-After`` or a
+#: configured delay says (keystoneauth caps its back-off, not
+#: ``Retry-After``).
 MAX_RETRY_AFTER = 60.0
-#: First wait of the doubling back-off used without ``*_retry_delay``.
+#: First wait of the doubling back-off used when no delay is configured
+#: (0.5 s, 1 s, 2 s... up to :data:`MAX_RETRY_AFTER`, as keystoneauth's).
+#: nova waits a fixed 1 s instead.
 BACKOFF_START = 0.5
-#: Same-origin redirects followed for one call.
+#: Same-origin redirects followed for one call, within its attempt budget.
 MAX_REDIRECTS = 5
-#: Requests sent again after a 401, once the token is renewed.
+#: Requests sent again after a 401, once the token is renewed, per call
+#: and within its attempt budget.
 MAX_REAUTH = 1
 #: Methods that may be sent again after a failure.
 IDEMPOTENT_METHODS = frozenset({'GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'})
-#: Status codes retried when the caller names none (keystoneauth's).
+#: Status codes retried when the caller names none: 503 only, the one
+#: nova retries (keystoneauth 5.18 would retry 429 as well).
 DEFAULT_RETRIABLE_STATUS_CODES = frozenset({503})
+
+#: Logged once per adapter given both ``api_servers`` and
+#: ``endpoint_override``.
+API_SERVERS_WIN = ('api_servers and endpoint_override are both set: '
+                   'api_servers is used, as nova does, and '
+                   'endpoint_override is ignored')
 
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 305, 307, 308})
 _BODY_HEADERS = ('Content-Type', 'Content-Length', 'Content-Encoding',
@@ -106,6 +128,8 @@ _HOLDS_USERINFO = 'holds user-info'
 _PARSERS_DISAGREE = 'two URL parsers read differently'
 _MALFORMED = 'is malformed'
 _TOO_MANY_REDIRECTS = 'more than %d redirects'
+_BUDGET_SPENT = ('refused a redirect from %s: the %d attempts of this call '
+                 'are spent')
 _BODY_LATE = 'response body not received within %gs'
 _HEADERS_LATE = 'response headers not received within %gs'
 
@@ -464,6 +488,13 @@ class HardenedSession(ks_session.Session):
 
     def _call(self, url: str, method: str,
               kwargs: dict[str, Any]) -> requests.Response:
+        # The attempt budget of the whole call, and the server of each
+        # attempt, come from ImageAdapter; without them (the session used
+        # alone) the per-kind budgets, MAX_REDIRECTS and MAX_REAUTH bound
+        # the call.
+        budget: int | None = kwargs.pop('max_attempts', None)
+        next_server: Callable[[], str] | None = kwargs.pop('next_server',
+                                                           None)
         connect_left = kwargs.pop('connect_retries', None)
         if connect_left is None:
             connect_left = self._connect_retries
@@ -479,18 +510,29 @@ class HardenedSession(ks_session.Session):
         raise_exc = kwargs.pop('raise_exc', True)
         reauth_left = MAX_REAUTH if kwargs.pop('allow_reauth', True) else 0
         follow = kwargs.pop('redirect', True) is not False
-        redirects = 0
+        first = (url, method, dict(kwargs))
+        redirects = sent = 0
+        fresh = True  # the next request starts the call over
         while True:
+            if fresh and next_server is not None:
+                # Each attempt of a rotation is the call anew on the next
+                # server: its path, method and body, not a redirect's.
+                url, method, kwargs = first[0], first[1], dict(first[2])
+                kwargs['endpoint_override'] = next_server()
+            fresh = False
+            spare = budget is None or sent + 1 < budget
+            sent += 1
             try:
                 response = super().request(
                     url, method, redirect=False, raise_exc=False,
                     connect_retries=0, status_code_retries=0,
                     allow_reauth=False, **kwargs)
             except ks_exc.RetriableConnectionFailure as exc:
-                if connect_left <= 0:
+                if connect_left <= 0 or not spare:
                     raise
                 connect_left -= 1
                 self._wait(next(connect_waits), exc, connect_left)
+                fresh = True
                 continue
             status = response.status_code
             if (follow and status in _REDIRECT_STATUSES
@@ -498,7 +540,12 @@ class HardenedSession(ks_session.Session):
                 redirects += 1
                 if redirects > MAX_REDIRECTS:
                     raise RedirectRefused(_TOO_MANY_REDIRECTS % MAX_REDIRECTS)
-                url = _redirect_target(response)
+                target = _redirect_target(response)
+                if not spare:
+                    raise RedirectRefused(_BUDGET_SPENT % (
+                        redact.redact_url(response.request.url or url),
+                        budget))
+                url = target
                 response.close()
                 if status == 303 and method != 'HEAD':
                     # RFC 9110 15.4.4: the follow-up is a GET, no body.
@@ -508,17 +555,19 @@ class HardenedSession(ks_session.Session):
                              'params'):
                     kwargs.pop(name, None)
                 continue
-            if status == 401 and reauth_left and self._renew(kwargs):
+            if (status == 401 and reauth_left and spare
+                    and self._renew(kwargs)):
                 reauth_left -= 1
                 response.close()
                 continue
-            if status in retriable and status_left > 0:
+            if status in retriable and status_left > 0 and spare:
                 status_left -= 1
                 after = response.headers.get('Retry-After')
                 delay = int(after) if after else next(status_waits)
                 response.close()
                 self._wait(min(delay, self.max_retry_after),
                            'status code %d' % status, status_left)
+                fresh = True
                 continue
             break
         if raise_exc and status >= 400:
@@ -538,6 +587,103 @@ class HardenedSession(ks_session.Session):
         LOG.warning('%s. Retrying in %.1fs. %d retries left',
                     redact.redact_text(str(reason)), delay, left)
         time.sleep(delay)
+
+
+# -- the adapter ------------------------------------------------------------
+
+class _Rotation:
+    """Servers shuffled once, then cycled: nova's ``get_api_servers``."""
+
+    def __init__(self, servers: Sequence[str], rng: random.Random) -> None:
+        order = list(servers)
+        rng.shuffle(order)
+        self.order = tuple(order)
+        self.last = order[0]
+        self._cycle: Iterator[str] = itertools.cycle(order)
+        self._lock = threading.Lock()
+
+    def __call__(self) -> str:
+        with self._lock:  # an adapter may be shared between threads
+            self.last = next(self._cycle)
+            return self.last
+
+
+class ImageAdapter(ks_adapter.Adapter):
+    """A keystoneauth ``Adapter`` with one attempt budget per call and
+    nova's ``api_servers`` rotation.
+
+    :param api_servers: Image API URLs. When given, they win over
+        ``endpoint_override`` and the catalog (logged once, as
+        :data:`API_SERVERS_WIN`, if ``endpoint_override`` is given too);
+        they are shuffled once, with ``rng``, and every request of every
+        call goes to the next one in that order.
+    :param num_retries: the call's budget is ``1 + num_retries``
+        requests in all; ``connect_retries`` and ``status_code_retries``
+        default to it and are cut down to it. ``None``: no budget beyond
+        the per-kind ones.
+    :param rng: the shuffle's source: ``random.SystemRandom`` by default,
+        a seeded ``random.Random`` for a repeatable order.
+    :param kwargs: any keystoneauth ``Adapter`` argument.
+    """
+
+    def __init__(self, session: ks_session.Session, *,
+                 api_servers: Sequence[str] | None = None,
+                 num_retries: int | None = None,
+                 rng: random.Random | None = None,
+                 **kwargs: Any) -> None:
+        if num_retries is not None:
+            for kind in ('connect_retries', 'status_code_retries'):
+                value = kwargs.get(kind)
+                kwargs[kind] = (num_retries if value is None
+                                else min(value, num_retries))
+        super().__init__(session, **kwargs)
+        self.num_retries = num_retries
+        self.rotation: _Rotation | None = None
+        if api_servers:
+            if self.endpoint_override:
+                LOG.warning(API_SERVERS_WIN)
+                self.endpoint_override = None
+            self.rotation = _Rotation(api_servers,
+                                      rng or random.SystemRandom())
+
+    def request(self, url: str, method: str,
+                **kwargs: Any) -> requests.Response:
+        if self.num_retries is not None:
+            kwargs.setdefault('max_attempts', 1 + self.num_retries)
+        if self.rotation is not None:
+            kwargs.setdefault('next_server', self.rotation)
+        return super().request(url, method, **kwargs)
+
+    def get_endpoint(self, auth: Any = None,
+                     **kwargs: Any) -> str | None:
+        """The server of the latest request (the first in rotation order
+        before any), like nova's ``GlanceClientWrapper.api_server``."""
+        if self.rotation is not None:
+            return self.rotation.last
+        return super().get_endpoint(auth, **kwargs)
+
+
+def time_bound(*, timeout: float, num_retries: int, connect_retries: int,
+               status_code_retries: int,
+               max_wait: float = MAX_RETRY_AFTER) -> float:
+    """Upper bound, in seconds, of one non-streamed call's duration.
+
+    A call through :class:`ImageAdapter` sends at most ``1 +
+    num_retries`` requests (redirects and re-authentication included);
+    each spends at most :data:`DEADLINES_PER_REQUEST` deadlines of
+    ``timeout`` (the connection, the headers, the body). It waits only
+    before a connection or status retry: at most ``min(num_retries,
+    connect_retries + status_code_retries)`` times, each at most
+    ``min(max_wait, MAX_RETRY_AFTER)``. Outside the bound: name
+    resolution, the extra addresses of a host name that has several (each
+    gets its own connect timeout), and the TLS handshake and request body
+    (bounded per read and write).
+    """
+    connect = min(connect_retries, num_retries)
+    status = min(status_code_retries, num_retries)
+    waits = min(num_retries, connect + status)
+    return ((1 + num_retries) * DEADLINES_PER_REQUEST * timeout
+            + waits * min(max_wait, MAX_RETRY_AFTER))
 
 
 def _no_redirect_target(response: requests.Response) -> None:
@@ -607,119 +753,3 @@ def _scrub(exc: BaseException) -> None:
                      current.__context__):
             if isinstance(link, BaseException):
                 stack.append(link)
-
-
-# -- loading --------------------------------------------------------------
-
-def _check_files(group: Any) -> None:
-    problems = []
-    for name in ('cafile', 'certfile', 'keyfile'):
-        path = getattr(group, name)
-        if path:
-            problem = _files.problem_reading(path)
-            if problem:
-                problems.append(('[glance] %s' % name, '%s %s'
-                                 % (redact.redact_url(path), problem)))
-    if problems:
-        raise exception.InvalidOptionError(problems)
-
-
-def load_session(conf: cfg.ConfigOpts, *,
-                 max_retry_after: float = MAX_RETRY_AFTER,
-                 **kwargs: Any) -> HardenedSession:
-    """A :class:`HardenedSession` configured from ``[glance]``.
-
-    :param max_retry_after: a lower cap on retry waits than the default
-        60 s, for callers that cannot wait that long.
-    :param kwargs: passed to the session (``auth``, ``user_agent``...).
-    :raises InvalidOptionError: if a TLS file is missing or unreadable.
-    """
-    group = conf[glance.GROUP_NAME]
-    _check_files(group)
-    if group.insecure:
-        LOG.warning('[glance] insecure is True: the TLS certificate of the '
-                    'Image service will not be verified.')
-        verify: bool | str = False
-    else:
-        verify = group.cafile or True
-    cert: str | tuple[str, str] | None = group.certfile
-    if group.certfile and group.keyfile:
-        cert = (group.certfile, group.keyfile)
-    timeout = group.timeout or DEFAULT_TIMEOUT
-    return HardenedSession(
-        verify=verify, cert=cert, timeout=timeout,
-        collect_timing=group.collect_timing,
-        split_loggers=group.split_loggers,
-        tls_ciphers=group.tls_ciphers,
-        tls_min_version=group.tls_min_version,
-        body_timeout=timeout,
-        max_retry_after=max_retry_after,
-        **kwargs)
-
-
-def _num_retries(conf: cfg.ConfigOpts) -> int:
-    """``num_retries``, or its registered default when it reads as None."""
-    value = conf[glance.GROUP_NAME].num_retries
-    if value is None:
-        # oslo.config has no public way to look up a registered Opt; read
-        # the group's table as glance_conf.glance does.
-        opts = conf._groups[glance.GROUP_NAME]._opts
-        value = opts['num_retries']['opt'].default
-    return int(value)
-
-
-def _retries(conf: cfg.ConfigOpts) -> tuple[int, int]:
-    """``connect_retries`` and ``status_code_retries``, defaulted."""
-    group = conf[glance.GROUP_NAME]
-    num = _num_retries(conf)
-    return ((num if group.connect_retries is None
-             else group.connect_retries),
-            (num if group.status_code_retries is None
-             else group.status_code_retries))
-
-
-def load_adapter(conf: cfg.ConfigOpts,
-                 session: ks_session.Session | None = None,
-                 auth: Any = None, **overrides: Any) -> ks_adapter.Adapter:
-    """A keystoneauth ``Adapter`` for the Image API, from ``[glance]``.
-
-    :param session: defaults to :func:`load_session` (conf).
-    :param overrides: adapter arguments that win over the config.
-    """
-    group = conf[glance.GROUP_NAME]
-    if session is None:
-        session = load_session(conf)
-    connect_retries, status_code_retries = _retries(conf)
-    kwargs: dict[str, Any] = {
-        'service_type': group.service_type,
-        'service_name': group.service_name,
-        'interface': group.valid_interfaces,
-        'region_name': group.region_name,
-        'endpoint_override': group.endpoint_override,
-        'connect_retries': connect_retries,
-        'status_code_retries': status_code_retries,
-        'connect_retry_delay': group.connect_retry_delay,
-        'status_code_retry_delay': group.status_code_retry_delay,
-        'retriable_status_codes': group.retriable_status_codes,
-    }
-    kwargs.update(overrides)
-    return ks_adapter.Adapter(session, auth=auth, **kwargs)
-
-
-def total_time_bound(conf: cfg.ConfigOpts) -> float:
-    """Upper bound, in seconds, of one non-streamed call's duration.
-
-    A call makes at most ``1 + connect_retries + status_code_retries``
-    attempts, plus one per redirect followed (:data:`MAX_REDIRECTS`) and
-    :data:`MAX_REAUTH` after a 401. Each takes at most a connect, the
-    header read and the body deadline (``3 × timeout``), and each of the
-    ``connect_retries + status_code_retries`` waits at most
-    :data:`MAX_RETRY_AFTER`. Name resolution, a host with several
-    addresses (each gets its own connect timeout), and the TLS handshake
-    and request body (bounded per read and write) are outside it.
-    """
-    group = conf[glance.GROUP_NAME]
-    timeout = float(group.timeout or DEFAULT_TIMEOUT)
-    retries = sum(_retries(conf))
-    attempts = 1 + retries + MAX_REDIRECTS + MAX_REAUTH
-    return attempts * 3 * timeout + retries * MAX_RETRY_AFTER

@@ -89,10 +89,11 @@ class FaultServer:
 
 # -- faults -----------------------------------------------------------------
 
-def ok(body: bytes = b'{"images": []}', code: int = 200) -> Fault:
+def ok(body: bytes = b'{"images": []}', code: int = 200,
+       content_type: str = 'application/json') -> Fault:
     def answer(h: http.server.BaseHTTPRequestHandler) -> None:
         h.send_response(code)
-        h.send_header('Content-Type', 'application/json')
+        h.send_header('Content-Type', content_type)
         h.send_header('Content-Length', str(len(body)))
         h.end_headers()
         if h.command != 'HEAD':
@@ -211,6 +212,65 @@ def interim_flood(seconds: float, interval: float = 0.001) -> Fault:
                 break
         h.close_connection = True
     return answer
+
+
+def hang_up() -> Fault:
+    """Close the connection without answering (a FIN, no response)."""
+    def answer(h: http.server.BaseHTTPRequestHandler) -> None:
+        h.close_connection = True
+    return answer
+
+
+def sequence(*faults: Fault) -> Fault:
+    """The n-th request to the server (whatever its path) gets the n-th
+    fault; the last one repeats."""
+    count = iter(range(10_000))
+
+    def answer(h: http.server.BaseHTTPRequestHandler) -> None:
+        with h.server.owner.lock:  # type: ignore[attr-defined]
+            n = next(count)
+        faults[min(n, len(faults) - 1)](h)
+    return answer
+
+
+class Refuser:
+    """A loopback port that refuses every connection: it accepts, counts
+    and resets each one before reading a byte (a closed port refuses
+    too, but cannot count). Stops by itself after ``lifetime`` seconds.
+    """
+
+    def __init__(self, lifetime: float = 30.0) -> None:
+        self.hits = 0
+        self._stop = threading.Event()
+        self._listener = socket.create_server(('127.0.0.1', 0))
+        self._listener.settimeout(0.05)
+        self.port = self._listener.getsockname()[1]
+        self._end = time.monotonic() + lifetime
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return 'http://127.0.0.1:%d' % self.port
+
+    def start(self) -> Refuser:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+        self._listener.close()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set() and time.monotonic() < self._end:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                continue
+            self.hits += 1
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                              struct.pack('ii', 1, 0))
+            client.close()
 
 
 def closed_port() -> int:

@@ -7,7 +7,9 @@ bounded by the retry settings under test and by pytest-timeout.
 from __future__ import annotations
 
 import datetime
+import itertools
 import logging
+import random
 import ssl
 import traceback
 import urllib.parse
@@ -23,7 +25,7 @@ from oslo_config import cfg
 from urllib3.util import parse_url
 
 import glance_conf
-from glance_conf import exception
+from glance_conf import loading
 from glance_conf import redact
 from glance_conf import transport
 from tests import servers
@@ -96,7 +98,7 @@ def make_conf(**glance):
 
 def adapter_for(server, ca_path=None, **glance):
     conf = make_conf(endpoint_override=server.url, cafile=ca_path, **glance)
-    return transport.load_adapter(conf)
+    return loading.load_adapter(conf)
 
 
 # -- TLS ----------------------------------------------------------------------
@@ -129,14 +131,6 @@ def test_bad_certificates_are_refused(ca, pem, make_server, case, floor):
     with pytest.raises(ks_exc.SSLError):
         adapter.get('/v2/images')
     assert server.hits == 0
-
-
-def test_insecure_skips_verification_and_warns(ca, make_server, caplog):
-    server = make_server(server_ctx(trustme.CA()))
-    with caplog.at_level(logging.WARNING, logger='glance_conf.transport'):
-        adapter = adapter_for(server, insecure=True)
-    assert 'insecure is True' in caplog.text
-    assert adapter.get('/').status_code == 200
 
 
 def test_tls_below_minimum_is_refused(ca, pem, make_server):
@@ -176,15 +170,6 @@ def test_client_certificate_required(ca, pem, make_server):
     assert resp.status_code == 200 and server.hits == 1
 
 
-@pytest.mark.parametrize('name', ['cafile', 'certfile', 'keyfile'])
-def test_missing_tls_file_fails_at_load_naming_the_option(tmp_path, name):
-    conf = make_conf(**{name: str(tmp_path / 'missing.pem')})
-    with pytest.raises(exception.InvalidOptionError) as err:
-        transport.load_session(conf)
-    assert '[glance] %s' % name in str(err.value)
-    assert 'does not exist' in str(err.value)
-
-
 # -- retries ------------------------------------------------------------------
 
 @pytest.mark.parametrize('code,retry_after', [
@@ -195,27 +180,14 @@ def test_status_retries_are_bounded(make_server, code, retry_after):
     server = make_server(fault=servers.status(code, retry_after))
     conf = make_conf(endpoint_override=server.url,
                      retriable_status_codes=[429, 503])
-    adapter = transport.load_adapter(
-        conf, session=transport.load_session(conf, max_retry_after=0.2))
+    adapter = loading.load_adapter(
+        conf, session=loading.load_session(conf, max_retry_after=0.2))
     with servers.Clock() as clock:
         resp = adapter.get('/v2/images', raise_exc=False)
     assert resp.status_code == code
     assert server.hits == 1 + RETRIES
     # At most the capped Retry-After (0.2 s) per wait, plus request time.
     assert clock.elapsed < RETRIES * 0.2 + 2.0
-
-
-def test_retries_default_to_num_retries(make_server):
-    server = make_server(fault=servers.status(503))
-    conf = make_conf(endpoint_override=server.url, num_retries=4)
-    adapter = transport.load_adapter(conf)
-    assert adapter.connect_retries == 4 and adapter.status_code_retries == 4
-    adapter.get('/', raise_exc=False)
-    assert server.hits == 5
-    server.hits = 0
-    conf.set_override('status_code_retries', 1, group='glance')
-    transport.load_adapter(conf).get('/', raise_exc=False)
-    assert server.hits == 2
 
 
 @pytest.mark.parametrize('method', ['post', 'patch'])
@@ -254,7 +226,7 @@ def test_a_401_is_sent_again_once_per_call(make_server):
     auth = RenewableToken()
     conf = make_conf(endpoint_override=server.url)
     with pytest.raises(ks_exc.Unauthorized):
-        transport.load_adapter(conf, auth=auth).get('/')
+        loading.load_adapter(conf, auth=auth).get('/')
     assert server.hits == 1 + transport.MAX_REAUTH and auth.renewed == 1
 
 
@@ -296,30 +268,9 @@ def test_trickle_is_bounded_by_timeout(make_server):
     assert clock.elapsed < attempts * (2 * TIMEOUT + 0.5)
 
 
-def test_default_timeout_applies_when_unset():
-    conf = make_conf(timeout=None)
-    session = transport.load_session(conf)
-    assert session.timeout == transport.DEFAULT_TIMEOUT
-    bound = transport.total_time_bound(conf)
-    attempts = (1 + 2 * RETRIES + transport.MAX_REDIRECTS
-                + transport.MAX_REAUTH)
-    assert bound == attempts * 3 * transport.DEFAULT_TIMEOUT + \
-        2 * RETRIES * transport.MAX_RETRY_AFTER
-
-
-def test_empty_num_retries_means_its_registered_default():
-    """``num_retries =`` may read as None: the option's default applies."""
-    conf = make_conf(num_retries=None)
-    default = conf._groups['glance']._opts['num_retries']['opt'].default
-    adapter = transport.load_adapter(conf)
-    assert adapter.connect_retries == adapter.status_code_retries == default
-    assert transport.total_time_bound(conf) == transport.total_time_bound(
-        make_conf(num_retries=default))
-
-
 def test_retries_are_one_budget_across_redirects(make_server, caplog):
     """Every hop of a redirect chain failing thrice must not get a fresh
-    budget: 7 requests and 6 waits at most for num_retries = 3."""
+    budget: 4 requests in all for num_retries = 3, redirects included."""
     server = make_server()
     hops = transport.MAX_REDIRECTS
     for i in range(hops):
@@ -328,14 +279,15 @@ def test_retries_are_one_budget_across_redirects(make_server, caplog):
         server.routes['/hop%d' % i] = servers.flaky(3, then)
     conf = make_conf(endpoint_override=server.url, num_retries=3,
                      connect_retry_delay=0.01, status_code_retry_delay=0.01)
-    with caplog.at_level(logging.WARNING), servers.Clock() as clock:
-        resp = transport.load_adapter(conf).get('/hop0', raise_exc=False)
+    with caplog.at_level(logging.WARNING), servers.Clock() as clock, \
+            pytest.raises(transport.RedirectRefused, match='4 attempts'):
+        loading.load_adapter(conf).get('/hop0')
     waits = [r for r in caplog.records if 'Retrying' in r.getMessage()]
-    assert server.hits <= 1 + 3 + 3 and len(waits) <= 3 + 3
-    # The three status retries went to /hop0; /hop1 has none left.
-    assert [p for _, p in server.requests] == ['/hop0'] * 4 + ['/hop1']
-    assert resp.status_code == 503 and len(waits) == 3
-    assert clock.elapsed < transport.total_time_bound(conf)
+    # Three status retries went to /hop0; the redirect it then answered
+    # would have been a fifth request.
+    assert [p for _, p in server.requests] == ['/hop0'] * 4
+    assert len(waits) == 3
+    assert clock.elapsed < loading.total_time_bound(conf)
 
 
 def test_endless_interim_responses_are_bounded(make_server):
@@ -344,15 +296,15 @@ def test_endless_interim_responses_are_bounded(make_server):
     server = make_server(fault=servers.interim_flood(8))
     conf = make_conf(endpoint_override=server.url)
     with servers.Clock() as clock, pytest.raises(ks_exc.ConnectTimeout):
-        transport.load_adapter(conf).get('/')
+        loading.load_adapter(conf).get('/')
     attempts = 1 + RETRIES
     assert server.hits == attempts
     assert clock.elapsed < attempts * (TIMEOUT + 0.5)
-    assert clock.elapsed < transport.total_time_bound(conf)
+    assert clock.elapsed < loading.total_time_bound(conf)
 
 
 def test_retry_after_cap_never_exceeds_sixty_seconds():
-    session = transport.load_session(make_conf(), max_retry_after=1e9)
+    session = loading.load_session(make_conf(), max_retry_after=1e9)
     adapter = session.session.get_adapter('https://x')
     assert adapter.max_retry_after == transport.MAX_RETRY_AFTER == 60.0
 
@@ -463,11 +415,16 @@ def test_a_followed_location_connects_to_the_same_origin(location):
     assert (connected.host, connected.port) == ('127.0.0.1', 8080)
 
 
-def test_redirect_loop_is_bounded(make_server):
+@pytest.mark.parametrize('num_retries,sent,match', [
+    (10, transport.MAX_REDIRECTS + 1, 'more than'),
+    (RETRIES, 1 + RETRIES, 'attempts of this call are spent'),
+])
+def test_redirect_loop_is_bounded(make_server, num_retries, sent, match):
+    """By MAX_REDIRECTS, or sooner by the call's attempt budget."""
     server = make_server(fault=servers.redirect('/again'))
-    with pytest.raises(transport.RedirectRefused, match='more than'):
-        adapter_for(server).get('/')
-    assert server.hits == transport.MAX_REDIRECTS + 1
+    with pytest.raises(transport.RedirectRefused, match=match):
+        adapter_for(server, num_retries=num_retries).get('/')
+    assert server.hits == sent
 
 
 # -- secrets ------------------------------------------------------------------
@@ -487,7 +444,7 @@ def test_query_secret_never_in_logs_or_errors(make_server, caplog):
 
 def test_url_password_never_in_logs_or_errors(make_server, caplog):
     server = make_server(fault=servers.reset())
-    session = transport.load_session(make_conf())
+    session = loading.load_session(make_conf())
     url = 'http://nova:%s@127.0.0.1:%d/' % (CANARY, server.port)
     with caplog.at_level(logging.DEBUG), \
             pytest.raises(ks_exc.ConnectFailure) as err:
@@ -526,7 +483,7 @@ def _everything_shown(exc, log_text):
 def test_secrets_with_quotes_never_shown_on_connection_refused(caplog):
     """A password and a query value holding ' and < are legal: no log line
     (keystoneauth, urllib3, requests), no chained exception shows them."""
-    session = transport.load_session(make_conf())
+    session = loading.load_session(make_conf())
     url = 'http://nova:%s@127.0.0.1:%d/v2/images?token=%s' % (
         SECRET, servers.closed_port(), SECRET)
     with caplog.at_level(logging.DEBUG), \
@@ -603,3 +560,173 @@ def test_cafile_is_the_only_trust_anchor_with_a_tls_floor(make_server, pem,
         adapter_for(server, other, tls_min_version='1.2').get('/')
     assert adapter_for(server, pem('ca.pem', ca.cert_pem),
                        tls_min_version='1.2').get('/').status_code == 200
+
+
+# -- api_servers: shuffled once per adapter, then cycled --------------------
+
+class FixedShuffle(random.Random):
+    """A ``random.Random`` whose shuffle puts the list in a given order."""
+
+    def __init__(self, order):
+        super().__init__(0)
+        self.order = order
+
+    def shuffle(self, x):
+        x[:] = [x[i] for i in self.order]
+
+
+@pytest.fixture
+def refuser():
+    server = servers.Refuser().start()
+    yield server
+    server.stop()
+
+
+def predict(order, answers, calls):
+    """Requests per server for ``calls`` calls, each moving on to the
+    next server in ``order`` until one answers (nova's cycle)."""
+    counts = [0] * len(order)
+    position = 0
+    for _ in range(calls):
+        while True:
+            server = order[position % len(order)]
+            position += 1
+            counts[server] += 1
+            if answers[server]:
+                break
+    return counts
+
+
+@pytest.mark.parametrize('order', list(itertools.permutations(range(3))))
+def test_api_servers_rotate_as_in_nova(make_server, refuser, order):
+    """A refusing server, a 503 and a good one: every call succeeds
+    within its budget of 3, and each server sees what the cycle
+    predicts."""
+    busy = make_server(fault=servers.status(503))
+    good = make_server()
+    conf = make_conf(api_servers=[refuser.url, busy.url, good.url],
+                     num_retries=2)
+    adapter = loading.load_adapter(conf, rng=FixedShuffle(order))
+    calls = 4
+    for _ in range(calls):
+        with servers.Clock() as clock:
+            assert adapter.get('/v2/images').json() == {'images': []}
+        assert clock.elapsed < loading.total_time_bound(conf)
+    assert [refuser.hits, busy.hits, good.hits] == predict(
+        order, [False, False, True], calls)
+    assert adapter.get_endpoint() == good.url  # the server that answered
+
+
+def test_a_closed_port_moves_the_call_on(make_server):
+    good = make_server()
+    closed = 'http://127.0.0.1:%d' % servers.closed_port()
+    conf = make_conf(api_servers=[closed, good.url], num_retries=1)
+    adapter = loading.load_adapter(conf, rng=FixedShuffle((0, 1)))
+    for _ in range(3):
+        assert adapter.get('/').status_code == 200
+    assert good.hits == 3
+
+
+def test_a_timeout_moves_the_call_on(make_server):
+    slow = make_server(fault=servers.stall(3))
+    good = make_server()
+    conf = make_conf(api_servers=[slow.url, good.url], num_retries=1)
+    adapter = loading.load_adapter(conf, rng=FixedShuffle((0, 1)))
+    assert adapter.get('/').status_code == 200
+    assert (slow.hits, good.hits) == (1, 1)
+
+
+def test_a_redirect_stays_on_its_server_and_a_retry_moves_on(make_server):
+    """Redirects are followed on the server that sent them; a retry is
+    the call anew, from its first path, on the next server."""
+    first = make_server(fault=servers.redirect('/moved'))
+    first.routes['/moved'] = servers.status(503)
+    second = make_server()
+    conf = make_conf(api_servers=[first.url, second.url], num_retries=2)
+    adapter = loading.load_adapter(conf, rng=FixedShuffle((0, 1)))
+    assert adapter.get('/v2/images').status_code == 200
+    assert first.requests == [('GET', '/v2/images'), ('GET', '/moved')]
+    assert second.requests == [('GET', '/v2/images')]
+
+
+def test_the_shuffle_is_once_per_adapter(make_server):
+    """Two adapters may take different orders; one keeps its own."""
+    a, b = make_server(), make_server()
+    conf = make_conf(api_servers=[a.url, b.url])
+    first = loading.load_adapter(conf, rng=FixedShuffle((1, 0)))
+    second = loading.load_adapter(conf, rng=FixedShuffle((0, 1)))
+    assert first.rotation.order == (b.url, a.url)
+    assert second.rotation.order == (a.url, b.url)
+    for _ in range(4):
+        first.get('/')
+    assert (a.hits, b.hits) == (2, 2)
+    assert [p for _, p in a.requests] == ['/'] * 2
+
+
+# -- one attempt budget per call, whatever the faults -----------------------
+
+FAULT_TIMEOUT = 0.1
+FAULT_WAIT = 0.05
+
+
+def faults():
+    return {
+        'hang-up': servers.hang_up(),
+        'reset': servers.reset(),
+        '503': servers.status(503),
+        '429-retry-after': servers.status(429, '30'),
+        'stall': servers.stall(3),
+        'redirect': servers.redirect('/next'),
+        'trickle': servers.trickle(200, 0.05),
+    }
+
+
+MIXES = [(first, second, 2) for first in sorted(faults())
+         for second in sorted(faults())]
+MIXES += [(fault, fault, 0) for fault in sorted(faults())]
+
+
+@pytest.mark.parametrize('first,second,num_retries', MIXES)
+def test_no_mix_of_faults_exceeds_the_budget(make_server, first, second,
+                                             num_retries):
+    """Two faults in turn, then the second forever: a call sends at
+    most 1 + num_retries requests and ends within total_time_bound."""
+    kinds = faults()
+    server = make_server(fault=servers.sequence(kinds[first], kinds[second]))
+    conf = make_conf(endpoint_override=server.url, timeout=FAULT_TIMEOUT,
+                     num_retries=num_retries,
+                     connect_retry_delay=FAULT_WAIT,
+                     status_code_retry_delay=FAULT_WAIT,
+                     retriable_status_codes=[429, 503])
+    session = loading.load_session(conf, max_retry_after=FAULT_WAIT)
+    adapter = loading.load_adapter(conf, session=session)
+    with servers.Clock() as clock:
+        try:
+            adapter.get('/v2/images', raise_exc=False)
+        except (ks_exc.ConnectionError, transport.RedirectRefused):
+            pass  # the budget ran out on a failure
+    assert 1 <= server.hits <= 1 + num_retries
+    assert clock.elapsed < loading.total_time_bound(
+        conf, max_retry_after=FAULT_WAIT)
+
+
+def test_retriable_faults_use_the_whole_budget(make_server):
+    """The budget is also reached, not only respected: every retriable
+    fault in turn, then success, with just enough retries."""
+    kinds = faults()
+    chain = [kinds[k] for k in ('hang-up', 'reset', '503',
+                                '429-retry-after', 'stall', 'redirect',
+                                'trickle')] + [servers.ok()]
+    server = make_server(fault=servers.sequence(*chain))
+    conf = make_conf(endpoint_override=server.url, timeout=FAULT_TIMEOUT,
+                     num_retries=7, connect_retries=7,
+                     status_code_retries=2, connect_retry_delay=FAULT_WAIT,
+                     status_code_retry_delay=FAULT_WAIT,
+                     retriable_status_codes=[429, 503])
+    adapter = loading.load_adapter(
+        conf, session=loading.load_session(conf, max_retry_after=FAULT_WAIT))
+    with servers.Clock() as clock:
+        assert adapter.get('/v2/images').status_code == 200
+    assert server.hits == 8
+    assert clock.elapsed < loading.total_time_bound(
+        conf, max_retry_after=FAULT_WAIT)

@@ -1,0 +1,249 @@
+"""Loading: the ``[glance]`` options as keystoneauth keyword arguments.
+
+The mechanism is :mod:`glance_conf.transport`, which knows nothing of
+oslo.config. This module only maps ``conf.glance`` to the arguments of
+its session and adapter, with ``setdefault``, so that an argument the
+caller gives always wins over the config, as keystoneauth's own
+``load_session_from_conf_options`` and ``load_adapter_from_conf_options``
+do. Any keystoneauth ``Session`` or ``Adapter`` argument is accepted.
+
+An argument that weakens what the config would allow is used all the
+same, and logged at WARNING with the message the config path uses:
+``verify=False`` or ``insecure=True`` as ``insecure = True`` is
+(:data:`INSECURE_WARNING`), and a number the option's type would refuse
+(``timeout=7200``) with that type's own error text
+(:data:`OUTSIDE_OPTION_WARNING`).
+
+Where nova looks for the Image API, this does too (nova 34,
+``nova/image/glance.py``): ``api_servers`` when set (shuffled once per
+adapter, then cycled), else ``endpoint_override`` with a trailing
+``/vN`` removed, else the catalog (``service_type``,
+``valid_interfaces``, ``region_name``). An ``endpoint_override`` or
+``api_servers`` given by the caller wins over both options.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from oslo_config import cfg
+from oslo_log import log as oslo_logging
+
+from glance_conf import _files
+from glance_conf import exception
+from glance_conf import redact
+from glance_conf import transport
+
+LOG = oslo_logging.getLogger(__name__)
+
+_GROUP = 'glance'
+
+#: Logged at WARNING whenever a session is loaded that will not verify
+#: the Image service's certificate: ``[glance] insecure = True`` and the
+#: caller's ``insecure=True`` or ``verify=False`` alike.
+INSECURE_WARNING = ('TLS verification of the Image service is off '
+                    '([glance] insecure = True, or verify=False): its '
+                    'certificate will not be verified')
+#: Logged at WARNING for a caller's argument that the ``[glance]`` option
+#: of that name would refuse; the reason is the option type's own error.
+OUTSIDE_OPTION_WARNING = ('an argument given by the caller is used although '
+                          'the option would refuse it: %s')
+
+#: The caller's arguments that are checked against the option of the
+#: same name.
+_CHECKED_ARGUMENTS = ('timeout', 'num_retries', 'connect_retries',
+                      'status_code_retries', 'connect_retry_delay',
+                      'status_code_retry_delay')
+#: nova's rule for the endpoint it finds (``nova/image/glance.py`` 113).
+_VERSION_SUFFIX = re.compile(r'/v\d+(\.\d+)?/?$')
+
+
+def _registered(conf: cfg.ConfigOpts, name: str) -> cfg.Opt:
+    """The ``Opt`` registered as ``[glance] name``: its default and type.
+
+    oslo.config has no public way to look one up; this is the one place
+    that reads the group's table.
+    """
+    opt: cfg.Opt = conf._groups[_GROUP]._opts[name]['opt']
+    return opt
+
+
+def _num_retries(conf: cfg.ConfigOpts) -> int:
+    """``num_retries``, or its registered default when it reads as None."""
+    value = conf.glance.num_retries
+    if value is None:
+        value = _registered(conf, 'num_retries').default
+    return int(value)
+
+
+def _warn_outside_options(conf: cfg.ConfigOpts,
+                          arguments: dict[str, Any]) -> None:
+    for name in _CHECKED_ARGUMENTS:
+        value = arguments.get(name)
+        if value is None:
+            continue
+        try:
+            _registered(conf, name).type(value)
+        except ValueError as exc:
+            LOG.warning(OUTSIDE_OPTION_WARNING, redact.redact_text(str(exc)))
+
+
+def strip_version(endpoint: str | None) -> str | None:
+    """``endpoint`` without a trailing ``/vN[.M][/]``, as nova strips it."""
+    if not endpoint:
+        return endpoint
+    return _VERSION_SUFFIX.sub('/', endpoint)
+
+
+# -- session ------------------------------------------------------------------
+
+def _session_arguments(conf: cfg.ConfigOpts,
+                       arguments: dict[str, Any]) -> dict[str, Any]:
+    group = conf.glance
+    arguments.setdefault('insecure', group.insecure)
+    arguments.setdefault('cacert', group.cafile)
+    arguments.setdefault('cert', group.certfile)
+    arguments.setdefault('key', group.keyfile)
+    arguments.setdefault('timeout', group.timeout)
+    arguments.setdefault('collect_timing', group.collect_timing)
+    arguments.setdefault('split_loggers', group.split_loggers)
+    arguments.setdefault('tls_ciphers', group.tls_ciphers)
+    arguments.setdefault('tls_min_version', group.tls_min_version)
+    return arguments
+
+
+def _check_files(arguments: dict[str, Any], given: set[str]) -> None:
+    """Each TLS file to be used exists and is readable, or fail naming
+    the option, or the argument when the caller gave it."""
+    problems = []
+    for argument, option in (('cacert', 'cafile'), ('cert', 'certfile'),
+                             ('key', 'keyfile'), ('verify', None)):
+        path = arguments.get(argument)
+        if not isinstance(path, str) or not path:
+            continue
+        problem = _files.problem_reading(path)
+        if problem:
+            name = ('%s argument' % argument if argument in given
+                    else '[glance] %s' % option)
+            problems.append((name, '%s %s' % (redact.redact_url(path),
+                                              problem)))
+    if problems:
+        raise exception.InvalidOptionError(problems)
+
+
+def load_session(conf: cfg.ConfigOpts,
+                 **kwargs: Any) -> transport.HardenedSession:
+    """A :class:`~glance_conf.transport.HardenedSession` from ``[glance]``.
+
+    :param kwargs: any keystoneauth ``Session`` argument (``auth``,
+        ``verify``, ``timeout``, ``user_agent``...), keystoneauth's loading
+        arguments (``insecure``, ``cacert``, ``cert``, ``key``), or the
+        session's own (``tls_min_version``, ``tls_ciphers``,
+        ``max_retry_after``). Each wins over the option it stands for.
+        Without a timeout, :data:`~glance_conf.transport.DEFAULT_TIMEOUT`
+        applies.
+    :raises InvalidOptionError: if a TLS file is missing or unreadable.
+    """
+    given = set(kwargs)
+    _warn_outside_options(conf, kwargs)
+    arguments = _session_arguments(conf, kwargs)
+    # keystoneauth's load_from_options: an explicit verify wins.
+    verify: bool | str | None = arguments.pop('verify', None)
+    if verify is None:
+        verify = False if arguments['insecure'] else (
+            arguments['cacert'] or True)
+    if verify is False:
+        arguments['cacert'] = None  # unused: not checked either
+    _check_files(dict(arguments, verify=verify), given)
+    if verify is False:
+        LOG.warning(INSECURE_WARNING)
+    arguments.pop('insecure')
+    arguments.pop('cacert')
+    cert, key = arguments.pop('cert'), arguments.pop('key')
+    if cert and key:
+        cert = (cert, key)
+    timeout = arguments.pop('timeout') or transport.DEFAULT_TIMEOUT
+    arguments.setdefault('body_timeout', timeout)
+    return transport.HardenedSession(verify=verify, cert=cert,
+                                     timeout=timeout, **arguments)
+
+
+# -- adapter ------------------------------------------------------------------
+
+def _adapter_arguments(conf: cfg.ConfigOpts,
+                       arguments: dict[str, Any]) -> dict[str, Any]:
+    group = conf.glance
+    given = set(arguments)
+    arguments.setdefault('service_type', group.service_type)
+    arguments.setdefault('service_name', group.service_name)
+    arguments.setdefault('interface', group.valid_interfaces)
+    arguments.setdefault('region_name', group.region_name)
+    if not given & {'endpoint_override', 'api_servers'}:
+        # nova: api_servers, else endpoint_override less its /vN.
+        arguments['api_servers'] = list(group.api_servers or ()) or None
+        arguments['endpoint_override'] = strip_version(
+            group.endpoint_override)
+    arguments.setdefault('num_retries', _num_retries(conf))
+    arguments.setdefault('connect_retries', group.connect_retries)
+    arguments.setdefault('status_code_retries', group.status_code_retries)
+    arguments.setdefault('connect_retry_delay', group.connect_retry_delay)
+    arguments.setdefault('status_code_retry_delay',
+                         group.status_code_retry_delay)
+    arguments.setdefault('retriable_status_codes',
+                         group.retriable_status_codes)
+    return arguments
+
+
+def load_adapter(conf: cfg.ConfigOpts,
+                 session: Any = None, auth: Any = None,
+                 **overrides: Any) -> transport.ImageAdapter:
+    """An :class:`~glance_conf.transport.ImageAdapter` from ``[glance]``.
+
+    One call through it sends at most ``1 + num_retries`` requests in
+    all. Do not wrap it in a retry loop of your own: call it once per
+    operation, as nova calls ``GlanceClientWrapper.call``.
+
+    :param session: defaults to :func:`load_session` (conf).
+    :param auth: the plugin whose token is sent (the user's, in nova).
+    :param overrides: any keystoneauth ``Adapter`` argument, or
+        ``api_servers``, ``num_retries`` and ``rng`` (the shuffle's
+        ``random.Random``). Each wins over the option it stands for; an
+        ``endpoint_override`` or ``api_servers`` given here replaces both
+        options.
+    """
+    if session is None:
+        session = load_session(conf)
+    _warn_outside_options(conf, overrides)
+    arguments = _adapter_arguments(conf, overrides)
+    return transport.ImageAdapter(session, auth=auth, **arguments)
+
+
+def total_time_bound(conf: cfg.ConfigOpts, **overrides: Any) -> float:
+    """Upper bound, in seconds, of one non-streamed call through
+    ``load_adapter(conf, session=load_session(conf, ...), ...)``.
+
+    :param overrides: the arguments given to :func:`load_session` and
+        :func:`load_adapter`, where they change the bound (``timeout``,
+        ``num_retries``, ``connect_retries``, ``status_code_retries``,
+        ``max_retry_after``).
+
+    The formula is :func:`glance_conf.transport.time_bound`: ``(1 +
+    num_retries) × 3 × timeout + min(num_retries, connect_retries +
+    status_code_retries) × min(max_retry_after, 60 s)``.
+    """
+    session = _session_arguments(conf, dict(overrides))
+    adapter = _adapter_arguments(conf, dict(overrides))
+    num_retries = int(adapter['num_retries'])
+    return transport.time_bound(
+        timeout=float(session['timeout'] or transport.DEFAULT_TIMEOUT),
+        num_retries=num_retries,
+        connect_retries=_or(adapter['connect_retries'], num_retries),
+        status_code_retries=_or(adapter['status_code_retries'],
+                                num_retries),
+        max_wait=float(overrides.get('max_retry_after',
+                                     transport.MAX_RETRY_AFTER)))
+
+
+def _or(value: int | None, default: int) -> int:
+    return default if value is None else int(value)
