@@ -27,6 +27,7 @@ from typing import Any
 from oslo_config import cfg
 
 from glance_conf import _help
+from glance_conf import transport
 from glance_conf import types
 
 GROUP_NAME = 'glance'
@@ -50,8 +51,6 @@ MAX_RETRIES = 10
 MAX_RETRY_DELAY = 60.0
 #: Longest request timeout, in seconds.
 MAX_TIMEOUT = 3600.0
-#: The timeout our transport applies when ``timeout`` is unset, in seconds.
-DEFAULT_TIMEOUT = 60.0
 #: Longest Ceph connection timeout, in seconds.
 MAX_RBD_CONNECT_TIMEOUT = 300
 #: Longest Ceph client or pool name.
@@ -76,11 +75,6 @@ VALID_INTERFACES = ('public', 'internal', 'admin',
                     'publicURL', 'internalURL', 'adminURL')
 #: The TLS versions ``tls_min_version`` accepts.
 TLS_VERSIONS = ('1.2', '1.3')
-
-#: What keystoneauth1 does between retries when no fixed delay is set (or
-#: the delay is 0): wait 0.5 s, then double, up to 60 s.
-BACKOFF_START = 0.5
-BACKOFF_MAX = 60.0
 
 _SAME = object()
 
@@ -217,7 +211,8 @@ client retries by ``num_retries``).
 Possible values:
 
 * Unset or empty (the default): ``num_retries`` applies.
-* An integer from {min} to {max}.
+* An integer from {min} to {max}; it can only lower the budget that
+  ``num_retries`` sets, never raise it.
 
 Related options:
 
@@ -253,7 +248,8 @@ def _retries_help(what: str, delay: str) -> str:
 
 def _delay_help(what: str, retries: str, extra: str = '') -> str:
     return _DELAY % {'what': what, 'retries': retries, 'extra': extra,
-                     'start': BACKOFF_START, 'cap': BACKOFF_MAX}
+                     'start': transport.BACKOFF_START,
+                     'cap': transport.MAX_RETRY_AFTER}
 
 
 #: The message of each weakened security setting.
@@ -283,8 +279,11 @@ DEFINITIONS: tuple[Definition, ...] = (
         help="""
 Image API endpoints to use, tried in random order.
 
-Prefer the Keystone catalog, or ``endpoint_override`` behind a load
-balancer; this list exists for deployments that cannot use either.
+As in nova, the list is shuffled once per client and then cycled: each
+attempt of a call goes to the next server, so a failing server costs one
+attempt. When it is set, it wins over ``endpoint_override`` (the choice is
+logged once). Prefer the Keystone catalog, or ``endpoint_override`` behind
+a load balancer; this list exists for deployments that cannot use either.
 
 Possible values:
 
@@ -306,8 +305,10 @@ Related options:
         help="""
 Retries of an image upload or download to the Image service.
 
-The transfer is attempted at most ``1 + num_retries`` times. The ceiling
-bounds the work a single failing image can cause.
+The transfer is attempted at most ``1 + num_retries`` times. Through
+``glance_conf.load_adapter`` this is the whole budget of one call: server
+rotation, connection and status retries, redirects and a renewed token
+all count. The ceiling bounds the work a single failing image can cause.
 
 Possible values:
 
@@ -541,7 +542,7 @@ Related options:
         'timeout',
         types.BoundedFloat(0.0, MAX_TIMEOUT, min_exclusive=True,
                            allow_empty=True),
-        transport_default=DEFAULT_TIMEOUT,
+        transport_default=transport.DEFAULT_TIMEOUT,
         nova_unset='no timeout: a stalled Image API holds the request '
                    'indefinitely',
         help="""
@@ -559,7 +560,7 @@ Possible values:
 Related options:
 
 * ``num_retries``
-""" % DEFAULT_TIMEOUT),
+""" % transport.DEFAULT_TIMEOUT),
     Definition(
         'collect_timing', types.SafeBoolean(), default=False,
         help="""
@@ -609,8 +610,9 @@ Lowest TLS version accepted from the Image service.
 
 Possible values:
 
-* Unset (the default): the Python and OpenSSL defaults. The audit reports
-  this as GC106; pin 1.2 or 1.3.
+* Unset (the default): the Python, OpenSSL and urllib3 defaults (urllib3
+  2 refuses anything below TLS 1.2). The audit reports this as GC106;
+  pin 1.2 or 1.3.
 * %s.
 
 Related options:
@@ -687,7 +689,9 @@ Possible values:
         help="""
 Image API endpoint to use instead of the Keystone catalog.
 
-Give the unversioned endpoint; the client picks the API version.
+Give the unversioned endpoint; the client picks the API version. As nova
+does, a trailing version (``/v2``) is removed. ``api_servers``, when set,
+wins over this option.
 
 Possible values:
 
@@ -734,14 +738,14 @@ HTTP status codes after which a request is retried.
 
 Possible values:
 
-* Unset (the default): 503 only.
+* Unset (the default): %s only.
 * A list of at most {max_items} HTTP error codes, each from {item_min} to
   {item_max}.
 
 Related options:
 
 * ``status_code_retries``
-"""),
+""" % ', '.join(map(str, sorted(transport.DEFAULT_RETRIABLE_STATUS_CODES)))),
 )
 
 _BY_DEST = {definition.dest: definition for definition in DEFINITIONS}

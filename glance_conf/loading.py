@@ -10,7 +10,8 @@ do. Any keystoneauth ``Session`` or ``Adapter`` argument is accepted.
 An argument that weakens what the config would allow is used all the
 same, and logged at WARNING with the message the config path uses:
 ``verify=False`` or ``insecure=True`` as ``insecure = True`` is
-(:data:`INSECURE_WARNING`), and a number the option's type would refuse
+(the message of
+:data:`glance_conf.definitions.TLS_UNVERIFIED`), and a number the option's type would refuse
 (``timeout=7200``) with that type's own error text
 (:data:`OUTSIDE_OPTION_WARNING`).
 
@@ -31,20 +32,13 @@ from oslo_config import cfg
 from oslo_log import log as oslo_logging
 
 from glance_conf import _files
+from glance_conf import definitions
 from glance_conf import exception
 from glance_conf import redact
 from glance_conf import transport
 
 LOG = oslo_logging.getLogger(__name__)
 
-_GROUP = 'glance'
-
-#: Logged at WARNING whenever a session is loaded that will not verify
-#: the Image service's certificate: ``[glance] insecure = True`` and the
-#: caller's ``insecure=True`` or ``verify=False`` alike.
-INSECURE_WARNING = ('TLS verification of the Image service is off '
-                    '([glance] insecure = True, or verify=False): its '
-                    'certificate will not be verified')
 #: Logged at WARNING for a caller's argument that the ``[glance]`` option
 #: of that name would refuse; the reason is the option type's own error.
 OUTSIDE_OPTION_WARNING = ('an argument given by the caller is used although '
@@ -65,7 +59,7 @@ def _registered(conf: cfg.ConfigOpts, name: str) -> cfg.Opt:
     oslo.config has no public way to look one up; this is the one place
     that reads the group's table.
     """
-    opt: cfg.Opt = conf._groups[_GROUP]._opts[name]['opt']
+    opt: cfg.Opt = conf._groups[definitions.GROUP_NAME]._opts[name]['opt']
     return opt
 
 
@@ -157,7 +151,7 @@ def load_session(conf: cfg.ConfigOpts,
         arguments['cacert'] = None  # unused: not checked either
     _check_files(dict(arguments, verify=verify), given)
     if verify is False:
-        LOG.warning(INSECURE_WARNING)
+        LOG.warning(definitions.TLS_UNVERIFIED.message)
     arguments.pop('insecure')
     arguments.pop('cacert')
     cert, key = arguments.pop('cert'), arguments.pop('key')

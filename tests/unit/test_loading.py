@@ -23,6 +23,7 @@ from oslo_config import cfg
 
 import glance_conf
 from glance_conf import exception
+from glance_conf import definitions
 from glance_conf import loading
 from glance_conf import transport
 from tests import servers
@@ -147,7 +148,7 @@ def test_tls_verification_off_is_one_warning_both_ways(make_server, caplog,
     with caplog.at_level(logging.WARNING):
         session = loading.load_session(make_conf(**config), **arguments)
     assert [r.getMessage() for r in warnings_of(caplog, 'TLS')] == [
-        loading.INSECURE_WARNING]
+        definitions.TLS_UNVERIFIED.message]
     adapter = loading.load_adapter(make_conf(endpoint_override=server.url),
                                    session=session)
     assert adapter.get('/').status_code == 200
