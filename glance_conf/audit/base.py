@@ -3,6 +3,10 @@
 A check is data (ID, severity, CWE, title, and a docstring that is its
 documentation) plus one method, ``run``, that yields findings. Checks are
 found through the ``glance_conf.audit.checks`` entry-point namespace.
+
+A check says what is wrong and about which option:
+``self.finding('insecure', message)``. The engine
+(:mod:`glance_conf.audit.engine`) fills in the file and line.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 from typing import ClassVar
 
+from glance_conf import glance
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
 
@@ -55,7 +60,17 @@ class _Described:
     def finding(self, option: str | None, message: str,
                 file: str | None = None, line: int | None = None,
                 remediation: str | None = None) -> Finding:
-        """Build a finding of this check."""
+        """Build a finding of this check.
+
+        :param option: a ``[glance]`` option's dest (``insecure``), or
+            ``section.key`` for any other (``DEFAULT.debug``); ``None``
+            for a finding about a file.
+        :param file: only when the finding is about another place than
+            the option's value (a raw key, a file's mode); otherwise the
+            engine fills in the file and line of the value.
+        """
+        if option is not None and '.' not in option:
+            option = '%s.%s' % (glance.GROUP_NAME, option)
         return Finding(check_id=self.id, severity=self.severity,
                        cwe=self.cwe, option=option, message=message,
                        remediation=remediation or self.remediation,

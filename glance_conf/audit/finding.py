@@ -8,6 +8,8 @@ import hashlib
 import json
 from typing import Any
 
+from glance_conf.audit.exception import UnknownSeverity
+
 
 class Severity(enum.IntEnum):
     """How bad a finding is; ordered, so ``>=`` compares severities."""
@@ -23,13 +25,14 @@ class Severity(enum.IntEnum):
 
     @classmethod
     def parse(cls, text: str) -> Severity:
-        """Read ``info``, ``low``, ``medium`` or ``high`` (any case)."""
+        """Read ``info``, ``low``, ``medium`` or ``high`` (any case).
+
+        :raises UnknownSeverity: for any other text.
+        """
         try:
             return cls[text.strip().upper()]
         except KeyError:
-            raise ValueError('unknown severity %r; expected one of: %s'
-                             % (text, ', '.join(s.label for s in cls))
-                             ) from None
+            raise UnknownSeverity(text, [s.label for s in cls]) from None
 
 
 @dataclasses.dataclass(frozen=True)

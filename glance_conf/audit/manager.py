@@ -1,46 +1,58 @@
-"""Load the checks with stevedore, and refuse anything doubtful.
+"""Load the audit's plugins with stevedore, and refuse anything doubtful.
 
-Loading fails closed: a check that cannot be imported, is not a check
-class, has a malformed or mismatched ID, or shares its ID with another is
-an error, never skipped. An audit that silently ran fewer checks would
-report a clean bill of health it did not earn.
+Two kinds: the checks (``glance_conf.audit.checks``) and the report
+formats (``glance_conf.audit.formats``). Loading fails closed: a plugin
+that cannot be imported, is not what its namespace holds, is malformed,
+or shares its name with another is an error, never skipped. An audit
+that silently ran fewer checks would report a clean bill of health it
+did not earn; a ``--format`` that silently meant another writer would
+feed CI a report it cannot read.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Iterable
 from typing import Any
 
 from stevedore import extension
 
 from glance_conf.audit import base
+from glance_conf.audit import report
+from glance_conf.audit.exception import CheckLoadError
+from glance_conf.audit.exception import FormatLoadError
+from glance_conf.audit.exception import PluginLoadError
 from glance_conf.audit.finding import Severity
-from glance_conf.exception import GlanceConfError
 
 CheckClass = type[base.Check] | type[base.FleetCheck]
 
-
-class CheckLoadError(GlanceConfError):
-    """A check plugin could not be loaded or is malformed."""
-
-    def __init__(self, name: str, reason: str) -> None:
-        self.name = name
-        self.reason = reason
-        super().__init__('audit check %r: %s' % (name, reason))
+_Failure = Callable[[Any, Any, BaseException], None]
 
 
-def _raise_on_failure(manager: Any, entrypoint: Any,
-                      exc: BaseException) -> None:
-    raise CheckLoadError(getattr(entrypoint, 'name', '?'),
-                         'cannot be loaded: %s: %s'
-                         % (type(exc).__name__, exc)) from exc
+def _raise(error: type[PluginLoadError]) -> _Failure:
+    def on_failure(manager: Any, entrypoint: Any,
+                   exc: BaseException) -> None:
+        raise error(getattr(entrypoint, 'name', '?'),
+                    'cannot be loaded: %s: %s'
+                    % (type(exc).__name__, exc)) from exc
+    return on_failure
+
+
+def _manager(namespace: str, error: type[PluginLoadError]
+             ) -> extension.ExtensionManager[Any]:
+    return extension.ExtensionManager(
+        namespace=namespace, invoke_on_load=False,
+        on_load_failure_callback=_raise(error))
 
 
 def get_manager() -> extension.ExtensionManager[Any]:
     """A stevedore manager over the ``glance_conf.audit.checks`` plugins."""
-    return extension.ExtensionManager(
-        namespace=base.NAMESPACE, invoke_on_load=False,
-        on_load_failure_callback=_raise_on_failure)
+    return _manager(base.NAMESPACE, CheckLoadError)
+
+
+def get_format_manager() -> extension.ExtensionManager[Any]:
+    """A stevedore manager over the ``glance_conf.audit.formats`` plugins."""
+    return _manager(report.NAMESPACE, FormatLoadError)
 
 
 def validate_check(name: str, plugin: Any) -> CheckClass:
@@ -100,3 +112,39 @@ def select(checks: Iterable[CheckClass], skip: Iterable[str] = ()
         raise CheckLoadError(','.join(sorted(unknown)),
                              'no such check to skip')
     return [c for c in checks if c.id not in skip]
+
+
+def validate_format(name: str, plugin: Any) -> report.Writer:
+    """Return ``plugin`` if it is a writer function for format ``name``."""
+    if not report.NAME_RE.fullmatch(name):
+        raise FormatLoadError(name, 'malformed name; expected lower-case '
+                              'letters, digits and hyphens, such as json')
+    # A class is callable too, but calling it would write nothing.
+    if isinstance(plugin, type) or not callable(plugin):
+        raise FormatLoadError(name, 'is not a writer function '
+                              '(result, stream)')
+    writer: report.Writer = plugin
+    return writer
+
+
+def load_formats(manager: extension.ExtensionManager[Any] | None = None
+                 ) -> dict[str, report.Writer]:
+    """Every report writer, validated, by format name.
+
+    :param manager: a stevedore manager to take the plugins from; tests
+        pass one made with ``ExtensionManager.make_test_instance``.
+    :raises FormatLoadError: on any malformed, unloadable or duplicate
+        format.
+    """
+    if manager is None:
+        manager = get_format_manager()
+    formats: dict[str, report.Writer] = {}
+    for ext in manager.extensions:
+        writer = validate_format(ext.name, ext.plugin)
+        if ext.name in formats:
+            raise FormatLoadError(ext.name, 'duplicate format name')
+        formats[ext.name] = writer
+    if not formats:
+        raise FormatLoadError(report.NAMESPACE, 'no report formats are '
+                              'installed')
+    return dict(sorted(formats.items()))

@@ -25,8 +25,11 @@ from oslo_config import cfg
 
 from glance_conf import glance
 from glance_conf.audit import base
+from glance_conf.audit import engine
 from glance_conf.audit import manager
 from glance_conf.audit import source
+from glance_conf.audit.exception import LoadError
+from glance_conf.audit.exception import Unresolved
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.target import AuditedConf
@@ -121,10 +124,6 @@ NOVA_SUBSTITUTES = ('host', 'my_ip', 'my_block_storage_ip', 'state_path',
                     'pybasedir', 'bindir', 'tempdir')
 
 
-class Unresolved(cfg.TemplateSubstitutionError):
-    """A ``$`` reference to a nova option left to its host default."""
-
-
 class AuditConfigOpts(cfg.ConfigOpts):
     """The audit's own ``ConfigOpts``: it reads local files, nothing else.
 
@@ -178,27 +177,20 @@ def _oslo_reason(exc: BaseException) -> str:
     return 'oslo.config cannot parse it (%s)' % type(exc).__name__
 
 
-def _run_checks(target: AuditedConf, checks: Iterable[manager.CheckClass],
-                result: Result, fleet: Sequence[base.FleetCheck] = ()
-                ) -> bool:
-    """Audit one config; a value no service could read is a load problem.
+def _audit_one(target: AuditedConf, checks: Iterable[manager.CheckClass],
+               result: Result, fleet: Sequence[base.FleetCheck] = ()
+               ) -> bool:
+    """Audit one config through the engine; keep what it found.
 
-    Every ``[glance]`` value is resolved first, so such a problem stops
-    this config before any of its findings or fleet tallies are kept.
+    A value no service could read is a load problem of this config: none
+    of its findings or fleet tallies are kept.
     """
-    fallback = target.files[-1].path if target.files else None
     try:
-        for opt in glance.listed_opts():
-            target.value(opt.dest)
-        found_here = [found for check_class in checks
-                      if issubclass(check_class, base.Check)
-                      for found in check_class().run(target)]
-    except source.LoadError as exc:
+        found_here = engine.check_config(target, checks)
+    except LoadError as exc:
         result.problem(exc.path, exc.reason)
         return False
     for found in found_here:
-        if found.file is None and fallback is not None:
-            found = dataclasses.replace(found, file=fallback)
         result.findings.add(found)
     for fleet_check in fleet:
         fleet_check.observe(target)
@@ -233,7 +225,7 @@ def audit_service(config_args: Sequence[tuple[str, str]],
                                'and none found where nova looks for one')
                 return result
         files = [source.read_file(path) for path in paths]
-    except source.LoadError as exc:
+    except LoadError as exc:
         result.problem(exc.path, exc.reason)
         return result
     conf = _new_conf()
@@ -242,7 +234,7 @@ def audit_service(config_args: Sequence[tuple[str, str]],
     except (cfg.Error, ValueError, OSError) as exc:
         result.problem(paths[-1] if paths else '?', _oslo_reason(exc))
         return result
-    if _run_checks(AuditedConf(conf, files), checks, result):
+    if _audit_one(AuditedConf(conf, files), checks, result):
         result.files = len(files)
     return result
 
@@ -258,12 +250,12 @@ def audit_fleet(paths: Sequence[str], checks: Sequence[manager.CheckClass],
         try:
             raw = source.read_file(path)
             _parse(conf, ['--config-file', path])
-        except source.LoadError as exc:
+        except LoadError as exc:
             result.problem(exc.path, exc.reason)
         except (cfg.Error, ValueError, OSError) as exc:
             result.problem(path, _oslo_reason(exc))
         else:
-            if _run_checks(AuditedConf(conf, [raw]), checks, result, fleet):
+            if _audit_one(AuditedConf(conf, [raw]), checks, result, fleet):
                 result.files += 1
         if progress is not None:
             progress(done, total)

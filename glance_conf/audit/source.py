@@ -17,21 +17,13 @@ import glob
 import os
 import stat as stat_mod
 from collections.abc import Iterator
+from typing import NamedTuple
 
-from glance_conf.exception import GlanceConfError
+from glance_conf.audit.exception import LoadError
 
 #: Largest config file read. A full generated nova.conf sample is about
 #: 400 KiB; the cap keeps the cost of one hostile file near a second.
 MAX_FILE_SIZE = 2 * 1024 * 1024
-
-
-class LoadError(GlanceConfError):
-    """A config file that cannot be read or parsed; the message is safe."""
-
-    def __init__(self, path: str, reason: str) -> None:
-        self.path = path
-        self.reason = reason
-        super().__init__('%s: %s' % (path, reason))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,6 +54,26 @@ class RawFile:
 
     def get(self, section: str, key: str) -> Assignment | None:
         return self.sections.get(section_name(section), {}).get(key)
+
+
+class Hit(NamedTuple):
+    """One assignment found in the files: where, under which key, what."""
+
+    file: RawFile
+    key: str
+    assignment: Assignment
+
+    @property
+    def path(self) -> str:
+        return self.file.path
+
+    @property
+    def line(self) -> int:
+        return self.assignment.line
+
+    @property
+    def value(self) -> str:
+        return self.assignment.value
 
 
 def _split(line: str, lineno: int, path: str) -> tuple[str, str]:

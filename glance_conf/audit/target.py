@@ -18,6 +18,7 @@ from oslo_config import cfg
 
 from glance_conf import glance
 from glance_conf.audit import source
+from glance_conf.audit.exception import SubstitutionLoop
 
 GROUP = glance.GROUP_NAME
 
@@ -61,25 +62,22 @@ class AuditedConf:
                            for path in loaded_paths(self.conf)]
         return self._files
 
-    def lookup(self, names: Sequence[tuple[str, str]]) -> tuple[
-            source.RawFile, str, source.Assignment] | None:
+    def lookup(self, names: Sequence[tuple[str, str]]) -> source.Hit | None:
         """The assignment oslo.config uses for ``(section, key)`` names.
 
         oslo.config's precedence: the last file that sets any of the
         names wins; within one file, the first name in ``names`` wins
         (the current name before its deprecated ones). Keys are matched
-        exactly, as oslo.config matches them. Returns
-        ``(file, key, assignment)`` or ``None``.
+        exactly, as oslo.config matches them.
         """
         for raw_file in reversed(self.files):
             for section, key in names:
                 found = raw_file.get(section, key)
                 if found is not None:
-                    return raw_file, key, found
+                    return source.Hit(raw_file, key, found)
         return None
 
-    def raw(self, section: str, *names: str) -> tuple[
-            source.RawFile, str, source.Assignment] | None:
+    def raw(self, section: str, *names: str) -> source.Hit | None:
         """The assignment that wins for any of ``names`` in ``section``.
 
         Names are matched as oslo.config matches them in files: by dest,
@@ -89,13 +87,12 @@ class AuditedConf:
         return self.lookup([(section, name.replace('-', '_'))
                             for name in names])
 
-    def keys(self, section: str) -> Iterator[tuple[source.RawFile, str,
-                                                   source.Assignment]]:
-        """Every ``(file, key, assignment)`` set in ``section``."""
+    def keys(self, section: str) -> Iterator[source.Hit]:
+        """Every assignment in ``section``, file by file."""
         for raw_file in self.files:
             for key, assignment in raw_file.sections.get(
                     source.section_name(section), {}).items():
-                yield raw_file, key, assignment
+                yield source.Hit(raw_file, key, assignment)
 
     # -- values --------------------------------------------------------------
 
@@ -154,16 +151,15 @@ class AuditedConf:
         hit = self._used(name, group)
         if hit is None:
             return None, None
-        return hit[0].path, hit[2].line
+        return hit.path, hit.line
 
     def references(self, name: str, group: str = GROUP) -> bool:
         """Whether the value used for ``[group] name`` has ``$``
         references, so text of other options is substituted into it."""
         hit = self._used(name, group)
-        return hit is not None and has_reference(hit[2].value)
+        return hit is not None and has_reference(hit.value)
 
-    def _used(self, name: str, group: str) -> tuple[
-            source.RawFile, str, source.Assignment] | None:
+    def _used(self, name: str, group: str) -> source.Hit | None:
         opt = glance_opt(name) if group == GROUP else None
         if opt is not None:
             return self.lookup(oslo_names(opt))
@@ -172,10 +168,6 @@ class AuditedConf:
     def __getattr__(self, name: str) -> Any:
         # Let checks read ``conf.glance`` and friends like service code.
         return getattr(self.conf, name)
-
-
-class SubstitutionLoop(source.LoadError):
-    """A value's ``$`` references never end: no service can read it."""
 
 
 def has_reference(value: str) -> bool:

@@ -17,15 +17,16 @@ from typing import Any
 from typing import TextIO
 
 from glance_conf.audit import base
+from glance_conf.audit import identity
 from glance_conf.audit import manager
-from glance_conf.audit import report
 from glance_conf.audit import runner
+from glance_conf.audit.exception import PluginLoadError
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.report.text import shown
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
-PROG = 'glance-conf-audit'
+PROG = identity.TOOL_NAME
 
 
 class _Ordered(argparse.Action):
@@ -62,7 +63,18 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser(stdout: TextIO = sys.stdout,
-                 stderr: TextIO = sys.stderr) -> argparse.ArgumentParser:
+                 stderr: TextIO = sys.stderr,
+                 formats: Sequence[str] | None = None
+                 ) -> argparse.ArgumentParser:
+    """The command's parser; ``--format`` offers the installed formats.
+
+    :param formats: the format names; by default, those of the
+        ``glance_conf.audit.formats`` entry points.
+    :raises glance_conf.audit.exception.FormatLoadError: if they cannot
+        all be loaded.
+    """
+    if formats is None:
+        formats = list(manager.load_formats())
     parser = _Parser(
         stdout, stderr,
         prog=PROG,
@@ -81,7 +93,7 @@ def build_parser(stdout: TextIO = sys.stdout,
                         metavar='DIR',
                         help='service mode: a directory of *.conf files '
                              '(repeatable)')
-    parser.add_argument('--format', choices=sorted(report.FORMATS),
+    parser.add_argument('--format', choices=sorted(formats),
                         default='text', help='report format (default: text)')
     parser.add_argument('--output', metavar='FILE',
                         help='write the report to FILE instead of stdout')
@@ -151,7 +163,13 @@ def _quiet_oslo_logging() -> Iterator[None]:
 def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     """The CLI's core, callable from tests with any streams."""
     try:
-        args = build_parser(stdout, stderr).parse_args(list(argv))
+        formats = manager.load_formats()
+    except PluginLoadError as exc:
+        stderr.write('%s: error: %s\n' % (PROG, exc))
+        return EXIT_ERROR
+    try:
+        args = build_parser(stdout, stderr, list(formats)).parse_args(
+            list(argv))
     except SystemExit as exc:  # --help, or a usage error
         return int(exc.code or 0)
     try:
@@ -161,7 +179,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             return EXIT_OK
         skip = [i for chunk in args.skip for i in chunk.split(',')]
         checks = manager.select(checks, skip)
-    except manager.CheckLoadError as exc:
+    except PluginLoadError as exc:
         stderr.write('%s: error: %s\n' % (PROG, exc))
         return EXIT_ERROR
     if args.files and args.config:
@@ -184,7 +202,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         if result.problems_dropped:
             stderr.write('%s: error: %d more files could not be audited\n'
                          % (PROG, result.problems_dropped))
-        writer = report.FORMATS[args.format]
+        writer = formats[args.format]
         if args.output:
             try:
                 with open(args.output, 'w', encoding='utf-8') as out:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from glance_conf import glance
 from glance_conf import redact
 from glance_conf.audit import base
+from glance_conf.audit.cwe import IMPROPER_INTERACTION_BETWEEN_ENTITIES
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.target import INVALID
@@ -70,7 +71,7 @@ class FleetDrift(base.FleetCheck):
 
     id = 'GC601'
     severity = Severity.MEDIUM
-    cwe = 435
+    cwe = IMPROPER_INTERACTION_BETWEEN_ENTITIES
     title = 'Fleet drift: option value differs between hosts'
     remediation = 'Render every host config from one template.'
 
@@ -100,6 +101,6 @@ class FleetDrift(base.FleetCheck):
                 parts.append('other values on %d host(s)' % tally.other)
             # Point at a host holding the rarest value: the likely outlier.
             outlier = ranked[-1][1].hosts[0]
-            yield self.finding('glance.%s' % dest, '[glance] %s differs '
+            yield self.finding(dest, '[glance] %s differs '
                                'across hosts: %s.' % (dest, '; '.join(parts)),
                                file=outlier)

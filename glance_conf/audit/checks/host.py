@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Iterator
 
 from glance_conf import _files
 from glance_conf import redact
 from glance_conf.audit import base
+from glance_conf.audit.cwe import EXTERNAL_CONTROL_OF_CONFIGURATION
+from glance_conf.audit.cwe import IMPROPER_OWNERSHIP_MANAGEMENT
+from glance_conf.audit.cwe import INCORRECT_PERMISSION_ASSIGNMENT
+from glance_conf.audit.cwe import SENSITIVE_INFORMATION_IN_LOG
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.target import AuditedConf
@@ -22,10 +27,12 @@ class _FileModeCheck(base.Check):
                 continue
             message = self.problem(*found)
             if message:
+                # About the file itself, not a value in it.
                 yield self.finding(None, message, raw_file.path)
 
+    @abc.abstractmethod
     def problem(self, mode: int, uid: int) -> str | None:
-        raise NotImplementedError
+        """What is wrong with a file of this mode and owner, if anything."""
 
 
 class ConfigWritableByOthers(_FileModeCheck):
@@ -40,7 +47,7 @@ class ConfigWritableByOthers(_FileModeCheck):
 
     id = 'GC501'
     severity = Severity.HIGH
-    cwe = 732
+    cwe = INCORRECT_PERMISSION_ASSIGNMENT
     title = 'Config file writable by group or others'
     remediation = 'chown root:nova the file and chmod 0640 it.'
 
@@ -63,7 +70,7 @@ class ConfigReadableByOthers(_FileModeCheck):
 
     id = 'GC502'
     severity = Severity.MEDIUM
-    cwe = 732
+    cwe = INCORRECT_PERMISSION_ASSIGNMENT
     title = 'Config file readable by others'
     remediation = 'chmod 0640 the file, with group nova.'
 
@@ -85,7 +92,7 @@ class ConfigNotOwnedByRoot(_FileModeCheck):
 
     id = 'GC503'
     severity = Severity.MEDIUM
-    cwe = 282
+    cwe = IMPROPER_OWNERSHIP_MANAGEMENT
     title = 'Config file not owned by root'
     remediation = 'chown root:nova the file.'
 
@@ -107,19 +114,18 @@ class DebugLogging(base.Check):
 
     id = 'GC504'
     severity = Severity.LOW
-    cwe = 532
+    cwe = SENSITIVE_INFORMATION_IN_LOG
     title = 'Debug logging enabled'
     remediation = 'Set debug = False.'
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
         if conf.value('debug') is True:
-            path, line = conf.where('debug')
-            yield self.finding('glance.debug', 'Debug logging of the Image '
-                               'client is on.', path, line)
+            yield self.finding('debug', 'Debug logging of the Image client '
+                               'is on.')
         hit = conf.raw('DEFAULT', 'debug')
-        if hit and hit[2].value.strip().lower() in ('true', '1', 'yes', 'on'):
+        if hit and hit.value.strip().lower() in ('true', '1', 'yes', 'on'):
             yield self.finding('DEFAULT.debug', 'Debug logging of the '
-                               'service is on.', hit[0].path, hit[2].line)
+                               'service is on.')
 
 
 class AlternativeConfigSource(base.Check):
@@ -140,7 +146,7 @@ class AlternativeConfigSource(base.Check):
 
     id = 'GC505'
     severity = Severity.MEDIUM
-    cwe = 15
+    cwe = EXTERNAL_CONTROL_OF_CONFIGURATION
     title = 'Config values loaded from a remote or alternative source'
     remediation = ('Keep the settings in local files, or serve the source '
                    'over verified HTTPS from a trusted host.')
@@ -149,16 +155,15 @@ class AlternativeConfigSource(base.Check):
         names = conf.value('config_source', 'DEFAULT')
         if not isinstance(names, list) or not names:
             return
-        path, line = conf.where('config_source', 'DEFAULT')
         for name in names:
             driver = conf.raw(name, 'driver')
             uri = conf.raw(name, 'uri')
             how = 'driver %s' % redact.printable(
-                driver[2].value, 40) if driver else 'no driver'
+                driver.value, 40) if driver else 'no driver'
             if uri:
-                how += ' from %s' % redact.redact_url(uri[2].value)
+                how += ' from %s' % redact.redact_url(uri.value)
             yield self.finding(
                 'DEFAULT.config_source',
                 '[DEFAULT] config_source loads values from [%s] (%s); '
                 'the audit did not fetch them and judged the local files '
-                'only.' % (redact.printable(name, 40), how), path, line)
+                'only.' % (redact.printable(name, 40), how))

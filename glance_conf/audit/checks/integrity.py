@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from glance_conf.audit import base
+from glance_conf.audit.cwe import IMPROPER_CERTIFICATE_VALIDATION
+from glance_conf.audit.cwe import IMPROPER_SIGNATURE_VERIFICATION
+from glance_conf.audit.cwe import PROTECTION_MECHANISM_FAILURE
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.target import AuditedConf
@@ -23,17 +26,16 @@ class SignatureVerificationDisabled(base.Check):
 
     id = 'GC201'
     severity = Severity.HIGH
-    cwe = 347
+    cwe = IMPROPER_SIGNATURE_VERIFICATION
     title = 'Image signature verification disabled'
     remediation = ('Set [glance] verify_glance_signatures = True and sign '
                    'your images.')
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
         if conf.value('verify_glance_signatures') is False:
-            path, line = conf.where('verify_glance_signatures')
-            yield self.finding('glance.verify_glance_signatures',
-                               'Image signature verification is off: '
-                               'tampered images can boot.', path, line)
+            yield self.finding('verify_glance_signatures', 'Image signature '
+                               'verification is off: tampered images can '
+                               'boot.')
 
 
 class CertificateValidationOff(base.Check):
@@ -50,7 +52,7 @@ class CertificateValidationOff(base.Check):
 
     id = 'GC202'
     severity = Severity.MEDIUM
-    cwe = 295
+    cwe = IMPROPER_CERTIFICATE_VALIDATION
     title = 'Signature verification on, certificate validation off'
     remediation = ('Set [glance] enable_certificate_validation = True and '
                    'default_trusted_certificate_ids.')
@@ -58,7 +60,7 @@ class CertificateValidationOff(base.Check):
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
         if (conf.value('verify_glance_signatures') is True
                 and conf.value('enable_certificate_validation') is False):
-            yield self.finding('glance.enable_certificate_validation',
+            yield self.finding('enable_certificate_validation',
                                'Signatures are verified, but the signing '
                                'certificate is not validated.')
 
@@ -77,15 +79,13 @@ class CertificateValidationWithoutSignatures(base.Check):
 
     id = 'GC203'
     severity = Severity.LOW
-    cwe = 693
+    cwe = PROTECTION_MECHANISM_FAILURE
     title = 'Certificate validation on while signature verification off'
     remediation = 'Set [glance] verify_glance_signatures = True.'
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
         if (conf.value('enable_certificate_validation') is True
                 and conf.value('verify_glance_signatures') is False):
-            path, line = conf.where('enable_certificate_validation')
-            yield self.finding('glance.enable_certificate_validation',
+            yield self.finding('enable_certificate_validation',
                                'Certificate validation is on but has no '
-                               'effect: signature verification is off.',
-                               path, line)
+                               'effect: signature verification is off.')

@@ -8,6 +8,10 @@ from collections.abc import Iterator
 from glance_conf import glance
 from glance_conf import redact
 from glance_conf.audit import base
+from glance_conf.audit.cwe import IMPROPER_INPUT_VALIDATION
+from glance_conf.audit.cwe import INSECURE_DEFAULT
+from glance_conf.audit.cwe import OBSOLETE_FUNCTION
+from glance_conf.audit.cwe import UNCONTROLLED_RESOURCE_CONSUMPTION
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.target import GROUP
@@ -60,14 +64,14 @@ class NoRequestTimeout(base.Check):
 
     id = 'GC301'
     severity = Severity.LOW
-    cwe = 400
+    cwe = UNCONTROLLED_RESOURCE_CONSUMPTION
     title = 'No request timeout'
     remediation = 'Set [glance] timeout, for example 60.'
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
         if conf.value('timeout') is None:
-            yield self.finding('glance.timeout', 'No request timeout is set: '
-                               'a stalled Image API can hang a worker.')
+            yield self.finding('timeout', 'No request timeout is set: a '
+                               'stalled Image API can hang a worker.')
 
 
 class RefusedValue(base.Check):
@@ -82,7 +86,7 @@ class RefusedValue(base.Check):
 
     id = 'GC302'
     severity = Severity.HIGH
-    cwe = 20
+    cwe = IMPROPER_INPUT_VALIDATION
     title = 'Value refused by the hardened types'
     remediation = ('Correct the value so it meets the rule in the message '
                    '(see the configuration reference).')
@@ -91,15 +95,13 @@ class RefusedValue(base.Check):
         for opt in glance.listed_opts():
             if conf.value(opt.dest) is INVALID \
                     and not conf.unjudged(opt.dest):
-                path, line = conf.where(opt.dest)
                 if conf.references(opt.dest):
                     # The reason would quote text of other options.
                     reason = SUBSTITUTED_REFUSED % opt.dest
                 else:
                     reason = _short_reason(conf.error(opt.dest)
                                            or 'invalid value')
-                yield self.finding('glance.%s' % opt.dest, reason, path,
-                                   line)
+                yield self.finding(opt.dest, reason)
 
 
 #: GC302's message for a value with ``$`` references: the type's reason
@@ -135,7 +137,7 @@ class UnjudgedValue(base.Check):
 
     id = 'GC305'
     severity = Severity.INFO
-    cwe = 1188
+    cwe = INSECURE_DEFAULT
     title = 'Value not judged: its $ reference is not resolved'
     remediation = ('Check the value by hand, or set the option it refers '
                    'to in the config.')
@@ -143,12 +145,10 @@ class UnjudgedValue(base.Check):
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
         for opt in glance.listed_opts():
             if conf.unjudged(opt.dest):
-                path, line = conf.where(opt.dest)
                 yield self.finding(
-                    'glance.%s' % opt.dest,
-                    '[glance] %s refers with $ to an option whose value '
-                    'only the service knows; the value was not judged.'
-                    % opt.dest, path, line)
+                    opt.dest, '[glance] %s refers with $ to an option whose '
+                    'value only the service knows; the value was not judged.'
+                    % opt.dest)
 
 
 class UnknownOption(base.Check):
@@ -164,12 +164,13 @@ class UnknownOption(base.Check):
 
     id = 'GC303'
     severity = Severity.MEDIUM
-    cwe = 1188
+    cwe = INSECURE_DEFAULT
     title = 'Unknown or removed option in [glance]'
     remediation = 'Correct or remove the option.'
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
-        for raw_file, key, assignment in conf.keys(GROUP):
+        for hit in conf.keys(GROUP):
+            key = hit.key
             if key in _KNOWN:
                 continue
             name = redact.printable(key, 60)
@@ -187,8 +188,9 @@ class UnknownOption(base.Check):
                 message = '[glance] %s is not a known option.' % name
                 fix = ('Did you mean %s?' % close[0] if close
                        else 'Remove it.')
-            yield self.finding('glance.%s' % name, message, raw_file.path,
-                               assignment.line, remediation=fix)
+            # About a key no option reads: placed at the key itself.
+            yield self.finding('glance.%s' % name, message, hit.path,
+                               hit.line, remediation=fix)
 
 
 class DeprecatedOption(base.Check):
@@ -205,7 +207,7 @@ class DeprecatedOption(base.Check):
 
     id = 'GC304'
     severity = Severity.INFO
-    cwe = 477
+    cwe = OBSOLETE_FUNCTION
     title = 'Deprecated option in use'
     remediation = 'Use the current option name.'
 
@@ -213,20 +215,16 @@ class DeprecatedOption(base.Check):
         for opt in glance.listed_opts():
             for dep in opt.deprecated_opts:
                 group, name = dep.group or GROUP, dep.name or opt.name
-                hit = conf.raw(group, name)
-                if hit:
+                if conf.raw(group, name):
                     yield self.finding(
                         '%s.%s' % (group, name),
                         '[%s] %s is a deprecated name of [glance] %s.'
                         % (group, name, opt.dest),
-                        hit[0].path, hit[2].line,
                         remediation='Set [glance] %s instead.' % opt.dest)
-            if opt.deprecated_for_removal:
-                hit = conf.raw(GROUP, opt.name, opt.dest)
-                if hit:
-                    yield self.finding(
-                        'glance.%s' % opt.dest,
-                        '[glance] %s is deprecated for removal.' % opt.dest,
-                        hit[0].path, hit[2].line,
-                        remediation=redact.printable(
-                            opt.deprecated_reason or 'Stop using it.', 300))
+            if opt.deprecated_for_removal and conf.raw(GROUP, opt.name,
+                                                       opt.dest):
+                yield self.finding(
+                    opt.dest,
+                    '[glance] %s is deprecated for removal.' % opt.dest,
+                    remediation=redact.printable(
+                        opt.deprecated_reason or 'Stop using it.', 300))

@@ -7,6 +7,9 @@ from collections.abc import Iterator
 from glance_conf import _files
 from glance_conf import redact
 from glance_conf.audit import base
+from glance_conf.audit.cwe import IMPROPER_INITIALIZATION
+from glance_conf.audit.cwe import IMPROPER_INTERACTION_BETWEEN_ENTITIES
+from glance_conf.audit.cwe import INSECURE_DEFAULT
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.target import INVALID
@@ -30,7 +33,7 @@ class RbdIdentityMissing(base.Check):
 
     id = 'GC401'
     severity = Severity.MEDIUM
-    cwe = 1188
+    cwe = INSECURE_DEFAULT
     title = 'RBD download enabled without rbd_user or rbd_pool'
     remediation = ('Set [glance] rbd_user to a read-only Ceph client and '
                    'rbd_pool to the images pool.')
@@ -38,11 +41,10 @@ class RbdIdentityMissing(base.Check):
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
         if not _rbd_on(conf):
             return
-        path, line = conf.where('enable_rbd_download')
         for name in ('rbd_user', 'rbd_pool'):
             if conf.value(name) == '':
-                yield self.finding('glance.%s' % name, 'RBD download is on '
-                                   'but %s is empty.' % name, path, line)
+                yield self.finding(name, 'RBD download is on but %s is '
+                                   'empty.' % name)
 
 
 class CephConfUnusable(base.Check):
@@ -56,7 +58,7 @@ class CephConfUnusable(base.Check):
 
     id = 'GC402'
     severity = Severity.MEDIUM
-    cwe = 665
+    cwe = IMPROPER_INITIALIZATION
     title = 'rbd_ceph_conf missing or unreadable'
     remediation = ('Point [glance] rbd_ceph_conf at a readable Ceph '
                    'configuration file.')
@@ -67,10 +69,8 @@ class CephConfUnusable(base.Check):
             return
         problem = _files.problem_reading(value)
         if problem:
-            path, line = conf.where('rbd_ceph_conf')
-            yield self.finding('glance.rbd_ceph_conf', 'rbd_ceph_conf %s %s.'
-                               % (redact.redact_url(value), problem),
-                               path, line)
+            yield self.finding('rbd_ceph_conf', 'rbd_ceph_conf %s %s.'
+                               % (redact.redact_url(value), problem))
 
 
 class RbdDownloadOnRbdCompute(base.Check):
@@ -86,7 +86,7 @@ class RbdDownloadOnRbdCompute(base.Check):
 
     id = 'GC403'
     severity = Severity.LOW
-    cwe = 435
+    cwe = IMPROPER_INTERACTION_BETWEEN_ENTITIES
     title = 'RBD download enabled while libvirt images_type = rbd'
     remediation = 'Set [glance] enable_rbd_download = False on this host.'
 
@@ -94,9 +94,7 @@ class RbdDownloadOnRbdCompute(base.Check):
         if not _rbd_on(conf):
             return
         hit = conf.raw('libvirt', 'images_type')
-        if hit and hit[2].value.strip().lower() == 'rbd':
-            path, line = conf.where('enable_rbd_download')
-            yield self.finding('glance.enable_rbd_download', 'RBD download '
-                               'is on, but libvirt already keeps instance '
-                               'disks in RBD (%s line %d).'
-                               % (hit[0].path, hit[2].line), path, line)
+        if hit and hit.value.strip().lower() == 'rbd':
+            yield self.finding('enable_rbd_download', 'RBD download is on, '
+                               'but libvirt already keeps instance disks in '
+                               'RBD (%s line %d).' % (hit.path, hit.line))

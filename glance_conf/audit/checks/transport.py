@@ -9,6 +9,11 @@ from glance_conf import _files
 from glance_conf import redact
 from glance_conf import types
 from glance_conf.audit import base
+from glance_conf.audit.cwe import BROKEN_OR_RISKY_CRYPTO
+from glance_conf.audit.cwe import CLEARTEXT_TRANSMISSION
+from glance_conf.audit.cwe import IMPROPER_CERTIFICATE_VALIDATION
+from glance_conf.audit.cwe import INADEQUATE_ENCRYPTION_STRENGTH
+from glance_conf.audit.cwe import INCORRECT_PERMISSION_ASSIGNMENT
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.target import INVALID
@@ -63,7 +68,7 @@ class TlsVerificationDisabled(base.Check):
 
     id = 'GC101'
     severity = Severity.HIGH
-    cwe = 295
+    cwe = IMPROPER_CERTIFICATE_VALIDATION
     title = 'TLS certificate verification disabled'
     remediation = ('Set [glance] insecure = False, remove the deprecated '
                    'api_insecure, and trust a private CA with '
@@ -71,10 +76,8 @@ class TlsVerificationDisabled(base.Check):
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
         if conf.value('insecure') is True:
-            path, line = conf.where('insecure')
-            yield self.finding('glance.insecure', 'TLS certificate '
-                               'verification of the Image API is disabled.',
-                               path, line)
+            yield self.finding('insecure', 'TLS certificate verification '
+                               'of the Image API is disabled.')
 
 
 class PlainHttpEndpoint(base.Check):
@@ -90,7 +93,7 @@ class PlainHttpEndpoint(base.Check):
 
     id = 'GC102'
     severity = Severity.MEDIUM
-    cwe = 319
+    cwe = CLEARTEXT_TRANSMISSION
     title = 'Plain-HTTP image endpoint'
     remediation = 'Use an https:// URL for the Image API endpoint.'
 
@@ -104,10 +107,8 @@ class PlainHttpEndpoint(base.Check):
             urls += [('api_servers', url) for url in servers]
         for name, url in urls:
             if url.lower().startswith('http://'):
-                path, line = conf.where(name)
-                yield self.finding(
-                    'glance.%s' % name, 'Image endpoint %s uses plain HTTP.'
-                    % redact.redact_url(url), path, line)
+                yield self.finding(name, 'Image endpoint %s uses plain '
+                                   'HTTP.' % redact.redact_url(url))
 
 
 class TlsFileUnusable(base.Check):
@@ -124,7 +125,7 @@ class TlsFileUnusable(base.Check):
 
     id = 'GC103'
     severity = Severity.HIGH
-    cwe = 295
+    cwe = IMPROPER_CERTIFICATE_VALIDATION
     title = 'cafile, certfile or keyfile missing or unreadable'
     remediation = ('Point the option at an existing file that the service '
                    'user can read.')
@@ -136,9 +137,8 @@ class TlsFileUnusable(base.Check):
                 continue
             problem = _files.problem_reading(value)
             if problem:
-                path, line = conf.where(name)
-                yield self.finding('glance.%s' % name, '%s %s %s.' % (
-                    name, redact.redact_url(value), problem), path, line)
+                yield self.finding(name, '%s %s %s.' % (
+                    name, redact.redact_url(value), problem))
 
 
 class KeyFileExposed(base.Check):
@@ -152,7 +152,7 @@ class KeyFileExposed(base.Check):
 
     id = 'GC104'
     severity = Severity.HIGH
-    cwe = 732
+    cwe = INCORRECT_PERMISSION_ASSIGNMENT
     title = 'keyfile readable or writable by group or others'
     remediation = 'chmod 0600 the key file, owned by the service user.'
 
@@ -162,10 +162,8 @@ class KeyFileExposed(base.Check):
             return
         found = _files.mode_and_owner(value)
         if found is not None and found[0] & 0o066:
-            path, line = conf.where('keyfile')
-            yield self.finding('glance.keyfile', 'keyfile %s has mode %04o.'
-                               % (redact.redact_url(value), found[0]),
-                               path, line)
+            yield self.finding('keyfile', 'keyfile %s has mode %04o.'
+                               % (redact.redact_url(value), found[0]))
 
 
 class KeyWithoutCertificate(base.Check):
@@ -180,16 +178,14 @@ class KeyWithoutCertificate(base.Check):
 
     id = 'GC105'
     severity = Severity.MEDIUM
-    cwe = 295
+    cwe = IMPROPER_CERTIFICATE_VALIDATION
     title = 'keyfile set without certfile'
     remediation = 'Set [glance] certfile to the matching certificate.'
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
         if conf.value('keyfile') and not conf.value('certfile'):
-            path, line = conf.where('keyfile')
-            yield self.finding('glance.keyfile', 'keyfile is set but '
-                               'certfile is not: no client certificate is '
-                               'presented.', path, line)
+            yield self.finding('keyfile', 'keyfile is set but certfile is '
+                               'not: no client certificate is presented.')
 
 
 class TlsVersionNotPinned(base.Check):
@@ -203,13 +199,13 @@ class TlsVersionNotPinned(base.Check):
 
     id = 'GC106'
     severity = Severity.LOW
-    cwe = 326
+    cwe = INADEQUATE_ENCRYPTION_STRENGTH
     title = 'tls_min_version not pinned to 1.2 or later'
     remediation = 'Set [glance] tls_min_version = 1.2 or 1.3.'
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
         if conf.value('tls_min_version') not in ('1.2', '1.3', INVALID):
-            yield self.finding('glance.tls_min_version', 'tls_min_version '
+            yield self.finding('tls_min_version', 'tls_min_version '
                                'is not set; the TLS floor is left to the '
                                'local OpenSSL defaults.')
 
@@ -235,7 +231,7 @@ class WeakTlsCiphers(base.Check):
 
     id = 'GC107'
     severity = Severity.HIGH
-    cwe = 327
+    cwe = BROKEN_OR_RISKY_CRYPTO
     title = 'tls_ciphers enables weak ciphers or a low security level'
     remediation = ('Remove [glance] tls_ciphers, or list only strong '
                    'ciphers such as ECDHE+AESGCM:ECDHE+CHACHA20, without '
@@ -254,6 +250,5 @@ class WeakTlsCiphers(base.Check):
             reasons.append('lowers the OpenSSL security level to %d (the '
                            'floor is %d)' % (level, MIN_SECURITY_LEVEL))
         if reasons:
-            path, line = conf.where('tls_ciphers')
-            yield self.finding('glance.tls_ciphers', 'tls_ciphers %s.'
-                               % '; '.join(reasons), path, line)
+            yield self.finding('tls_ciphers', 'tls_ciphers %s.'
+                               % '; '.join(reasons))

@@ -1,33 +1,27 @@
 """Report writers: text for people, JSON for scripts, SARIF for CI.
 
-Each writer takes a :class:`~glance_conf.audit.runner.Result` and a text
-stream, and streams the findings from the result's spool.
+A writer is a function ``render(result, out)`` that takes a
+:class:`~glance_conf.audit.runner.Result` and a text stream, and streams
+the findings from the result's spool. Writers are plugins in the
+``glance_conf.audit.formats`` entry-point namespace, the entry point's
+name being the ``--format`` name; :func:`glance_conf.audit.manager.
+load_formats` loads them and fails closed. A writer takes its tool
+identity from :mod:`glance_conf.audit.identity`, never from this package.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from importlib import metadata
+from typing import TYPE_CHECKING
 from typing import TextIO
 
-from glance_conf.audit.report import json_report
-from glance_conf.audit.report import sarif
-from glance_conf.audit.report import text
-from glance_conf.audit.runner import Result
+if TYPE_CHECKING:
+    from glance_conf.audit.runner import Result
 
-TOOL_NAME = 'glance-conf-audit'
+NAMESPACE = 'glance_conf.audit.formats'
 
-Writer = Callable[[Result, TextIO], None]
+#: A format name: what ``--format`` accepts.
+NAME_RE = re.compile(r'[a-z][a-z0-9-]{0,31}')
 
-FORMATS: dict[str, Writer] = {
-    'text': text.render,
-    'json': json_report.render,
-    'sarif': sarif.render,
-}
-
-
-def tool_version() -> str:
-    try:
-        return metadata.version('glance-conf')
-    except metadata.PackageNotFoundError:
-        return '0+unknown'
+Writer = Callable[['Result', TextIO], None]

@@ -8,19 +8,22 @@ that could not be loaded become error notifications of the invocation.
 
 from __future__ import annotations
 
-import json
 import os
 import pathlib
 import urllib.parse
+from typing import TYPE_CHECKING
 from typing import Any
 from typing import TextIO
 
+from glance_conf.audit import identity
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
-from glance_conf.audit.runner import Result
+from glance_conf.audit.report import stream
+
+if TYPE_CHECKING:
+    from glance_conf.audit.runner import Result
 
 SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json'
-INFORMATION_URI = 'https://pypi.org/project/glance-conf/'
 
 LEVELS = {Severity.HIGH: 'error', Severity.MEDIUM: 'warning',
           Severity.LOW: 'note', Severity.INFO: 'note'}
@@ -79,8 +82,6 @@ def _result(found: Finding, index: dict[str, int]) -> dict[str, Any]:
 
 
 def render(result: Result, out: TextIO) -> None:
-    from glance_conf.audit import report
-
     rules = [_rule(check) for check in result.checks]
     index = {rule['id']: i for i, rule in enumerate(rules)}
     notifications = [{
@@ -95,9 +96,9 @@ def render(result: Result, out: TextIO) -> None:
                     % result.problems_dropped}})
     run: dict[str, Any] = {
         'tool': {'driver': {
-            'name': report.TOOL_NAME,
-            'version': report.tool_version(),
-            'informationUri': INFORMATION_URI,
+            'name': identity.TOOL_NAME,
+            'version': identity.tool_version(),
+            'informationUri': identity.INFORMATION_URI,
             'rules': rules,
         }},
         'invocations': [{
@@ -107,15 +108,6 @@ def render(result: Result, out: TextIO) -> None:
         'results': [],
     }
     doc = {'$schema': SCHEMA, 'version': '2.1.0', 'runs': [run]}
-    # Stream the results into the otherwise complete document.
-    head = json.dumps(doc, indent=2)
-    marker = '"results": []'
-    cut = head.rindex(marker)
-    out.write(head[:cut] + '"results": [')
-    first = True
-    for found in result.findings:
-        out.write('\n        ' if first else ',\n        ')
-        out.write(json.dumps(_result(found, index), sort_keys=True))
-        first = False
-    out.write(('\n      ]' if not first else ']') + head[cut + len(marker):])
-    out.write('\n')
+    stream.write_json_with_stream(
+        out, doc, ('runs', 0, 'results'),
+        (_result(found, index) for found in result.findings))

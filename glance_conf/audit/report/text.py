@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from typing import TextIO
 
 from glance_conf import redact
 from glance_conf.audit.finding import Severity
-from glance_conf.audit.runner import Result
+
+if TYPE_CHECKING:
+    from glance_conf.audit.runner import Result
 
 #: Longest path or message shown whole (Linux's PATH_MAX).
 MAX_TEXT_SHOWN = 4096

@@ -1,14 +1,22 @@
-"""Check loading fails closed."""
+"""Plugin loading (checks and report formats) fails closed."""
 
 from __future__ import annotations
 
 import pytest
 from stevedore import extension
 
+from glance_conf import GlanceConfError
 from glance_conf.audit import base
 from glance_conf.audit import manager
+from glance_conf.audit import report
 from glance_conf.audit.checks import transport
+from glance_conf.audit.exception import CheckLoadError
+from glance_conf.audit.exception import FormatLoadError
 from glance_conf.audit.finding import Severity
+from glance_conf.audit.report import json_report
+from glance_conf.audit.report import sarif
+from glance_conf.audit.report import text
+from tests.unit.conftest import site_writer
 
 CATALOGUE = {
     'GC101': 'high', 'GC102': 'medium', 'GC103': 'high', 'GC104': 'high',
@@ -65,7 +73,7 @@ class _Bad(base.Check):
     ([], 'no checks'),
 ])
 def test_malformed_plugins_are_errors(pairs, reason):
-    with pytest.raises(manager.CheckLoadError, match=reason):
+    with pytest.raises(CheckLoadError, match=reason):
         manager.load_checks(_mgr(*pairs))
 
 
@@ -75,7 +83,7 @@ def test_malformed_plugins_are_errors(pairs, reason):
     ('__doc__', None, 'docstring')])
 def test_malformed_fields_are_errors(attr, value, reason):
     bad = type('Bad', (transport.TlsVerificationDisabled,), {attr: value})
-    with pytest.raises(manager.CheckLoadError, match=reason):
+    with pytest.raises(CheckLoadError, match=reason):
         manager.validate_check('GC101', bad)
 
 
@@ -83,38 +91,17 @@ class SiteCheck(transport.TlsVerificationDisabled):
     """A site's own check that (wrongly) reuses a built-in ID."""
 
 
-def _fake_distribution(root, entry_points):
-    info = root / 'broken_checks-1.0.dist-info'
-    info.mkdir(parents=True)
-    (info / 'METADATA').write_text('Metadata-Version: 2.1\n'
-                                   'Name: broken-checks\nVersion: 1.0\n')
-    (info / 'entry_points.txt').write_text(
-        '[%s]\n%s\n' % (base.NAMESPACE, entry_points))
-
-
-@pytest.fixture
-def site_plugin(tmp_path, monkeypatch):
-    """Install a distribution declaring the given check entry point."""
-    def install(line):
-        _fake_distribution(tmp_path, line)
-        monkeypatch.syspath_prepend(str(tmp_path))
-        # stevedore caches entry points per namespace for the process.
-        monkeypatch.setattr(extension.ExtensionManager, 'ENTRY_POINT_CACHE',
-                            {})
-    return install
-
-
 def test_unimportable_plugin_is_an_error(site_plugin):
     # A real installed distribution whose check cannot be imported.
     site_plugin('GC998 = no_such_module_xyz:Check')
-    with pytest.raises(manager.CheckLoadError, match='GC998.*cannot be '
+    with pytest.raises(CheckLoadError, match='GC998.*cannot be '
                        'loaded.*ModuleNotFoundError'):
         manager.load_checks()
 
 
 def test_site_plugin_with_taken_id_is_an_error(site_plugin):
     site_plugin('GC101 = tests.unit.audit.test_manager:SiteCheck')
-    with pytest.raises(manager.CheckLoadError, match='duplicate ID GC101'):
+    with pytest.raises(CheckLoadError, match='duplicate ID GC101'):
         manager.load_checks()
 
 
@@ -123,5 +110,49 @@ def test_select_skips_and_refuses_unknown_ids():
     kept = manager.select(checks, ['gc101', ' GC504 ', ''])
     assert {c.id for c in checks} - {c.id for c in kept} == {'GC101',
                                                              'GC504'}
-    with pytest.raises(manager.CheckLoadError, match='no such check'):
+    with pytest.raises(CheckLoadError, match='no such check'):
         manager.select(checks, ['GC999'])
+
+
+# -- report formats -----------------------------------------------------------
+
+def test_installed_formats_are_the_three_writers():
+    assert manager.load_formats() == {'json': json_report.render,
+                                      'sarif': sarif.render,
+                                      'text': text.render}
+
+
+@pytest.mark.parametrize('pairs,reason', [
+    ([('XML', site_writer)], 'malformed name'),
+    ([('x y', site_writer)], 'malformed name'),
+    ([('xml', 'render')], 'not a writer function'),
+    ([('xml', report)], 'not a writer function'),
+    ([('xml', FormatLoadError)], 'not a writer function'),  # a class
+    ([('xml', site_writer), ('xml', site_writer)], 'duplicate format'),
+    ([], 'no report formats'),
+])
+def test_malformed_formats_are_errors(pairs, reason):
+    with pytest.raises(FormatLoadError, match=reason) as err:
+        manager.load_formats(_mgr(*pairs))
+    assert isinstance(err.value, GlanceConfError)
+
+
+def test_unimportable_format_is_an_error(site_plugin):
+    site_plugin('xml = no_such_module_xyz:render', report.NAMESPACE)
+    with pytest.raises(FormatLoadError, match="report format 'xml'.*cannot "
+                       'be loaded.*ModuleNotFoundError'):
+        manager.load_formats()
+
+
+def test_site_format_with_a_taken_name_is_an_error(site_plugin):
+    """A second ``json`` must not silently replace (or lose to) ours."""
+    site_plugin('json = tests.unit.conftest:site_writer',
+                report.NAMESPACE)
+    with pytest.raises(FormatLoadError, match="'json'.*duplicate format"):
+        manager.load_formats()
+
+
+def test_site_format_is_loaded(site_plugin):
+    site_plugin('site = tests.unit.conftest:site_writer',
+                report.NAMESPACE)
+    assert manager.load_formats()['site'] is site_writer

@@ -7,6 +7,7 @@ import os
 import pytest
 
 from glance_conf.audit import source
+from glance_conf.audit.exception import LoadError
 
 
 def test_parse_keeps_last_value_and_line(write_conf):
@@ -32,7 +33,7 @@ def test_parse_keeps_last_value_and_line(write_conf):
 def test_refused_files_name_the_problem_not_the_text(tmp_path, data, reason):
     path = tmp_path / 'bad.conf'
     path.write_bytes(data)
-    with pytest.raises(source.LoadError) as err:
+    with pytest.raises(LoadError) as err:
         source.read_file(str(path))
     assert reason in str(err.value)
     assert str(path) in str(err.value)
@@ -40,20 +41,20 @@ def test_refused_files_name_the_problem_not_the_text(tmp_path, data, reason):
 
 
 def test_missing_directory_and_large_file(tmp_path, monkeypatch):
-    with pytest.raises(source.LoadError, match='no such file'):
+    with pytest.raises(LoadError, match='no such file'):
         source.read_file(str(tmp_path / 'nope.conf'))
-    with pytest.raises(source.LoadError, match='is a directory'):
+    with pytest.raises(LoadError, match='is a directory'):
         source.read_file(str(tmp_path))
     fifo = tmp_path / 'fifo.conf'
     os.mkfifo(fifo)
-    with pytest.raises(source.LoadError, match='not a regular file'):
+    with pytest.raises(LoadError, match='not a regular file'):
         source.read_file(str(fifo))
-    with pytest.raises(source.LoadError, match='not a regular file'):
+    with pytest.raises(LoadError, match='not a regular file'):
         source.read_file('/dev/zero')
     monkeypatch.setattr(source, 'MAX_FILE_SIZE', 10)
     big = tmp_path / 'big.conf'
     big.write_text('[glance]\n' + 'x = 1\n' * 10)
-    with pytest.raises(source.LoadError, match='the limit is 10'):
+    with pytest.raises(LoadError, match='the limit is 10'):
         source.read_file(str(big))
 
 
@@ -62,7 +63,7 @@ def test_dir_files_matches_oslo_order(tmp_path):
         (tmp_path / name).write_text('[glance]\n')
     assert source.dir_files(str(tmp_path)) == [
         str(tmp_path / 'a.conf'), str(tmp_path / 'b.conf')]
-    with pytest.raises(source.LoadError, match='no such directory'):
+    with pytest.raises(LoadError, match='no such directory'):
         source.dir_files(str(tmp_path / 'missing'))
 
 
@@ -79,7 +80,7 @@ def test_unlistable_config_dir_is_not_empty(tmp_path):
     """A file is not a directory; listing errors never pass as empty."""
     path = tmp_path / 'file.conf'
     path.write_text('')
-    with pytest.raises(source.LoadError, match='no such directory'):
+    with pytest.raises(LoadError, match='no such directory'):
         source.dir_files(str(path))
 
 
@@ -154,7 +155,7 @@ def test_parser_agrees_with_oslo_config(lines, separator):
             oslo, oslo_error = None, exc.lineno
         try:
             ours = source.read_file(path)
-        except source.LoadError as exc:
+        except LoadError as exc:
             assert oslo_error is not None, exc
             # oslo.config notices a missing section only when the
             # assignment ends; we name the line of the key itself.

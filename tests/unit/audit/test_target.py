@@ -10,7 +10,9 @@ from hypothesis import strategies as st
 from oslo_config import cfg
 
 import glance_conf
+from glance_conf.audit import source
 from glance_conf.audit import target
+from glance_conf.audit.exception import SubstitutionLoop
 from tests.conftest import parse
 
 
@@ -65,6 +67,18 @@ def test_files_come_from_config_file_and_dir(write_conf, tmp_path):
     assert t.where('timeout')[0].endswith('10-glance.conf')
 
 
+def test_raw_and_keys_give_named_hits(write_conf):
+    path = write_conf('[libvirt]\nimages_type = rbd\n[glance]\nx = 1\n')
+    t = _target(path)
+    hit = t.raw('libvirt', 'images_type')
+    assert isinstance(hit, source.Hit)
+    assert (hit.path, hit.key, hit.line, hit.value) == (
+        str(path), 'images_type', 2, 'rbd')
+    assert hit.file.path == hit.path and hit.assignment.line == 2
+    [key] = t.keys('glance')
+    assert (key.key, key.line, key.value) == ('x', 4, '1')
+
+
 def test_reads_like_service_code(write_conf):
     t = _target(write_conf('[glance]\nnum_retries = 4\n'))
     assert t.glance.num_retries == 4
@@ -106,7 +120,7 @@ def test_unresolved_reference_is_unjudged_not_refused(write_conf):
 def test_reference_loop_is_a_load_error_naming_the_line(write_conf):
     path = write_conf('[glance]\n\nregion_name = $region_name\n')
     t = _target(path)
-    with pytest.raises(target.SubstitutionLoop) as err:
+    with pytest.raises(SubstitutionLoop) as err:
         t.value('region_name')
     assert err.value.path == str(path)
     assert err.value.reason.startswith('line 3: [glance] region_name')

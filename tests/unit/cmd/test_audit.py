@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from glance_conf.audit import report
 from glance_conf.audit import runner
 from glance_conf.cmd import audit as cli
 
@@ -118,6 +119,29 @@ def test_bad_usage_is_one_line(argv):
     code, _, err = run(*argv)
     assert code == 2
     assert len(err.strip().splitlines()) == 1 and 'Traceback' not in err
+
+
+def test_format_choices_come_from_the_entry_points(site_plugin,
+                                                   conf_file):
+    site_plugin('site = tests.unit.conftest:site_writer',
+                report.NAMESPACE)
+    code, out, _ = run('--help')
+    assert code == 0 and '{json,sarif,site,text}' in out
+    code, out, err = run('--config-file', conf_file(INSECURE), '--format',
+                         'site')
+    assert (code, out, err) == (1, 'site report: 1 file(s)\n', '')
+
+
+def test_broken_format_plugin_stops_the_cli(site_plugin,
+                                             conf_file):
+    """Fails closed, in one line, before any audit or --help."""
+    site_plugin('json = tests.unit.conftest:site_writer',
+                report.NAMESPACE)
+    for argv in (['--config-file', conf_file(INSECURE)], ['--help']):
+        code, out, err = run(*argv)
+        assert code == 2 and out == ''
+        assert err == ("glance-conf-audit: error: report format 'json': "
+                       'duplicate format name\n')
 
 
 def test_help_exits_zero():

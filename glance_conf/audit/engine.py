@@ -1,0 +1,138 @@
+"""The one check engine, and the runtime API built on it.
+
+Every audit runs its checks through :func:`check_config`: the command
+line (:mod:`glance_conf.audit.runner`, service and fleet mode) and the
+runtime API (:func:`run`, :func:`enforce`). A check says *what* is wrong
+and about which option; the engine says *where*: the file and line of the
+value oslo.config uses for that option (deprecated names and file
+precedence included, see :meth:`AuditedConf.where`), or else the last
+file loaded, so every finding of a config that has files points at one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+
+from oslo_config import cfg
+from oslo_log import log as logging
+
+from glance_conf import glance
+from glance_conf.audit import base
+from glance_conf.audit import manager
+from glance_conf.audit.exception import AuditFailure
+from glance_conf.audit.finding import Finding
+from glance_conf.audit.finding import Severity
+from glance_conf.audit.target import GROUP
+from glance_conf.audit.target import AuditedConf
+
+# The package's name, as before the engine moved here: services that
+# route or silence the audit's log lines keep doing so.
+LOG = logging.getLogger('glance_conf.audit')
+
+_LOG_LEVELS = {
+    Severity.INFO: logging.INFO,
+    Severity.LOW: logging.WARNING,
+    Severity.MEDIUM: logging.WARNING,
+    Severity.HIGH: logging.ERROR,
+}
+
+
+def place(target: AuditedConf, found: Finding,
+          fallback: str | None) -> Finding:
+    """``found`` with its file and line filled in, if the check left them.
+
+    The option is ``section.key``: the value oslo.config uses for it is
+    looked up; failing that (an option left unset, a finding about no
+    option), ``fallback`` is the file, without a line.
+    """
+    if found.file is not None:
+        return found
+    path: str | None = None
+    line: int | None = None
+    if found.option is not None:
+        section, _, key = found.option.rpartition('.')
+        path, line = target.where(key, section or GROUP)
+    if path is None:
+        path, line = fallback, None
+    return dataclasses.replace(found, file=path, line=line)
+
+
+def check_config(target: AuditedConf,
+                 checks: Iterable[manager.CheckClass]) -> list[Finding]:
+    """Run the per-config checks over one config; every finding placed.
+
+    Fleet checks are skipped: they see configs through the runner. Every
+    ``[glance]`` value is resolved first, so a value no service could
+    read stops this config before any of its findings exist.
+
+    :raises glance_conf.audit.exception.LoadError: if a file cannot be
+        read again, or a value's ``$`` references never end.
+    """
+    for opt in glance.listed_opts():
+        target.value(opt.dest)
+    fallback = target.files[-1].path if target.files else None
+    return [place(target, found, fallback)
+            for check_class in checks
+            if issubclass(check_class, base.Check)
+            for found in check_class().run(target)]
+
+
+def run(conf: cfg.ConfigOpts | AuditedConf,
+        checks: Iterable[manager.CheckClass] | None = None) -> list[Finding]:
+    """Audit one parsed configuration and return its findings.
+
+    :param conf: a parsed ``ConfigOpts`` on which
+        :func:`glance_conf.register_opts` was called (or an
+        :class:`AuditedConf` wrapping one).
+    :param checks: check classes to run; by default every installed one.
+        Fleet checks are skipped: one config has nothing to compare with.
+    :raises glance_conf.audit.exception.LoadError: if a loaded file cannot
+        be read again, or a value's ``$`` references never end (the
+        service could not read that value either).
+    :raises glance_conf.audit.exception.CheckLoadError: if the installed
+        checks cannot all be loaded.
+
+    The files are read again, whatever their size, as the service read
+    them; nothing else is fetched: sources named by ``config_source`` are
+    not followed again (the service already loaded them, and GC505
+    reports them). Findings carry the file and line of the value, as the
+    command line's do.
+    """
+    target = conf if isinstance(conf, AuditedConf) else AuditedConf(conf)
+    if checks is None:
+        checks = manager.load_checks()
+    return check_config(target, checks)
+
+
+def enforce(conf: cfg.ConfigOpts, fail_at: Severity | str = Severity.HIGH,
+            checks: Iterable[manager.CheckClass] | None = None
+            ) -> list[Finding]:
+    """Log every finding, and refuse to start on serious ones.
+
+    Call once at service start-up, after the config is parsed. Each finding
+    is logged through oslo.log (info as INFO, low and medium as WARNING,
+    high as ERROR); this is where, for example, "image signature
+    verification is off" reaches the service log.
+
+    :param fail_at: the lowest severity that stops start-up, or ``never``.
+    :raises glance_conf.audit.exception.AuditFailure: if any finding is at
+        or above ``fail_at``.
+    :raises glance_conf.audit.exception.UnknownSeverity: if ``fail_at``
+        names no severity.
+    :raises glance_conf.audit.exception.LoadError: as :func:`run` does.
+    :returns: every finding, when none reaches ``fail_at``.
+    """
+    threshold = None if fail_at == 'never' else (
+        fail_at if isinstance(fail_at, Severity) else Severity.parse(fail_at))
+    findings = run(conf, checks)
+    for found in findings:
+        LOG.log(_LOG_LEVELS[found.severity], '%s (%s) %s: %s Fix: %s',
+                found.check_id, found.severity.label,
+                found.option or found.file, found.message,
+                found.remediation)
+    if threshold is not None:
+        serious = [f for f in findings if f.severity >= threshold]
+        if serious:
+            raise AuditFailure(serious, threshold)
+    return findings

@@ -1,0 +1,101 @@
+"""Every error the audit raises, in one place.
+
+Each is a :class:`glance_conf.exception.GlanceConfError`, so one
+``except GlanceConfError`` catches whatever this library raises; where
+callers already catch a foreign type (``ValueError``, oslo.config's
+``TemplateSubstitutionError``), that type is mixed in, as
+:class:`~glance_conf.exception.ConflictingOptError` does. Every error keeps
+its inputs as attributes; no attribute or message holds a secret.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from oslo_config import cfg
+
+from glance_conf.exception import GlanceConfError
+
+if TYPE_CHECKING:
+    from glance_conf.audit.finding import Finding
+    from glance_conf.audit.finding import Severity
+
+
+class LoadError(GlanceConfError):
+    """A config file that cannot be read or parsed; the message is safe.
+
+    Errors name the file and the line, never the line's text: a malformed
+    line may hold a password.
+    """
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__('%s: %s' % (path, reason))
+
+
+class SubstitutionLoop(LoadError):
+    """A value's ``$`` references never end: no service can read it."""
+
+
+class Unresolved(GlanceConfError, cfg.TemplateSubstitutionError):
+    """A ``$`` reference to a nova option left to its host default.
+
+    Raised inside oslo.config's substitution, which is why it is also its
+    ``TemplateSubstitutionError``; the audit reads such a value as
+    neither accepted nor refused (GC305).
+    """
+
+
+class UnknownSeverity(GlanceConfError, ValueError):
+    """A severity name that is not ``info``, ``low``, ``medium`` or
+    ``high``; also a ``ValueError``, as it was before."""
+
+    def __init__(self, text: str, known: Sequence[str]) -> None:
+        self.text = text
+        self.known = tuple(known)
+        super().__init__('unknown severity %r; expected one of: %s'
+                         % (text, ', '.join(self.known)))
+
+
+class PluginLoadError(GlanceConfError):
+    """A plugin of the audit could not be loaded or is malformed.
+
+    Loading fails closed: the audit stops rather than run without it.
+    """
+
+    #: What the plugin is, for the message.
+    kind = 'audit plugin'
+
+    def __init__(self, name: str, reason: str) -> None:
+        self.name = name
+        self.reason = reason
+        super().__init__('%s %r: %s' % (self.kind, name, reason))
+
+
+class CheckLoadError(PluginLoadError):
+    """A check plugin could not be loaded or is malformed."""
+
+    kind = 'audit check'
+
+
+class FormatLoadError(PluginLoadError):
+    """A report format plugin could not be loaded or is malformed."""
+
+    kind = 'report format'
+
+
+class AuditFailure(GlanceConfError):
+    """Start-up refused: findings at or above the chosen severity."""
+
+    def __init__(self, findings: Sequence[Finding],
+                 threshold: Severity) -> None:
+        self.findings = tuple(findings)
+        self.threshold = threshold
+        lines = ['%d [glance] finding(s) at or above %s:'
+                 % (len(self.findings), threshold.label)]
+        lines += ['  %s %s %s: %s' % (f.check_id, f.severity.label,
+                                      f.option or f.file, f.message)
+                  for f in self.findings]
+        super().__init__('\n'.join(lines))

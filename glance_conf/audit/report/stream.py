@@ -1,0 +1,62 @@
+"""One JSON document with one list in it written item by item.
+
+A report can hold more findings than fit in memory, so the JSON and
+SARIF writers stream the findings into an otherwise complete document.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Iterable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import Any
+from typing import TextIO
+
+#: Spaces per nesting level of the document.
+INDENT = 2
+
+
+def _with(doc: Any, path: Sequence[str | int], value: Any) -> Any:
+    """A copy of ``doc`` with ``value`` at ``path``; ``doc`` is unchanged."""
+    if not path:
+        return value
+    key, rest = path[0], path[1:]
+    if isinstance(doc, list) and isinstance(key, int):
+        items = list(doc)
+        items[key] = _with(items[key], rest, value)
+        return items
+    if isinstance(doc, Mapping) and isinstance(key, str):
+        copy = dict(doc)
+        copy[key] = _with(copy.get(key), rest, value)
+        return copy
+    raise TypeError('no %r in the document' % (key,))
+
+
+def write_json_with_stream(out: TextIO, head_doc: Mapping[str, Any],
+                           key_path: Sequence[str | int],
+                           items: Iterable[Mapping[str, Any]]) -> None:
+    """Write ``head_doc`` as indented JSON, its list at ``key_path`` being
+    ``items``, written one compact line each as they come.
+
+    :param key_path: keys (and list indexes) from the top of ``head_doc``
+        to the streamed list, such as ``('runs', 0, 'results')``; the
+        last key need not exist in ``head_doc``.
+    """
+    # The list's place is held by a random string: no value in the head
+    # can equal it, so it is found exactly once, and escaping never
+    # changes it.
+    marker = json.dumps('stream-%s' % secrets.token_hex(16))
+    text = json.dumps(_with(head_doc, key_path, json.loads(marker)),
+                      indent=INDENT)
+    before, _, after = text.partition(marker)
+    line = before[before.rfind('\n') + 1:]
+    pad = ' ' * (len(line) - len(line.lstrip(' ')))
+    out.write(before + '[')
+    first = True
+    for item in items:
+        out.write(('\n' if first else ',\n') + pad + ' ' * INDENT)
+        out.write(json.dumps(item, sort_keys=True))
+        first = False
+    out.write(('\n' + pad + ']' if not first else ']') + after + '\n')

@@ -1,0 +1,57 @@
+"""One JSON document with one list streamed into it."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from glance_conf.audit.report import stream
+
+
+def _write(head, path, items):
+    out = io.StringIO()
+    stream.write_json_with_stream(out, head, path, items)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize('items', [[], [{'b': 1, 'a': 2}],
+                                   [{'n': i} for i in range(5)]])
+def test_items_land_at_the_key_path(items):
+    head = {'$schema': 's', 'runs': [{'tool': {'x': '"results": []'},
+                                      'results': []}]}
+    text = _write(head, ('runs', 0, 'results'), iter(items))
+    doc = json.loads(text)
+    assert doc['runs'][0]['results'] == items
+    assert doc['runs'][0]['tool'] == {'x': '"results": []'}
+    assert head['runs'][0]['results'] == []  # the caller's is unchanged
+    assert text.endswith('}\n')
+
+
+def test_a_new_key_and_one_line_per_item():
+    text = _write({'mode': 'fleet'}, ('findings',), [{'b': 1, 'a': 2}] * 2)
+    assert json.loads(text) == {'mode': 'fleet',
+                                'findings': [{'a': 2, 'b': 1}] * 2}
+    assert text.splitlines()[-5:] == [
+        '  "findings": [', '    {"a": 2, "b": 1},', '    {"a": 2, "b": 1}',
+        '  ]', '}']
+
+
+def test_items_are_written_as_they_come():
+    """Nothing is held back: the head is out before the first item."""
+    out = io.StringIO()
+
+    def items():
+        assert out.getvalue().endswith('"findings": [')
+        yield {'n': 1}
+        assert out.getvalue().endswith('{"n": 1}')
+        yield {'n': 2}
+
+    stream.write_json_with_stream(out, {'a': 1}, ['findings'], items())
+    assert json.loads(out.getvalue())['findings'] == [{'n': 1}, {'n': 2}]
+
+
+def test_a_path_into_nothing_is_refused():
+    with pytest.raises(TypeError):
+        _write({'runs': 'x'}, ('runs', 0, 'results'), [])

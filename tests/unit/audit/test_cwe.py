@@ -1,0 +1,21 @@
+"""Every check cites its CWE by a named constant."""
+
+from __future__ import annotations
+
+from glance_conf.audit import cwe
+from glance_conf.audit import manager
+
+NAMED = {name: value for name, value in vars(cwe).items()
+         if name.isupper()}
+
+
+def test_constants_are_distinct_cwe_numbers():
+    assert len(set(NAMED.values())) == len(NAMED)
+    assert all(isinstance(v, int) and v > 0 for v in NAMED.values())
+
+
+def test_every_check_uses_a_named_constant():
+    checks = manager.load_checks()
+    assert {c.cwe for c in checks} <= set(NAMED.values())
+    # ... and no constant is left over from a removed check.
+    assert set(NAMED.values()) == {c.cwe for c in checks}
