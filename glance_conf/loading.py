@@ -9,10 +9,10 @@ do. Any keystoneauth ``Session`` or ``Adapter`` argument is accepted.
 
 An argument that weakens what the config would allow is used all the
 same, and logged at WARNING with the message the config path uses:
-``verify=False`` or ``insecure=True`` as ``insecure = True`` is
-(the message of
-:data:`glance_conf.definitions.TLS_UNVERIFIED`), and a number the option's type would refuse
-(``timeout=7200``) with that type's own error text
+``verify=False`` or ``insecure=True`` as ``insecure = True`` is (the
+message of :data:`glance_conf.definitions.TLS_UNVERIFIED`), and a number
+the option's type would refuse (``timeout=7200``) with that type's own
+error text
 (:data:`OUTSIDE_OPTION_WARNING`).
 
 Where nova looks for the Image API, this does too (nova 34,
