@@ -22,8 +22,8 @@ from keystoneauth1 import plugin
 from oslo_config import cfg
 
 import glance_conf
-from glance_conf import exception
 from glance_conf import definitions
+from glance_conf import exception
 from glance_conf import loading
 from glance_conf import transport
 from tests import servers
