@@ -43,8 +43,12 @@ SEMANTICS = (NOVA, GLANCE_CONF)
 
 #: Most entries in ``api_servers``.
 MAX_API_SERVERS = 32
-#: Most tries of one image transfer after the first.
-MAX_NUM_RETRIES = 10
+#: Most tries of one image transfer after the first: one per
+#: ``api_servers`` entry at most, as deployments that give each Image API
+#: server one try generate (kolla-ansible did, from its glance-api hosts).
+MAX_NUM_RETRIES = MAX_API_SERVERS
+#: Above this, the audit reports the load a failing call causes (GC307).
+RECOMMENDED_NUM_RETRIES = 10
 #: Most keystoneauth retries of one request, per kind of failure.
 MAX_RETRIES = 10
 #: Longest fixed wait between two retries, in seconds.
@@ -312,7 +316,9 @@ all count. The ceiling bounds the work a single failing image can cause.
 
 Possible values:
 
-* An integer from {min} (no retries) to {max}. The default is {default}.
+* An integer from {min} (no retries) to {max} (one try per
+  ``api_servers`` entry at most). The default is {default}. Above %d the
+  audit reports the load a failing call causes (GC307).
 * An empty value (``num_retries =``) is refused: oslo.config would read
   it as no number at all. Remove the line to get the default.
 
@@ -320,7 +326,7 @@ Related options:
 
 * ``connect_retries`` and ``status_code_retries``: the keystoneauth
   retries of each HTTP request.
-"""),
+""" % RECOMMENDED_NUM_RETRIES),
     Definition(
         'verify_glance_signatures',
         types.SafeBoolean(),

@@ -142,6 +142,37 @@ def list_opts() -> dict[cfg.OptGroup, list[cfg.Opt]]:
     return {glance_group: listed_opts()}
 
 
+def use_defaults(conf: cfg.ConfigOpts, semantics: str) -> None:
+    """Give the ``[glance]`` options of ``conf`` nova 34's defaults
+    (``nova``) or this package's (``glance-conf``).
+
+    For judging a file as the service that reads it would: a nova that
+    keeps ``nova.conf.glance`` does not verify image signatures unless
+    told to. Only this ``conf`` changes; the Opts stay as registered.
+    """
+    if semantics not in definitions.SEMANTICS:
+        raise ValueError('unknown defaults %r; expected one of: %s'
+                         % (semantics, ', '.join(definitions.SEMANTICS)))
+    for definition in definitions.DEFINITIONS:
+        conf.set_default(definition.dest, definition.default_for(semantics),
+                         group=GROUP_NAME)
+
+
+def semantics_of(conf: cfg.ConfigOpts) -> str:
+    """Whose defaults are registered on ``conf``: ``nova`` when every
+    option whose default differs between the two has nova 34's, else
+    ``glance-conf``."""
+    table = conf._groups[GROUP_NAME]._opts
+    for definition in definitions.DEFINITIONS:
+        nova = definition.default_for(definitions.NOVA)
+        if nova == definition.default_for(definitions.GLANCE_CONF):
+            continue
+        info = table[definition.dest]
+        if info.get('default', info['opt'].default) != nova:
+            return definitions.GLANCE_CONF
+    return definitions.NOVA
+
+
 def set_defaults(**kwargs: Any) -> None:
     """Change option defaults process-wide, the oslo way.
 

@@ -82,17 +82,20 @@ def ca_file(tmp_path: pathlib.Path) -> pathlib.Path:
 def audit_text(tmp_path: pathlib.Path, ca_file: pathlib.Path):
     """Audit an INI text (``{ca}`` is an existing CA file) with some checks.
 
-    Returns the findings of the checks named, or of every check.
+    Returns the findings of the checks named, or of every check, judged
+    by the drop-in's defaults unless ``defaults='nova'``.
     """
     from glance_conf import audit
     from glance_conf.audit import manager
 
-    def _audit(text: str, *ids: str, mode: int = 0o640):
+    def _audit(text: str, *ids: str, mode: int = 0o640,
+               defaults: str = 'glance-conf'):
         path = tmp_path / 'nova.conf'
         path.write_text(text.format(ca=ca_file))
         path.chmod(mode)
         c = cfg.ConfigOpts()
         glance_conf.register_opts(c)
+        glance_conf.glance.use_defaults(c, defaults)
         parse(c, path)
         checks = [k for k in manager.load_checks() if not ids or k.id in ids]
         assert not ids or len(checks) == len(ids)

@@ -23,6 +23,7 @@ from typing import Any
 
 from oslo_config import cfg
 
+from glance_conf import definitions
 from glance_conf import glance
 from glance_conf.audit import base
 from glance_conf.audit import engine
@@ -96,6 +97,8 @@ class Result:
 
     mode: str
     checks: list[manager.CheckClass]
+    #: Whose defaults the files were judged by: ``nova`` or ``glance-conf``.
+    defaults: str = definitions.NOVA
     findings: Spool = dataclasses.field(default_factory=Spool)
     problems: list[LoadProblem] = dataclasses.field(default_factory=list)
     problems_dropped: int = 0
@@ -149,10 +152,11 @@ class AuditConfigOpts(cfg.ConfigOpts):
             return value
 
 
-def _new_conf() -> cfg.ConfigOpts:
+def _new_conf(defaults: str = definitions.NOVA) -> cfg.ConfigOpts:
     conf = AuditConfigOpts()
     conf.register_opts([cfg.StrOpt(name) for name in NOVA_SUBSTITUTES])
     glance.register_opts(conf)
+    glance.use_defaults(conf, defaults)
     return conf
 
 
@@ -198,27 +202,31 @@ def _audit_one(target: AuditedConf, checks: Iterable[manager.CheckClass],
 
 
 def audit_service(config_args: Sequence[tuple[str, str]],
-                  checks: Sequence[manager.CheckClass]) -> Result:
+                  checks: Sequence[manager.CheckClass],
+                  defaults: str = definitions.NOVA) -> Result:
     """Audit one service's config, given as ordered oslo.config flags.
 
     :param config_args: ``('--config-file', path)`` and
         ``('--config-dir', path)`` pairs, in command-line order. Empty means
         oslo.config's default locations for ``nova``.
+    :param defaults: judge unset options by ``nova`` 34's defaults or by
+        ``glance-conf``'s.
     """
-    result = Result('service', list(checks))
+    result = Result('service', list(checks), defaults)
     args = [part for pair in config_args for part in pair]
     paths: list[str] = []
-    defaults: tuple[list[str], list[str]] = ([], [])
+    # nova's own config locations, used when no flag names any.
+    located: tuple[list[str], list[str]] = ([], [])
     try:
         if config_args:
             for flag, path in config_args:
                 paths += [path] if flag == '--config-file' else \
                     source.dir_files(path)
         else:
-            defaults = (cfg.find_config_files(project='nova'),
-                        cfg.find_config_dirs(project='nova'))
-            paths = list(defaults[0])
-            for directory in defaults[1]:
+            located = (cfg.find_config_files(project='nova'),
+                       cfg.find_config_dirs(project='nova'))
+            paths = list(located[0])
+            for directory in located[1]:
                 paths += source.dir_files(directory)
             if not paths:
                 result.problem('(default locations)', 'no config file given, '
@@ -228,9 +236,9 @@ def audit_service(config_args: Sequence[tuple[str, str]],
     except LoadError as exc:
         result.problem(exc.path, exc.reason)
         return result
-    conf = _new_conf()
+    conf = _new_conf(result.defaults)
     try:
-        _parse(conf, args, *defaults)
+        _parse(conf, args, *located)
     except (cfg.Error, ValueError, OSError) as exc:
         result.problem(paths[-1] if paths else '?', _oslo_reason(exc))
         return result
@@ -240,11 +248,12 @@ def audit_service(config_args: Sequence[tuple[str, str]],
 
 
 def audit_fleet(paths: Sequence[str], checks: Sequence[manager.CheckClass],
-                progress: Progress | None = None) -> Result:
+                progress: Progress | None = None,
+                defaults: str = definitions.NOVA) -> Result:
     """Audit each file as one host's complete config, then compare them."""
-    result = Result('fleet', list(checks))
+    result = Result('fleet', list(checks), defaults)
     fleet = [c() for c in checks if issubclass(c, base.FleetCheck)]
-    conf = _new_conf()
+    conf = _new_conf(result.defaults)
     total = len(paths)
     for done, path in enumerate(paths, 1):
         try:

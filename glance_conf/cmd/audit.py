@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 from typing import TextIO
 
+from glance_conf import definitions
 from glance_conf.audit import base
 from glance_conf.audit import identity
 from glance_conf.audit import manager
@@ -97,6 +98,11 @@ def build_parser(stdout: TextIO = sys.stdout,
                         default='text', help='report format (default: text)')
     parser.add_argument('--output', metavar='FILE',
                         help='write the report to FILE instead of stdout')
+    parser.add_argument('--defaults', choices=definitions.SEMANTICS,
+                        default=definitions.NOVA,
+                        help='judge unset options by nova 34\'s defaults '
+                             '(nova, the default: what a stock nova does) '
+                             'or by the hardened drop-in\'s (glance-conf)')
     parser.add_argument('--fail-on', default='medium',
                         choices=[s.label for s in Severity] + ['never'],
                         help='lowest severity that makes the exit code 1 '
@@ -192,9 +198,11 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             progress = None
             if not args.no_progress and stderr.isatty():
                 progress = _progress_bar(stderr)
-            result = runner.audit_fleet(args.files, checks, progress)
+            result = runner.audit_fleet(args.files, checks, progress,
+                                        defaults=args.defaults)
         else:
-            result = runner.audit_service(args.config or [], checks)
+            result = runner.audit_service(args.config or [], checks,
+                                          defaults=args.defaults)
     try:
         for problem in result.problems:
             stderr.write('%s: error: %s: %s\n'

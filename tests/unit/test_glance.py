@@ -121,7 +121,8 @@ def test_every_numeric_option_has_both_bounds():
 
 
 @pytest.mark.parametrize('dest,low,high', [
-    ('num_retries', 0, 10), ('connect_retries', 0, 10),
+    ('num_retries', 0, definitions.MAX_NUM_RETRIES),
+    ('connect_retries', 0, 10),
     ('status_code_retries', 0, 10), ('connect_retry_delay', 0, 60),
     ('status_code_retry_delay', 0, 60), ('timeout', 0, 3600),
     ('rbd_connect_timeout', 1, definitions.MAX_RBD_CONNECT_TIMEOUT)])
@@ -134,7 +135,7 @@ def test_documented_bounds(dest, low, high):
 # -- hardened values through oslo.config ------------------------------------
 
 @pytest.mark.parametrize('line,dest', [
-    ('num_retries = 11', 'num_retries'),
+    ('num_retries = 33', 'num_retries'),
     ('num_retries = -1', 'num_retries'),
     ('connect_retries = 100', 'connect_retries'),
     ('timeout = 0', 'timeout'),
@@ -307,7 +308,7 @@ def test_conflicting_definition_is_refused_and_conf_untouched():
     assert err.value.opt_name == 'num_retries'
     message = str(err.value)
     assert '[glance] num_retries' in message
-    assert 'type' in message and 'max=10' in message
+    assert 'type' in message and 'max=32' in message
     assert 'nothing was registered' in message
     assert set(c._groups['glance']._opts) == before
 
@@ -539,3 +540,21 @@ def test_accessors_give_what_register_opts_registers(conf):
     listed.clear()
     placeholders.clear()
     assert glance.listed_opts() and glance.placeholder_opts()
+
+
+def test_use_defaults_switches_one_conf_between_semantics(conf, write_conf):
+    other = cfg.ConfigOpts()
+    glance_conf.register_opts(other)
+    assert glance.semantics_of(conf) == 'glance-conf'
+    glance.use_defaults(conf, 'nova')
+    parse(conf, write_conf('[glance]\n'))
+    parse(other, write_conf('[glance]\n'))
+    assert glance.semantics_of(conf) == 'nova'
+    assert conf.glance.verify_glance_signatures is False
+    # Only that conf: the Opts and other config objects keep ours.
+    assert other.glance.verify_glance_signatures is True
+    assert glance.semantics_of(other) == 'glance-conf'
+    glance.use_defaults(conf, 'glance-conf')
+    assert conf.glance.verify_glance_signatures is True
+    with pytest.raises(ValueError, match='unknown defaults'):
+        glance.use_defaults(conf, 'ours')

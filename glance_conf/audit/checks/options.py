@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
+from glance_conf import definitions
 from glance_conf import glance
 from glance_conf import redact
 from glance_conf.audit import base
@@ -50,13 +51,46 @@ def _known_names() -> dict[str, str]:
 
 _KNOWN = _known_names()
 
+#: keystoneauth's authentication options. nova 34 registers the
+#: keystoneauth options of ``[glance]`` with ``include_auth=False``
+#: (``nova/conf/glance.py`` lines 204-210, ``nova/conf/utils.py``
+#: ``register_ksa_opts``): it authenticates to glance with the user's
+#: token, so none of these is read there. They are keystoneauth1 5.18's
+#: common options and those of the password, v3password, token and
+#: v3applicationcredential plugins.
+KSA_AUTH_OPTIONS = frozenset({
+    'auth_type', 'auth_plugin', 'auth_section', 'auth_url', 'system_scope',
+    'domain_id', 'domain_name', 'project_id', 'project_name',
+    'project_domain_id', 'project_domain_name', 'trust_id',
+    'default_domain_id', 'default_domain_name', 'user_id', 'username',
+    'user_domain_id', 'user_domain_name', 'password', 'token',
+    'application_credential_id', 'application_credential_name',
+    'application_credential_secret'})
+
+#: Names people carry over from other sections or older releases.
+LEGACY_NAMES = {
+    'os_region_name': 'region_name',
+    'api_insecure': 'insecure',
+    'ca_file': 'cafile',
+    'cert_file': 'certfile',
+    'key_file': 'keyfile',
+}
+
+#: How alike a name must be to a known one to be called a typo of it.
+NEAR_MISS = 0.8
+
 
 class NoRequestTimeout(base.Check):
     """No request ``timeout`` is set.
 
     Without a timeout, a stalled Image API (or a network device that drops
     packets silently) holds the request, and the worker making it,
-    indefinitely.
+    indefinitely. nova applies none of its own: keystoneauth passes a
+    timeout to requests only when one is set (keystoneauth1
+    ``session.py``, ``Session.request``), and nova's image client adds
+    none. This holds under both ``--defaults``: swapping the option module
+    does not change nova's client; only a service that talks to glance
+    through ``glance_conf.load_session`` gets its 60 s default.
 
     Fix: set ``timeout``, in seconds, long enough for the slowest image
     transfer chunk (for example 60).
@@ -70,8 +104,9 @@ class NoRequestTimeout(base.Check):
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
         if conf.value('timeout') is None:
-            yield self.finding('timeout', 'No request timeout is set: a '
-                               'stalled Image API can hang a worker.')
+            yield self.finding('timeout', 'No request timeout is set, and '
+                               'nova applies none: a stalled Image API can '
+                               'hang a worker.')
 
 
 class RefusedValue(base.Check):
@@ -171,7 +206,7 @@ class UnknownOption(base.Check):
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
         for hit in conf.keys(GROUP):
             key = hit.key
-            if key in _KNOWN:
+            if key in _KNOWN or key in KSA_AUTH_OPTIONS:
                 continue
             name = redact.printable(key, 60)
             if key.replace('-', '_') in _KNOWN:
@@ -184,7 +219,9 @@ class UnknownOption(base.Check):
                            'effect.' % name)
                 fix = 'Remove it; %s.' % REMOVED[key]
             else:
-                close = difflib.get_close_matches(key, sorted(_KNOWN), n=1)
+                close = [LEGACY_NAMES[key]] if key in LEGACY_NAMES else \
+                    difflib.get_close_matches(key, sorted(_KNOWN), n=1,
+                                              cutoff=NEAR_MISS)
                 message = '[glance] %s is not a known option.' % name
                 fix = ('Did you mean %s?' % close[0] if close
                        else 'Remove it.')
@@ -228,3 +265,85 @@ class DeprecatedOption(base.Check):
                     '[glance] %s is deprecated for removal.' % opt.dest,
                     remediation=redact.printable(
                         opt.deprecated_reason or 'Stop using it.', 300))
+
+
+class IgnoredAuthOptions(base.Check):
+    """keystoneauth authentication options are set in ``[glance]``.
+
+    nova 34 registers ``[glance]`` with ``include_auth=False``
+    (``nova/conf/glance.py`` lines 204-210, ``nova/conf/utils.py``
+    ``register_ksa_opts``): it reaches the Image API with the user's own
+    token, so ``auth_url``, ``username``, ``password`` and the like are
+    never read there. Some deployment tools write them anyway
+    (nova-operator does). They are not typos and change nothing, but a
+    password kept where nothing reads it is a secret on disk for no
+    purpose. Reported once per file, naming the options, never a value.
+
+    Fix: remove them from ``[glance]``; the service's own credentials
+    belong in ``[keystone_authtoken]`` and ``[service_user]``.
+    """
+
+    id = 'GC306'
+    severity = Severity.INFO
+    cwe = INSECURE_DEFAULT
+    title = 'Authentication options in [glance] that nova ignores'
+    remediation = ('Remove the authentication options from [glance]; nova '
+                   'uses the user\'s token there.')
+
+    def run(self, conf: AuditedConf) -> Iterator[Finding]:
+        for raw_file in conf.files:
+            names = sorted(key for key in raw_file.sections.get(GROUP, {})
+                           if key in KSA_AUTH_OPTIONS)
+            if not names:
+                continue
+            secret = [n for n in names if n in SECRET_AUTH_OPTIONS]
+            extra = (' %s holds a secret that nothing reads.'
+                     % ', '.join(secret) if secret else '')
+            first = min(raw_file.sections[GROUP][name].line
+                        for name in names)
+            yield self.finding(
+                None, '[glance] sets %d authentication option(s) that nova '
+                'ignores there: %s.%s' % (len(names), ', '.join(names), extra),
+                raw_file.path, first)
+
+
+#: The authentication options whose value is a secret.
+SECRET_AUTH_OPTIONS = frozenset({'password', 'token',
+                                 'application_credential_secret'})
+
+
+class ManyRetries(base.Check):
+    """``num_retries`` is above the recommended ceiling.
+
+    nova makes ``1 + num_retries`` attempts per image call, one second
+    apart, each on the next ``api_servers`` entry (``nova/image/glance.py``
+    ``GlanceClientWrapper.call``). A value up to the number of Image API
+    servers is how some deployments give each server one try, so the type
+    accepts it; beyond %(recommended)d, one failing image call keeps a
+    worker busy for many attempts and multiplies the load on an Image
+    service that is already failing.
+
+    Fix: use %(recommended)d or fewer, and fix the failing endpoints
+    behind a load balancer instead.
+    """
+
+    id = 'GC307'
+    severity = Severity.LOW
+    cwe = UNCONTROLLED_RESOURCE_CONSUMPTION
+    title = 'num_retries above the recommended ceiling'
+    remediation = ('Set [glance] num_retries to %d or fewer.'
+                   % definitions.RECOMMENDED_NUM_RETRIES)
+
+    def run(self, conf: AuditedConf) -> Iterator[Finding]:
+        retries = conf.value('num_retries')
+        if isinstance(retries, int) and \
+                retries > definitions.RECOMMENDED_NUM_RETRIES:
+            yield self.finding('num_retries', 'num_retries is %d: one failing '
+                               'image call makes %d attempts, above the '
+                               'recommended %d.'
+                               % (retries, retries + 1,
+                                  definitions.RECOMMENDED_NUM_RETRIES + 1))
+
+
+ManyRetries.__doc__ = (ManyRetries.__doc__ or '') % {
+    'recommended': definitions.RECOMMENDED_NUM_RETRIES}

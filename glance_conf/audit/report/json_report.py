@@ -18,6 +18,7 @@ def render(result: Result, out: TextIO) -> None:
         'tool': {'name': identity.TOOL_NAME,
                  'version': identity.tool_version()},
         'mode': result.mode,
+        'defaults': result.defaults,
         'files_audited': result.files,
         'summary': {s.label: result.findings.counts[s]
                     for s in sorted(Severity, reverse=True)},

@@ -106,6 +106,8 @@ def render(result: Result, out: TextIO) -> None:
             'toolExecutionNotifications': notifications,
         }],
         'results': [],
+        # Whose defaults judged the unset options: nova 34's or ours.
+        'properties': {'mode': result.mode, 'defaults': result.defaults},
     }
     doc = {'$schema': SCHEMA, 'version': '2.1.0', 'runs': [run]}
     stream.write_json_with_stream(

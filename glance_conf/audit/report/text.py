@@ -36,9 +36,10 @@ def render(result: Result, out: TextIO) -> None:
     counts = result.findings.counts
     summary = ', '.join('%d %s' % (counts[s], s.label)
                         for s in sorted(Severity, reverse=True))
-    out.write('glance-conf-audit (%s mode): %d file(s) audited, %d '
-              'finding(s): %s\n' % (result.mode, result.files,
-                                    len(result.findings), summary))
+    out.write('glance-conf-audit (%s mode, %s defaults): %d file(s) '
+              'audited, %d finding(s): %s\n'
+              % (result.mode, result.defaults, result.files,
+                 len(result.findings), summary))
     if result.problem_count:
         out.write('\nERRORS (%d file(s) could not be audited)\n'
                   % result.problem_count)

@@ -22,6 +22,7 @@ INSECURE = ('[glance]\nverify_glance_signatures = false\n'
             'endpoint_override = https://glance:9292\ntimeout = 5\n'
             'tls_min_version = 1.2\n')
 LOW_ONLY = ('[glance]\nendpoint_override = https://glance:9292\n'
+            'verify_glance_signatures = true\n'
             'enable_certificate_validation = true\n'
             'tls_min_version = 1.2\n')
 
@@ -50,7 +51,7 @@ def test_list_checks(conf_file):
     code, out, _ = run('--list-checks')
     assert code == 0
     lines = out.splitlines()
-    assert len(lines) == 24
+    assert len(lines) == 27
     assert lines[0].startswith('GC101  high    CWE-295')
     assert lines[-1].endswith('(fleet)')
 
@@ -457,3 +458,39 @@ def test_file_name_that_is_not_utf8_is_reported_cleanly(tmp_path):
     assert proc.returncode == 1, proc.stderr
     assert b'nova-\\\\udcff\\x1b[2J.conf' in proc.stdout
     assert b'internal error' not in proc.stderr
+
+
+@pytest.mark.parametrize('fmt', ['text', 'json', 'sarif'])
+def test_defaults_choose_the_semantics_and_the_report_says_so(conf_file,
+                                                               fmt):
+    path = conf_file('[glance]\nendpoint_override = https://glance:9292\n'
+                     'timeout = 5\ntls_min_version = 1.2\n')
+    shown = {}
+    for defaults in ('nova', 'glance-conf'):
+        code, out, err = run('--config-file', path, '--format', fmt,
+                             '--defaults', defaults)
+        if fmt == 'text':
+            assert '%s defaults' % defaults in out.splitlines()[0]
+            ids = {line.split()[0] for line in out.splitlines()
+                   if line.startswith('  GC')}
+        elif fmt == 'json':
+            assert json.loads(out)['defaults'] == defaults
+            ids = {f['id'] for f in json.loads(out)['findings']}
+        else:
+            sarif_run = json.loads(out)['runs'][0]
+            assert sarif_run['properties']['defaults'] == defaults
+            ids = {r['ruleId'] for r in sarif_run['results']}
+        shown[defaults] = ids
+    # Silent on verification: off under nova (GC201 high, exit 1); on
+    # under the drop-in (GC202 medium, GC207 low: exit 1 at medium too).
+    assert 'GC201' in shown['nova'] and 'GC207' not in shown['nova']
+    assert 'GC201' not in shown['glance-conf']
+    assert {'GC202', 'GC207'} <= shown['glance-conf']
+
+
+def test_nova_defaults_are_the_default(conf_file):
+    path = conf_file('[glance]\n')
+    assert run('--config-file', path)[1] == run(
+        '--config-file', path, '--defaults', 'nova')[1]
+    code, _, err = run('--config-file', path, '--defaults', 'ours')
+    assert code == 2 and 'invalid choice' in err

@@ -12,6 +12,18 @@ import pytest
     ('GC302', '[glance]\ntimeout = -5\n', 1),
     ('GC302', '[glance]\nnum_retries = 100\nrbd_user = a b\n', 2),
     ('GC302', '[glance]\nnum_retries = 10\n', 0),
+    ('GC302', '[glance]\nnum_retries = 32\n', 0),
+    ('GC302', '[glance]\nnum_retries = 33\n', 1),
+    ('GC307', '[glance]\nnum_retries = 10\n', 0),
+    ('GC307', '[glance]\nnum_retries = 11\n', 1),
+    ('GC307', '[glance]\nnum_retries = 33\n', 0),  # GC302's business
+    # nova-operator writes keystoneauth auth options into [glance]: nova
+    # ignores them (include_auth=False); one info finding, no typos.
+    ('GC303', '[glance]\nauth_url = https://k:5000\nusername = nova\n'
+              'password = NOVA_PASS\nauth_type = password\n', 0),
+    ('GC306', '[glance]\nauth_url = https://k:5000\nusername = nova\n'
+              'password = NOVA_PASS\nauth_type = password\n', 1),
+    ('GC306', '[glance]\nnum_retries = 3\n', 0),
     ('GC303', '[glance]\nnum_retry = 3\n', 1),
     ('GC303', '[glance]\nhost = g\nport = 9292\nprotocol = https\n'
               'allowed_direct_url_schemes = file\n', 4),
@@ -132,3 +144,31 @@ def test_a_reference_is_never_refused_nor_echoed(write_conf, audit_text,
                              'GC302', 'GC305')):
         assert [f.check_id for f in found] == ['GC305']
         assert name not in found[0].message + found[0].remediation
+
+
+@pytest.mark.parametrize('key,suggestion', [
+    ('num_retry', 'num_retries'), ('os_region_name', 'region_name'),
+    ('verify_glance_signature', 'verify_glance_signatures'),
+    ('endpoint_overide', 'endpoint_override'),
+    ('keystone_url', None), ('service_user', None), ('bogus', None)])
+def test_gc303_suggests_only_near_misses(audit_text, key, suggestion):
+    [found] = audit_text('[glance]\n%s = x\n' % key, 'GC303')
+    if suggestion:
+        assert found.remediation == 'Did you mean %s?' % suggestion
+    else:
+        assert found.remediation == 'Remove it.'
+
+
+def test_gc306_names_options_never_values(audit_text):
+    [found] = audit_text('[glance]\nusername = nova\npassword = S3cr3tPw\n'
+                         'auth_url = https://k:5000\n', 'GC306')
+    assert found.severity.label == 'info'
+    assert 'auth_url, password, username' in found.message
+    assert 'holds a secret' in found.message
+    assert 'S3cr3tPw' not in found.message + found.remediation
+    assert found.line == 2
+
+
+def test_gc307_says_the_attempts(audit_text):
+    [found] = audit_text('[glance]\nnum_retries = 20\n', 'GC307')
+    assert found.severity.label == 'low' and '21 attempts' in found.message
