@@ -41,37 +41,47 @@ SEMANTICS = (NOVA, GLANCE_CONF)
 
 # -- limits: each exists here only -------------------------------------------
 
-#: Most entries in ``api_servers``.
+#: Most entries in ``api_servers``. Far above any real glance-api pool:
+#: kolla-ansible, openstack-helm, the charms and the install guide write
+#: one URL (a VIP or a service name), TripleO none.
 MAX_API_SERVERS = 32
 #: Most tries of one image transfer after the first: one per
-#: ``api_servers`` entry at most, as deployments that give each Image API
-#: server one try generate (kolla-ansible did, from its glance-api hosts).
+#: ``api_servers`` entry at most, which is what deployments that give
+#: each Image API server one try generate (kolla-ansible did, from its
+#: glance-api hosts; today it writes 3, as openstack-helm does).
 MAX_NUM_RETRIES = MAX_API_SERVERS
 #: Above this, the audit reports the load a failing call causes (GC307).
 RECOMMENDED_NUM_RETRIES = 10
-#: Most keystoneauth retries of one request, per kind of failure.
+#: Most keystoneauth retries of one request, per kind of failure. No
+#: deployment tool sets them; through ``load_adapter`` ``num_retries``
+#: bounds them anyway.
 MAX_RETRIES = 10
-#: Longest fixed wait between two retries, in seconds.
+#: Longest fixed wait between two retries, in seconds: keystoneauth's own
+#: back-off stops doubling at 60 s. No deployment tool sets it.
 MAX_RETRY_DELAY = 60.0
-#: Longest request timeout, in seconds.
+#: Longest request timeout, in seconds. A read of an image chunk that
+#: stalls for an hour is a dead server; no deployment tool sets a timeout
+#: at all (nova then waits forever, GC301).
 MAX_TIMEOUT = 3600.0
-#: Longest Ceph connection timeout, in seconds.
+#: Longest Ceph connection timeout, in seconds; nova's default is 5, and
+#: no deployment tool changes it.
 MAX_RBD_CONNECT_TIMEOUT = 300
-#: Longest Ceph client or pool name.
+#: Longest Ceph client or pool name (TripleO and the charms write
+#: ``openstack`` and ``images``).
 MAX_CEPH_NAME_LENGTH = 128
-#: Longest signing-certificate ID.
+#: Longest signing-certificate ID (Barbican's are 36-character UUIDs).
 MAX_CERT_ID_LENGTH = 255
 #: Most default trusted certificate IDs.
 MAX_TRUSTED_CERT_IDS = 64
-#: Longest file path.
+#: Longest file path: Linux's ``PATH_MAX``.
 MAX_PATH_LENGTH = 4096
-#: Longest catalog name (service, region).
+#: Longest catalog name (service, region): Keystone's column width.
 MAX_NAME_LENGTH = 255
 #: Longest OpenSSL cipher string.
 MAX_CIPHERS_LENGTH = 2048
 #: Most retriable HTTP status codes.
 MAX_STATUS_CODES = 32
-#: Longest interface name.
+#: Longest interface name (``internalURL``).
 MAX_INTERFACE_LENGTH = 16
 
 #: The interfaces keystoneauth understands, with their legacy spellings.
