@@ -1,0 +1,95 @@
+"""The import graph stays layered, as doc/source/design.rst draws it."""
+
+from __future__ import annotations
+
+import ast
+import pathlib
+
+import pytest
+
+PACKAGE = pathlib.Path(__file__).resolve().parents[2] / 'glance_conf'
+
+#: Module (dotted, under glance_conf) or package prefix -> its layer.
+LAYERS = {
+    'exception': 1, 'redact': 1, '_help': 1, '_files': 1,
+    'types': 2,
+    'transport': 3,
+    'definitions': 4,
+    'glance': 5, '_ksa': 5, 'opts': 5, 'locate': 5,
+    'loading': 6,
+    'audit': 7,
+    # The report package itself only names the format plugins' namespace
+    # (the manager loads them); the writers sit on top.
+    'audit.report': 7,
+    'audit.report.text': 8, 'audit.report.json_report': 8,
+    'audit.report.sarif': 8,
+    'cmd': 8,
+}
+#: The package's own __init__ re-exports the public API of every layer.
+TOP = ''
+
+
+def _module(path: pathlib.Path) -> str:
+    parts = path.relative_to(PACKAGE).with_suffix('').parts
+    if parts[-1] == '__init__':
+        parts = parts[:-1]
+    return '.'.join(parts)
+
+
+def layer(module: str) -> int:
+    best = ''
+    for prefix in LAYERS:
+        if (module == prefix or module.startswith(prefix + '.')) \
+                and len(prefix) > len(best):
+            best = prefix
+    if not best:
+        raise AssertionError('%s has no layer in LAYERS' % module)
+    return LAYERS[best]
+
+
+def _runtime_imports(tree: ast.Module) -> list[str]:
+    """glance_conf modules imported at run time (not for type checking)."""
+    found = []
+    skip: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and 'TYPE_CHECKING' in ast.dump(
+                node.test):
+            skip.update(id(child) for child in ast.walk(node))
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module and \
+                node.module.startswith('glance_conf'):
+            base = node.module[len('glance_conf'):].lstrip('.')
+            for alias in node.names:
+                name = '%s.%s' % (base, alias.name) if base else alias.name
+                found.append(name if _is_module(name) else base)
+        elif isinstance(node, ast.Import):
+            found += [a.name[len('glance_conf.'):] for a in node.names
+                      if a.name.startswith('glance_conf.')]
+    return found
+
+
+def _is_module(dotted: str) -> bool:
+    path = PACKAGE.joinpath(*dotted.split('.'))
+    return path.with_suffix('.py').exists() or (path / '__init__.py').exists()
+
+
+SOURCES = sorted(p for p in PACKAGE.rglob('*.py') if _module(p) != TOP)
+
+
+@pytest.mark.parametrize('path', SOURCES,
+                         ids=lambda p: _module(p) or 'glance_conf')
+def test_nothing_imports_upward(path):
+    here = layer(_module(path))
+    tree = ast.parse(path.read_text())
+    upward = [name for name in _runtime_imports(tree)
+              if name and layer(name) > here]
+    assert not upward, '%s (layer %d) imports %s' % (
+        _module(path), here, upward)
+
+
+def test_the_layer_check_can_fail():
+    tree = ast.parse('from glance_conf.audit import engine\n')
+    assert [layer(n) for n in _runtime_imports(tree)] == [7]
+    assert layer('audit.report.text') == 8 > layer('types')
