@@ -25,8 +25,8 @@ CATALOGUE = {
     'GC203': 'low', 'GC301': 'low', 'GC302': 'high', 'GC303': 'medium',
     'GC304': 'info', 'GC305': 'info', 'GC401': 'medium', 'GC402': 'medium',
     'GC403': 'low',
-    'GC501': 'high', 'GC502': 'medium', 'GC503': 'medium', 'GC504': 'low',
-    'GC505': 'medium', 'GC601': 'medium',
+    'GC501': 'high', 'GC502': 'medium', 'GC503': 'low', 'GC504': 'low',
+    'GC505': 'medium', 'GC506': 'low', 'GC601': 'medium',
 }
 
 
