@@ -251,17 +251,16 @@ def strangers(account: Account, info: os.stat_result,
               want: int) -> list[str]:
     """Who, other than root, the owner and the service's group, has
     ``want`` (:data:`READ` or :data:`WRITE`) on a file with ``info``:
-    ``every user``, ``group N``, or nobody (an empty list).
+    ``['every user']``, ``['group N']``, or nobody (an empty list).
 
     The file's own bits are judged: a directory on the way that keeps
     others out is not credited (the Security Guide's alternative, "or
     the containing directory is set to 750"), since a hard link, a bind
     mount or a copy carries the file's mode elsewhere.
     """
-    found = []
     if info.st_mode & want:
-        found.append('every user')
+        return ['every user']
     if info.st_mode & (want << 3) and not privileged_group(
             info.st_gid, account):
-        found.append('group %d' % info.st_gid)
-    return found
+        return ['group %d' % info.st_gid]
+    return []

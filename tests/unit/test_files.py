@@ -117,4 +117,4 @@ def test_strangers():
     assert _files.strangers(AS_NOVA, info(0o664, 7), _files.WRITE) == [
         'group 7']
     assert _files.strangers(AS_NOVA, info(0o666, 7), _files.WRITE) == [
-        'every user', 'group 7']
+        'every user']
