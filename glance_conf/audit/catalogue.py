@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from glance_conf.audit import base
 from glance_conf.audit import manager
 
-
 #: What the catalogue says of a check that looks at the host's files.
 HOST = ('yes: it looks at the files on the service\'s host, so it runs in '
         'service mode, under ``--root`` and at run time; offline (fleet '
