@@ -26,6 +26,7 @@ import grp
 import os
 import pwd
 import stat
+from collections.abc import Callable
 from collections.abc import Iterator
 
 from glance_conf import redact
@@ -150,12 +151,12 @@ class Host:
 
 
 def _id(given: str | None, default: str, flag: str,
-        lookup: object) -> int | None:
+        lookup: Callable[[str], int]) -> int | None:
     text = default if given is None else given
     if text.isdigit():
         return int(text)
     try:
-        return int(lookup(text))  # type: ignore[operator]
+        return lookup(text)
     except KeyError:
         if given is None:
             return None
