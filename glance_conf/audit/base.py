@@ -7,6 +7,13 @@ found through the ``glance_conf.audit.checks`` entry-point namespace.
 A check says what is wrong and about which option:
 ``self.finding('insecure', message)``. The engine
 (:mod:`glance_conf.audit.engine`) fills in the file and line.
+
+A check that looks at the disk (a file's mode, whether a named file
+exists) sets ``needs_host = True``. The engine runs it only where the
+service's host is: on the host, or under ``--root``; offline (fleet
+mode, ``--offline``) it is listed as not checked, never silently
+passed. Such a check finds the service's files through ``self.host``
+(:class:`glance_conf._files.Host`), which the engine sets.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 from typing import ClassVar
 
+from glance_conf import _files
 from glance_conf import glance
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
@@ -51,6 +59,9 @@ class _Described:
     cwe: ClassVar[int]
     title: ClassVar[str]
     remediation: ClassVar[str]
+    #: Whether the check looks at the host's files (modes, owners,
+    #: existence) rather than at the text of the config alone.
+    needs_host: ClassVar[bool] = False
 
     @classmethod
     def doc(cls) -> str:
@@ -79,6 +90,10 @@ class _Described:
 
 class Check(_Described, abc.ABC):
     """A check of one service's configuration."""
+
+    #: Where the service's files are and whom it runs as; the engine sets
+    #: it before :meth:`run` for a check that ``needs_host``.
+    host: _files.Host
 
     @abc.abstractmethod
     def run(self, conf: AuditedConf) -> Iterator[Finding]:

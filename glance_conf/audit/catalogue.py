@@ -1,8 +1,8 @@
 """The check catalogue as reStructuredText, for the documentation.
 
 The docs page of the checks is generated from the check classes
-themselves (ID, severity, CWE, title, docstring, remediation), so it
-cannot drift from the code.
+themselves (ID, severity, CWE, title, docstring, remediation, and whether
+the check needs the host), so it cannot drift from the code.
 """
 
 from __future__ import annotations
@@ -11,6 +11,12 @@ from collections.abc import Sequence
 
 from glance_conf.audit import base
 from glance_conf.audit import manager
+
+#: What the catalogue says of a check that looks at the host's files.
+HOST = ('yes: it looks at the files on the service\'s host, so it runs in '
+        'service mode, under ``--root`` and at run time; offline (fleet '
+        'mode, ``--offline``) it is listed as not checked')
+NO_HOST = 'no: it judges the text of the config'
 
 
 def _table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> list[str]:
@@ -31,8 +37,10 @@ def render(checks: Sequence[manager.CheckClass] | None = None) -> str:
     lines = _table([('GC%dxx' % area, title)
                     for area, title in sorted(base.AREAS.items())],
                    ('IDs', 'Area'))
-    lines += _table([(c.id, c.severity.label, 'CWE-%d' % c.cwe, c.title)
-                     for c in checks], ('ID', 'Severity', 'CWE', 'Title'))
+    lines += _table([(c.id, c.severity.label, 'CWE-%d' % c.cwe,
+                      'yes' if c.needs_host else 'no', c.title)
+                     for c in checks],
+                    ('ID', 'Severity', 'CWE', 'Host', 'Title'))
     for check in checks:
         heading = '%s: %s' % (check.id, check.title)
         kind = ('fleet mode only' if issubclass(check, base.FleetCheck)
@@ -44,6 +52,7 @@ def render(checks: Sequence[manager.CheckClass] | None = None) -> str:
             ':CWE: `CWE-%d <https://cwe.mitre.org/data/definitions/%d.html>`_'
             % (check.cwe, check.cwe),
             ':Runs in: %s' % kind,
+            ':Needs the host: %s' % (HOST if check.needs_host else NO_HOST),
             ':Remediation: %s' % check.remediation, '',
             check.doc(), '',
         ]

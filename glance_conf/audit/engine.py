@@ -7,6 +7,10 @@ and about which option; the engine says *where*: the file and line of the
 value oslo.config uses for that option (deprecated names and file
 precedence included, see :meth:`AuditedConf.where`), or else the last
 file loaded, so every finding of a config that has files points at one.
+
+Checks that look at the disk (``needs_host``) run only when the engine is
+given a :class:`~glance_conf._files.Host`: offline, they are left out, and
+:func:`host_checks` names them so a report can say they were not checked.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from collections.abc import Iterable
 from oslo_config import cfg
 from oslo_log import log as logging
 
+from glance_conf import _files
 from glance_conf import glance
 from glance_conf.audit import base
 from glance_conf.audit import manager
@@ -58,13 +63,23 @@ def place(target: AuditedConf, found: Finding,
     return dataclasses.replace(found, file=path, line=line)
 
 
+def host_checks(checks: Iterable[manager.CheckClass]
+                ) -> list[manager.CheckClass]:
+    """The checks among ``checks`` that look at the host's files."""
+    return [check for check in checks if check.needs_host]
+
+
 def check_config(target: AuditedConf,
-                 checks: Iterable[manager.CheckClass]) -> list[Finding]:
+                 checks: Iterable[manager.CheckClass],
+                 host: _files.Host | None = None) -> list[Finding]:
     """Run the per-config checks over one config; every finding placed.
 
     Fleet checks are skipped: they see configs through the runner. Every
     ``[glance]`` value is resolved first, so a value no service could
     read stops this config before any of its findings exist.
+
+    :param host: where the service's files are; ``None`` audits the text
+        only (offline), leaving out the checks that need the host.
 
     :raises glance_conf.audit.exception.LoadError: if a file cannot be
         read again, or a value's ``$`` references never end.
@@ -72,14 +87,23 @@ def check_config(target: AuditedConf,
     for opt in glance.listed_opts():
         target.value(opt.dest)
     fallback = target.files[-1].path if target.files else None
-    return [place(target, found, fallback)
-            for check_class in checks
-            if issubclass(check_class, base.Check)
-            for found in check_class().run(target)]
+    found: list[Finding] = []
+    for check_class in checks:
+        if not issubclass(check_class, base.Check):
+            continue
+        if check_class.needs_host and host is None:
+            continue
+        check = check_class()
+        if host is not None:
+            check.host = host
+        found += [place(target, one, fallback) for one in check.run(target)]
+    return found
 
 
 def run(conf: cfg.ConfigOpts | AuditedConf,
-        checks: Iterable[manager.CheckClass] | None = None) -> list[Finding]:
+        checks: Iterable[manager.CheckClass] | None = None, *,
+        offline: bool = False,
+        host: _files.Host | None = None) -> list[Finding]:
     """Audit one parsed configuration and return its findings.
 
     :param conf: a parsed ``ConfigOpts`` on which
@@ -87,6 +111,11 @@ def run(conf: cfg.ConfigOpts | AuditedConf,
         :class:`AuditedConf` wrapping one).
     :param checks: check classes to run; by default every installed one.
         Fleet checks are skipped: one config has nothing to compare with.
+    :param offline: judge the text only: the checks that look at the
+        host's files (``needs_host``) are not run.
+    :param host: where the service's files are and whom it runs as; by
+        default this machine, the service being the calling process
+        (right for a service auditing itself at start-up).
     :raises glance_conf.audit.exception.LoadError: if a loaded file cannot
         be read again, or a value's ``$`` references never end (the
         service could not read that value either).
@@ -102,12 +131,13 @@ def run(conf: cfg.ConfigOpts | AuditedConf,
     target = conf if isinstance(conf, AuditedConf) else AuditedConf(conf)
     if checks is None:
         checks = manager.load_checks()
-    return check_config(target, checks)
+    return check_config(target, checks,
+                        None if offline else host or _files.Host())
 
 
 def enforce(conf: cfg.ConfigOpts, fail_at: Severity | str = Severity.HIGH,
-            checks: Iterable[manager.CheckClass] | None = None
-            ) -> list[Finding]:
+            checks: Iterable[manager.CheckClass] | None = None, *,
+            offline: bool = False) -> list[Finding]:
     """Log every finding, and refuse to start on serious ones.
 
     Call once at service start-up, after the config is parsed. Each finding
@@ -120,12 +150,13 @@ def enforce(conf: cfg.ConfigOpts, fail_at: Severity | str = Severity.HIGH,
         or above ``fail_at``.
     :raises glance_conf.audit.exception.UnknownSeverity: if ``fail_at``
         names no severity.
+    :param offline: as for :func:`run`.
     :raises glance_conf.audit.exception.LoadError: as :func:`run` does.
     :returns: every finding, when none reaches ``fail_at``.
     """
     threshold = None if fail_at == 'never' else (
         fail_at if isinstance(fail_at, Severity) else Severity.parse(fail_at))
-    findings = run(conf, checks)
+    findings = run(conf, checks, offline=offline)
     for found in findings:
         LOG.log(_LOG_LEVELS[found.severity], '%s (%s) %s: %s Fix: %s',
                 found.check_id, found.severity.label,

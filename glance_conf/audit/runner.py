@@ -5,6 +5,10 @@ arguments, layered by oslo.config exactly as the service layers them.
 *Fleet*: many files, each one host's complete config, audited one by one
 and then compared.
 
+The checks that look at the host's files run in service mode, and in
+fleet mode only with a host (``--root``); offline, the result lists them
+in ``not_checked``, so a report never passes them in silence.
+
 Memory stays flat whatever the number of files: one ``ConfigOpts`` is
 reused, findings go to a spool (a temporary file once it grows), and the
 fleet checks keep bounded tallies.
@@ -23,6 +27,7 @@ from typing import Any
 
 from oslo_config import cfg
 
+from glance_conf import _files
 from glance_conf import definitions
 from glance_conf import glance
 from glance_conf.audit import base
@@ -103,6 +108,8 @@ class Result:
     problems: list[LoadProblem] = dataclasses.field(default_factory=list)
     problems_dropped: int = 0
     files: int = 0
+    #: IDs of the checks not run because the audit was offline.
+    not_checked: list[str] = dataclasses.field(default_factory=list)
 
     def problem(self, path: str, reason: str) -> None:
         if len(self.problems) < MAX_PROBLEMS_KEPT:
@@ -181,16 +188,22 @@ def _oslo_reason(exc: BaseException) -> str:
     return 'oslo.config cannot parse it (%s)' % type(exc).__name__
 
 
+def _offline(result: Result, host: _files.Host | None) -> None:
+    if host is None:
+        result.not_checked = [c.id for c in engine.host_checks(
+            result.checks)]
+
+
 def _audit_one(target: AuditedConf, checks: Iterable[manager.CheckClass],
-               result: Result, fleet: Sequence[base.FleetCheck] = ()
-               ) -> bool:
+               result: Result, fleet: Sequence[base.FleetCheck] = (),
+               host: _files.Host | None = None) -> bool:
     """Audit one config through the engine; keep what it found.
 
     A value no service could read is a load problem of this config: none
     of its findings or fleet tallies are kept.
     """
     try:
-        found_here = engine.check_config(target, checks)
+        found_here = engine.check_config(target, checks, host)
     except LoadError as exc:
         result.problem(exc.path, exc.reason)
         return False
@@ -202,8 +215,10 @@ def _audit_one(target: AuditedConf, checks: Iterable[manager.CheckClass],
 
 
 def audit_service(config_args: Sequence[tuple[str, str]],
-                  checks: Sequence[manager.CheckClass],
-                  defaults: str = definitions.NOVA) -> Result:
+                  checks: Sequence[manager.CheckClass], *,
+                  defaults: str = definitions.NOVA,
+                  offline: bool = False,
+                  host: _files.Host | None = None) -> Result:
     """Audit one service's config, given as ordered oslo.config flags.
 
     :param config_args: ``('--config-file', path)`` and
@@ -211,8 +226,13 @@ def audit_service(config_args: Sequence[tuple[str, str]],
         oslo.config's default locations for ``nova``.
     :param defaults: judge unset options by ``nova`` 34's defaults or by
         ``glance-conf``'s.
+    :param offline: judge the text only; the host checks are not run.
+    :param host: the service's host; by default this machine, the
+        service account being this process's.
     """
     result = Result('service', list(checks), defaults)
+    host = None if offline else host or _files.Host()
+    _offline(result, host)
     args = [part for pair in config_args for part in pair]
     paths: list[str] = []
     # nova's own config locations, used when no flag names any.
@@ -242,16 +262,25 @@ def audit_service(config_args: Sequence[tuple[str, str]],
     except (cfg.Error, ValueError, OSError) as exc:
         result.problem(paths[-1] if paths else '?', _oslo_reason(exc))
         return result
-    if _audit_one(AuditedConf(conf, files), checks, result):
+    if _audit_one(AuditedConf(conf, files), checks, result, host=host):
         result.files = len(files)
     return result
 
 
 def audit_fleet(paths: Sequence[str], checks: Sequence[manager.CheckClass],
                 progress: Progress | None = None,
+                host: _files.Host | None = None,
                 defaults: str = definitions.NOVA) -> Result:
-    """Audit each file as one host's complete config, then compare them."""
+    """Audit each file as one host's complete config, then compare them.
+
+    :param host: where the paths named in the files are found (a
+        ``--root``); ``None``, the default, judges the text only: the
+        files are copies, not the hosts.
+    :param defaults: judge unset options by ``nova`` 34's defaults or by
+        ``glance-conf``'s.
+    """
     result = Result('fleet', list(checks), defaults)
+    _offline(result, host)
     fleet = [c() for c in checks if issubclass(c, base.FleetCheck)]
     conf = _new_conf(result.defaults)
     total = len(paths)
@@ -264,7 +293,8 @@ def audit_fleet(paths: Sequence[str], checks: Sequence[manager.CheckClass],
         except (cfg.Error, ValueError, OSError) as exc:
             result.problem(path, _oslo_reason(exc))
         else:
-            if _audit_one(AuditedConf(conf, [raw]), checks, result, fleet):
+            if _audit_one(AuditedConf(conf, [raw]), checks, result, fleet,
+                          host):
                 result.files += 1
         if progress is not None:
             progress(done, total)

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 from typing import TextIO
 
+from glance_conf import _files
 from glance_conf import definitions
 from glance_conf.audit import base
 from glance_conf.audit import identity
@@ -114,7 +115,48 @@ def build_parser(stdout: TextIO = sys.stdout,
                         help='list every check and exit')
     parser.add_argument('--no-progress', action='store_true',
                         help='never show the fleet progress bar')
+    host = parser.add_argument_group(
+        'host checks', 'checks that look at the host\'s files (modes, '
+        'owners, the files a config names) run in service mode; in fleet '
+        'mode and with --offline they are listed as not checked')
+    host.add_argument('--offline', action='store_true',
+                      help='judge the text only, never this machine\'s '
+                           'files')
+    host.add_argument('--root', metavar='DIR',
+                      help='find the paths named in the configs (cafile, '
+                           'rbd_ceph_conf...) under DIR, a container\'s '
+                           'root or a collected host tree; symbolic links '
+                           'never leave DIR. Runs the host checks in fleet '
+                           'mode too')
+    host.add_argument('--service-user', metavar='USER',
+                      help='the account the service runs as, a name known '
+                           'here or a number (default: nova)')
+    host.add_argument('--service-group', metavar='GROUP',
+                      help='the service\'s group, a name known here or a '
+                           'number (default: nova)')
     return parser
+
+
+def host_of(args: argparse.Namespace) -> _files.Host | None:
+    """The host the checks look at, from the command line; ``None`` when
+    offline (fleet mode without ``--root``, or ``--offline``).
+
+    :raises ValueError: with a one-line message, for a bad ``--root``.
+    :raises glance_conf._files.UnknownAccount: for an unknown name.
+    """
+    if args.offline:
+        if args.root:
+            raise ValueError('--offline and --root contradict each other: '
+                             '--root runs the host checks')
+        return None
+    account = _files.Account.named(args.service_user, args.service_group)
+    if args.root is not None:
+        if not os.path.isdir(args.root):
+            raise ValueError('--root %s: not a directory' % shown(args.root))
+        return _files.Host(os.path.abspath(args.root), account)
+    if args.files:
+        return None
+    return _files.Host(None, account)
 
 
 def _progress_bar(stream: TextIO) -> runner.Progress:
@@ -136,7 +178,8 @@ def _progress_bar(stream: TextIO) -> runner.Progress:
 
 def list_checks(checks: Sequence[manager.CheckClass], out: TextIO) -> None:
     for check in checks:
-        kind = ' (fleet)' if issubclass(check, base.FleetCheck) else ''
+        kind = ' (fleet)' if issubclass(check, base.FleetCheck) else \
+            ' (host)' if check.needs_host else ''
         out.write('%s  %-6s  CWE-%-4d  %s%s\n' % (
             check.id, check.severity.label, check.cwe, check.title, kind))
 
@@ -193,16 +236,22 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
                      '--config-file/--config-dir (service mode), not both\n'
                      % PROG)
         return EXIT_ERROR
+    try:
+        host = host_of(args)
+    except ValueError as exc:
+        stderr.write('%s: error: %s\n' % (PROG, exc))
+        return EXIT_ERROR
     with _quiet_oslo_logging():
         if args.files:
             progress = None
             if not args.no_progress and stderr.isatty():
                 progress = _progress_bar(stderr)
-            result = runner.audit_fleet(args.files, checks, progress,
+            result = runner.audit_fleet(args.files, checks, progress, host,
                                         defaults=args.defaults)
         else:
             result = runner.audit_service(args.config or [], checks,
-                                          defaults=args.defaults)
+                                          defaults=args.defaults,
+                                          offline=host is None, host=host)
     try:
         for problem in result.problems:
             stderr.write('%s: error: %s: %s\n'

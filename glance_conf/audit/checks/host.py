@@ -1,13 +1,26 @@
-"""GC5xx: the config files themselves, and logging."""
+"""GC5xx: the config files themselves, and logging.
+
+The permission checks (GC501, GC502, GC503, GC506) follow the OpenStack
+Security Guide, Compute checklist: Check-Compute-01 (owner ``root``,
+group ``nova``) and Check-Compute-02 (mode ``0640`` or stricter).
+Group ``root`` and the service's group are not "others"; what the
+service itself can rewrite is low; what anyone else can write is high;
+what others can read is medium when the file holds a secret, low when
+it does not.
+"""
 
 from __future__ import annotations
 
 import abc
+import os
+import re
+import stat
 from collections.abc import Iterator
 
 from glance_conf import _files
 from glance_conf import redact
 from glance_conf.audit import base
+from glance_conf.audit import source
 from glance_conf.audit.cwe import EXTERNAL_CONTROL_OF_CONFIGURATION
 from glance_conf.audit.cwe import IMPROPER_OWNERSHIP_MANAGEMENT
 from glance_conf.audit.cwe import INCORRECT_PERMISSION_ASSIGNMENT
@@ -16,89 +29,222 @@ from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.target import AuditedConf
 
+#: Keys whose value is a secret, in any section: any name holding one of
+#: these words, or ending in :data:`SECRET_SUFFIX` (``fixed_key``,
+#: ``memcache_secret_key``), or named in :data:`SECRET_NAMES`.
+SECRET_WORDS = ('password', 'secret')
+SECRET_SUFFIX = '_key'  # noqa: S105 - a name, not a password
+SECRET_NAMES = ('admin_token',)
+#: Names that only point at a secret, or merely mention one: a UUID
+#: (``rbd_secret_uuid``), an ID, a file, a length or a switch.
+NOT_SECRET_SUFFIXES = ('_uuid', '_id', '_file', '_path')
+NOT_SECRET_NAMES = ('password_length', 'enable_instance_password')
+#: Secret keys named in one finding; more are only counted.
+MAX_SECRETS_NAMED = 5
 
-class _FileModeCheck(base.Check):
-    """Shared loop: one finding per loaded file whose mode matches."""
+_URL_SCHEME = re.compile(r'[A-Za-z][A-Za-z0-9+.-]*://')
+_PASSWORD = re.compile(r':[^@]')
+
+
+def _url_has_password(value: str) -> bool:
+    """Whether a URL carries ``user:password@``.
+
+    As :func:`glance_conf.redact.redact_url` reads it, everything from
+    the scheme to the last ``@`` is user-info, so the several hosts of a
+    ``transport_url`` are covered (a port there may be taken for a
+    password: over-reporting a secret is the safe side).
+    """
+    match = _URL_SCHEME.search(value)
+    if match is None:
+        return False
+    return _PASSWORD.search(value, match.end(),
+                            max(value.rfind('@'), match.end())) is not None
+
+
+def is_secret(key: str, value: str) -> bool:
+    """Whether ``key = value`` in a config file holds a secret.
+
+    A URL with a password in it counts whatever its key
+    (``transport_url``, ``[database] connection``); an empty value never
+    does, nor an absolute path under a ``*_key`` name (a key *file*).
+    """
+    value = value.strip()
+    if not value:
+        return False
+    if _url_has_password(value):
+        return True
+    name = key.lower()
+    if name in NOT_SECRET_NAMES or name.endswith(NOT_SECRET_SUFFIXES):
+        return False
+    if name in SECRET_NAMES or any(w in name for w in SECRET_WORDS):
+        return True
+    return name.endswith(SECRET_SUFFIX) and not value.startswith('/')
+
+
+def secrets_in(raw_file: source.RawFile) -> list[str]:
+    """``section.key`` of every secret the file holds, never a value."""
+    return ['%s.%s' % (section, key)
+            for section, keys in raw_file.sections.items()
+            for key, assignment in keys.items()
+            if is_secret(key, assignment.value)]
+
+
+class _FilePermissionCheck(base.Check):
+    """Shared loop: at most one finding per loaded config file.
+
+    The config files are judged where the command line names them (on
+    this machine), with the service account of ``self.host``.
+    """
+
+    needs_host = True
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
         for raw_file in conf.files:
-            found = _files.mode_and_owner(raw_file.path)
-            if found is None:
+            info = _files.examine(raw_file.path)
+            if info is None:
                 continue
-            message = self.problem(*found)
+            message = self.problem(self.host.account, raw_file, info)
             if message:
                 # About the file itself, not a value in it.
-                yield self.finding(None, message, raw_file.path)
+                yield self.finding(None, 'Config file has mode %04o, owner '
+                                   'uid %d, group %d: %s.' % (
+                                       stat.S_IMODE(info.st_mode),
+                                       info.st_uid, info.st_gid, message),
+                                   raw_file.path)
 
     @abc.abstractmethod
-    def problem(self, mode: int, uid: int) -> str | None:
-        """What is wrong with a file of this mode and owner, if anything."""
+    def problem(self, account: _files.Account, raw_file: source.RawFile,
+                info: os.stat_result) -> str | None:
+        """What is wrong with this file, if anything."""
 
 
-class ConfigWritableByOthers(_FileModeCheck):
-    """A loaded config file is writable by its group or by others.
+class ConfigWritableByOthers(_FilePermissionCheck):
+    """A loaded config file is writable by someone other than root and
+    the service.
 
-    Whoever can write the file can point the service at their own Image
-    endpoint, switch off TLS and signature verification, or read the
-    secrets of every other section. (Security Guide, Check-Compute-02.)
+    That is, writable by every user, or by a group that is neither
+    ``root`` nor the service's group. Any member can then point the
+    service at their own Image endpoint, switch off TLS and signature
+    verification, or plant options that run code. A file writable by
+    group ``root`` only (kolla's host copies, ``0660 root:root``) is not
+    reported: that group is privileged. A file the service itself can
+    write is GC503's. The file's own bits are judged, not the
+    directories above it.
 
-    Fix: ``chown root:nova`` the file and ``chmod 0640`` it.
+    Fix: ``chown root:nova`` the file and ``chmod 0640`` it
+    (Security Guide, Check-Compute-01 and -02).
     """
 
     id = 'GC501'
     severity = Severity.HIGH
     cwe = INCORRECT_PERMISSION_ASSIGNMENT
-    title = 'Config file writable by group or others'
+    title = 'Config file writable by others than root and the service'
     remediation = 'chown root:nova the file and chmod 0640 it.'
 
-    def problem(self, mode: int, uid: int) -> str | None:
-        if mode & 0o022:
-            return 'Config file has mode %04o: writable by %s.' % (
-                mode, 'group and others' if mode & 0o022 == 0o022
-                else 'group' if mode & 0o020 else 'others')
+    def problem(self, account: _files.Account, raw_file: source.RawFile,
+                info: os.stat_result) -> str | None:
+        writers = _files.strangers(account, info, _files.WRITE)
+        if writers:
+            return 'writable by %s' % ' and '.join(writers)
         return None
 
 
-class ConfigReadableByOthers(_FileModeCheck):
-    """A loaded config file is readable by every user on the host.
+class ConfigReadableByOthers(_FilePermissionCheck):
+    """A loaded config file that holds secrets is readable by others.
 
-    A ``nova.conf`` holds database, message-queue and Keystone passwords.
-    (Security Guide, Check-Compute-02.)
+    Others are every user, or a group that is neither ``root`` nor the
+    service's. A secret anywhere in the file counts, not only in
+    ``[glance]``: the RabbitMQ password in ``transport_url``, the
+    database password in ``[database] connection``, any ``*password*``,
+    ``*secret*`` or ``*_key`` option (``memcache_secret_key``,
+    ``metadata_proxy_shared_secret``, ``[key_manager] fixed_key``). The
+    finding names the ``section.key`` of each secret, never its value.
 
-    Fix: ``chmod 0640`` the file, group ``nova``.
+    Fix: ``chown root:nova`` the file and ``chmod 0640`` it
+    (Security Guide, Check-Compute-01 and -02).
     """
 
     id = 'GC502'
     severity = Severity.MEDIUM
     cwe = INCORRECT_PERMISSION_ASSIGNMENT
-    title = 'Config file readable by others'
-    remediation = 'chmod 0640 the file, with group nova.'
+    title = 'Config file with secrets readable by others'
+    remediation = 'chown root:nova the file and chmod 0640 it.'
 
-    def problem(self, mode: int, uid: int) -> str | None:
-        if mode & 0o004:
-            return 'Config file has mode %04o: readable by every user.' % mode
-        return None
+    def problem(self, account: _files.Account, raw_file: source.RawFile,
+                info: os.stat_result) -> str | None:
+        readers = _files.strangers(account, info, _files.READ)
+        secrets = secrets_in(raw_file) if readers else []
+        if not secrets:
+            return None
+        named = ', '.join(secrets[:MAX_SECRETS_NAMED])
+        if len(secrets) > MAX_SECRETS_NAMED:
+            named += ' and %d more' % (len(secrets) - MAX_SECRETS_NAMED)
+        return ('readable by %s, and it holds secrets (%s; values not '
+                'shown)' % (' and '.join(readers), named))
 
 
-class ConfigNotOwnedByRoot(_FileModeCheck):
-    """A loaded config file is not owned by root.
+class ConfigNotOwnedByRoot(_FilePermissionCheck):
+    """A loaded config file is not owned by root, or the service can
+    write it.
 
-    Its owner can change its mode and content at will; if that is the
-    service user, a compromised service can rewrite its own
-    configuration. (Security Guide, Check-Compute-01.)
+    Its owner can change its mode and content at will. When that is the
+    service account (Ubuntu's ``nova:nova`` files, kolla's in-container
+    copies owned by ``nova``), or the file is writable by the service's
+    group, a compromised service can rewrite its own configuration: the
+    rest of the host is not exposed, so this is low. Any other owner is
+    an account the audit cannot judge: make sure it is an administrator
+    (Security Guide, Check-Compute-01: owner ``root``, group ``nova``).
 
-    Fix: ``chown root:nova`` the file.
+    Fix: ``chown root:nova`` the file and ``chmod 0640`` it.
     """
 
     id = 'GC503'
-    severity = Severity.MEDIUM
+    severity = Severity.LOW
     cwe = IMPROPER_OWNERSHIP_MANAGEMENT
-    title = 'Config file not owned by root'
-    remediation = 'chown root:nova the file.'
+    title = 'Config file not owned by root, or writable by the service'
+    remediation = 'chown root:nova the file and chmod 0640 it.'
 
-    def problem(self, mode: int, uid: int) -> str | None:
-        if uid != 0:
-            return 'Config file is owned by uid %d, not root.' % uid
+    def problem(self, account: _files.Account, raw_file: source.RawFile,
+                info: os.stat_result) -> str | None:
+        reasons = []
+        if info.st_uid == account.uid and info.st_uid != 0:
+            reasons.append('the service account owns it, so the service '
+                           'can rewrite its own config')
+        elif info.st_uid != 0:
+            reasons.append('owned by uid %d, not root: that account can '
+                           'rewrite it' % info.st_uid)
+        if info.st_mode & 0o020 and info.st_gid != 0 \
+                and info.st_gid == account.gid:
+            reasons.append('writable by the service\'s group, so the '
+                           'service can rewrite its own config')
+        return '; '.join(reasons) or None
+
+
+class ConfigWithoutSecretsReadable(_FilePermissionCheck):
+    """A loaded config file is readable by others; it holds no secret.
+
+    Others are every user, or a group that is neither ``root`` nor the
+    service's. With no secret in the file (no password, ``*secret*`` or
+    ``*_key`` option, no URL with a password) this exposes the
+    deployment's layout only, hence low; the Security Guide still asks
+    for ``0640`` (Check-Compute-02), so that a secret added later is not
+    exposed. A file with a secret is GC502's.
+
+    Fix: ``chmod 0640`` the file, group ``nova``.
+    """
+
+    id = 'GC506'
+    severity = Severity.LOW
+    cwe = INCORRECT_PERMISSION_ASSIGNMENT
+    title = 'Config file readable by others (no secret in it)'
+    remediation = 'chmod 0640 the file, with group nova.'
+
+    def problem(self, account: _files.Account, raw_file: source.RawFile,
+                info: os.stat_result) -> str | None:
+        readers = _files.strangers(account, info, _files.READ)
+        if readers and not secrets_in(raw_file):
+            return 'readable by %s; it holds no secret' % ' and '.join(
+                readers)
         return None
 
 

@@ -51,7 +51,9 @@ class CephConfUnusable(base.Check):
     """``rbd_ceph_conf`` names a file that is missing or unreadable.
 
     The RBD download then fails at the first image, or Ceph silently
-    picks up another configuration from its search path.
+    picks up another configuration from its search path. The path is
+    looked up on the service's host (or under ``--root``) and judged
+    readable as the service account would find it. Not run offline.
 
     Fix: correct the path, or make the file readable by the service user.
     """
@@ -62,12 +64,13 @@ class CephConfUnusable(base.Check):
     title = 'rbd_ceph_conf missing or unreadable'
     remediation = ('Point [glance] rbd_ceph_conf at a readable Ceph '
                    'configuration file.')
+    needs_host = True
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
         value = conf.value('rbd_ceph_conf')
         if not value or value is INVALID:
             return
-        problem = _files.problem_reading(value)
+        problem = _files.problem_reading(value, self.host)
         if problem:
             yield self.finding('rbd_ceph_conf', 'rbd_ceph_conf %s %s.'
                                % (redact.redact_url(value), problem))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import stat
 from collections.abc import Iterator
 
 from glance_conf import _files
@@ -117,7 +118,10 @@ class TlsFileUnusable(base.Check):
     keystoneauth reads ``cafile``, ``certfile`` and ``keyfile`` only when
     the first request is made, so a wrong path passes start-up and breaks
     every image download later, or, for ``cafile``, tempts an operator to
-    switch verification off.
+    switch verification off. The path is a path of the service's file
+    system: it is looked up on the host the service runs on (or under
+    ``--root``), and judged readable as the service account would find
+    it, not as the auditing user does. Not run offline.
 
     Fix: correct the path, or install the file readable by the service
     user.
@@ -129,41 +133,65 @@ class TlsFileUnusable(base.Check):
     title = 'cafile, certfile or keyfile missing or unreadable'
     remediation = ('Point the option at an existing file that the service '
                    'user can read.')
+    needs_host = True
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
         for name in _TLS_FILES:
             value = conf.value(name)
             if not value or value is INVALID:
                 continue
-            problem = _files.problem_reading(value)
+            problem = _files.problem_reading(value, self.host)
             if problem:
                 yield self.finding(name, '%s %s %s.' % (
                     name, redact.redact_url(value), problem))
 
 
 class KeyFileExposed(base.Check):
-    """The client private key is readable or writable by group or others.
+    """The client private key is readable or writable by others.
 
-    Whoever can read ``keyfile`` can present the service's client
-    certificate to the Image API; whoever can write it can replace it.
+    Others are every user, or a group that is neither ``root`` nor the
+    service's (the key may be ``0600`` owned by the service, or ``0640``
+    with the service's group, as the Security Guide asks of nova's own
+    files, Check-Compute-01/02). Whoever else can read ``keyfile`` can
+    present the service's client certificate to the Image API; whoever
+    can write it can replace it. The file is found as GC103 finds it.
+    Not run offline.
 
-    Fix: ``chmod 0600`` the key, owned by the service user.
+    Fix: ``chmod 0600`` the key, owned by the service user (or ``0640``,
+    ``root:nova``).
     """
 
     id = 'GC104'
     severity = Severity.HIGH
     cwe = INCORRECT_PERMISSION_ASSIGNMENT
-    title = 'keyfile readable or writable by group or others'
-    remediation = 'chmod 0600 the key file, owned by the service user.'
+    title = 'keyfile readable or writable by others'
+    remediation = ('chmod 0600 the key file, owned by the service user, '
+                   'or 0640 with owner root and the service\'s group.')
+    needs_host = True
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
         value = conf.value('keyfile')
         if not value or value is INVALID:
             return
-        found = _files.mode_and_owner(value)
-        if found is not None and found[0] & 0o066:
-            yield self.finding('keyfile', 'keyfile %s has mode %04o.'
-                               % (redact.redact_url(value), found[0]))
+        try:
+            path = self.host.path(value)
+        except OSError:
+            return  # GC103 says why the file cannot be found
+        info = _files.examine(path)
+        if info is None:
+            return
+        exposed = [
+            '%s by %s' % (verb, ' and '.join(who)) for verb, who in (
+                ('readable', _files.strangers(self.host.account, info,
+                                              _files.READ)),
+                ('writable', _files.strangers(self.host.account, info,
+                                              _files.WRITE)))
+            if who]
+        if exposed:
+            yield self.finding('keyfile', 'keyfile %s has mode %04o: %s.'
+                               % (redact.redact_url(value),
+                                  stat.S_IMODE(info.st_mode),
+                                  '; '.join(exposed)))
 
 
 class KeyWithoutCertificate(base.Check):

@@ -25,6 +25,8 @@ def render(result: Result, out: TextIO) -> None:
         'errors': [{'file': p.path, 'message': p.reason}
                    for p in result.problems],
         'errors_not_shown': result.problems_dropped,
+        # Host checks an offline audit did not run: not passed, unknown.
+        'not_checked_offline': list(result.not_checked),
     }
     stream.write_json_with_stream(
         out, head, ('findings',),

@@ -3,7 +3,9 @@
 Rules carry the ``security`` tag, the CWE and a ``security-severity``
 score; results carry a location (file and line where known, and the
 option as a logical location) and a stable partial fingerprint. Files
-that could not be loaded become error notifications of the invocation.
+that could not be loaded become error notifications of the invocation;
+host checks an offline audit did not run become warning notifications
+(GitHub shows them on the tool status page) and a run property.
 """
 
 from __future__ import annotations
@@ -94,6 +96,13 @@ def render(result: Result, out: TextIO) -> None:
         notifications.append({'level': 'error', 'message': {
             'text': '%d more files could not be loaded'
                     % result.problems_dropped}})
+    notifications += [{
+        'level': 'warning',
+        'message': {'text': '%s not checked (offline): it looks at the '
+                            'host\'s files.' % check_id},
+        'associatedRule': {'id': check_id, **(
+            {'index': index[check_id]} if check_id in index else {})},
+    } for check_id in result.not_checked]
     run: dict[str, Any] = {
         'tool': {'driver': {
             'name': identity.TOOL_NAME,
@@ -109,6 +118,8 @@ def render(result: Result, out: TextIO) -> None:
         # Whose defaults judged the unset options: nova 34's or ours.
         'properties': {'mode': result.mode, 'defaults': result.defaults},
     }
+    if result.not_checked:
+        run['properties']['notCheckedOffline'] = list(result.not_checked)
     doc = {'$schema': SCHEMA, 'version': '2.1.0', 'runs': [run]}
     stream.write_json_with_stream(
         out, doc, ('runs', 0, 'results'),

@@ -13,6 +13,9 @@ if TYPE_CHECKING:
 
 #: Longest path or message shown whole (Linux's PATH_MAX).
 MAX_TEXT_SHOWN = 4096
+#: Said of the host checks an offline audit did not run.
+NOT_CHECKED_OFFLINE = ('Not checked (offline): %s. They look at the host\'s '
+                       'files; run on the host, or give --root.')
 
 
 def shown(text: str) -> str:
@@ -40,6 +43,8 @@ def render(result: Result, out: TextIO) -> None:
               'audited, %d finding(s): %s\n'
               % (result.mode, result.defaults, result.files,
                  len(result.findings), summary))
+    if result.not_checked:
+        out.write(NOT_CHECKED_OFFLINE % ', '.join(result.not_checked) + '\n')
     if result.problem_count:
         out.write('\nERRORS (%d file(s) could not be audited)\n'
                   % result.problem_count)

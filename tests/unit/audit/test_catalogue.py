@@ -16,3 +16,14 @@ def test_every_check_has_a_section_with_its_fields():
         assert check.doc().splitlines()[0] in text
     assert 'GC1xx  Transport security' in text
     assert ':Runs in: fleet mode only' in text
+
+
+def test_each_check_says_whether_it_needs_the_host():
+    text = catalogue.render()
+    checks = manager.load_checks()
+    assert text.count(':Needs the host: yes') == len(
+        [c for c in checks if c.needs_host]) > 0
+    assert text.count(':Needs the host: no') == len(
+        [c for c in checks if not c.needs_host])
+    section = text[text.index('GC501: '):text.index('GC502: ')]
+    assert ':Needs the host: yes: it looks at the files' in section

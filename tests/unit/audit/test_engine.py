@@ -9,9 +9,11 @@ import pytest
 from oslo_config import cfg
 
 import glance_conf
+from glance_conf import _files
 from glance_conf import audit
 from glance_conf.audit import base
 from glance_conf.audit import engine
+from glance_conf.audit import manager
 from glance_conf.audit import runner
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.target import AuditedConf
@@ -170,3 +172,33 @@ def test_place_keeps_what_the_check_placed(write_conf):
     conf = _conf(write_conf, '[glance]\ninsecure = true\n')
     found = OptionOnly().finding('insecure', 'm', '/other', None)
     assert engine.place(AuditedConf(conf), found, '/last') is found
+
+
+def test_host_checks_are_those_that_look_at_the_disk():
+    assert [c.id for c in engine.host_checks(manager.load_checks())] == [
+        'GC103', 'GC104', 'GC402', 'GC501', 'GC502', 'GC503', 'GC506']
+
+
+def test_offline_leaves_out_host_checks_and_gives_them_the_host(write_conf):
+    seen = []
+
+    class LooksAtDisk(base.Check):
+        id, severity, cwe, title, remediation = (
+            'GC901', Severity.LOW, 15, 'disk', 'none')
+        needs_host = True
+
+        def run(self, conf):
+            seen.append(self.host)
+            return iter(())
+
+    conf = _conf(write_conf, '[glance]\n')
+    assert audit.run(conf, [LooksAtDisk], offline=True) == []
+    assert seen == []
+    audit.enforce(conf, 'never', [LooksAtDisk], offline=True)
+    assert seen == []
+    audit.run(conf, [LooksAtDisk])
+    # At run time the service is the calling process, on this machine.
+    assert seen[0].root is None and seen[0].account.process
+    host = _files.Host('/srv/rootfs', _files.Account(5, 5, frozenset({5})))
+    audit.run(conf, [LooksAtDisk], host=host)
+    assert seen[1] is host

@@ -26,8 +26,8 @@ CATALOGUE = {
     'GC304': 'info', 'GC305': 'info', 'GC306': 'info',
     'GC307': 'low', 'GC401': 'medium', 'GC402': 'medium',
     'GC403': 'low',
-    'GC501': 'high', 'GC502': 'medium', 'GC503': 'medium', 'GC504': 'low',
-    'GC505': 'medium', 'GC601': 'medium',
+    'GC501': 'high', 'GC502': 'medium', 'GC503': 'low', 'GC504': 'low',
+    'GC505': 'medium', 'GC506': 'low', 'GC601': 'medium',
 }
 
 

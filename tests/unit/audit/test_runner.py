@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from glance_conf import _files
 from glance_conf.audit import manager
 from glance_conf.audit import runner
 from glance_conf.audit.finding import Severity
@@ -122,3 +123,37 @@ def test_own_conf_never_loads_alternative_sources(write_conf):
     conf = runner._new_conf()
     runner._parse(conf, ['--config-file', str(path)])
     assert conf.config_source == ['x'] and conf._sources == []
+
+
+def test_fleet_is_offline_and_says_so(write_conf):
+    """Fleet files are copies: their modes and the paths they name are
+    not the hosts', so the host checks are not run, and listed."""
+    path = write_conf('[glance]\ncafile = /nonexistent/ca.pem\n')
+    path.chmod(0o666)
+    checks = _checks('GC103', 'GC501', 'GC301')
+    result = runner.audit_fleet([str(path)], checks)
+    assert {f.check_id for f in result.findings} == {'GC301'}
+    assert result.not_checked == ['GC103', 'GC501']
+
+
+def test_fleet_with_a_root_runs_the_host_checks(write_conf, tmp_path):
+    path = write_conf('[glance]\ncafile = /etc/nova/ca.crt\n')
+    (tmp_path / 'rootfs/etc/nova').mkdir(parents=True)
+    host = _files.Host(str(tmp_path / 'rootfs'), _files.Account.current())
+    result = runner.audit_fleet([str(path)], _checks('GC103'), host=host)
+    assert [f.check_id for f in result.findings] == ['GC103']
+    assert result.not_checked == []
+    (tmp_path / 'rootfs/etc/nova/ca.crt').write_text('x')
+    result = runner.audit_fleet([str(path)], _checks('GC103'), host=host)
+    assert list(result.findings) == []
+
+
+def test_service_mode_runs_host_checks_unless_offline(write_conf):
+    path = write_conf('[glance]\ncafile = /nonexistent/ca.pem\n')
+    args = [('--config-file', str(path))]
+    result = runner.audit_service(args, _checks('GC103'))
+    assert [f.check_id for f in result.findings] == ['GC103']
+    assert result.not_checked == []
+    result = runner.audit_service(args, _checks('GC103'), offline=True)
+    assert list(result.findings) == []
+    assert result.not_checked == ['GC103']

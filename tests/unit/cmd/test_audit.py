@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -51,7 +52,9 @@ def test_list_checks(conf_file):
     code, out, _ = run('--list-checks')
     assert code == 0
     lines = out.splitlines()
-    assert len(lines) == 27
+    assert len(lines) == 28
+    assert 'GC103  high    CWE-295   cafile, certfile or keyfile missing or ' \
+        'unreadable (host)' in lines
     assert lines[0].startswith('GC101  high    CWE-295')
     assert lines[-1].endswith('(fleet)')
 
@@ -494,3 +497,102 @@ def test_nova_defaults_are_the_default(conf_file):
         '--config-file', path, '--defaults', 'nova')[1]
     code, _, err = run('--config-file', path, '--defaults', 'ours')
     assert code == 2 and 'invalid choice' in err
+
+
+# -- the host: --offline, --root, the service account -----------------------
+
+EXAMPLES = os.path.join(os.path.dirname(__file__), '..', '..', '..', 'etc',
+                        'glance_conf', 'examples')
+
+
+def test_hardened_example_passes_its_own_gate_after_a_clone(tmp_path):
+    """README's command on a fresh clone: the file is 0644 and owned by
+    whoever cloned it, and holds no secret, so nothing reaches medium."""
+    clone = tmp_path / 'clone'
+    (clone / 'etc/glance_conf/examples').mkdir(parents=True)
+    copy = clone / 'etc/glance_conf/examples/nova-hardened.conf'
+    shutil.copyfile(os.path.join(EXAMPLES, 'nova-hardened.conf'), copy)
+    copy.chmod(0o644)
+    os.chown(copy, 1000, 1000)  # a developer's clone, not root's
+    script = shutil.which('glance-conf-audit',
+                          path=os.path.dirname(sys.executable))
+    proc = subprocess.run(
+        [script, '--config-file',
+         'etc/glance_conf/examples/nova-hardened.conf'],
+        cwd=clone, capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert '0 high, 0 medium' in proc.stdout
+    # The host checks did run: the copy's mode and owner are reported.
+    assert 'GC506' in proc.stdout and 'GC503' in proc.stdout
+
+
+def test_fleet_mode_lists_host_checks_as_not_checked(conf_file):
+    path = conf_file('[glance]\ncafile = /nonexistent/ca.pem\n', 0o666)
+    code, out, _ = run('--fail-on', 'never', '--format', 'json', path)
+    doc = json.loads(out)
+    assert not {f['id'] for f in doc['findings']} & {'GC103', 'GC501'}
+    assert {'GC103', 'GC501'} <= set(doc['not_checked_offline'])
+    code, out, _ = run('--fail-on', 'never', path)
+    assert 'Not checked (offline): GC103, GC104, GC402, GC501' in out
+
+
+def test_offline_service_mode(conf_file):
+    path = conf_file('[glance]\ncafile = /nonexistent/ca.pem\n', 0o666)
+    code, out, _ = run('--format', 'json', '--fail-on', 'never',
+                       '--config-file', path)
+    assert {'GC103', 'GC501'} <= {f['id'] for f in json.loads(out)[
+        'findings']}
+    code, out, _ = run('--format', 'json', '--fail-on', 'never',
+                       '--offline', '--config-file', path)
+    doc = json.loads(out)
+    assert not {f['id'] for f in doc['findings']} & {'GC103', 'GC501'}
+    assert 'GC103' in doc['not_checked_offline']
+
+
+def test_root_runs_host_checks_in_fleet_mode(conf_file, tmp_path):
+    """kolla names container paths; --root finds them in a tree."""
+    path = conf_file('[glance]\ncafile = /etc/nova/certs/ca.crt\n')
+    root = tmp_path / 'rootfs'
+    (root / 'etc/nova/certs').mkdir(parents=True)
+    code, out, _ = run('--format', 'json', '--fail-on', 'never',
+                       '--root', str(root), '--service-user', '0',
+                       '--service-group', '0', path)
+    doc = json.loads(out)
+    assert doc['not_checked_offline'] == []
+    [found] = [f for f in doc['findings'] if f['id'] == 'GC103']
+    assert 'does not exist' in found['message']
+    (root / 'etc/nova/certs/ca.crt').write_text('x')
+    code, out, _ = run('--format', 'json', '--fail-on', 'never',
+                       '--root', str(root), '--service-user', '0',
+                       '--service-group', '0', path)
+    assert 'GC103' not in {f['id'] for f in json.loads(out)['findings']}
+
+
+@pytest.mark.parametrize('argv,message', [
+    (['--service-user', 'no-such-user-x'],
+     '--service-user no-such-user-x: no such name on this machine; give '
+     'the number'),
+    (['--service-group', 'no-such-group-x'],
+     '--service-group no-such-group-x: no such name on this machine'),
+    (['--root', '/nonexistent/rootfs'],
+     '--root /nonexistent/rootfs: not a directory'),
+    (['--offline', '--root', '/'], '--offline and --root contradict'),
+])
+def test_host_usage_errors_are_exit_2_one_line(conf_file, argv, message):
+    code, out, err = run(*argv, '--config-file', conf_file('[glance]\n'))
+    assert code == 2 and out == ''
+    assert message in err and err.count('\n') == 1
+
+
+def test_numeric_service_account(conf_file):
+    """Service-owned file: low, never medium, so the gate passes."""
+    path = conf_file('[DEFAULT]\ntransport_url = rabbit://n:RABBIT_canary'
+                     '@mq/\n', 0o600)
+    os.chown(path, 42436, 42436)
+    code, out, _ = run('--service-user', '42436', '--service-group',
+                       '42436', '--format', 'json', '--fail-on', 'never',
+                       '--config-file', path)
+    assert code == 0, out
+    assert [(f['id'], f['severity']) for f in json.loads(out)[
+        'findings'] if f['id'].startswith('GC50')] == [('GC503', 'low')]
+    assert 'canary' not in out

@@ -23,3 +23,31 @@ NAMED = RBD + 'rbd_user = glance-reader\nrbd_pool = images\n'
 def test_rbd_checks(audit_text, check, text, count):
     findings = audit_text(text, check)
     assert [f.check_id for f in findings] == [check] * count
+
+
+def test_gc402_looks_under_root_as_the_service(write_conf, tmp_path):
+    """rbd_ceph_conf is a path of the service's file system."""
+    from oslo_config import cfg
+
+    import glance_conf
+    from glance_conf import _files
+    from glance_conf import audit
+    from glance_conf.audit import manager
+    from tests.conftest import parse
+    root = tmp_path / 'rootfs'
+    (root / 'etc/ceph').mkdir(parents=True)
+    (root / 'etc/ceph').chmod(0o755)
+    ceph = root / 'etc/ceph/ceph.conf'
+    ceph.write_text('[global]\n')
+    ceph.chmod(0o600)
+    path = write_conf(NAMED + 'rbd_ceph_conf = /etc/ceph/ceph.conf\n')
+    conf = cfg.ConfigOpts()
+    glance_conf.register_opts(conf)
+    parse(conf, path)
+    checks = [c for c in manager.load_checks() if c.id == 'GC402']
+    nova = _files.Account(1234, 1234, frozenset({1234}))
+    [found] = audit.run(conf, checks, host=_files.Host(str(root), nova))
+    assert 'is not readable by the service account' in found.message
+    ceph.chmod(0o644)
+    assert audit.run(conf, checks, host=_files.Host(str(root), nova)) == []
+    assert audit.run(conf, checks, offline=True) == []

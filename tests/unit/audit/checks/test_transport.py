@@ -5,9 +5,15 @@ from __future__ import annotations
 import os
 
 import pytest
+from oslo_config import cfg
 
+import glance_conf
+from glance_conf import _files
+from glance_conf import audit
+from glance_conf.audit import manager
 from glance_conf.audit.checks import transport
 from tests.conftest import SECURE
+from tests.conftest import parse
 
 
 @pytest.mark.parametrize('check,text,count', [
@@ -69,10 +75,15 @@ def test_gc103_unreadable_file(audit_text, monkeypatch, ca_file):
     assert 'is not readable' in found.message
 
 
-@pytest.mark.parametrize('mode,flagged', [
-    (0o600, False), (0o400, False), (0o640, True), (0o604, True),
-    (0o620, True), (0o602, True), (0o644, True)])
-def test_gc104_key_mode(audit_text, ca_file, mode, flagged):
+@pytest.mark.parametrize('mode,gid,flagged', [
+    (0o600, 0, False), (0o400, 0, False), (0o604, 0, True),
+    (0o602, 0, True), (0o644, 0, True),
+    # Group root is privileged: 0640 root:root exposes the key to nobody.
+    (0o640, 0, False), (0o620, 0, False),
+    # Any other group is "others" (the service here is this process).
+    (0o640, 4321, True), (0o620, 4321, True)])
+def test_gc104_key_mode(audit_text, ca_file, mode, gid, flagged):
+    os.chown(ca_file, 0, gid)
     ca_file.chmod(mode)
     findings = audit_text('[glance]\nkeyfile = {ca}\ncertfile = {ca}\n',
                           'GC104')
@@ -108,3 +119,84 @@ def test_gc107_names_keywords_and_level_not_the_value(audit_text):
                              'security level to 0 (the floor is 2).')
     assert found.option == 'glance.tls_ciphers' and found.line == 2
     assert found.severity.label == 'high' and found.cwe == 327
+
+
+# -- on the service's host, or under --root ---------------------------------
+
+NOVA = 1234
+ROOTED = '[glance]\ncafile = /etc/nova/certs/ca.crt\n' \
+    'certfile = /etc/nova/certs/ca.crt\nkeyfile = /etc/nova/certs/key.pem\n'
+
+
+@pytest.fixture
+def container(tmp_path):
+    """A container root file system, as kolla or openstack-helm lay it
+    out: certificates under /etc/nova/certs, the key owned by nova."""
+    root = tmp_path / 'rootfs'
+    certs = root / 'etc/nova/certs'
+    certs.mkdir(parents=True)
+    (root / 'etc/nova').chmod(0o755)
+    certs.chmod(0o755)
+    (certs / 'ca.crt').write_text('-----BEGIN CERTIFICATE-----\n')
+    (certs / 'ca.crt').chmod(0o644)
+    (certs / 'key.pem').write_text('-----BEGIN PRIVATE KEY-----\n')
+    os.chown(certs / 'key.pem', NOVA, NOVA)
+    (certs / 'key.pem').chmod(0o600)
+    return root
+
+
+def _audit_under(conf_file, root, *ids):
+    conf = cfg.ConfigOpts()
+    glance_conf.register_opts(conf)
+    parse(conf, conf_file)
+    host = _files.Host(str(root), _files.Account(NOVA, NOVA,
+                                                 frozenset({NOVA})))
+    return audit.run(conf, [c for c in manager.load_checks()
+                            if c.id in ids], host=host)
+
+
+def test_container_paths_are_judged_under_root(write_conf, container):
+    """kolla names container paths: /etc/nova/certs/ca.crt exists only
+    under the container's root, and there it is fine."""
+    path = write_conf(ROOTED)
+    assert _audit_under(path, container, 'GC103', 'GC104') == []
+    # The same paths looked up on this machine do not exist.
+    missing = _audit_under(path, container.parent / 'elsewhere', 'GC103')
+    assert len(missing) == 3
+    assert 'does not exist' in missing[0].message
+
+
+def test_key_unreadable_by_the_service_under_root(write_conf, container):
+    key = container / 'etc/nova/certs/key.pem'
+    os.chown(key, 0, 0)
+    [found] = _audit_under(write_conf(ROOTED), container, 'GC103')
+    assert found.option == 'glance.keyfile'
+    assert 'is not readable by the service account' in found.message
+
+
+def test_key_exposed_under_root(write_conf, container):
+    (container / 'etc/nova/certs/key.pem').chmod(0o644)
+    [found] = _audit_under(write_conf(ROOTED), container, 'GC104')
+    assert 'mode 0644: readable by every user' in found.message
+
+
+def test_a_link_out_of_root_is_never_followed(write_conf, container):
+    """An absolute link in the container points into the container, not
+    at this machine's file of the same name."""
+    key = container / 'etc/nova/certs/key.pem'
+    key.unlink()
+    key.symlink_to('/etc/passwd')
+    [found] = _audit_under(write_conf(ROOTED), container, 'GC103')
+    assert 'does not exist' in found.message
+
+
+def test_host_checks_do_not_run_offline(write_conf):
+    path = write_conf('[glance]\ncafile = /nonexistent/ca.pem\n'
+                      'keyfile = /nonexistent/key.pem\n')
+    conf = cfg.ConfigOpts()
+    glance_conf.register_opts(conf)
+    parse(conf, path)
+    checks = [c for c in manager.load_checks() if c.id in ('GC103',
+                                                            'GC104')]
+    assert audit.run(conf, checks, offline=True) == []
+    assert [f.check_id for f in audit.run(conf, checks)] == ['GC103'] * 2

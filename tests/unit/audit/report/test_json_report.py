@@ -33,3 +33,14 @@ def test_empty_and_error_documents_are_valid_json():
     doc = json.loads(out.getvalue())
     assert doc['findings'] == []
     assert doc['errors'] == [{'file': '/x.conf', 'message': 'no such file'}]
+
+
+def test_offline_lists_what_was_not_checked(result):
+    out = io.StringIO()
+    json_report.render(result, out)
+    assert json.loads(out.getvalue())['not_checked_offline'] == []
+    result.not_checked = ['GC103', 'GC501']
+    out = io.StringIO()
+    json_report.render(result, out)
+    assert json.loads(out.getvalue())['not_checked_offline'] == [
+        'GC103', 'GC501']

@@ -64,3 +64,21 @@ def test_load_problems_become_notifications():
     assert note['level'] == 'error'
     assert 'hosts/a.conf' in note['message']['text']
     assert run['results'] == []
+
+
+def test_offline_is_a_warning_per_check_and_a_property(result):
+    run = _render(result)['runs'][0]
+    assert run['invocations'][0]['toolExecutionNotifications'] == []
+    assert 'notCheckedOffline' not in run['properties']
+    result.not_checked = ['GC103', 'GC501']
+    run = _render(result)['runs'][0]
+    rules = run['tool']['driver']['rules']
+    notes = run['invocations'][0]['toolExecutionNotifications']
+    assert [n['associatedRule']['id'] for n in notes] == ['GC103', 'GC501']
+    for note in notes:
+        assert note['level'] == 'warning'
+        assert rules[note['associatedRule']['index']]['id'] == \
+            note['associatedRule']['id']
+        assert 'not checked (offline)' in note['message']['text']
+    assert run['invocations'][0]['executionSuccessful'] is True
+    assert run['properties']['notCheckedOffline'] == ['GC103', 'GC501']

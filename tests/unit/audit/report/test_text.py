@@ -48,3 +48,16 @@ def test_names_cannot_forge_report_lines(result):
     assert '\nNo findings.' not in report and '\x1b' not in report
     assert '/x\\n\\nNo findings.\\n\\x1b[2J.conf: no such file' in report
     assert '/a\\r\\nb.conf' in report
+
+
+def test_offline_says_what_was_not_checked(result):
+    """Silence about the host checks must not read as a pass."""
+    out = io.StringIO()
+    text.render(result, out)
+    assert 'Not checked' not in out.getvalue()
+    result.not_checked = ['GC103', 'GC501']
+    out = io.StringIO()
+    text.render(result, out)
+    assert out.getvalue().splitlines()[1] == (
+        'Not checked (offline): GC103, GC501. They look at the host\'s '
+        'files; run on the host, or give --root.')
