@@ -72,6 +72,7 @@ class Spool:
         finding = dataclasses.replace(
             finding, file=finding.file and utf8_safe(finding.file),
             option=finding.option and utf8_safe(finding.option),
+            key=finding.key and utf8_safe(finding.key),
             message=utf8_safe(finding.message),
             remediation=utf8_safe(finding.remediation))
         self._file.write(finding.to_json() + '\n')

@@ -1,11 +1,21 @@
-"""GC6xx: consistency across a fleet of hosts."""
+"""GC6xx: consistency across a fleet of hosts.
+
+Hosts are compared on their security posture, never on values that are
+site-specific by design (host names, ports, Ceph pools and users, Ceph
+config paths, region names): a distributed deployment whose edge sites
+each talk to their own Image API and Ceph cluster is consistent.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import urllib.parse
+from collections.abc import Callable
 from collections.abc import Iterator
+from typing import Any
 
-from glance_conf import glance
+from oslo_config import types
+
 from glance_conf import redact
 from glance_conf.audit import base
 from glance_conf.audit.cwe import IMPROPER_INTERACTION_BETWEEN_ENTITIES
@@ -14,20 +24,115 @@ from glance_conf.audit.finding import Severity
 from glance_conf.audit.target import INVALID
 from glance_conf.audit.target import AuditedConf
 
-#: Distinct values remembered per option; more are only counted.
+#: Distinct values remembered per setting; more are only counted.
 MAX_VALUES = 20
 #: Hosts named per value in the report; more are only counted.
 MAX_HOSTS_SHOWN = 5
+#: Longest value shown (and told apart) in a report.
+MAX_VALUE_SHOWN = redact.MAX_SHOWN
+UNSET = '(unset)'
+EMPTY = '(empty)'
+SHOWN_INVALID = '(invalid)'
+
+_BOOLEAN = types.Boolean()
 
 
-def _show(value: object) -> str:
+def _show(value: Any) -> str:
     if value is INVALID:
-        return '<invalid>'
+        return SHOWN_INVALID
     if value is None:
-        return '<unset>'
+        return UNSET
     if isinstance(value, list):
         value = ','.join(str(v) for v in value)
-    return redact.redact_url(str(value), 80)
+    text = str(value)
+    return redact.redact_url(text, MAX_VALUE_SHOWN) if text else EMPTY
+
+
+def _option(dest: str) -> Callable[[AuditedConf], str | None]:
+    def read(conf: AuditedConf) -> str | None:
+        return _show(conf.value(dest))
+    return read
+
+
+def _scheme(url: str) -> str:
+    return urllib.parse.urlsplit(url).scheme.lower() or '(no scheme)'
+
+
+def _endpoint_scheme(conf: AuditedConf) -> str | None:
+    """The scheme(s) the Image API is reached by, as nova picks the
+    endpoint: ``api_servers`` first, then ``endpoint_override``.
+
+    ``None`` when neither is set: the scheme is the service catalog's,
+    not this file's, and the host is left out of this comparison (a
+    central site on the catalog and edge sites on their own Image API
+    are both by design).
+    """
+    servers = conf.value('api_servers')
+    if servers is INVALID:
+        return SHOWN_INVALID
+    if servers:
+        return ','.join(sorted({_scheme(str(s)) for s in servers}))
+    override = conf.value('endpoint_override')
+    if override is INVALID:
+        return SHOWN_INVALID
+    return _scheme(str(override)) if override else None
+
+
+def _timeout_set(conf: AuditedConf) -> str:
+    value = conf.value('timeout')
+    if value is INVALID:
+        return SHOWN_INVALID
+    return UNSET if value is None else 'set'
+
+
+def _service_debug(conf: AuditedConf) -> str:
+    """``[DEFAULT] debug`` as oslo.log reads it (default ``False``)."""
+    hit = conf.raw('DEFAULT', 'debug')
+    if hit is None:
+        return str(False)
+    try:
+        return str(_BOOLEAN(hit.value))
+    except ValueError:
+        return SHOWN_INVALID
+
+
+@dataclasses.dataclass(frozen=True)
+class Posture:
+    """One setting hosts are compared on."""
+
+    #: ``section.key`` the findings name.
+    option: str
+    #: The setting and what it means, for the message.
+    label: str
+    #: The host's value as shown; ``None`` leaves the host out.
+    read: Callable[[AuditedConf], str | None]
+
+
+#: What hosts are compared on. The cipher string itself is compared: it
+#: says what a host accepts and names nothing of its site.
+POSTURE = (
+    Posture('glance.verify_glance_signatures',
+            '[glance] verify_glance_signatures (image signature '
+            'verification)', _option('verify_glance_signatures')),
+    Posture('glance.enable_certificate_validation',
+            '[glance] enable_certificate_validation (signing certificate '
+            'validation)', _option('enable_certificate_validation')),
+    Posture('glance.insecure', '[glance] insecure (TLS verification '
+            'skipped)', _option('insecure')),
+    Posture('glance.endpoint_override', 'The Image API endpoint scheme '
+            '([glance] api_servers, else endpoint_override)',
+            _endpoint_scheme),
+    Posture('glance.tls_min_version', '[glance] tls_min_version (TLS '
+            'floor)', _option('tls_min_version')),
+    Posture('glance.tls_ciphers', '[glance] tls_ciphers',
+            _option('tls_ciphers')),
+    Posture('glance.debug', '[glance] debug (Image client debug logging)',
+            _option('debug')),
+    Posture('DEFAULT.debug', '[DEFAULT] debug (service debug logging)',
+            _service_debug),
+    Posture('glance.timeout', '[glance] timeout (set or not)',
+            _timeout_set),
+)
 
 
 @dataclasses.dataclass
@@ -37,7 +142,7 @@ class _Seen:
 
 
 class _Tally:
-    """Hosts per value for one option, in bounded memory."""
+    """Hosts per value for one setting, in bounded memory."""
 
     def __init__(self) -> None:
         self.values: dict[str, _Seen] = {}
@@ -57,50 +162,75 @@ class _Tally:
     def differs(self) -> bool:
         return len(self.values) + (1 if self.other else 0) > 1
 
+    def ranked(self) -> list[tuple[str, _Seen]]:
+        """Values, most hosts first; ties in value order, so the ranking
+        does not depend on the order hosts were seen in."""
+        return sorted(self.values.items(),
+                      key=lambda item: (-item[1].count, item[0]))
+
+
+def _hosts(value: str, seen: _Seen) -> str:
+    more = ', ...' if seen.count > len(seen.hosts) else ''
+    return '%s on %d host(s) (%s%s)' % (value, seen.count,
+                                        ', '.join(seen.hosts), more)
+
 
 class FleetDrift(base.FleetCheck):
-    """An option's effective value differs between hosts.
+    """Hosts differ in security posture.
 
-    Hosts that disagree on ``[glance]`` settings behave differently for
-    the same request: one verifies image signatures and another does not,
-    one trusts a CA the others do not. Drift is how a fleet-wide hardening
-    ends up applied to most hosts but not all.
+    Hosts that should match but disagree on security settings behave
+    differently for the same request: one verifies image signatures and
+    another does not, one checks the Image API's certificate and another
+    does not. Drift is how a fleet-wide hardening ends up applied to most
+    hosts but not all.
 
-    Fix: bring the listed hosts to one value, from one template.
+    Hosts are compared on: image signature verification and signing
+    certificate validation (as read, defaults included), ``insecure``,
+    the endpoint scheme (``http`` or ``https``, of ``api_servers`` or
+    else ``endpoint_override``; hosts on the service catalog are left
+    out), ``tls_min_version``, ``tls_ciphers``, ``debug`` in
+    ``[glance]`` and ``[DEFAULT]``, and whether a ``timeout`` is set.
+    Site-specific values (host names, ports, pools, RBD users, Ceph
+    config paths, regions) are never compared.
+
+    Fix: bring the minority hosts to the majority's setting (or the
+    majority to the safer one), from one template.
     """
 
     id = 'GC601'
     severity = Severity.MEDIUM
     cwe = IMPROPER_INTERACTION_BETWEEN_ENTITIES
-    title = 'Fleet drift: option value differs between hosts'
+    title = 'Fleet drift: security posture differs between hosts'
     remediation = 'Render every host config from one template.'
 
     def __init__(self) -> None:
-        self._tallies = {opt.dest: _Tally()
-                         for opt in glance.listed_opts()}
+        self._tallies = {posture: _Tally() for posture in POSTURE}
         self.hosts = 0
 
     def observe(self, conf: AuditedConf) -> None:
         host = conf.files[0].path if conf.files else '<unknown>'
         self.hosts += 1
-        for dest, tally in self._tallies.items():
-            tally.add(_show(conf.value(dest)), host)
+        for posture, tally in self._tallies.items():
+            value = posture.read(conf)
+            if value is not None:
+                tally.add(value, host)
 
     def finish(self) -> Iterator[Finding]:
-        for dest, tally in self._tallies.items():
+        for posture, tally in self._tallies.items():
             if not tally.differs():
                 continue
-            parts = []
-            ranked = sorted(tally.values.items(),
-                            key=lambda item: (-item[1].count, item[0]))
-            for value, seen in ranked:
-                more = ', ...' if seen.count > len(seen.hosts) else ''
-                parts.append('%s on %d host(s) (%s%s)' % (
-                    value, seen.count, ', '.join(seen.hosts), more))
+            ranked = tally.ranked()
+            (majority, most), rest = ranked[0], ranked[1:]
+            minority = [_hosts(value, seen) for value, seen in rest]
             if tally.other:
-                parts.append('other values on %d host(s)' % tally.other)
+                minority.append('other values on %d host(s)' % tally.other)
+            message = '%s differs between hosts: %s, the majority; %s.' % (
+                posture.label, _hosts(majority, most), '; '.join(minority))
+            # The identity is what the minority holds, not who holds it.
+            stable = '\x1f'.join([value for value, _ in rest]
+                                 + (['(other)'] if tally.other else []))
             # Point at a host holding the rarest value: the likely outlier.
             outlier = ranked[-1][1].hosts[0]
-            yield self.finding(dest, '[glance] %s differs '
-                               'across hosts: %s.' % (dest, '; '.join(parts)),
-                               file=outlier)
+            yield dataclasses.replace(
+                self.finding(posture.option, message, file=outlier),
+                key=stable)
