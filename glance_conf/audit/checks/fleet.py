@@ -4,21 +4,31 @@ Hosts are compared on their security posture, never on values that are
 site-specific by design (host names, ports, Ceph pools and users, Ceph
 config paths, region names): a distributed deployment whose edge sites
 each talk to their own Image API and Ceph cluster is consistent.
+
+The hosts compared together can be restricted to groups of hosts that
+should match, named by a regular expression on the file name
+(:func:`group_by_regex`) or by a groups file (:func:`groups_from_file`).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
+import re
 import urllib.parse
 from collections.abc import Callable
+from collections.abc import Iterable
 from collections.abc import Iterator
 from typing import Any
 
+import yaml  # type: ignore[import-untyped]
 from oslo_config import types
 
 from glance_conf import redact
 from glance_conf.audit import base
+from glance_conf.audit import source
 from glance_conf.audit.cwe import IMPROPER_INTERACTION_BETWEEN_ENTITIES
+from glance_conf.audit.exception import LoadError
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.target import INVALID
@@ -30,9 +40,21 @@ MAX_VALUES = 20
 MAX_HOSTS_SHOWN = 5
 #: Longest value shown (and told apart) in a report.
 MAX_VALUE_SHOWN = redact.MAX_SHOWN
+#: Groups a fleet may be split into: each keeps its own tallies.
+MAX_GROUPS = 1000
+#: Entries read from a groups file (aliases included), so that a small
+#: file of YAML aliases cannot make the walk endless.
+MAX_GROUP_ENTRIES = 100_000
+#: Ansible groups nested in one another, at most.
+MAX_GROUP_DEPTH = 50
+#: The group of the files a grouping does not name.
+UNGROUPED = '(ungrouped)'
+
 UNSET = '(unset)'
 EMPTY = '(empty)'
 SHOWN_INVALID = '(invalid)'
+
+Grouping = Callable[[str], str]
 
 _BOOLEAN = types.Boolean()
 
@@ -191,7 +213,8 @@ class FleetDrift(base.FleetCheck):
     out), ``tls_min_version``, ``tls_ciphers``, ``debug`` in
     ``[glance]`` and ``[DEFAULT]``, and whether a ``timeout`` is set.
     Site-specific values (host names, ports, pools, RBD users, Ceph
-    config paths, regions) are never compared.
+    config paths, regions) are never compared. ``--group-by`` or
+    ``--groups`` restricts the comparison to hosts that should match.
 
     Fix: bring the minority hosts to the majority's setting (or the
     majority to the safer one), from one template.
@@ -234,3 +257,177 @@ class FleetDrift(base.FleetCheck):
             yield dataclasses.replace(
                 self.finding(posture.option, message, file=outlier),
                 key=stable)
+
+
+# -- groups of hosts that should match ----------------------------------------
+
+def group_by_regex(pattern: str) -> Grouping:
+    """Group files by the one capture group of ``pattern``.
+
+    The pattern is searched in the file's path as given; a file it does
+    not match (or whose capture is empty) is in :data:`UNGROUPED`.
+
+    :raises ValueError: if ``pattern`` does not compile or has not exactly
+        one capture group.
+    """
+    try:
+        regex = re.compile(pattern)
+    except re.error as exc:
+        raise ValueError('not a valid regular expression (%s)'
+                         % exc) from None
+    if regex.groups != 1:
+        raise ValueError('the regular expression needs exactly one '
+                         'capture group; it has %d' % regex.groups)
+
+    def group_of(path: str) -> str:
+        match = regex.search(path)
+        return (match and match.group(1)) or UNGROUPED
+    return group_of
+
+
+def count_groups(paths: Iterable[str], group_of: Grouping) -> int:
+    """How many groups ``paths`` fall in.
+
+    :raises ValueError: if there are more than :data:`MAX_GROUPS`.
+    """
+    names: set[str] = set()
+    for path in paths:
+        names.add(group_of(path))
+        if len(names) > MAX_GROUPS:
+            raise ValueError('the files fall into more than %d groups; a '
+                             'group is a set of hosts that should match'
+                             % MAX_GROUPS)
+    return len(names)
+
+
+class _Inventory:
+    """Host-to-group assignments read from a groups file's YAML nodes."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.groups: dict[str, str] = {}
+        self.names: set[str] = set()
+        self.entries = 0
+
+    def fail(self, node: Any, reason: str) -> LoadError:
+        return LoadError(self.path, 'line %d: %s'
+                         % (node.start_mark.line + 1, reason))
+
+    def _count(self, node: Any) -> None:
+        self.entries += 1
+        if self.entries > MAX_GROUP_ENTRIES:
+            raise self.fail(node, 'more than %d entries'
+                            % MAX_GROUP_ENTRIES)
+
+    def name(self, node: Any, what: str) -> str:
+        if not isinstance(node, yaml.ScalarNode) or not node.value:
+            raise self.fail(node, 'expected a %s name' % what)
+        return str(node.value)
+
+    def add(self, host_node: Any, group: str) -> None:
+        self._count(host_node)
+        host = self.name(host_node, 'host')
+        known = self.groups.setdefault(host, group)
+        if known != group:
+            raise self.fail(host_node, 'host %s is in groups %s and %s; '
+                            'a host must be in one group'
+                            % (redact.printable(host),
+                               redact.printable(known),
+                               redact.printable(group)))
+        if group not in self.names:
+            if len(self.names) >= MAX_GROUPS:
+                raise self.fail(host_node, 'more than %d groups'
+                                % MAX_GROUPS)
+            self.names.add(group)
+
+    def simple(self, group: str, node: Any) -> None:
+        """``group: [host, ...]``."""
+        for host_node in node.value:
+            self.add(host_node, group)
+
+    def ansible(self, group: str, node: Any, depth: int) -> None:
+        """An Ansible YAML inventory group: ``hosts``, ``children``,
+        ``vars``. A host belongs to the group that lists it under
+        ``hosts``."""
+        for key_node, value in node.value:
+            self._count(key_node)
+            key = self.name(key_node, 'group key')
+            if key == 'vars':
+                continue
+            if key not in ('hosts', 'children'):
+                raise self.fail(key_node, 'group %s: unknown key %s '
+                                '(expected hosts, children or vars)'
+                                % (redact.printable(group),
+                                   redact.printable(key)))
+            if _is_null(value):
+                continue
+            if not isinstance(value, yaml.MappingNode):
+                raise self.fail(value, 'group %s: %s must be a mapping'
+                                % (redact.printable(group), key))
+            for name_node, child in value.value:
+                if key == 'hosts':
+                    self.add(name_node, group)
+                else:
+                    self.group(self.name(name_node, 'group'), child,
+                               depth + 1)
+
+    def group(self, group: str, node: Any, depth: int = 0) -> None:
+        self._count(node)
+        if depth > MAX_GROUP_DEPTH:
+            raise self.fail(node, 'groups nested more than %d deep'
+                            % MAX_GROUP_DEPTH)
+        if isinstance(node, yaml.SequenceNode):
+            self.simple(group, node)
+        elif isinstance(node, yaml.MappingNode):
+            self.ansible(group, node, depth)
+        elif not _is_null(node):
+            raise self.fail(node, 'group %s: expected a list of hosts or '
+                            'an Ansible group (hosts, children)'
+                            % redact.printable(group))
+
+
+def _is_null(node: Any) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag.endswith(':null')
+
+
+def groups_from_file(path: str) -> Grouping:
+    """Group files by a YAML groups file.
+
+    Either ``group: [host, ...]`` per group, or an Ansible YAML inventory
+    (``all: {children: {group: {hosts: {host1: , host2: }}}}``, children
+    nested at any depth). A file is in the group of the host named by its
+    file name or, failing that, its stem (``compute-0.conf`` is host
+    ``compute-0``); a file no group names is in :data:`UNGROUPED`.
+
+    :raises LoadError: if the file cannot be read, is not YAML of that
+        shape, or puts a host in two groups; the line is named.
+    """
+    text = source.read_text(path)
+    try:
+        # compose builds nodes only: no object is constructed, whatever
+        # the tags, and every node knows its line.
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = 'line %d: ' % (mark.line + 1) if mark else ''
+        raise LoadError(path, '%snot valid YAML' % where) from None
+    except yaml.YAMLError:
+        raise LoadError(path, 'not valid YAML') from None
+    except RecursionError:
+        raise LoadError(path, 'nested too deeply') from None
+    if root is None:
+        raise LoadError(path, 'empty; expected a mapping of groups')
+    inventory = _Inventory(path)
+    if not isinstance(root, yaml.MappingNode):
+        raise inventory.fail(root, 'expected a mapping of groups')
+    for name_node, node in root.value:
+        inventory.group(inventory.name(name_node, 'group'), node)
+    groups = inventory.groups
+
+    def group_of(file_path: str) -> str:
+        name = os.path.basename(file_path)
+        found = groups.get(name)
+        if found is None:
+            found = groups.get(os.path.splitext(name)[0])
+        return found or UNGROUPED
+    return group_of

@@ -7,6 +7,7 @@ from oslo_config import cfg
 
 import glance_conf
 from glance_conf.audit.checks import fleet
+from glance_conf.audit.exception import LoadError
 from glance_conf.audit.target import AuditedConf
 from tests.conftest import parse
 
@@ -191,3 +192,107 @@ def test_fingerprints_follow_the_minority_value(write_conf):
     assert after['glance.insecure'] == before['glance.insecure']
     other = _prints(write_conf, [MINORITY] * 3 + [MAJORITY])
     assert other['glance.insecure'] != before['glance.insecure']
+
+
+# -- groups ---------------------------------------------------------------
+
+def test_group_by_regex_names_groups_by_the_capture():
+    group_of = fleet.group_by_regex(r'/(site-[a-z])/')
+    assert group_of('/fleet/site-a/c0.conf') == 'site-a'
+    assert group_of('/fleet/other/c0.conf') == fleet.UNGROUPED
+    assert fleet.group_by_regex(r'/(x*)c')('/c.conf') == fleet.UNGROUPED
+
+
+@pytest.mark.parametrize('pattern, error', [
+    ('(', 'not a valid regular expression'),
+    ('site', 'exactly one capture group; it has 0'),
+    ('(a)(b)', 'exactly one capture group; it has 2'),
+])
+def test_bad_group_by_regex_is_refused(pattern, error):
+    with pytest.raises(ValueError, match=error):
+        fleet.group_by_regex(pattern)
+
+
+def test_too_many_groups_is_refused(monkeypatch):
+    monkeypatch.setattr(fleet, 'MAX_GROUPS', 3)
+    group_of = fleet.group_by_regex(r'(\d+)')
+    assert fleet.count_groups(['1', '2', '3', '3'], group_of) == 3
+    with pytest.raises(ValueError, match='more than 3 groups'):
+        fleet.count_groups(['1', '2', '3', '4'], group_of)
+
+
+def _groups(tmp_path, text):
+    path = tmp_path / 'groups.yaml'
+    path.write_text(text)
+    return fleet.groups_from_file(str(path))
+
+
+def test_groups_file_simple_mapping(tmp_path):
+    group_of = _groups(tmp_path, 'edge: [dcn0, dcn1.conf]\n'
+                                 'central:\n  - central\n')
+    assert group_of('/x/dcn0.conf') == 'edge'
+    assert group_of('dcn1.conf') == 'edge'
+    assert group_of('/y/central.conf') == 'central'
+    assert group_of('/y/other.conf') == fleet.UNGROUPED
+
+
+def test_groups_file_ansible_inventory(tmp_path):
+    group_of = _groups(tmp_path, (
+        'all:\n'
+        '  vars: {ansible_user: heat-admin}\n'
+        '  children:\n'
+        '    central:\n'
+        '      hosts:\n'
+        '        central-compute-0:\n'
+        '    edge:\n'
+        '      children:\n'
+        '        dcn0:\n'
+        '          hosts: {dcn0-compute-0: , dcn0-compute-1: }\n'
+        '        dcn1:\n'
+        '          hosts:\n'
+        '            dcn1-compute-0:\n'
+        '              ansible_host: 192.0.2.7\n'
+        '    empty:\n'))
+    assert group_of('central-compute-0.conf') == 'central'
+    assert group_of('/r/dcn0-compute-1.conf') == 'dcn0'
+    assert group_of('dcn1-compute-0') == 'dcn1'
+
+
+@pytest.mark.parametrize('text, error', [
+    ('a: [b\n', 'line 2: not valid YAML'),
+    ('', 'empty; expected a mapping of groups'),
+    ('- a\n- b\n', 'line 1: expected a mapping of groups'),
+    ('a: [x]\nb:\n  - y\n  - x\n', 'line 4: host x is in groups a and b'),
+    ('a:\n  host: [x]\n', "line 2: group a: unknown key host"),
+    ('a: 3\n', 'line 1: group a: expected a list of hosts'),
+    ('a:\n  hosts: [x]\n', 'line 2: group a: hosts must be a mapping'),
+    ('a: [[x]]\n', 'line 1: expected a host name'),
+])
+def test_malformed_groups_file_names_the_line(tmp_path, text, error):
+    with pytest.raises(LoadError, match=error) as caught:
+        _groups(tmp_path, text)
+    assert caught.value.path.endswith('groups.yaml')
+    assert '\n' not in str(caught.value)
+
+
+def test_groups_file_of_aliases_is_bounded(tmp_path, monkeypatch):
+    """Aliases multiply what a small file names; the walk stops."""
+    monkeypatch.setattr(fleet, 'MAX_GROUP_ENTRIES', 1000)
+    lines = ['c: &g0 {hosts: {h: }}']
+    for i in range(1, 20):
+        lines.append('c: &g%d {children: {c: *g%d, c: *g%d}}'
+                     % (i, i - 1, i - 1))
+    with pytest.raises(LoadError, match='more than 1000 entries'):
+        _groups(tmp_path, '\n'.join(lines) + '\n')
+
+
+def test_groups_file_nested_without_end_is_refused(tmp_path):
+    with pytest.raises(LoadError, match='nested more than'):
+        _groups(tmp_path, 'a: &x {children: {b: *x}}\n')
+    with pytest.raises(LoadError, match='nested too deeply|not valid'):
+        _groups(tmp_path, 'a: ' + '[' * 5000 + ']' * 5000 + '\n')
+
+
+def test_groups_file_that_cannot_be_read(tmp_path):
+    with pytest.raises(LoadError, match='no such file'):
+        fleet.groups_from_file(str(tmp_path / 'missing.yaml'))
