@@ -54,13 +54,24 @@ class Finding:
     file: str | None = None
     #: Line of the value in ``file``, where known.
     line: int | None = None
+    #: What identifies this finding across runs, when the file and the
+    #: message do not: a fleet finding names hosts and points at one of
+    #: them, yet is the same finding when a host is added or moved.
+    key: str | None = None
 
     @property
     def fingerprint(self) -> str:
-        """A stable identity across runs, for SARIF and de-duplication."""
-        key = '\x1f'.join([self.check_id, self.option or '',
-                           self.file or '', self.message])
-        data = key.encode('utf-8', 'surrogateescape')
+        """A stable identity across runs, for SARIF and de-duplication.
+
+        The check, the option and ``key`` when the check gives one;
+        otherwise the check, the option, the file and the message.
+        """
+        if self.key is not None:
+            parts = [self.check_id, self.option or '', self.key]
+        else:
+            parts = [self.check_id, self.option or '', self.file or '',
+                     self.message]
+        data = '\x1f'.join(parts).encode('utf-8', 'surrogateescape')
         return hashlib.sha256(data).hexdigest()[:32]
 
     def to_dict(self) -> dict[str, Any]:
@@ -73,6 +84,7 @@ class Finding:
             'line': self.line,
             'message': self.message,
             'remediation': self.remediation,
+            'key': self.key,
             'fingerprint': self.fingerprint,
         }
 
@@ -83,7 +95,7 @@ class Finding:
                    cwe=int(data['cwe']), option=data['option'],
                    message=data['message'],
                    remediation=data['remediation'], file=data['file'],
-                   line=data['line'])
+                   line=data['line'], key=data.get('key'))
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), sort_keys=True)

@@ -78,6 +78,7 @@ class Spool:
         finding = dataclasses.replace(
             finding, file=finding.file and utf8_safe(finding.file),
             option=finding.option and utf8_safe(finding.option),
+            key=finding.key and utf8_safe(finding.key),
             message=utf8_safe(finding.message),
             remediation=utf8_safe(finding.remediation))
         self._file.write(finding.to_json() + '\n')
@@ -267,10 +268,19 @@ def audit_service(config_args: Sequence[tuple[str, str]],
     return result
 
 
+def _in_group(found: Finding, group: str) -> Finding:
+    """A fleet finding scoped to its group of hosts: the group is named
+    in the message and is part of the finding's identity."""
+    key = None if found.key is None else '%s\x1f%s' % (group, found.key)
+    return dataclasses.replace(found, key=key, message='In group %s: %s'
+                               % (group, found.message))
+
+
 def audit_fleet(paths: Sequence[str], checks: Sequence[manager.CheckClass],
                 progress: Progress | None = None,
                 host: _files.Host | None = None,
-                defaults: str = definitions.NOVA) -> Result:
+                defaults: str = definitions.NOVA,
+                group_of: Callable[[str], str] | None = None) -> Result:
     """Audit each file as one host's complete config, then compare them.
 
     :param host: where the paths named in the files are found (a
@@ -278,10 +288,14 @@ def audit_fleet(paths: Sequence[str], checks: Sequence[manager.CheckClass],
         files are copies, not the hosts.
     :param defaults: judge unset options by ``nova`` 34's defaults or by
         ``glance-conf``'s.
+    :param group_of: the group of a file's path, when hosts are to be
+        compared only within their group. Each group keeps its own fleet
+        checks, so the caller bounds the number of groups.
     """
     result = Result('fleet', list(checks), defaults)
     _offline(result, host)
-    fleet = [c() for c in checks if issubclass(c, base.FleetCheck)]
+    fleet_classes = [c for c in checks if issubclass(c, base.FleetCheck)]
+    groups: dict[str, list[base.FleetCheck]] = {}
     conf = _new_conf(result.defaults)
     total = len(paths)
     for done, path in enumerate(paths, 1):
@@ -293,13 +307,19 @@ def audit_fleet(paths: Sequence[str], checks: Sequence[manager.CheckClass],
         except (cfg.Error, ValueError, OSError) as exc:
             result.problem(path, _oslo_reason(exc))
         else:
+            group = group_of(path) if group_of else ''
+            fleet = groups.get(group)
+            if fleet is None:
+                fleet = groups[group] = [c() for c in fleet_classes]
             if _audit_one(AuditedConf(conf, [raw]), checks, result, fleet,
                           host):
                 result.files += 1
         if progress is not None:
             progress(done, total)
     if result.files > 1:
-        for fleet_check in fleet:
-            for found in fleet_check.finish():
-                result.findings.add(found)
+        for group in sorted(groups):
+            for fleet_check in groups[group]:
+                for found in fleet_check.finish():
+                    result.findings.add(
+                        _in_group(found, group) if group_of else found)
     return result

@@ -22,6 +22,8 @@ from glance_conf.audit import base
 from glance_conf.audit import identity
 from glance_conf.audit import manager
 from glance_conf.audit import runner
+from glance_conf.audit.checks import fleet
+from glance_conf.audit.exception import LoadError
 from glance_conf.audit.exception import PluginLoadError
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.report.text import shown
@@ -134,6 +136,15 @@ def build_parser(stdout: TextIO = sys.stdout,
     host.add_argument('--service-group', metavar='GROUP',
                       help='the service\'s group, a name known here or a '
                            'number (default: nova)')
+    grouping = parser.add_mutually_exclusive_group()
+    grouping.add_argument('--group-by', type=_group_by, metavar='REGEX',
+                          dest='grouping', help='fleet mode: compare hosts '
+                          'only within groups, named by the one capture '
+                          'group of REGEX searched in each file path')
+    grouping.add_argument('--groups', type=_groups, metavar='FILE',
+                          dest='grouping', help='fleet mode: compare hosts '
+                          'only within the groups of a YAML groups file '
+                          '(group: [host, ...], or an Ansible inventory)')
     return parser
 
 
@@ -157,6 +168,21 @@ def host_of(args: argparse.Namespace) -> _files.Host | None:
     if args.files:
         return None
     return _files.Host(None, account)
+
+
+def _group_by(pattern: str) -> fleet.Grouping:
+    try:
+        return fleet.group_by_regex(pattern)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _groups(path: str) -> fleet.Grouping:
+    try:
+        return fleet.groups_from_file(path)
+    except LoadError as exc:
+        raise argparse.ArgumentTypeError('%s: %s' % (shown(exc.path),
+                                                     exc.reason)) from None
 
 
 def _progress_bar(stream: TextIO) -> runner.Progress:
@@ -241,13 +267,24 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     except ValueError as exc:
         stderr.write('%s: error: %s\n' % (PROG, exc))
         return EXIT_ERROR
+    if args.grouping and not args.files:
+        stderr.write('%s: error: --group-by and --groups need FILE arguments '
+                     '(fleet mode)\n' % PROG)
+        return EXIT_ERROR
+    if args.grouping:
+        try:
+            fleet.count_groups(args.files, args.grouping)
+        except ValueError as exc:
+            stderr.write('%s: error: %s\n' % (PROG, exc))
+            return EXIT_ERROR
     with _quiet_oslo_logging():
         if args.files:
             progress = None
             if not args.no_progress and stderr.isatty():
                 progress = _progress_bar(stderr)
             result = runner.audit_fleet(args.files, checks, progress, host,
-                                        defaults=args.defaults)
+                                        defaults=args.defaults,
+                                        group_of=args.grouping)
         else:
             result = runner.audit_service(args.config or [], checks,
                                           defaults=args.defaults,

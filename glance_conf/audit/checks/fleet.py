@@ -1,33 +1,160 @@
-"""GC6xx: consistency across a fleet of hosts."""
+"""GC6xx: consistency across a fleet of hosts.
+
+Hosts are compared on their security posture, never on values that are
+site-specific by design (host names, ports, Ceph pools and users, Ceph
+config paths, region names): a distributed deployment whose edge sites
+each talk to their own Image API and Ceph cluster is consistent.
+
+The hosts compared together can be restricted to groups of hosts that
+should match, named by a regular expression on the file name
+(:func:`group_by_regex`) or by a groups file (:func:`groups_from_file`).
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import os
+import re
+import urllib.parse
+from collections.abc import Callable
+from collections.abc import Iterable
 from collections.abc import Iterator
+from typing import Any
 
-from glance_conf import glance
+import yaml  # type: ignore[import-untyped]
+from oslo_config import types
+
 from glance_conf import redact
 from glance_conf.audit import base
+from glance_conf.audit import source
 from glance_conf.audit.cwe import IMPROPER_INTERACTION_BETWEEN_ENTITIES
+from glance_conf.audit.exception import LoadError
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.target import INVALID
 from glance_conf.audit.target import AuditedConf
 
-#: Distinct values remembered per option; more are only counted.
+#: Distinct values remembered per setting; more are only counted.
 MAX_VALUES = 20
 #: Hosts named per value in the report; more are only counted.
 MAX_HOSTS_SHOWN = 5
+#: Longest value shown (and told apart) in a report.
+MAX_VALUE_SHOWN = redact.MAX_SHOWN
+#: Groups a fleet may be split into: each keeps its own tallies.
+MAX_GROUPS = 1000
+#: Entries read from a groups file (aliases included), so that a small
+#: file of YAML aliases cannot make the walk endless.
+MAX_GROUP_ENTRIES = 100_000
+#: Ansible groups nested in one another, at most.
+MAX_GROUP_DEPTH = 50
+#: The group of the files a grouping does not name.
+UNGROUPED = '(ungrouped)'
+
+UNSET = '(unset)'
+EMPTY = '(empty)'
+SHOWN_INVALID = '(invalid)'
+
+Grouping = Callable[[str], str]
+
+_BOOLEAN = types.Boolean()
 
 
-def _show(value: object) -> str:
+def _show(value: Any) -> str:
     if value is INVALID:
-        return '<invalid>'
+        return SHOWN_INVALID
     if value is None:
-        return '<unset>'
+        return UNSET
     if isinstance(value, list):
         value = ','.join(str(v) for v in value)
-    return redact.redact_url(str(value), 80)
+    text = str(value)
+    return redact.redact_url(text, MAX_VALUE_SHOWN) if text else EMPTY
+
+
+def _option(dest: str) -> Callable[[AuditedConf], str | None]:
+    def read(conf: AuditedConf) -> str | None:
+        return _show(conf.value(dest))
+    return read
+
+
+def _scheme(url: str) -> str:
+    return urllib.parse.urlsplit(url).scheme.lower() or '(no scheme)'
+
+
+def _endpoint_scheme(conf: AuditedConf) -> str | None:
+    """The scheme(s) the Image API is reached by, as nova picks the
+    endpoint: ``api_servers`` first, then ``endpoint_override``.
+
+    ``None`` when neither is set: the scheme is the service catalog's,
+    not this file's, and the host is left out of this comparison (a
+    central site on the catalog and edge sites on their own Image API
+    are both by design).
+    """
+    servers = conf.value('api_servers')
+    if servers is INVALID:
+        return SHOWN_INVALID
+    if servers:
+        return ','.join(sorted({_scheme(str(s)) for s in servers}))
+    override = conf.value('endpoint_override')
+    if override is INVALID:
+        return SHOWN_INVALID
+    return _scheme(str(override)) if override else None
+
+
+def _timeout_set(conf: AuditedConf) -> str:
+    value = conf.value('timeout')
+    if value is INVALID:
+        return SHOWN_INVALID
+    return UNSET if value is None else 'set'
+
+
+def _service_debug(conf: AuditedConf) -> str:
+    """``[DEFAULT] debug`` as oslo.log reads it (default ``False``)."""
+    hit = conf.raw('DEFAULT', 'debug')
+    if hit is None:
+        return str(False)
+    try:
+        return str(_BOOLEAN(hit.value))
+    except ValueError:
+        return SHOWN_INVALID
+
+
+@dataclasses.dataclass(frozen=True)
+class Posture:
+    """One setting hosts are compared on."""
+
+    #: ``section.key`` the findings name.
+    option: str
+    #: The setting and what it means, for the message.
+    label: str
+    #: The host's value as shown; ``None`` leaves the host out.
+    read: Callable[[AuditedConf], str | None]
+
+
+#: What hosts are compared on. The cipher string itself is compared: it
+#: says what a host accepts and names nothing of its site.
+POSTURE = (
+    Posture('glance.verify_glance_signatures',
+            '[glance] verify_glance_signatures (image signature '
+            'verification)', _option('verify_glance_signatures')),
+    Posture('glance.enable_certificate_validation',
+            '[glance] enable_certificate_validation (signing certificate '
+            'validation)', _option('enable_certificate_validation')),
+    Posture('glance.insecure', '[glance] insecure (TLS verification '
+            'skipped)', _option('insecure')),
+    Posture('glance.endpoint_override', 'The Image API endpoint scheme '
+            '([glance] api_servers, else endpoint_override)',
+            _endpoint_scheme),
+    Posture('glance.tls_min_version', '[glance] tls_min_version (TLS '
+            'floor)', _option('tls_min_version')),
+    Posture('glance.tls_ciphers', '[glance] tls_ciphers',
+            _option('tls_ciphers')),
+    Posture('glance.debug', '[glance] debug (Image client debug logging)',
+            _option('debug')),
+    Posture('DEFAULT.debug', '[DEFAULT] debug (service debug logging)',
+            _service_debug),
+    Posture('glance.timeout', '[glance] timeout (set or not)',
+            _timeout_set),
+)
 
 
 @dataclasses.dataclass
@@ -37,7 +164,7 @@ class _Seen:
 
 
 class _Tally:
-    """Hosts per value for one option, in bounded memory."""
+    """Hosts per value for one setting, in bounded memory."""
 
     def __init__(self) -> None:
         self.values: dict[str, _Seen] = {}
@@ -57,50 +184,250 @@ class _Tally:
     def differs(self) -> bool:
         return len(self.values) + (1 if self.other else 0) > 1
 
+    def ranked(self) -> list[tuple[str, _Seen]]:
+        """Values, most hosts first; ties in value order, so the ranking
+        does not depend on the order hosts were seen in."""
+        return sorted(self.values.items(),
+                      key=lambda item: (-item[1].count, item[0]))
+
+
+def _hosts(value: str, seen: _Seen) -> str:
+    more = ', ...' if seen.count > len(seen.hosts) else ''
+    return '%s on %d host(s) (%s%s)' % (value, seen.count,
+                                        ', '.join(seen.hosts), more)
+
 
 class FleetDrift(base.FleetCheck):
-    """An option's effective value differs between hosts.
+    """Hosts differ in security posture.
 
-    Hosts that disagree on ``[glance]`` settings behave differently for
-    the same request: one verifies image signatures and another does not,
-    one trusts a CA the others do not. Drift is how a fleet-wide hardening
-    ends up applied to most hosts but not all.
+    Hosts that should match but disagree on security settings behave
+    differently for the same request: one verifies image signatures and
+    another does not, one checks the Image API's certificate and another
+    does not. Drift is how a fleet-wide hardening ends up applied to most
+    hosts but not all.
 
-    Fix: bring the listed hosts to one value, from one template.
+    Hosts are compared on: image signature verification and signing
+    certificate validation (as read, defaults included), ``insecure``,
+    the endpoint scheme (``http`` or ``https``, of ``api_servers`` or
+    else ``endpoint_override``; hosts on the service catalog are left
+    out), ``tls_min_version``, ``tls_ciphers``, ``debug`` in
+    ``[glance]`` and ``[DEFAULT]``, and whether a ``timeout`` is set.
+    Site-specific values (host names, ports, pools, RBD users, Ceph
+    config paths, regions) are never compared. ``--group-by`` or
+    ``--groups`` restricts the comparison to hosts that should match.
+
+    Fix: bring the minority hosts to the majority's setting (or the
+    majority to the safer one), from one template.
     """
 
     id = 'GC601'
     severity = Severity.MEDIUM
     cwe = IMPROPER_INTERACTION_BETWEEN_ENTITIES
-    title = 'Fleet drift: option value differs between hosts'
+    title = 'Fleet drift: security posture differs between hosts'
     remediation = 'Render every host config from one template.'
 
     def __init__(self) -> None:
-        self._tallies = {opt.dest: _Tally()
-                         for opt in glance.listed_opts()}
+        self._tallies = {posture: _Tally() for posture in POSTURE}
         self.hosts = 0
 
     def observe(self, conf: AuditedConf) -> None:
         host = conf.files[0].path if conf.files else '<unknown>'
         self.hosts += 1
-        for dest, tally in self._tallies.items():
-            tally.add(_show(conf.value(dest)), host)
+        for posture, tally in self._tallies.items():
+            value = posture.read(conf)
+            if value is not None:
+                tally.add(value, host)
 
     def finish(self) -> Iterator[Finding]:
-        for dest, tally in self._tallies.items():
+        for posture, tally in self._tallies.items():
             if not tally.differs():
                 continue
-            parts = []
-            ranked = sorted(tally.values.items(),
-                            key=lambda item: (-item[1].count, item[0]))
-            for value, seen in ranked:
-                more = ', ...' if seen.count > len(seen.hosts) else ''
-                parts.append('%s on %d host(s) (%s%s)' % (
-                    value, seen.count, ', '.join(seen.hosts), more))
+            ranked = tally.ranked()
+            (majority, most), rest = ranked[0], ranked[1:]
+            minority = [_hosts(value, seen) for value, seen in rest]
             if tally.other:
-                parts.append('other values on %d host(s)' % tally.other)
+                minority.append('other values on %d host(s)' % tally.other)
+            message = '%s differs between hosts: %s, the majority; %s.' % (
+                posture.label, _hosts(majority, most), '; '.join(minority))
+            # The identity is what the minority holds, not who holds it.
+            stable = '\x1f'.join([value for value, _ in rest]
+                                 + (['(other)'] if tally.other else []))
             # Point at a host holding the rarest value: the likely outlier.
             outlier = ranked[-1][1].hosts[0]
-            yield self.finding(dest, '[glance] %s differs '
-                               'across hosts: %s.' % (dest, '; '.join(parts)),
-                               file=outlier)
+            yield dataclasses.replace(
+                self.finding(posture.option, message, file=outlier),
+                key=stable)
+
+
+# -- groups of hosts that should match ----------------------------------------
+
+def group_by_regex(pattern: str) -> Grouping:
+    """Group files by the one capture group of ``pattern``.
+
+    The pattern is searched in the file's path as given; a file it does
+    not match (or whose capture is empty) is in :data:`UNGROUPED`.
+
+    :raises ValueError: if ``pattern`` does not compile or has not exactly
+        one capture group.
+    """
+    try:
+        regex = re.compile(pattern)
+    except re.error as exc:
+        raise ValueError('not a valid regular expression (%s)'
+                         % exc) from None
+    if regex.groups != 1:
+        raise ValueError('the regular expression needs exactly one '
+                         'capture group; it has %d' % regex.groups)
+
+    def group_of(path: str) -> str:
+        match = regex.search(path)
+        return (match and match.group(1)) or UNGROUPED
+    return group_of
+
+
+def count_groups(paths: Iterable[str], group_of: Grouping) -> int:
+    """How many groups ``paths`` fall in.
+
+    :raises ValueError: if there are more than :data:`MAX_GROUPS`.
+    """
+    names: set[str] = set()
+    for path in paths:
+        names.add(group_of(path))
+        if len(names) > MAX_GROUPS:
+            raise ValueError('the files fall into more than %d groups; a '
+                             'group is a set of hosts that should match'
+                             % MAX_GROUPS)
+    return len(names)
+
+
+class _Inventory:
+    """Host-to-group assignments read from a groups file's YAML nodes."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.groups: dict[str, str] = {}
+        self.names: set[str] = set()
+        self.entries = 0
+
+    def fail(self, node: Any, reason: str) -> LoadError:
+        return LoadError(self.path, 'line %d: %s'
+                         % (node.start_mark.line + 1, reason))
+
+    def _count(self, node: Any) -> None:
+        self.entries += 1
+        if self.entries > MAX_GROUP_ENTRIES:
+            raise self.fail(node, 'more than %d entries'
+                            % MAX_GROUP_ENTRIES)
+
+    def name(self, node: Any, what: str) -> str:
+        if not isinstance(node, yaml.ScalarNode) or not node.value:
+            raise self.fail(node, 'expected a %s name' % what)
+        return str(node.value)
+
+    def add(self, host_node: Any, group: str) -> None:
+        self._count(host_node)
+        host = self.name(host_node, 'host')
+        known = self.groups.setdefault(host, group)
+        if known != group:
+            raise self.fail(host_node, 'host %s is in groups %s and %s; '
+                            'a host must be in one group'
+                            % (redact.printable(host),
+                               redact.printable(known),
+                               redact.printable(group)))
+        if group not in self.names:
+            if len(self.names) >= MAX_GROUPS:
+                raise self.fail(host_node, 'more than %d groups'
+                                % MAX_GROUPS)
+            self.names.add(group)
+
+    def simple(self, group: str, node: Any) -> None:
+        """``group: [host, ...]``."""
+        for host_node in node.value:
+            self.add(host_node, group)
+
+    def ansible(self, group: str, node: Any, depth: int) -> None:
+        """An Ansible YAML inventory group: ``hosts``, ``children``,
+        ``vars``. A host belongs to the group that lists it under
+        ``hosts``."""
+        for key_node, value in node.value:
+            self._count(key_node)
+            key = self.name(key_node, 'group key')
+            if key == 'vars':
+                continue
+            if key not in ('hosts', 'children'):
+                raise self.fail(key_node, 'group %s: unknown key %s '
+                                '(expected hosts, children or vars)'
+                                % (redact.printable(group),
+                                   redact.printable(key)))
+            if _is_null(value):
+                continue
+            if not isinstance(value, yaml.MappingNode):
+                raise self.fail(value, 'group %s: %s must be a mapping'
+                                % (redact.printable(group), key))
+            for name_node, child in value.value:
+                if key == 'hosts':
+                    self.add(name_node, group)
+                else:
+                    self.group(self.name(name_node, 'group'), child,
+                               depth + 1)
+
+    def group(self, group: str, node: Any, depth: int = 0) -> None:
+        self._count(node)
+        if depth > MAX_GROUP_DEPTH:
+            raise self.fail(node, 'groups nested more than %d deep'
+                            % MAX_GROUP_DEPTH)
+        if isinstance(node, yaml.SequenceNode):
+            self.simple(group, node)
+        elif isinstance(node, yaml.MappingNode):
+            self.ansible(group, node, depth)
+        elif not _is_null(node):
+            raise self.fail(node, 'group %s: expected a list of hosts or '
+                            'an Ansible group (hosts, children)'
+                            % redact.printable(group))
+
+
+def _is_null(node: Any) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag.endswith(':null')
+
+
+def groups_from_file(path: str) -> Grouping:
+    """Group files by a YAML groups file.
+
+    Either ``group: [host, ...]`` per group, or an Ansible YAML inventory
+    (``all: {children: {group: {hosts: {host1: , host2: }}}}``, children
+    nested at any depth). A file is in the group of the host named by its
+    file name or, failing that, its stem (``compute-0.conf`` is host
+    ``compute-0``); a file no group names is in :data:`UNGROUPED`.
+
+    :raises LoadError: if the file cannot be read, is not YAML of that
+        shape, or puts a host in two groups; the line is named.
+    """
+    text = source.read_text(path)
+    try:
+        # compose builds nodes only: no object is constructed, whatever
+        # the tags, and every node knows its line.
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = 'line %d: ' % (mark.line + 1) if mark else ''
+        raise LoadError(path, '%snot valid YAML' % where) from None
+    except yaml.YAMLError:
+        raise LoadError(path, 'not valid YAML') from None
+    except RecursionError:
+        raise LoadError(path, 'nested too deeply') from None
+    if root is None:
+        raise LoadError(path, 'empty; expected a mapping of groups')
+    inventory = _Inventory(path)
+    if not isinstance(root, yaml.MappingNode):
+        raise inventory.fail(root, 'expected a mapping of groups')
+    for name_node, node in root.value:
+        inventory.group(inventory.name(name_node, 'group'), node)
+    groups = inventory.groups
+
+    def group_of(file_path: str) -> str:
+        name = os.path.basename(file_path)
+        found = groups.get(name)
+        if found is None:
+            found = groups.get(os.path.splitext(name)[0])
+        return found or UNGROUPED
+    return group_of

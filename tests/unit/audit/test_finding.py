@@ -42,3 +42,22 @@ def test_a_file_name_that_is_not_utf8_still_has_a_fingerprint():
     assert len(odd.fingerprint) == 32
     assert Finding.from_dict(odd.to_dict()) == odd
     assert '\\udcff' in odd.to_json()
+
+
+def test_a_key_replaces_file_and_message_in_the_fingerprint():
+    """A fleet finding stays the same finding when its hosts change."""
+    keyed = dataclasses.replace(F, key='False')
+    moved = dataclasses.replace(keyed, file='/elsewhere', message='other')
+    assert keyed.fingerprint == moved.fingerprint
+    assert keyed.fingerprint != F.fingerprint
+    assert keyed.fingerprint != dataclasses.replace(
+        keyed, key='True').fingerprint
+    assert keyed.fingerprint != dataclasses.replace(
+        keyed, option='glance.debug').fingerprint
+
+
+def test_the_key_survives_the_json_round_trip():
+    keyed = dataclasses.replace(F, key='site-a\x1fTrue')
+    assert keyed.to_dict()['key'] == 'site-a\x1fTrue'
+    assert Finding.from_dict(keyed.to_dict()) == keyed
+    assert F.to_dict()['key'] is None

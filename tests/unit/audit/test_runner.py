@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 
 from glance_conf import _files
@@ -48,8 +49,8 @@ def test_service_mode_without_files_uses_nova_defaults(monkeypatch,
 
 
 def test_fleet_continues_past_bad_files(write_conf, tmp_path):
-    paths = [str(write_conf('[glance]\ntimeout = %d\n' % (i % 2 + 1)))
-             for i in range(4)]
+    paths = [str(write_conf('[glance]\ntimeout = 1\ndebug = %s\n'
+                            % (i % 2 == 0))) for i in range(4)]
     paths.insert(2, str(tmp_path / 'missing.conf'))
     seen = []
     result = runner.audit_fleet(paths, _checks('GC601', 'GC301'),
@@ -157,3 +158,16 @@ def test_service_mode_runs_host_checks_unless_offline(write_conf):
     result = runner.audit_service(args, _checks('GC103'), offline=True)
     assert list(result.findings) == []
     assert result.not_checked == ['GC103']
+
+
+def test_spool_keeps_a_finding_key_writable():
+    """A group name from a file name that is not UTF-8 is escaped."""
+    spool = runner.Spool()
+    [check] = _checks('GC601')
+    finding = dataclasses.replace(
+        check().finding('glance.insecure', 'm', '/f'), key='\ud800\x1fTrue')
+    spool.add(finding)
+    [replayed] = list(spool)
+    assert replayed.key == '\\ud800\x1fTrue'
+    assert len(replayed.fingerprint) == 32
+    spool.close()

@@ -196,11 +196,12 @@ def test_unwritable_output_is_exit_2(conf_file, tmp_path):
 
 
 def test_fleet_mode_reports_drift(conf_file):
-    paths = [conf_file(LOW_ONLY + 'timeout = %d\n' % t) for t in (5, 5, 9)]
+    paths = [conf_file(LOW_ONLY + 'timeout = 5\ninsecure = %s\n' % on)
+             for on in (False, False, True)]
     code, out, _ = run(*paths, '--format', 'json', '--fail-on', 'medium')
     findings = json.loads(out)['findings']
     drift = [f for f in findings if f['id'] == 'GC601']
-    assert len(drift) == 1 and drift[0]['option'] == 'glance.timeout'
+    assert len(drift) == 1 and drift[0]['option'] == 'glance.insecure'
     assert paths[2] in drift[0]['message']
     assert code == 1
 

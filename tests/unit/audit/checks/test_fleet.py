@@ -1,60 +1,298 @@
-"""GC601: fleet drift, with bounded memory."""
+"""GC601: drift in security posture, with bounded memory, and groups."""
 
 from __future__ import annotations
 
+import pytest
 from oslo_config import cfg
 
 import glance_conf
 from glance_conf.audit.checks import fleet
+from glance_conf.audit.exception import LoadError
 from glance_conf.audit.target import AuditedConf
 from tests.conftest import parse
 
+BASE = ('[glance]\nendpoint_override = https://img-{n}.example:9292\n'
+        'rbd_pool = pool-{n}\nrbd_user = user-{n}\n'
+        'rbd_ceph_conf = /etc/ceph/site-{n}.conf\nregion_name = region-{n}\n'
+        'cafile = /etc/ssl/site-{n}.pem\ntimeout = {n}\n')
 
-def _observe(check, write_conf, texts):
-    for text in texts:
+
+def _observe(check, write_conf, texts, names=None):
+    paths = []
+    for i, text in enumerate(texts):
         conf = cfg.ConfigOpts()
         glance_conf.register_opts(conf)
-        parse(conf, write_conf(text))
+        path = write_conf(text, names[i] if names else None)
+        paths.append(str(path))
+        parse(conf, path)
         check.observe(AuditedConf(conf))
+    return paths
+
+
+def _drift(write_conf, texts, names=None):
+    check = fleet.FleetDrift()
+    paths = _observe(check, write_conf, texts, names)
+    return {f.option: f for f in check.finish()}, paths
+
+
+def _site(n, extra=''):
+    return BASE.format(n=n + 1) + extra
 
 
 def test_identical_hosts_have_no_drift(write_conf):
-    check = fleet.FleetDrift()
-    _observe(check, write_conf, ['[glance]\ntimeout = 30\n'] * 3)
-    assert list(check.finish()) == []
+    found, _ = _drift(write_conf, ['[glance]\ntimeout = 30\n'] * 3)
+    assert found == {}
 
 
-def test_drift_names_hosts_and_values(write_conf):
-    check = fleet.FleetDrift()
-    _observe(check, write_conf, ['[glance]\ntimeout = 30\n'] * 2
-             + ['[glance]\ntimeout = 5\nverify_glance_signatures = no\n'])
-    findings = {f.option: f for f in check.finish()}
-    assert set(findings) == {'glance.timeout',
-                             'glance.verify_glance_signatures'}
-    drift = findings['glance.timeout']
-    assert '30.0 on 2 host(s)' in drift.message
-    assert '5.0 on 1 host(s)' in drift.message
-    assert drift.file.endswith('nova-2.conf')
+def test_site_specific_values_are_not_compared(write_conf):
+    """Hosts, ports, pools, users, Ceph paths and regions differ by
+    design between sites; the timeout's value too."""
+    found, _ = _drift(write_conf, [_site(n) for n in range(4)])
+    assert found == {}
+
+
+def test_one_insecure_host_is_one_finding_naming_it(write_conf):
+    texts = [_site(n) for n in range(4)] + [_site(9, 'insecure = True\n')]
+    found, paths = _drift(write_conf, texts)
+    assert list(found) == ['glance.insecure']
+    drift = found['glance.insecure']
     assert drift.check_id == 'GC601' and drift.severity.label == 'medium'
+    assert 'False on 4 host(s)' in drift.message
+    assert 'True on 1 host(s) (%s)' % paths[4] in drift.message
+    assert drift.file == paths[4]
 
 
-def test_drift_memory_is_bounded(write_conf):
-    check = fleet.FleetDrift()
-    tally = check._tallies['region_name']
-    for i in range(500):
-        tally.add('region-%d' % i, 'host-%d' % i)
-    assert len(tally.values) == fleet.MAX_VALUES
-    assert tally.other == 500 - fleet.MAX_VALUES
-    for _ in range(100):
-        tally.add('region-0', 'again')
-    assert len(tally.values['region-0'].hosts) == fleet.MAX_HOSTS_SHOWN
-    assert tally.values['region-0'].count == 101
+def test_example_hosts_are_bounded_per_value(write_conf):
+    texts = ['[glance]\n'] * 7 + ['[glance]\ndebug = True\n'] * 6
+    found, paths = _drift(write_conf, texts)
+    message = found['glance.debug'].message
+    assert 'False on 7 host(s) (%s, ...), the majority' % ', '.join(
+        paths[:fleet.MAX_HOSTS_SHOWN]) in message
+    assert 'True on 6 host(s) (%s, ...)' % ', '.join(
+        paths[7:7 + fleet.MAX_HOSTS_SHOWN]) in message
+    assert paths[5] not in message
+
+
+@pytest.mark.parametrize('setting, option', [
+    ('verify_glance_signatures = False', 'glance.verify_glance_signatures'),
+    ('enable_certificate_validation = True',
+     'glance.enable_certificate_validation'),
+    ('tls_min_version = 1.3', 'glance.tls_min_version'),
+    ('tls_ciphers = HIGH', 'glance.tls_ciphers'),
+    ('debug = True', 'glance.debug'),
+])
+def test_each_glance_posture_setting_is_compared(write_conf, setting,
+                                                 option):
+    found, _ = _drift(write_conf, ['[glance]\n'] * 2
+                      + ['[glance]\n%s\n' % setting])
+    assert list(found) == [option]
+
+
+def test_signature_verification_is_compared_as_read(write_conf):
+    """Unset reads as the registered default: no drift against it."""
+    found, _ = _drift(write_conf, [
+        '[glance]\n', '[glance]\nverify_glance_signatures = True\n'])
+    assert found == {}
+
+
+def test_service_debug_is_compared_as_oslo_log_reads_it(write_conf):
+    found, _ = _drift(write_conf, ['[DEFAULT]\n', '[DEFAULT]\ndebug = no\n'])
+    assert found == {}
+    found, _ = _drift(write_conf, ['[DEFAULT]\n', '[DEFAULT]\ndebug = on\n'])
+    assert 'True on 1 host(s)' in found['DEFAULT.debug'].message
+
+
+def test_a_timeout_is_compared_set_or_not(write_conf):
+    found, paths = _drift(write_conf, ['[glance]\ntimeout = 30\n'] * 2
+                          + ['[glance]\n'])
+    assert '(unset) on 1 host(s) (%s)' % paths[2] in \
+        found['glance.timeout'].message
+
+
+def test_endpoint_scheme_drift(write_conf):
+    found, paths = _drift(write_conf, [
+        '[glance]\nendpoint_override = https://a:9292\n',
+        '[glance]\nendpoint_override = https://b:443\n',
+        '[glance]\nendpoint_override = http://c:9292\n'])
+    drift = found['glance.endpoint_override']
+    assert 'https on 2 host(s)' in drift.message
+    assert 'http on 1 host(s) (%s)' % paths[2] in drift.message
+
+
+def test_api_servers_give_the_set_of_their_schemes(write_conf):
+    found, _ = _drift(write_conf, [
+        '[glance]\nendpoint_override = https://a:9292\n',
+        '[glance]\napi_servers = https://b:9292,http://c:9292\n'])
+    assert 'http,https on 1 host(s)' in \
+        found['glance.endpoint_override'].message
+
+
+def test_hosts_on_the_catalog_are_left_out_of_the_scheme(write_conf):
+    """A central site on the catalog, edges on their own endpoint."""
+    found, _ = _drift(write_conf, [
+        '[glance]\n', '[glance]\nendpoint_override = https://a:9292\n'])
+    assert found == {}
+
+
+def test_empty_and_unset_values_are_named(write_conf):
+    found, _ = _drift(write_conf, ['[glance]\ntls_ciphers = HIGH\n'] * 2
+                      + ['[glance]\n'])
+    assert '(unset) on 1 host(s)' in found['glance.tls_ciphers'].message
+    assert fleet._show('') == fleet.EMPTY == '(empty)'
+    assert fleet._show(None) == fleet.UNSET == '(unset)'
 
 
 def test_drift_values_are_redacted(write_conf):
-    check = fleet.FleetDrift()
-    _observe(check, write_conf, [
+    found, _ = _drift(write_conf, [
         '[glance]\nendpoint_override = https://a\n',
         '[glance]\nendpoint_override = https://u:hunter2@b\n'])
-    [found] = list(check.finish())
-    assert '<invalid>' in found.message and 'hunter2' not in found.message
+    [drift] = found.values()
+    assert '(invalid)' in drift.message and 'hunter2' not in drift.message
+
+
+def test_drift_memory_is_bounded():
+    tally = fleet._Tally()
+    for i in range(500):
+        tally.add('value-%d' % i, 'host-%d' % i)
+    assert len(tally.values) == fleet.MAX_VALUES
+    assert tally.other == 500 - fleet.MAX_VALUES
+    for _ in range(100):
+        tally.add('value-0', 'again')
+    assert len(tally.values['value-0'].hosts) == fleet.MAX_HOSTS_SHOWN
+    assert tally.values['value-0'].count == 101
+
+
+# -- fingerprints ---------------------------------------------------------
+
+def _prints(write_conf, texts, names=None):
+    found, _ = _drift(write_conf, texts, names)
+    return {option: f.fingerprint for option, f in found.items()}
+
+
+MAJORITY = '[glance]\ninsecure = False\n'
+MINORITY = '[glance]\ninsecure = True\ndebug = True\n'
+
+
+def test_fingerprints_ignore_the_hosts(write_conf):
+    """A new identical host, another order, other file names: the same
+    findings."""
+    before = _prints(write_conf, [MAJORITY] * 3 + [MINORITY])
+    assert set(before) == {'glance.insecure', 'glance.debug'}
+    assert _prints(write_conf, [MAJORITY] * 4 + [MINORITY]) == before
+    assert _prints(write_conf, [MINORITY] + [MAJORITY] * 3) == before
+    assert _prints(write_conf, [MAJORITY] * 3 + [MINORITY],
+                   ['w.conf', 'x.conf', 'y.conf', 'z.conf']) == before
+
+
+def test_fingerprints_follow_the_minority_value(write_conf):
+    before = _prints(write_conf, [MAJORITY] * 3 + [MINORITY])
+    after = _prints(write_conf, [MAJORITY] * 3 + [
+        '[glance]\ninsecure = True\ndebug = True\ntls_ciphers = HIGH\n',
+        '[glance]\ntls_ciphers = LOW\n'])
+    assert after['glance.insecure'] == before['glance.insecure']
+    other = _prints(write_conf, [MINORITY] * 3 + [MAJORITY])
+    assert other['glance.insecure'] != before['glance.insecure']
+
+
+# -- groups ---------------------------------------------------------------
+
+def test_group_by_regex_names_groups_by_the_capture():
+    group_of = fleet.group_by_regex(r'/(site-[a-z])/')
+    assert group_of('/fleet/site-a/c0.conf') == 'site-a'
+    assert group_of('/fleet/other/c0.conf') == fleet.UNGROUPED
+    assert fleet.group_by_regex(r'/(x*)c')('/c.conf') == fleet.UNGROUPED
+
+
+@pytest.mark.parametrize('pattern, error', [
+    ('(', 'not a valid regular expression'),
+    ('site', 'exactly one capture group; it has 0'),
+    ('(a)(b)', 'exactly one capture group; it has 2'),
+])
+def test_bad_group_by_regex_is_refused(pattern, error):
+    with pytest.raises(ValueError, match=error):
+        fleet.group_by_regex(pattern)
+
+
+def test_too_many_groups_is_refused(monkeypatch):
+    monkeypatch.setattr(fleet, 'MAX_GROUPS', 3)
+    group_of = fleet.group_by_regex(r'(\d+)')
+    assert fleet.count_groups(['1', '2', '3', '3'], group_of) == 3
+    with pytest.raises(ValueError, match='more than 3 groups'):
+        fleet.count_groups(['1', '2', '3', '4'], group_of)
+
+
+def _groups(tmp_path, text):
+    path = tmp_path / 'groups.yaml'
+    path.write_text(text)
+    return fleet.groups_from_file(str(path))
+
+
+def test_groups_file_simple_mapping(tmp_path):
+    group_of = _groups(tmp_path, 'edge: [dcn0, dcn1.conf]\n'
+                                 'central:\n  - central\n')
+    assert group_of('/x/dcn0.conf') == 'edge'
+    assert group_of('dcn1.conf') == 'edge'
+    assert group_of('/y/central.conf') == 'central'
+    assert group_of('/y/other.conf') == fleet.UNGROUPED
+
+
+def test_groups_file_ansible_inventory(tmp_path):
+    group_of = _groups(tmp_path, (
+        'all:\n'
+        '  vars: {ansible_user: heat-admin}\n'
+        '  children:\n'
+        '    central:\n'
+        '      hosts:\n'
+        '        central-compute-0:\n'
+        '    edge:\n'
+        '      children:\n'
+        '        dcn0:\n'
+        '          hosts: {dcn0-compute-0: , dcn0-compute-1: }\n'
+        '        dcn1:\n'
+        '          hosts:\n'
+        '            dcn1-compute-0:\n'
+        '              ansible_host: 192.0.2.7\n'
+        '    empty:\n'))
+    assert group_of('central-compute-0.conf') == 'central'
+    assert group_of('/r/dcn0-compute-1.conf') == 'dcn0'
+    assert group_of('dcn1-compute-0') == 'dcn1'
+
+
+@pytest.mark.parametrize('text, error', [
+    ('a: [b\n', 'line 2: not valid YAML'),
+    ('', 'empty; expected a mapping of groups'),
+    ('- a\n- b\n', 'line 1: expected a mapping of groups'),
+    ('a: [x]\nb:\n  - y\n  - x\n', 'line 4: host x is in groups a and b'),
+    ('a:\n  host: [x]\n', "line 2: group a: unknown key host"),
+    ('a: 3\n', 'line 1: group a: expected a list of hosts'),
+    ('a:\n  hosts: [x]\n', 'line 2: group a: hosts must be a mapping'),
+    ('a: [[x]]\n', 'line 1: expected a host name'),
+])
+def test_malformed_groups_file_names_the_line(tmp_path, text, error):
+    with pytest.raises(LoadError, match=error) as caught:
+        _groups(tmp_path, text)
+    assert caught.value.path.endswith('groups.yaml')
+    assert '\n' not in str(caught.value)
+
+
+def test_groups_file_of_aliases_is_bounded(tmp_path, monkeypatch):
+    """Aliases multiply what a small file names; the walk stops."""
+    monkeypatch.setattr(fleet, 'MAX_GROUP_ENTRIES', 1000)
+    lines = ['c: &g0 {hosts: {h: }}']
+    for i in range(1, 20):
+        lines.append('c: &g%d {children: {c: *g%d, c: *g%d}}'
+                     % (i, i - 1, i - 1))
+    with pytest.raises(LoadError, match='more than 1000 entries'):
+        _groups(tmp_path, '\n'.join(lines) + '\n')
+
+
+def test_groups_file_nested_without_end_is_refused(tmp_path):
+    with pytest.raises(LoadError, match='nested more than'):
+        _groups(tmp_path, 'a: &x {children: {b: *x}}\n')
+    with pytest.raises(LoadError, match='nested too deeply|not valid'):
+        _groups(tmp_path, 'a: ' + '[' * 5000 + ']' * 5000 + '\n')
+
+
+def test_groups_file_that_cannot_be_read(tmp_path):
+    with pytest.raises(LoadError, match='no such file'):
+        fleet.groups_from_file(str(tmp_path / 'missing.yaml'))
