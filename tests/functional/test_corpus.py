@@ -6,17 +6,14 @@ import pathlib
 
 import pytest
 
+from tests.functional.expect import expected_ids
+
 CORPUS = pathlib.Path(__file__).parent / 'corpus'
 FILES = sorted(CORPUS.glob('*.conf'))
 
 
 def _expected(path: pathlib.Path, defaults: str) -> set[str]:
-    prefix = '# expect %s:' % defaults
-    for line in path.read_text().splitlines():
-        if line.startswith(prefix):
-            ids = line[len(prefix):].split()
-            return set() if ids == ['none'] else set(ids)
-    raise AssertionError('%s has no %r line' % (path, prefix))
+    return expected_ids(path, defaults)
 
 
 def test_corpus_is_not_empty():

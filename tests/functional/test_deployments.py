@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import json
+import os
 import pathlib
 import re
 
@@ -11,6 +13,7 @@ from oslo_config import cfg
 
 import glance_conf
 from glance_conf.cmd import audit as cli
+from tests.functional.expect import expected_ids
 
 DEPLOYMENTS = pathlib.Path(__file__).parent / 'deployments'
 FILES = sorted(DEPLOYMENTS.rglob('*.conf'))
@@ -44,3 +47,57 @@ def test_no_canary_secret_reaches_a_fleet_report(fmt: str) -> None:
     report = out.getvalue() + err.getvalue()
     assert report.strip()
     assert not [c for c in canaries if c in report]
+
+
+def _ids(argv: list[str]) -> set[str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.run([*argv, '--format', 'json', '--fail-on', 'never'],
+                   out, err)
+    assert code == 0, err.getvalue()
+    return {f['id'] for f in json.loads(out.getvalue())['findings']}
+
+
+SEMANTICS = ['nova', 'glance-conf']
+
+
+@pytest.mark.parametrize('defaults', SEMANTICS)
+@pytest.mark.parametrize('path', FILES, ids=lambda p: p.stem)
+def test_fleet_mode_reports_exactly_what_is_expected(path, defaults):
+    """The text alone, as in CI: a fleet of one host."""
+    assert _ids([str(path), '--defaults', defaults]) == expected_ids(
+        path, defaults)
+
+
+_NAMED_PATHS = re.compile(r'^(?:cafile|certfile|keyfile|rbd_ceph_conf)'
+                          r'\s*=\s*(/\S+)', re.M)
+
+
+@pytest.mark.parametrize('defaults', SEMANTICS)
+@pytest.mark.parametrize('path', FILES, ids=lambda p: p.stem)
+def test_service_mode_on_its_host_reports_the_same(path, defaults,
+                                                   tmp_path):
+    """Service mode, host checks on: the file root:root 0640 (as
+    kolla-ansible installs it on the host), the service running as
+    kolla's nova (42436), and the files the config names present under a
+    --root tree, as on the host. The host adds nothing."""
+    root = tmp_path / 'root'
+    for named in _NAMED_PATHS.findall(path.read_text()):
+        target = root / named.lstrip('/')
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text('x')
+        target.chmod(0o644)
+    root.mkdir(exist_ok=True)
+    config = tmp_path / 'nova.conf'
+    config.write_text(path.read_text())
+    config.chmod(0o640)
+    os.chown(config, 0, 0)
+    ids = _ids(['--config-file', str(config), '--root', str(root),
+                '--service-user', '42436', '--service-group', '42436',
+                '--defaults', defaults])
+    assert ids == expected_ids(path, defaults)
+
+
+def test_no_real_file_has_a_value_the_drop_in_refuses():
+    for path in FILES:
+        for defaults in SEMANTICS:
+            assert 'GC302' not in expected_ids(path, defaults), path

@@ -53,6 +53,22 @@ def weak_cipher_keywords(ciphers: str) -> list[str]:
     return found
 
 
+def _endpoints(conf: AuditedConf) -> list[tuple[str, str]]:
+    """The Image API URLs nova uses, with the option that names them.
+
+    nova 34 takes ``api_servers`` when it is set, else
+    ``endpoint_override``, else the catalog (``nova/image/glance.py``,
+    ``get_api_servers``): an empty list means the catalog.
+    """
+    servers = conf.value('api_servers')
+    if isinstance(servers, list) and servers:
+        return [('api_servers', url) for url in servers]
+    override = conf.value('endpoint_override')
+    if isinstance(override, str) and override:
+        return [('endpoint_override', override)]
+    return []
+
+
 class TlsVerificationDisabled(base.Check):
     """TLS certificate verification of the Image API is disabled.
 
@@ -86,7 +102,9 @@ class PlainHttpEndpoint(base.Check):
 
     Image data, and the Keystone token sent with each request, cross the
     network unencrypted and unauthenticated. Signature verification
-    protects the image bytes but not the token.
+    protects the image bytes but not the token. Only the endpoints nova
+    uses are judged: ``api_servers`` when set, which wins over
+    ``endpoint_override`` (``nova/image/glance.py``, ``get_api_servers``).
 
     Fix: serve the Image API over HTTPS and use ``https://`` in
     ``endpoint_override`` (or ``api_servers``).
@@ -99,14 +117,7 @@ class PlainHttpEndpoint(base.Check):
     remediation = 'Use an https:// URL for the Image API endpoint.'
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
-        urls: list[tuple[str, str]] = []
-        override = conf.value('endpoint_override')
-        if isinstance(override, str):
-            urls.append(('endpoint_override', override))
-        servers = conf.value('api_servers')
-        if isinstance(servers, list):
-            urls += [('api_servers', url) for url in servers]
-        for name, url in urls:
+        for name, url in _endpoints(conf):
             if url.lower().startswith('http://'):
                 yield self.finding(name, 'Image endpoint %s uses plain '
                                    'HTTP.' % redact.redact_url(url))
@@ -219,23 +230,36 @@ class KeyWithoutCertificate(base.Check):
 class TlsVersionNotPinned(base.Check):
     """``tls_min_version`` is not pinned to TLS 1.2 or later.
 
-    Left unset, the oldest protocol version is whatever the local Python
-    and OpenSSL allow, which differs between hosts and distributions.
+    Left unset, the oldest protocol version is the TLS library's default.
+    nova 34 reaches glance through keystoneauth, requests and urllib3 2,
+    whose contexts refuse anything below TLS 1.2 unless told otherwise
+    (urllib3 ``util/ssl_.py``, ``create_urllib3_context``); a host with an
+    older urllib3 (1.26) falls back to what OpenSSL allows, TLS 1.0 on
+    some distributions. Pinning the floor makes it a property of the
+    configuration rather than of the installed libraries, so this is
+    reported for information, and only where TLS is in play: an
+    ``https`` endpoint, or the catalog (whose scheme the file does not
+    say). An all-``http`` endpoint list is GC102's business.
 
     Fix: set ``tls_min_version = 1.2`` (or ``1.3``).
     """
 
     id = 'GC106'
-    severity = Severity.LOW
+    severity = Severity.INFO
     cwe = INADEQUATE_ENCRYPTION_STRENGTH
     title = 'tls_min_version not pinned to 1.2 or later'
     remediation = 'Set [glance] tls_min_version = 1.2 or 1.3.'
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
-        if conf.value('tls_min_version') not in ('1.2', '1.3', INVALID):
-            yield self.finding('tls_min_version', 'tls_min_version '
-                               'is not set; the TLS floor is left to the '
-                               'local OpenSSL defaults.')
+        if conf.value('tls_min_version') in ('1.2', '1.3', INVALID):
+            return
+        urls = _endpoints(conf)
+        if urls and all(url.lower().startswith('http://')
+                        for _, url in urls):
+            return
+        yield self.finding('tls_min_version', 'tls_min_version is not set; '
+                           'the TLS floor is the TLS library\'s default '
+                           '(1.2 with urllib3 2).')
 
 
 class WeakTlsCiphers(base.Check):

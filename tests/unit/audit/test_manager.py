@@ -20,7 +20,7 @@ from tests.unit.conftest import site_writer
 
 CATALOGUE = {
     'GC101': 'high', 'GC102': 'medium', 'GC103': 'high', 'GC104': 'high',
-    'GC105': 'medium', 'GC106': 'low', 'GC107': 'high',
+    'GC105': 'medium', 'GC106': 'info', 'GC107': 'high',
     'GC201': 'high', 'GC202': 'medium', 'GC207': 'low',
     'GC203': 'low', 'GC301': 'low', 'GC302': 'high', 'GC303': 'medium',
     'GC304': 'info', 'GC305': 'info', 'GC306': 'info',

@@ -25,13 +25,20 @@ from tests.conftest import parse
     ('GC102', '[glance]\nendpoint_override = HTTP://g:9292\n', 1),
     ('GC102', '[glance]\napi_servers = http://a,https://b,http://c\n', 2),
     ('GC102', '[glance]\nendpoint_override = https://g:9292\n', 0),
+    # nova uses api_servers when set: the override is never reached.
+    ('GC102', '[glance]\napi_servers = https://a\n'
+              'endpoint_override = http://g:9292\n', 0),
     ('GC103', '[glance]\ncafile = /nonexistent/ca.pem\n', 1),
     ('GC103', '[ssl]\nkey_file = /nonexistent/k.pem\n'
               'cert_file = /nonexistent/c.pem\n', 2),
     ('GC103', '[glance]\ncafile = {ca}\n', 0),
     ('GC105', '[glance]\nkeyfile = {ca}\n', 1),
     ('GC105', '[glance]\nkeyfile = {ca}\ncertfile = {ca}\n', 0),
-    ('GC106', '[glance]\n', 1),
+    ('GC106', '[glance]\n', 1),  # the catalog: its scheme is unknown
+    ('GC106', '[glance]\nendpoint_override = https://g:9292\n', 1),
+    ('GC106', '[glance]\napi_servers = http://a,https://b\n', 1),
+    # All plain HTTP: no TLS to pin (GC102 says what matters).
+    ('GC106', '[glance]\napi_servers = http://a,http://b\n', 0),
     ('GC106', '[glance]\ntls_min_version = 1.2\n', 0),
     ('GC106', '[glance]\ntls_min_version = 1.3\n', 0),
     ('GC107', '[glance]\ntls_ciphers = HIGH:aNULL\n', 1),
