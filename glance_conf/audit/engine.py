@@ -137,7 +137,8 @@ def run(conf: cfg.ConfigOpts | AuditedConf,
 
 def enforce(conf: cfg.ConfigOpts, fail_at: Severity | str = Severity.HIGH,
             checks: Iterable[manager.CheckClass] | None = None, *,
-            offline: bool = False) -> list[Finding]:
+            offline: bool = False,
+            accept: Iterable[str] = ()) -> list[Finding]:
     """Log every finding, and refuse to start on serious ones.
 
     Call once at service start-up, after the config is parsed. Each finding
@@ -151,11 +152,15 @@ def enforce(conf: cfg.ConfigOpts, fail_at: Severity | str = Severity.HIGH,
     :raises glance_conf.audit.exception.UnknownSeverity: if ``fail_at``
         names no severity.
     :param offline: as for :func:`run`.
+    :param accept: check IDs whose findings are decisions the deployment
+        has made (``GC201`` where images cannot be signed yet): they are
+        still logged, at their level, but never stop start-up.
     :raises glance_conf.audit.exception.LoadError: as :func:`run` does.
     :returns: every finding, when none reaches ``fail_at``.
     """
     threshold = None if fail_at == 'never' else (
         fail_at if isinstance(fail_at, Severity) else Severity.parse(fail_at))
+    accepted = {check_id.strip().upper() for check_id in accept}
     findings = run(conf, checks, offline=offline)
     for found in findings:
         LOG.log(_LOG_LEVELS[found.severity], '%s (%s) %s: %s Fix: %s',
@@ -163,7 +168,8 @@ def enforce(conf: cfg.ConfigOpts, fail_at: Severity | str = Severity.HIGH,
                 found.option or found.file, found.message,
                 found.remediation)
     if threshold is not None:
-        serious = [f for f in findings if f.severity >= threshold]
+        serious = [f for f in findings if f.severity >= threshold
+                   and f.check_id not in accepted]
         if serious:
             raise AuditFailure(serious, threshold)
     return findings

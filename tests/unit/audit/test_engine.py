@@ -202,3 +202,20 @@ def test_offline_leaves_out_host_checks_and_gives_them_the_host(write_conf):
     host = _files.Host('/srv/rootfs', _files.Account(5, 5, frozenset({5})))
     audit.run(conf, [LooksAtDisk], host=host)
     assert seen[1] is host
+
+
+def test_enforce_accepts_a_decision_but_still_logs_it(write_conf, caplog):
+    """The migration guide's opt-out: verification off on purpose."""
+    conf = _conf(write_conf, '[glance]\nverify_glance_signatures = false\n'
+                             'timeout = 30\n')
+    with caplog.at_level(logging.INFO, logger='glance_conf.audit'):
+        findings = audit.enforce(conf, fail_at='high', accept=['gc201'])
+    assert 'GC201' in {f.check_id for f in findings}
+    assert any(r.levelno == logging.ERROR and 'GC201' in r.getMessage()
+               for r in caplog.records)
+    # Anything else at the threshold still stops start-up.
+    conf = _conf(write_conf, '[glance]\nverify_glance_signatures = false\n'
+                             'insecure = true\n')
+    with pytest.raises(audit.AuditFailure) as err:
+        audit.enforce(conf, fail_at='high', accept=['GC201'])
+    assert {f.check_id for f in err.value.findings} == {'GC101'}
