@@ -1,3 +1,15 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
 """Realistic, generated nova.conf files for the fleet benchmarks.
 
 About 6 KiB each: ``[DEFAULT]``, ``[libvirt]``, ``[keystone_authtoken]``,
@@ -175,7 +187,7 @@ def host_config(index: int, rng: random.Random) -> str:
 
 def write_fleet(directory: str, count: int, seed: int = 1) -> list[str]:
     """Write ``count`` host configs (mode 0640) and return their paths."""
-    rng = random.Random(seed)  # noqa: S311 - test data, not secrets
+    rng = random.Random(seed)  # test data, not secrets
     os.makedirs(directory, exist_ok=True)
     paths = []
     for index in range(count):

@@ -1,3 +1,15 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
 """Load configs the way a service would, run the checks, keep the results.
 
 Two modes. *Service*: one service's ``--config-file``/``--config-dir``
@@ -70,7 +82,7 @@ class Spool:
     """Findings in arrival order, in memory until they grow large."""
 
     def __init__(self) -> None:
-        self._file = tempfile.SpooledTemporaryFile(  # noqa: SIM115
+        self._file = tempfile.SpooledTemporaryFile(
             max_size=SPOOL_MEMORY, mode='w+', encoding='utf-8')
         self.counts = {severity: 0 for severity in Severity}
 

@@ -1,3 +1,15 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
 """``glance-conf-audit``: report what is valid but unsafe in nova.conf.
 
 Exit codes: 0, nothing at or above ``--fail-on``; 1, findings at or above
@@ -325,7 +337,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # should, and keep Python from complaining at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_ERROR
-    except Exception as exc:  # noqa: BLE001 - last line of defence
+    except Exception as exc:  # the last line of defence
         # Never a traceback, and never the message: it may quote input.
         sys.stderr.write('%s: internal error (%s); please report it\n'
                          % (PROG, type(exc).__name__))

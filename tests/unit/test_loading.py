@@ -1,3 +1,15 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
 """From ``[glance]`` options to the transport, against loopback servers.
 
 The caller's arguments win over the config; an argument that weakens the
@@ -380,7 +392,7 @@ def run_example(tmp_path, server, verify_signatures=False):
         '[glance]\napi_servers = %s\ntimeout = 5\nnum_retries = 1\n'
         'verify_glance_signatures = %s\n' % (server.url, verify_signatures))
     target = tmp_path / 'image.img'
-    done = subprocess.run(  # noqa: S603 - our own example, our python
+    done = subprocess.run(  # our own example, our python
         [sys.executable, str(EXAMPLE), '--config-file', str(conf_file),
          '--token', 'fake-token', IMAGE_ID, str(target)],
         capture_output=True, text=True, timeout=60, check=False)
