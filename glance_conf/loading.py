@@ -169,7 +169,8 @@ def load_session(conf: cfg.ConfigOpts,
     cert, key = arguments.pop('cert'), arguments.pop('key')
     if cert and key:
         cert = (cert, key)
-    timeout = arguments.pop('timeout') or transport.DEFAULT_TIMEOUT
+    timeout = definitions.get('timeout').effective(
+        arguments.pop('timeout') or None, definitions.GLANCE_CONF)
     arguments.setdefault('body_timeout', timeout)
     return transport.HardenedSession(verify=verify, cert=cert,
                                      timeout=timeout, **arguments)

@@ -125,3 +125,40 @@ def test_weakenings_name_their_option_and_say_why():
 def test_unknown_definition_is_a_key_error():
     with pytest.raises(KeyError):
         definitions.get('num_retry')
+
+
+@pytest.mark.parametrize('semantics', definitions.SEMANTICS)
+def test_audit_validate_and_transport_agree_on_every_default(semantics,
+                                                             tmp_path):
+    """One file that sets nothing, read three ways."""
+    from oslo_config import cfg
+
+    from glance_conf import loading
+    from glance_conf.audit.target import AuditedConf
+
+    path = tmp_path / 'nova.conf'
+    path.write_text('[glance]\n')
+    conf = cfg.ConfigOpts()
+    glance.register_opts(conf)
+    glance.use_defaults(conf, semantics)
+    conf(['--config-file', str(path)], default_config_files=[],
+         default_config_dirs=[])
+    glance.validate(conf)  # every default passes
+    audited = AuditedConf(conf, [])
+    for definition in definitions.DEFINITIONS:
+        expected = definition.default_for(semantics)
+        assert getattr(conf.glance, definition.dest) == expected
+        assert audited.value(definition.dest) == expected, definition.dest
+    # The transport is glance-conf's whatever the file's semantics: it
+    # fills in what its definitions say it fills in, and nothing else.
+    session = loading.load_session(conf)
+    timeout = definitions.get('timeout')
+    assert session.timeout == timeout.effective(
+        conf.glance.timeout, definitions.GLANCE_CONF) == (
+        timeout.transport_default)
+    assert session.verify is not definitions.TLS_UNVERIFIED.applies(
+        conf.glance.insecure)
+    adapter = loading.load_adapter(conf, session=session)
+    assert adapter.service_type == conf.glance.service_type
+    assert adapter.interface == conf.glance.valid_interfaces
+    assert adapter.num_retries == conf.glance.num_retries
