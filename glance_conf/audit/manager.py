@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from collections.abc import Iterable
 from typing import Any
+from typing import TypeVar
 
 from stevedore import extension
 
@@ -101,17 +102,9 @@ def load_checks(manager: extension.ExtensionManager[Any] | None = None
     :raises CheckLoadError: on any malformed, unloadable or duplicate
         check.
     """
-    if manager is None:
-        manager = get_manager()
-    checks: dict[str, CheckClass] = {}
-    for ext in manager.extensions:
-        plugin = validate_check(ext.name, ext.plugin)
-        if plugin.id in checks:
-            raise CheckLoadError(ext.name, 'duplicate ID %s' % plugin.id)
-        checks[plugin.id] = plugin
-    if not checks:
-        raise CheckLoadError(base.NAMESPACE, 'no checks are installed')
-    return [checks[check_id] for check_id in sorted(checks)]
+    checks = _load(manager or get_manager(), validate_check, CheckLoadError,
+                   'duplicate ID {name}', 'no checks are installed')
+    return list(checks.values())
 
 
 def select(checks: Iterable[CheckClass], skip: Iterable[str] = ()
@@ -148,15 +141,26 @@ def load_formats(manager: extension.ExtensionManager[Any] | None = None
     :raises FormatLoadError: on any malformed, unloadable or duplicate
         format.
     """
-    if manager is None:
-        manager = get_format_manager()
-    formats: dict[str, report.Writer] = {}
+    return _load(manager or get_format_manager(), validate_format,
+                 FormatLoadError, 'duplicate format name',
+                 'no report formats are installed')
+
+
+_Plugin = TypeVar('_Plugin')
+
+
+def _load(manager: extension.ExtensionManager[Any],
+          validate: Callable[[str, Any], _Plugin],
+          error: type[PluginLoadError], duplicate: str,
+          none: str) -> dict[str, _Plugin]:
+    """Each plugin of ``manager``, validated, by name, sorted: fail closed
+    on a duplicate name or on none at all."""
+    plugins: dict[str, _Plugin] = {}
     for ext in manager.extensions:
-        writer = validate_format(ext.name, ext.plugin)
-        if ext.name in formats:
-            raise FormatLoadError(ext.name, 'duplicate format name')
-        formats[ext.name] = writer
-    if not formats:
-        raise FormatLoadError(report.NAMESPACE, 'no report formats are '
-                              'installed')
-    return dict(sorted(formats.items()))
+        plugin = validate(ext.name, ext.plugin)
+        if ext.name in plugins:
+            raise error(ext.name, duplicate.format(name=ext.name))
+        plugins[ext.name] = plugin
+    if not plugins:
+        raise error(manager.namespace, none)
+    return dict(sorted(plugins.items()))
