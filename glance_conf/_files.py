@@ -230,6 +230,9 @@ def problem_reading(path: str, host: Host | None = None) -> str | None:
         return 'cannot be examined (%s)' % exc.strerror
     if stat.S_ISDIR(info.st_mode):
         return 'is a directory, not a file'
+    if not stat.S_ISREG(info.st_mode):
+        # A FIFO or a device: reading it can block for ever.
+        return 'is not a regular file'
     account = host.account
     if account.process:
         return None if os.access(where, os.R_OK) else 'is not readable'

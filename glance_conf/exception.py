@@ -25,6 +25,8 @@ from typing import NamedTuple
 from keystoneauth1 import exceptions as ks_exc
 from oslo_config import cfg
 
+from glance_conf import redact
+
 
 class GlanceConfError(Exception):
     """Base class of every error this library raises on purpose."""
@@ -61,8 +63,8 @@ class Problem(NamedTuple):
     def __str__(self) -> str:
         where = ''
         if self.path:
-            where = ' (%s%s)' % (self.path, ' line %d' % self.line
-                                 if self.line else '')
+            where = ' (%s%s)' % (redact.printable(self.path, 300),
+                                 ' line %d' % self.line if self.line else '')
         return '%s%s: %s' % (self.option, where, self.reason)
 
 

@@ -232,9 +232,16 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, cfg.ConfigFileValueError) and isinstance(
             inner, ValueError):
         return str(inner)
-    if isinstance(exc, cfg.ConfigFileValueError):
-        return 'the value is not valid'
-    return str(exc)
+    if isinstance(exc, (cfg.NoSuchOptError, cfg.NoSuchGroupError,
+                        cfg.TemplateSubstitutionError)):
+        # oslo.config names the reference, which is text of the value.
+        return UNRESOLVED
+    return 'the value is not valid'
+
+
+#: Why a value with a ``$`` reference that cannot be resolved is refused.
+UNRESOLVED = ('it has a $ reference to an option that is not registered; '
+              'write $$ for a literal dollar')
 
 
 def problems(conf: cfg.ConfigOpts) -> list[exception.Problem]:

@@ -23,6 +23,7 @@ deprecated aliases.
 
 from __future__ import annotations
 
+import glob
 import os
 from collections.abc import Sequence
 from typing import NamedTuple
@@ -75,17 +76,48 @@ def lines_of(path: str) -> dict[str, dict[str, int]]:
     return parser.lines
 
 
-def loaded_paths(conf: cfg.ConfigOpts) -> list[str]:
-    """The files a parsed ``conf`` loaded: its config files, then the
-    ``*.conf`` files of its config dirs, each dir in name order."""
-    paths = [str(p) for p in getattr(conf, 'config_file', None) or []]
-    for directory in getattr(conf, 'config_dir', None) or []:
-        try:
-            names = sorted(os.listdir(directory))
-        except OSError:
+def config_dir_files(directory: str) -> list[str]:
+    """The files oslo.config loads from a config dir: ``*.conf`` (so not
+    hidden ones), in name order. A directory it cannot list gives none."""
+    return sorted(glob.glob(os.path.join(directory, '*.conf')))
+
+
+def _flag_order(args: Sequence[str]) -> list[tuple[str, str]]:
+    """``--config-file``/``--config-dir`` values, in command-line order."""
+    found: list[tuple[str, str]] = []
+    pending = None
+    for arg in args:
+        if pending is not None:
+            found.append((pending, arg))
+            pending = None
             continue
-        paths += [os.path.join(directory, name) for name in names
-                  if name.endswith('.conf')]
+        for flag in ('--config-file', '--config-dir'):
+            if arg == flag:
+                pending = flag
+            elif arg.startswith(flag + '='):
+                found.append((flag, arg[len(flag) + 1:]))
+    return found
+
+
+def loaded_paths(conf: cfg.ConfigOpts) -> list[str]:
+    """The files a parsed ``conf`` loaded, in the order oslo.config loaded
+    them: its command line's ``--config-file`` and ``--config-dir`` in the
+    order given (a later one wins), or, when it gave none, the default
+    files and then the default dirs."""
+    files = [str(p) for p in getattr(conf, 'config_file', None) or []]
+    dirs = [str(p) for p in getattr(conf, 'config_dir', None) or []]
+    ordered = _flag_order(getattr(conf, '_args', None) or [])
+    if ordered and sorted(v for f, v in ordered if f == '--config-file') \
+            == sorted(files) and sorted(
+                v for f, v in ordered if f == '--config-dir') == sorted(dirs):
+        pairs = ordered
+    else:
+        pairs = ([('--config-file', f) for f in files]
+                 + [('--config-dir', d) for d in dirs])
+    paths: list[str] = []
+    for flag, value in pairs:
+        paths += [value] if flag == '--config-file' else \
+            config_dir_files(value)
     return paths
 
 

@@ -25,12 +25,12 @@ line may hold a password.
 from __future__ import annotations
 
 import dataclasses
-import glob
 import os
 import stat as stat_mod
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from glance_conf import locate
 from glance_conf.audit.exception import LoadError
 
 #: Largest config file read. A full generated nova.conf sample is about
@@ -213,7 +213,7 @@ def oslo_dir_files(path: str) -> list[str]:
 
     Like oslo.config, this sees nothing in a directory it cannot list.
     """
-    return sorted(glob.glob(os.path.join(path, '*.conf')))
+    return locate.config_dir_files(path)
 
 
 def dir_files(path: str) -> list[str]:

@@ -29,6 +29,7 @@ from typing import Any
 from oslo_config import cfg
 
 from glance_conf import glance
+from glance_conf import locate
 from glance_conf.audit import source
 from glance_conf.audit.exception import SubstitutionLoop
 
@@ -212,8 +213,5 @@ _OPTS = {opt.dest: opt for opt in glance.listed_opts()}
 
 
 def loaded_paths(conf: cfg.ConfigOpts) -> list[str]:
-    """The files a parsed ``conf`` loaded: its config files, then dirs."""
-    paths = [str(p) for p in getattr(conf, 'config_file', None) or []]
-    for directory in getattr(conf, 'config_dir', None) or []:
-        paths += source.oslo_dir_files(directory)
-    return paths
+    """The files a parsed ``conf`` loaded, in oslo.config's order."""
+    return locate.loaded_paths(conf)

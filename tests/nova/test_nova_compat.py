@@ -106,6 +106,6 @@ def test_values_nova_accepts_and_we_refuse(tmp_path):
     ours(['--config-file', str(path)], default_config_files=[])
     with pytest.raises(glance_conf.InvalidOptionError) as err:
         glance_conf.validate(ours)
-    assert [name for name, _ in err.value.problems] == [
+    assert [p.option for p in err.value.problems] == [
         '[glance] api_servers', '[glance] num_retries']
     assert 'pw@' not in str(err.value)

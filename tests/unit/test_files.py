@@ -130,3 +130,10 @@ def test_strangers():
         'group 7']
     assert _files.strangers(AS_NOVA, info(0o666, 7), _files.WRITE) == [
         'every user']
+
+
+def test_a_fifo_is_not_a_file_to_read(tmp_path):
+    """Reading a FIFO named as cafile would block the service for ever."""
+    fifo = tmp_path / 'ca.pem'
+    os.mkfifo(fifo)
+    assert _files.problem_reading(str(fifo)) == 'is not a regular file'

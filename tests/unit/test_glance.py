@@ -570,3 +570,25 @@ def test_use_defaults_switches_one_conf_between_semantics(conf, write_conf):
     assert conf.glance.verify_glance_signatures is True
     with pytest.raises(ValueError, match='unknown defaults'):
         glance.use_defaults(conf, 'ours')
+
+
+def test_validate_never_shows_the_text_of_a_dollar_reference(conf,
+                                                             write_conf):
+    path = write_conf('[glance]\napi_servers = https://g:9292/pa$sw0rdXYZ\n'
+                      'num_retries = ${s3cr3tTok}\n')
+    parse(conf, path)
+    with pytest.raises(exception.InvalidOptionError) as err:
+        glance_conf.validate(conf)
+    text = str(err.value)
+    assert 'sw0rdXYZ' not in text and 's3cr3tTok' not in text
+    assert [p.reason for p in err.value.problems] == [glance.UNRESOLVED] * 2
+
+
+def test_validate_escapes_a_hostile_file_name(conf, tmp_path):
+    path = tmp_path / 'evil\n  [glance] all good\x1b[2K.conf'
+    path.write_text('[glance]\ntimeout = -1\n')
+    parse(conf, path)
+    with pytest.raises(exception.InvalidOptionError) as err:
+        glance_conf.validate(conf)
+    assert len(str(err.value).splitlines()) == 2
+    assert '\x1b' not in str(err.value) and '\\n' in str(err.value)

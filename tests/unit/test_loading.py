@@ -23,6 +23,7 @@ import hashlib
 import importlib.util
 import json
 import logging
+import os
 import pathlib
 import random
 import subprocess
@@ -212,6 +213,16 @@ def test_missing_tls_file_fails_at_load_naming_the_option(tmp_path, name):
         loading.load_session(conf)
     assert '[glance] %s' % name in str(err.value)
     assert 'does not exist' in str(err.value)
+
+
+@pytest.mark.parametrize('name', ['cafile', 'certfile', 'keyfile'])
+def test_a_fifo_as_tls_file_fails_at_load_instead_of_hanging(tmp_path,
+                                                             name):
+    fifo = tmp_path / 'ca.pem'
+    os.mkfifo(fifo)
+    with pytest.raises(exception.InvalidOptionError) as err:
+        loading.load_session(make_conf(**{name: str(fifo)}))
+    assert 'is not a regular file' in str(err.value)
 
 
 def test_missing_tls_file_argument_is_named_as_the_argument(tmp_path):

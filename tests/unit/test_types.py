@@ -109,6 +109,8 @@ def test_url_refused_with_reason(value, why):
     'https://glance.example.com/v2#hunter2',
     'admin:hunter2@glance.example.com',
     'https://admin:hunter2@glance.example.com/\r\n',
+    'https://glance.example.com:9292/v2 password=hunter2',
+    'https://glance.example.com/hunter2\x00',
 ])
 def test_url_error_never_shows_secret(value):
     with pytest.raises(ValueError) as err:
