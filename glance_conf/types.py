@@ -36,8 +36,6 @@ from typing import Any
 
 from oslo_config import types
 
-from glance_conf import redact
-
 #: Longest URL accepted in ``api_servers`` or ``endpoint_override``.
 MAX_URL_LENGTH = 1024
 #: Longest numeric literal read; stops huge digit strings early.
