@@ -277,6 +277,8 @@ def strangers(account: Account, info: os.stat_result,
     if info.st_mode & want:
         return ['every user']
     if info.st_mode & (want << 3) and not privileged_group(
-            info.st_gid, account):
+            info.st_gid, account) and account.gid is not None:
+        # With the service's group unknown here (no --service-group, no
+        # nova group on this machine), a group cannot be judged.
         return ['group %d' % info.st_gid]
     return []

@@ -46,7 +46,7 @@ from glance_conf.audit.target import AuditedConf
 #: ``memcache_secret_key``), or named in :data:`SECRET_NAMES`.
 SECRET_WORDS = ('password', 'secret')
 SECRET_SUFFIX = '_key'  # noqa: S105 - a name, not a password
-SECRET_NAMES = ('admin_token',)
+SECRET_NAMES = ('admin_token', 'token', 'auth_token')
 #: Names that only point at a secret, or merely mention one: a UUID
 #: (``rbd_secret_uuid``), an ID, a file, a length or a switch.
 NOT_SECRET_SUFFIXES = ('_uuid', '_id', '_file', '_path')
@@ -159,6 +159,59 @@ class ConfigWritableByOthers(_FilePermissionCheck):
         if writers:
             return 'writable by %s' % ' and '.join(writers)
         return None
+
+
+class ConfigDirectoryWritableByOthers(base.Check):
+    """A directory that holds a loaded config file is writable by others.
+
+    Others are every user, or a group that is neither ``root`` nor the
+    service's. In a ``--config-dir``, oslo.config loads every ``*.conf``
+    file, so whoever can write the directory can add ``99-mine.conf``
+    with ``insecure = True`` and win over every other file; the sticky
+    bit does not help, it only protects files already there. The
+    directory of a file named with ``--config-file`` lets them replace
+    the file itself, unless it has the sticky bit (``/tmp`` style) and
+    the file is not theirs. Reported once per directory.
+
+    Fix: ``chown root:nova`` the directory and ``chmod 0750`` it
+    (Security Guide, Check-Compute-02).
+    """
+
+    id = 'GC507'
+    severity = Severity.HIGH
+    cwe = INCORRECT_PERMISSION_ASSIGNMENT
+    title = 'Config directory writable by others than root and the service'
+    remediation = 'chown root:nova the directory and chmod 0750 it.'
+    needs_host = True
+
+    def run(self, conf: AuditedConf) -> Iterator[Finding]:
+        config_dirs = {os.path.realpath(d) for d in
+                       getattr(conf.conf, 'config_dir', None) or []}
+        seen: set[str] = set()
+        for raw_file in conf.files:
+            directory = os.path.realpath(
+                os.path.dirname(os.path.abspath(raw_file.path)))
+            if directory in seen:
+                continue
+            seen.add(directory)
+            info = _files.examine(directory)
+            if info is None:
+                continue
+            writers = _files.strangers(self.host.account, info,
+                                       _files.WRITE)
+            loads_all = directory in config_dirs
+            if not writers or (info.st_mode & stat.S_ISVTX
+                               and not loads_all):
+                continue
+            what = ('a config dir: anyone there can add a file that '
+                    'oslo.config loads' if loads_all else
+                    'without the sticky bit: the file can be replaced')
+            yield self.finding(None, 'Directory %s has mode %04o, group %d: '
+                               'writable by %s, %s.' % (
+                                   redact.printable(directory, 200),
+                                   stat.S_IMODE(info.st_mode), info.st_gid,
+                                   ' and '.join(writers), what),
+                               raw_file.path)
 
 
 class ConfigReadableByOthers(_FilePermissionCheck):

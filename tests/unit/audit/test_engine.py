@@ -188,7 +188,8 @@ def test_place_keeps_what_the_check_placed(write_conf):
 
 def test_host_checks_are_those_that_look_at_the_disk():
     assert [c.id for c in engine.host_checks(manager.load_checks())] == [
-        'GC103', 'GC104', 'GC402', 'GC501', 'GC502', 'GC503', 'GC506']
+        'GC103', 'GC104', 'GC402', 'GC501', 'GC502', 'GC503', 'GC506',
+        'GC507']
 
 
 def test_offline_leaves_out_host_checks_and_gives_them_the_host(write_conf):

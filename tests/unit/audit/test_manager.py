@@ -39,7 +39,7 @@ CATALOGUE = {
     'GC307': 'low', 'GC401': 'medium', 'GC402': 'medium',
     'GC403': 'low',
     'GC501': 'high', 'GC502': 'medium', 'GC503': 'low', 'GC504': 'low',
-    'GC505': 'medium', 'GC506': 'low', 'GC601': 'medium',
+    'GC505': 'medium', 'GC507': 'high', 'GC506': 'low', 'GC601': 'medium',
 }
 
 

@@ -28,6 +28,7 @@ import glance_conf
 from glance_conf import _files
 from glance_conf import audit
 from glance_conf.audit import manager
+from glance_conf.audit import runner
 from glance_conf.audit.checks import host
 from glance_conf.audit.finding import Severity
 from tests.conftest import parse
@@ -132,11 +133,14 @@ def test_every_mode_follows_the_rules(judge, uid, gid):
         assert found == expected, (oct(mode), uid, gid)
 
 
-def test_unknown_service_account_trusts_group_root_only(judge):
+def test_unknown_service_account_judges_no_group(judge):
     """``nova`` unknown on the auditing machine: its IDs are unknown, so
-    no file is taken for the service's."""
+    no file is taken for the service's, and a file's group cannot be
+    called "others": root:1234 0640, the Security Guide's own layout,
+    is not reported; every user still is."""
     unknown = _files.Host(None, _files.Account())
-    found = judge(SECRETS, 0o640, 0, NOVA, host=unknown)
+    assert judge(SECRETS, 0o640, 0, NOVA, host=unknown) == []
+    found = judge(SECRETS, 0o644, 0, NOVA, host=unknown)
     assert [f.check_id for f in found] == ['GC502']
     found = judge(SECRETS, 0o600, NOVA, 0, host=unknown)
     assert [f.check_id for f in found] == ['GC503']
@@ -212,3 +216,33 @@ def test_alternative_config_source_is_reported_redacted(write_conf):
 
 def test_no_config_source_no_finding(audit_text):
     assert audit_text('[glance]\n', 'GC505') == []
+
+
+@pytest.mark.parametrize('dir_mode,in_config_dir,expected', [
+    (0o777, True, ['GC507']),    # anyone adds 99-mine.conf
+    (0o1777, True, ['GC507']),   # the sticky bit does not stop that
+    (0o777, False, ['GC507']),   # anyone replaces the file
+    (0o1777, False, []),         # /tmp style: the file is not theirs
+    (0o770, True, ['GC507']),    # a stranger group
+    (0o750, True, []),
+])
+def test_a_writable_directory_lets_others_win(tmp_path, dir_mode,
+                                              in_config_dir, expected):
+    """The review's case: a clean file in a world-writable config dir."""
+    confdir = tmp_path / 'nova.conf.d'
+    confdir.mkdir()
+    path = confdir / '10-glance.conf'
+    path.write_text('[glance]\n')
+    os.chown(path, 0, NOVA)
+    path.chmod(0o640)
+    os.chown(confdir, 0, 5555)  # a group that is not the service's
+    confdir.chmod(dir_mode)
+    host = _files.Host(None, _files.Account(uid=NOVA, gid=NOVA))
+    args = (('--config-dir', str(confdir)) if in_config_dir
+            else ('--config-file', str(path)))
+    checks = [c for c in manager.load_checks() if c.id == 'GC507']
+    result = runner.audit_service([args], checks, host=host)
+    found = list(result.findings)
+    assert [f.check_id for f in found] == expected
+    if found:
+        assert str(confdir) in found[0].message
