@@ -68,9 +68,10 @@ RECOMMENDED_NUM_RETRIES = 10
 #: deployment tool sets them; through ``load_adapter`` ``num_retries``
 #: bounds them anyway.
 MAX_RETRIES = 10
-#: Longest fixed wait between two retries, in seconds: keystoneauth's own
-#: back-off stops doubling at 60 s. No deployment tool sets it.
-MAX_RETRY_DELAY = 60.0
+#: Longest fixed wait between two retries, in seconds: the longest wait
+#: the transport allows between two attempts, where keystoneauth's own
+#: back-off stops doubling too. No deployment tool sets it.
+MAX_RETRY_DELAY = transport.MAX_RETRY_AFTER
 #: Longest request timeout, in seconds. A read of an image chunk that
 #: stalls for an hour is a dead server; no deployment tool sets a timeout
 #: at all (nova then waits forever, GC301).
@@ -100,7 +101,7 @@ MAX_INTERFACE_LENGTH = 16
 VALID_INTERFACES = ('public', 'internal', 'admin',
                     'publicURL', 'internalURL', 'adminURL')
 #: The TLS versions ``tls_min_version`` accepts.
-TLS_VERSIONS = ('1.2', '1.3')
+TLS_VERSIONS = tuple(transport.TLS_VERSIONS)
 
 _SAME = object()
 
@@ -402,7 +403,10 @@ Possible values:
 
 Related options:
 
-* ``verify_glance_signatures``: this option has no effect without it.
+* ``verify_glance_signatures``: with it off, this option still makes
+  nova verify, and validate, the images of instances that have trusted
+  certificates (named in the request, or ``default_trusted_certificate_ids``
+  on the compute host); every other image is used unchecked (GC203).
 * ``default_trusted_certificate_ids``
 """),
     Definition(
@@ -429,8 +433,12 @@ Possible values:
 
 Related options:
 
-* ``verify_glance_signatures`` and ``enable_certificate_validation``: both
-  must be on for this list to be used.
+* ``enable_certificate_validation``: the list is used only when it is on.
+  The compute host then verifies and validates every image download that
+  names no certificates, even with ``verify_glance_signatures`` off; the
+  API stores the list with a new instance only when all three options are
+  set.
+* ``verify_glance_signatures``
 """),
     Definition(
         'enable_rbd_download',
@@ -756,8 +764,8 @@ Related options:
         help=_delay_help(
             'retriable HTTP status code', 'status_code_retries',
             ' When the response has a ``Retry-After`` header of whole '
-            'seconds, that wait is used instead (at most 60 s through '
-            '``glance_conf.load_adapter``).')),
+            'seconds, that wait is used instead (at most %g s through '
+            '``glance_conf.load_adapter``).' % transport.MAX_RETRY_AFTER)),
     Definition(
         'retriable_status_codes',
         types.BoundedList(types.BoundedInteger(400, 599), MAX_STATUS_CODES),

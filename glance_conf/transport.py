@@ -344,7 +344,8 @@ _POOL_CLASSES: dict[str, type[u3_pool.HTTPConnectionPool]] = {
 
 # -- the transport adapter ------------------------------------------------
 
-_TLS_VERSIONS = {'1.2': ssl.TLSVersion.TLSv1_2, '1.3': ssl.TLSVersion.TLSv1_3}
+#: The TLS floors ``tls_min_version`` may name, and what each means.
+TLS_VERSIONS = {'1.2': ssl.TLSVersion.TLSv1_2, '1.3': ssl.TLSVersion.TLSv1_3}
 
 
 class GuardedHTTPAdapter(ks_session.TCPKeepAliveAdapter):
@@ -378,7 +379,7 @@ class GuardedHTTPAdapter(ks_session.TCPKeepAliveAdapter):
         # not; left on, ``insecure`` could not turn verification off.
         context.check_hostname = False
         if min_version:
-            context.minimum_version = _TLS_VERSIONS[min_version]
+            context.minimum_version = TLS_VERSIONS[min_version]
         if ciphers:
             context.set_ciphers(ciphers)
         return context

@@ -74,11 +74,10 @@ class SignatureVerificationDisabled(base.Check):
         if conf.value('verify_glance_signatures') is not False \
                 or _verifies(conf):
             return
-        why = (' (the file does not set verify_glance_signatures, and '
-               'nova\'s default is off)' if _silent(conf) else '')
-        yield self.finding('verify_glance_signatures', 'Image signature '
-                           'verification is off%s: tampered images can '
-                           'boot.' % why)
+        why = (' The file does not set it, and nova\'s default is off.'
+               if _silent(conf) else '')
+        yield self.finding('verify_glance_signatures',
+                           definitions.SIGNATURES_OFF.message + why)
 
 
 class CertificateValidationOff(base.Check):

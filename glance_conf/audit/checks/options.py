@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from glance_conf import definitions
 from glance_conf import glance
 from glance_conf import redact
+from glance_conf import transport
 from glance_conf.audit import base
 from glance_conf.audit.cwe import IMPROPER_INPUT_VALIDATION
 from glance_conf.audit.cwe import INSECURE_DEFAULT
@@ -102,17 +103,19 @@ class NoRequestTimeout(base.Check):
     ``session.py``, ``Session.request``), and nova's image client adds
     none. This holds under both ``--defaults``: swapping the option module
     does not change nova's client; only a service that talks to glance
-    through ``glance_conf.load_session`` gets its 60 s default.
+    through ``glance_conf.load_session`` gets its default
+    (``glance_conf.transport.DEFAULT_TIMEOUT``).
 
     Fix: set ``timeout``, in seconds, long enough for the slowest image
-    transfer chunk (for example 60).
+    transfer chunk (for example the transport's own default).
     """
 
     id = 'GC301'
     severity = Severity.LOW
     cwe = UNCONTROLLED_RESOURCE_CONSUMPTION
     title = 'No request timeout'
-    remediation = 'Set [glance] timeout, for example 60.'
+    remediation = ('Set [glance] timeout, for example %g.'
+                   % transport.DEFAULT_TIMEOUT)
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
         if conf.value('timeout') is None:

@@ -19,6 +19,7 @@ import stat
 from collections.abc import Iterator
 
 from glance_conf import _files
+from glance_conf import definitions
 from glance_conf import redact
 from glance_conf import types
 from glance_conf.audit import base
@@ -105,8 +106,8 @@ class TlsVerificationDisabled(base.Check):
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
         if conf.value('insecure') is True:
-            yield self.finding('insecure', 'TLS certificate verification '
-                               'of the Image API is disabled.')
+            yield self.finding('insecure',
+                               definitions.TLS_UNVERIFIED.message)
 
 
 class PlainHttpEndpoint(base.Check):
@@ -263,7 +264,8 @@ class TlsVersionNotPinned(base.Check):
     remediation = 'Set [glance] tls_min_version = 1.2 or 1.3.'
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
-        if conf.value('tls_min_version') in ('1.2', '1.3', INVALID):
+        value = conf.value('tls_min_version')
+        if value is INVALID or value in definitions.TLS_VERSIONS:
             return
         urls = _endpoints(conf)
         if urls and all(url.lower().startswith('http://')

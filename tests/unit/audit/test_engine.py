@@ -58,7 +58,7 @@ def test_enforce_logs_every_finding_and_raises_at_threshold(write_conf,
     with caplog.at_level(logging.INFO, logger='glance_conf.audit'):
         with pytest.raises(audit.AuditFailure) as err:
             audit.enforce(conf, fail_at='high')
-    assert 'Image signature verification is off' in caplog.text
+    assert 'image signatures are not verified' in caplog.text
     assert any(r.levelno == logging.ERROR for r in caplog.records)
     assert {f.check_id for f in err.value.findings} >= {'GC201'}
     assert all(f.severity >= audit.Severity.HIGH for f in err.value.findings)
