@@ -48,6 +48,7 @@ from glance_conf import definitions
 from glance_conf import exception
 from glance_conf import redact
 from glance_conf import transport
+from glance_conf import types
 
 LOG = oslo_logging.getLogger(__name__)
 
@@ -93,6 +94,54 @@ def _warn_outside_options(conf: cfg.ConfigOpts,
             _registered(conf, name).type(value)
         except ValueError as exc:
             LOG.warning(OUTSIDE_OPTION_WARNING, redact.redact_text(str(exc)))
+
+
+#: Logged at WARNING when the caller's ``tls_min_version`` is below the
+#: configured floor (``None`` included), or its ``tls_ciphers`` weak.
+WEAKER_TLS_WARNING = ('an argument given by the caller weakens the TLS '
+                      'settings of [glance]: %s')
+#: Logged at WARNING when the caller names a plain-HTTP endpoint.
+PLAIN_HTTP_WARNING = ('an endpoint given by the caller uses plain HTTP: '
+                      'the token and the images cross the network in the '
+                      'clear')
+
+
+def _check_tls_arguments(conf: cfg.ConfigOpts,
+                         arguments: dict[str, Any]) -> None:
+    """Refuse a TLS argument the transport cannot apply; log one that is
+    weaker than the config's."""
+    problems = []
+    if 'tls_min_version' in arguments:
+        wanted = arguments['tls_min_version']
+        floor = conf.glance.tls_min_version
+        if wanted is not None and wanted not in transport.TLS_VERSIONS:
+            problems.append(('tls_min_version argument', 'must be one of: '
+                             + ', '.join(transport.TLS_VERSIONS)))
+        elif floor and (wanted is None or transport.TLS_VERSIONS[wanted]
+                        < transport.TLS_VERSIONS[floor]):
+            LOG.warning(WEAKER_TLS_WARNING, 'a lower TLS floor than '
+                        'tls_min_version')
+    ciphers = arguments.get('tls_ciphers')
+    if ciphers:
+        try:
+            _registered(conf, 'tls_ciphers').type(ciphers)
+        except ValueError as exc:
+            problems.append(('tls_ciphers argument', str(exc)))
+        else:
+            weak = types.cipher_weaknesses(ciphers)
+            if weak:
+                LOG.warning(WEAKER_TLS_WARNING,
+                            'tls_ciphers ' + '; '.join(weak))
+    if problems:
+        raise exception.InvalidOptionError(problems)
+
+
+def _warn_plain_http(arguments: dict[str, Any]) -> None:
+    urls = list(arguments.get('api_servers') or ())
+    if arguments.get('endpoint_override'):
+        urls.append(arguments['endpoint_override'])
+    if any(str(url).lower().startswith('http://') for url in urls):
+        LOG.warning(PLAIN_HTTP_WARNING)
 
 
 def strip_version(endpoint: str | None) -> str | None:
@@ -153,6 +202,7 @@ def load_session(conf: cfg.ConfigOpts,
     """
     given = set(kwargs)
     _warn_outside_options(conf, kwargs)
+    _check_tls_arguments(conf, kwargs)
     arguments = _session_arguments(conf, kwargs)
     # keystoneauth's load_from_options: an explicit verify wins.
     verify: bool | str | None = arguments.pop('verify', None)
@@ -222,6 +272,7 @@ def load_adapter(conf: cfg.ConfigOpts,
     if session is None:
         session = load_session(conf)
     _warn_outside_options(conf, overrides)
+    _warn_plain_http(overrides)
     arguments = _adapter_arguments(conf, overrides)
     return transport.ImageAdapter(session, auth=auth, **arguments)
 

@@ -273,7 +273,10 @@ def test_an_endpoint_argument_wins_over_api_servers(make_server, caplog):
     with caplog.at_level(logging.WARNING):
         adapter = loading.load_adapter(conf, endpoint_override=mine.url)
         adapter.get('/')
-    assert (configured.hits, mine.hits) == (0, 1) and not caplog.records
+    assert (configured.hits, mine.hits) == (0, 1)
+    # No "both set" warning: the caller chose; only the plain-HTTP one.
+    assert [r.getMessage() for r in caplog.records] == [
+        loading.PLAIN_HTTP_WARNING]
 
 
 @pytest.mark.parametrize('url,stripped', [
@@ -476,3 +479,45 @@ def test_the_example_feeds_every_chunk_to_the_signature_hook(make_server,
             example.download(adapter, image_record(), str(target), verifier)
     assert verifier.seen == IMAGE_DATA
     assert target.exists() is good
+
+
+# -- arguments that weaken TLS ------------------------------------------------
+
+def test_a_lower_tls_floor_or_weak_ciphers_are_logged(caplog):
+    conf = make_conf(tls_min_version='1.3', tls_ciphers='ECDHE+AESGCM')
+    with caplog.at_level(logging.WARNING):
+        loading.load_session(conf, tls_min_version=None)
+        loading.load_session(conf, tls_min_version='1.2')
+        loading.load_session(conf, tls_ciphers='HIGH:aNULL:@SECLEVEL=0')
+    messages = [r.getMessage() for r in caplog.records]
+    assert sum('lower TLS floor' in m for m in messages) == 2
+    assert any('turns on aNULL' in m and 'security level to 0' in m
+               for m in messages)
+
+
+def test_tls_arguments_the_transport_cannot_apply_are_refused():
+    conf = make_conf()
+    with pytest.raises(exception.InvalidOptionError) as err:
+        loading.load_session(conf, tls_min_version='1.1')
+    assert 'tls_min_version argument' in str(err.value)
+    with pytest.raises(exception.InvalidOptionError) as err:
+        loading.load_session(conf, tls_ciphers='HIGH:S3cretPw-x')
+    assert 'S3cretPw' not in str(err.value)
+
+
+def test_a_stronger_or_equal_tls_argument_is_not_logged(caplog):
+    conf = make_conf(tls_min_version='1.2')
+    with caplog.at_level(logging.WARNING):
+        loading.load_session(conf, tls_min_version='1.3',
+                             tls_ciphers='ECDHE+AESGCM')
+    assert not caplog.records
+
+
+def test_a_plain_http_endpoint_argument_is_logged(caplog):
+    with caplog.at_level(logging.WARNING):
+        loading.load_adapter(make_conf(),
+                             endpoint_override='http://127.0.0.1:9')
+        loading.load_adapter(make_conf(),
+                             api_servers=['https://127.0.0.1:9'])
+    assert [r.getMessage() for r in caplog.records] == [
+        loading.PLAIN_HTTP_WARNING]

@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import re
 import stat
 from collections.abc import Iterator
 
@@ -34,37 +33,6 @@ from glance_conf.audit.target import INVALID
 from glance_conf.audit.target import AuditedConf
 
 _TLS_FILES = ('cafile', 'certfile', 'keyfile')
-
-#: OpenSSL cipher-string keywords (and cipher-name parts) that turn on
-#: ciphers without authentication (aNULL, ADH, AECDH), without encryption
-#: (eNULL, NULL, COMPLEMENTOFALL), or with a broken or export-grade
-#: algorithm (EXPORT, EXP, LOW, RC4, DES, 3DES, MD5). They are matched
-#: case-sensitively, as OpenSSL matches them: ``rc4`` selects nothing.
-WEAK_CIPHER_KEYWORDS = ('aNULL', 'ADH', 'AECDH', 'eNULL', 'NULL',
-                        'COMPLEMENTOFALL', 'EXPORT', 'EXP', 'LOW', 'RC4',
-                        'DES', '3DES', 'MD5')
-#: Lowest OpenSSL security level accepted: 2, 112-bit security, Python's
-#: default. Levels 0 and 1 allow 1024-bit keys and SHA-1 signatures, and
-#: level 0 lets an anonymous cipher complete a "verified" handshake.
-MIN_SECURITY_LEVEL = 2
-
-
-def weak_cipher_keywords(ciphers: str) -> list[str]:
-    """The weak keywords that ``ciphers`` turns on, in order, once each.
-
-    Terms that remove (``!``, ``-``), reorder (``+``) or command (``@``)
-    turn nothing on. A term is split on ``+`` (keywords combined) and
-    ``-`` (cipher names such as ``RC4-SHA``) into parts.
-    """
-    found: list[str] = []
-    for term in re.split(r'[:, ]', ciphers):
-        if not term or term[0] in '!-+@':
-            continue
-        for part in re.split(r'[+-]', term):
-            if part in WEAK_CIPHER_KEYWORDS and part not in found:
-                found.append(part)
-    return found
-
 
 def _endpoints(conf: AuditedConf) -> list[tuple[str, str]]:
     """The Image API URLs nova uses, with the option that names them.
@@ -307,14 +275,7 @@ class WeakTlsCiphers(base.Check):
         value = conf.value('tls_ciphers')
         if not value or value is INVALID:
             return
-        reasons = []
-        keywords = weak_cipher_keywords(value)
-        if keywords:
-            reasons.append('turns on %s' % ', '.join(keywords))
-        level = types.cipher_context(value).security_level
-        if level < MIN_SECURITY_LEVEL:
-            reasons.append('lowers the OpenSSL security level to %d (the '
-                           'floor is %d)' % (level, MIN_SECURITY_LEVEL))
+        reasons = types.cipher_weaknesses(value)
         if reasons:
             yield self.finding('tls_ciphers', 'tls_ciphers %s.'
                                % '; '.join(reasons))

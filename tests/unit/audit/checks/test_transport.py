@@ -23,7 +23,6 @@ import glance_conf
 from glance_conf import _files
 from glance_conf import audit
 from glance_conf.audit import manager
-from glance_conf.audit.checks import transport
 from tests.conftest import SECURE
 from tests.conftest import parse
 
@@ -114,21 +113,6 @@ def test_gc104_key_mode(audit_text, ca_file, mode, gid, flagged):
 def test_secure_config_has_no_transport_finding(audit_text):
     ids = ('GC101', 'GC102', 'GC103', 'GC104', 'GC105', 'GC106', 'GC107')
     assert audit_text(SECURE, *ids) == []
-
-
-@pytest.mark.parametrize('ciphers,weak', [
-    ('HIGH', []),
-    ('eNULL:aNULL:NULL', ['eNULL', 'aNULL', 'NULL']),
-    ('HIGH:RC4-SHA', ['RC4']),
-    ('ECDHE+AESGCM,EXPORT ADH', ['EXPORT', 'ADH']),
-    ('RSA+3DES', ['3DES']),
-    ('EDH-RSA-DES-CBC3-SHA', ['DES']),
-    ('HIGH:!aNULL:-eNULL:+RC4:@STRENGTH', []),
-    # OpenSSL matches keywords case-sensitively: these select nothing.
-    ('HIGH:rc4:enull:Anull', []),
-])
-def test_weak_cipher_keywords(ciphers, weak):
-    assert transport.weak_cipher_keywords(ciphers) == weak
 
 
 def test_gc107_names_keywords_and_level_not_the_value(audit_text):
