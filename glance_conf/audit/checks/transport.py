@@ -44,6 +44,13 @@ def _endpoints(conf: AuditedConf) -> list[tuple[str, str]]:
     servers = conf.value('api_servers')
     if isinstance(servers, list) and servers:
         return [('api_servers', url) for url in servers]
+    if servers is INVALID:
+        # Refused by the drop-in's types (GC302), but nova's own accept
+        # the list and use it: judge its entries as written.
+        hit = conf.raw('glance', 'api_servers')
+        entries = hit.value.split(',') if hit else []
+        return [('api_servers', url.strip()) for url in entries
+                if url.strip()]
     override = conf.value('endpoint_override')
     if isinstance(override, str) and override:
         return [('endpoint_override', override)]

@@ -36,6 +36,9 @@ from tests.conftest import parse
     ('GC102', '[glance]\nendpoint_override = HTTP://g:9292\n', 1),
     ('GC102', '[glance]\napi_servers = http://a,https://b,http://c\n', 2),
     ('GC102', '[glance]\nendpoint_override = https://g:9292\n', 0),
+    # Refused (GC302: user-info) yet used by a stock nova: still http.
+    ('GC102', '[glance]\napi_servers = http://u@glance:9292\n'
+              'endpoint_override = https://g:9292\n', 1),
     # nova uses api_servers when set: the override is never reached.
     ('GC102', '[glance]\napi_servers = https://a\n'
               'endpoint_override = http://g:9292\n', 0),
