@@ -261,7 +261,11 @@ def load_adapter(conf: cfg.ConfigOpts,
     all. Do not wrap it in a retry loop of your own: call it once per
     operation, as nova calls ``GlanceClientWrapper.call``.
 
-    :param session: defaults to :func:`load_session` (conf).
+    :param session: a :class:`~glance_conf.transport.HardenedSession`
+        (one from :func:`load_session`); defaults to
+        :func:`load_session` (conf). A plain keystoneauth ``Session``
+        cannot keep the budget, the deadlines or the redirect guard, and
+        is refused with ``TypeError``.
     :param auth: the plugin whose token is sent (the user's, in nova).
     :param overrides: any keystoneauth ``Adapter`` argument, or
         ``api_servers``, ``num_retries`` and ``rng`` (the shuffle's
@@ -271,6 +275,10 @@ def load_adapter(conf: cfg.ConfigOpts,
     """
     if session is None:
         session = load_session(conf)
+    elif not isinstance(session, transport.HardenedSession):
+        raise TypeError('load_adapter needs a session from '
+                        'glance_conf.load_session, not a %s'
+                        % type(session).__name__)
     _warn_outside_options(conf, overrides)
     _warn_plain_http(overrides)
     arguments = _adapter_arguments(conf, overrides)

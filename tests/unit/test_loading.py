@@ -521,3 +521,9 @@ def test_a_plain_http_endpoint_argument_is_logged(caplog):
                              api_servers=['https://127.0.0.1:9'])
     assert [r.getMessage() for r in caplog.records] == [
         loading.PLAIN_HTTP_WARNING]
+
+
+def test_a_plain_keystoneauth_session_is_refused_clearly():
+    from keystoneauth1 import session as ks_session
+    with pytest.raises(TypeError, match='glance_conf.load_session'):
+        loading.load_adapter(make_conf(), session=ks_session.Session())
