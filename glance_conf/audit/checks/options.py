@@ -21,6 +21,7 @@ from glance_conf import definitions
 from glance_conf import glance
 from glance_conf import redact
 from glance_conf.audit import base
+from glance_conf.audit import compliance as refs
 from glance_conf.audit.cwe import IMPROPER_INPUT_VALIDATION
 from glance_conf.audit.cwe import INSECURE_DEFAULT
 from glance_conf.audit.cwe import OBSOLETE_FUNCTION
@@ -112,6 +113,7 @@ class NoRequestTimeout(base.Check):
     severity = Severity.LOW
     cwe = UNCONTROLLED_RESOURCE_CONSUMPTION
     title = 'No request timeout'
+    references = (refs.CM_6,)
     remediation = 'Set [glance] timeout, for example 60.'
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
@@ -135,6 +137,7 @@ class RefusedValue(base.Check):
     severity = Severity.HIGH
     cwe = IMPROPER_INPUT_VALIDATION
     title = 'Value refused by the hardened types'
+    references = (refs.CM_6,)
     remediation = ('Correct the value so it meets the rule in the message '
                    '(see the configuration reference).')
 
@@ -186,6 +189,7 @@ class UnjudgedValue(base.Check):
     severity = Severity.INFO
     cwe = INSECURE_DEFAULT
     title = 'Value not judged: its $ reference is not resolved'
+    references = (refs.CM_6,)
     remediation = ('Check the value by hand, or set the option it refers '
                    'to in the config.')
 
@@ -213,6 +217,7 @@ class UnknownOption(base.Check):
     severity = Severity.MEDIUM
     cwe = INSECURE_DEFAULT
     title = 'Unknown or removed option in [glance]'
+    references = (refs.CM_6,)
     remediation = 'Correct or remove the option.'
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
@@ -258,6 +263,7 @@ class DeprecatedOption(base.Check):
     severity = Severity.INFO
     cwe = OBSOLETE_FUNCTION
     title = 'Deprecated option in use'
+    references = (refs.CM_6,)
     remediation = 'Use the current option name.'
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
@@ -299,6 +305,7 @@ class IgnoredAuthOptions(base.Check):
     severity = Severity.INFO
     cwe = INSECURE_DEFAULT
     title = 'Authentication options in [glance] that nova ignores'
+    references = (refs.CM_6,)
     remediation = ('Remove the authentication options from [glance]; nova '
                    'uses the user\'s token there.')
 
@@ -343,6 +350,7 @@ class ManyRetries(base.Check):
     severity = Severity.LOW
     cwe = UNCONTROLLED_RESOURCE_CONSUMPTION
     title = 'num_retries above the recommended ceiling'
+    references = (refs.CM_6,)
     remediation = ('Set [glance] num_retries to %d or fewer.'
                    % definitions.RECOMMENDED_NUM_RETRIES)
 

@@ -63,12 +63,25 @@ def conf_file(write_conf):
 def test_list_checks(conf_file):
     code, out, _ = run('--list-checks')
     assert code == 0
-    lines = out.splitlines()
+    lines = [line for line in out.splitlines() if line.startswith('GC')]
     assert len(lines) == 28
     assert 'GC103  high    CWE-295   cafile, certfile or keyfile missing or ' \
         'unreadable (host)' in lines
     assert lines[0].startswith('GC101  high    CWE-295')
     assert lines[-1].endswith('(fleet)')
+
+
+def test_list_checks_shows_each_checks_references():
+    """Auditors map findings to controls: the references follow each
+    check, on an indented line of their own."""
+    _, out, _ = run('--list-checks')
+    lines = out.splitlines()
+    gc101 = lines.index(next(line for line in lines
+                             if line.startswith('GC101')))
+    assert lines[gc101 + 1].split() == [
+        'security-guide/Check-Compute-05', 'nist-800-53/SC-8',
+        'nist-800-53/SC-13']
+    assert len(lines) == 56
 
 
 @pytest.mark.parametrize('text,fail_on,expected', [
