@@ -321,6 +321,8 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         if result.problems_dropped:
             stderr.write('%s: error: %d more files could not be audited\n'
                          % (PROG, result.problems_dropped))
+        result.fail_on = None if args.fail_on == 'never' else \
+            Severity.parse(args.fail_on)
         writer = formats[args.format]
         if args.compliance:
             writer = compliance.writer(collector, catalogue)
