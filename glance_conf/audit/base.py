@@ -26,6 +26,10 @@ service's host is: on the host, or under ``--root``; offline (fleet
 mode, ``--offline``) it is listed as not checked, never silently
 passed. Such a check finds the service's files through ``self.host``
 (:class:`glance_conf._files.Host`), which the engine sets.
+
+A check names what it maps to in ``references``: Security Guide checklist
+items, OpenStack Security Notes and NIST SP 800-53 controls, each as
+``<framework>/<ID>`` (the form of a SARIF tag); its CWE is ``cwe``.
 """
 
 from __future__ import annotations
@@ -62,6 +66,19 @@ AREAS = {
     9: 'Reserved for site-specific checks',
 }
 
+#: What a check's ``references`` may cite: ``<framework>/<ID>``, the ID
+#: matching the framework's pattern.
+FRAMEWORKS = {
+    # The OpenStack Security Guide's checklists: Check-Compute-05.
+    'security-guide': re.compile(r'Check-[A-Z][A-Za-z]+-[0-9]{2}'),
+    # OpenStack Security Notes: OSSN-0090.
+    'ossn': re.compile(r'OSSN-[0-9]{4}'),
+    # NIST SP 800-53 Rev. 5 controls, with an enhancement: SC-8, SI-7(15).
+    'nist-800-53': re.compile(r'[A-Z]{2}-[0-9]{1,2}(\([0-9]{1,2}\))?'),
+}
+#: A CWE as a SARIF tag, the form GitHub code scanning reads.
+CWE_TAG = 'external/cwe/cwe-%d'
+
 
 class _Described:
     """Shared by both kinds of check: the fields and their documentation."""
@@ -74,11 +91,20 @@ class _Described:
     #: Whether the check looks at the host's files (modes, owners,
     #: existence) rather than at the text of the config alone.
     needs_host: ClassVar[bool] = False
+    #: What the check maps to, as ``<framework>/<ID>`` (see
+    #: :data:`FRAMEWORKS`): ``security-guide/Check-Compute-05``,
+    #: ``nist-800-53/SC-8``.
+    references: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
     def doc(cls) -> str:
         """The check's documentation: its docstring, dedented."""
         return inspect.cleandoc(cls.__doc__ or '')
+
+    @classmethod
+    def tags(cls) -> list[str]:
+        """Its CWE and references, as SARIF tags."""
+        return [CWE_TAG % cls.cwe, *cls.references]
 
     def finding(self, option: str | None, message: str,
                 file: str | None = None, line: int | None = None,

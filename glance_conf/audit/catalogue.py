@@ -13,8 +13,8 @@
 """The check catalogue as reStructuredText, for the documentation.
 
 The docs page of the checks is generated from the check classes
-themselves (ID, severity, CWE, title, docstring, remediation, and whether
-the check needs the host), so it cannot drift from the code.
+themselves (ID, severity, CWE, references, title, docstring, remediation,
+and whether the check needs the host), so it cannot drift from the code.
 """
 
 from __future__ import annotations
@@ -29,6 +29,44 @@ HOST = ('yes: it looks at the files on the service\'s host, so it runs in '
         'service mode, under ``--root`` and at run time; offline (fleet '
         'mode, ``--offline``) it is listed as not checked')
 NO_HOST = 'no: it judges the text of the config'
+
+#: Where each framework's items are published, by ``references`` prefix.
+FRAMEWORK_URLS = {
+    'security-guide':
+        'https://docs.openstack.org/security-guide/compute/checklist.html',
+    'ossn': 'https://wiki.openstack.org/wiki/OSSN/{id}',
+    'nist-800-53': 'https://csrc.nist.gov/pubs/sp/800/53/r5/upd1/final',
+}
+#: What the references index calls each framework.
+FRAMEWORK_NAMES = {
+    'security-guide': 'OpenStack Security Guide',
+    'ossn': 'OpenStack Security Note',
+    'nist-800-53': 'NIST SP 800-53 Rev. 5',
+}
+
+
+def reference_link(reference: str) -> str:
+    """A reference as an anonymous reST link to where it is published."""
+    framework, _, ident = reference.partition('/')
+    return '`%s <%s>`__' % (ident, FRAMEWORK_URLS[framework].format(
+        id=ident))
+
+
+def _references_index(checks: Sequence[manager.CheckClass]) -> list[str]:
+    cited: dict[str, list[str]] = {}
+    for check in checks:
+        for reference in check.references:
+            cited.setdefault(reference, []).append(check.id)
+    order = list(FRAMEWORK_NAMES)
+
+    def key(reference: str) -> tuple[int, str, int]:
+        framework, _, ident = reference.partition('/')
+        family, _, number = ident.rpartition('-')
+        return order.index(framework), family, int(number.split('(')[0])
+    return _table([(FRAMEWORK_NAMES[ref.partition('/')[0]],
+                    ref.partition('/')[2], ', '.join(cited[ref]))
+                   for ref in sorted(cited, key=key)],
+                  ('Framework', 'Item', 'Checks'))
 
 
 def _table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> list[str]:
@@ -53,6 +91,7 @@ def render(checks: Sequence[manager.CheckClass] | None = None) -> str:
                       'yes' if c.needs_host else 'no', c.title)
                      for c in checks],
                     ('ID', 'Severity', 'CWE', 'Host', 'Title'))
+    lines += _references_index(checks)
     for check in checks:
         heading = '%s: %s' % (check.id, check.title)
         kind = ('fleet mode only' if issubclass(check, base.FleetCheck)
@@ -63,6 +102,8 @@ def render(checks: Sequence[manager.CheckClass] | None = None) -> str:
             ':Severity: %s' % check.severity.label,
             ':CWE: `CWE-%d <https://cwe.mitre.org/data/definitions/%d.html>`_'
             % (check.cwe, check.cwe),
+            ':References: %s' % (', '.join(
+                reference_link(r) for r in check.references) or 'none'),
             ':Runs in: %s' % kind,
             ':Needs the host: %s' % (HOST if check.needs_host else NO_HOST),
             ':Remediation: %s' % check.remediation, '',

@@ -90,7 +90,25 @@ def validate_check(name: str, plugin: Any) -> CheckClass:
             raise CheckLoadError(name, '%s must be a string' % field)
     if not plugin.doc():
         raise CheckLoadError(name, 'has no docstring to document it')
+    _validate_references(name, getattr(plugin, 'references', None))
     return plugin
+
+
+def _validate_references(name: str, references: Any) -> None:
+    """A tuple of distinct ``<framework>/<ID>`` strings, known frameworks."""
+    if not isinstance(references, tuple):
+        raise CheckLoadError(name, 'references must be a tuple of strings')
+    for ref in references:
+        framework, _, ident = ref.partition('/') if isinstance(
+            ref, str) else ('', '', '')
+        pattern = base.FRAMEWORKS.get(framework)
+        if pattern is None or not pattern.fullmatch(ident):
+            raise CheckLoadError(name, 'malformed reference %r; expected '
+                                 '<framework>/<ID> with framework one of '
+                                 '%s, such as nist-800-53/SC-8' % (
+                                     ref, ', '.join(sorted(base.FRAMEWORKS))))
+    if len(set(references)) != len(references):
+        raise CheckLoadError(name, 'references name one item twice')
 
 
 def load_checks(manager: extension.ExtensionManager[Any] | None = None

@@ -123,6 +123,11 @@ class Result:
     files: int = 0
     #: IDs of the checks not run because the audit was offline.
     not_checked: list[str] = dataclasses.field(default_factory=list)
+    #: The gate (``--fail-on``): the lowest severity that fails; ``None``
+    #: for never. Writers that report pass or fail (JUnit) read it.
+    fail_on: Severity | None = Severity.MEDIUM
+    #: The files audited, in order, as the findings name them.
+    paths: list[str] = dataclasses.field(default_factory=list)
 
     def problem(self, path: str, reason: str) -> None:
         if len(self.problems) < MAX_PROBLEMS_KEPT:
@@ -277,6 +282,7 @@ def audit_service(config_args: Sequence[tuple[str, str]],
         return result
     if _audit_one(AuditedConf(conf, files), checks, result, host=host):
         result.files = len(files)
+        result.paths = [utf8_safe(f.path) for f in files]
     return result
 
 
@@ -326,6 +332,7 @@ def audit_fleet(paths: Sequence[str], checks: Sequence[manager.CheckClass],
             if _audit_one(AuditedConf(conf, [raw]), checks, result, fleet,
                           host):
                 result.files += 1
+                result.paths.append(utf8_safe(path))
         if progress is not None:
             progress(done, total)
     if result.files > 1:

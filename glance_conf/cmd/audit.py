@@ -31,6 +31,7 @@ from typing import TextIO
 from glance_conf import _files
 from glance_conf import definitions
 from glance_conf.audit import base
+from glance_conf.audit import compliance
 from glance_conf.audit import identity
 from glance_conf.audit import manager
 from glance_conf.audit import runner
@@ -126,7 +127,13 @@ def build_parser(stdout: TextIO = sys.stdout,
                         metavar='IDS', help='comma-separated check IDs to '
                         'skip, such as GC301,GC504 (repeatable)')
     parser.add_argument('--list-checks', action='store_true',
-                        help='list every check and exit')
+                        help='list every check, with its references, and '
+                             'exit')
+    parser.add_argument('--compliance', choices=compliance.STANDARDS,
+                        help='instead of the findings, report each item of '
+                             'the OpenStack Security Guide\'s Compute '
+                             'checklist that the checks cover: pass, fail '
+                             'or not-checked, with the evidence')
     parser.add_argument('--no-progress', action='store_true',
                         help='never show the fleet progress bar')
     host = parser.add_argument_group(
@@ -220,6 +227,8 @@ def list_checks(checks: Sequence[manager.CheckClass], out: TextIO) -> None:
             ' (host)' if check.needs_host else ''
         out.write('%s  %-6s  CWE-%-4d  %s%s\n' % (
             check.id, check.severity.label, check.cwe, check.title, kind))
+        if check.references:
+            out.write('       %s\n' % ' '.join(check.references))
 
 
 def exit_code(result: runner.Result, fail_on: str) -> int:
@@ -264,6 +273,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         if args.list_checks:
             list_checks(checks, stdout)
             return EXIT_OK
+        catalogue = checks
         skip = [i for chunk in args.skip for i in chunk.split(',')]
         checks = manager.select(checks, skip)
     except PluginLoadError as exc:
@@ -289,6 +299,9 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         except ValueError as exc:
             stderr.write('%s: error: %s\n' % (PROG, exc))
             return EXIT_ERROR
+    collector = compliance.Collector(host is not None)
+    if args.compliance:
+        checks = [*checks, collector.check()]
     with _quiet_oslo_logging():
         if args.files:
             progress = None
@@ -308,7 +321,11 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         if result.problems_dropped:
             stderr.write('%s: error: %d more files could not be audited\n'
                          % (PROG, result.problems_dropped))
+        result.fail_on = None if args.fail_on == 'never' else \
+            Severity.parse(args.fail_on)
         writer = formats[args.format]
+        if args.compliance:
+            writer = compliance.writer(collector, catalogue)
         if args.output:
             try:
                 with open(args.output, 'w', encoding='utf-8') as out:

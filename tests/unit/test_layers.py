@@ -34,7 +34,7 @@ LAYERS = {
     # (the manager loads them); the writers sit on top.
     'audit.report': 7,
     'audit.report.text': 8, 'audit.report.json_report': 8,
-    'audit.report.sarif': 8,
+    'audit.report.sarif': 8, 'audit.report.junit': 8,
     'cmd': 8,
 }
 #: The package's own __init__ re-exports the public API of every layer.

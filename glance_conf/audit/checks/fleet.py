@@ -38,6 +38,7 @@ from oslo_config import types
 
 from glance_conf import redact
 from glance_conf.audit import base
+from glance_conf.audit import compliance as refs
 from glance_conf.audit import source
 from glance_conf.audit.cwe import IMPROPER_INTERACTION_BETWEEN_ENTITIES
 from glance_conf.audit.exception import LoadError
@@ -236,6 +237,7 @@ class FleetDrift(base.FleetCheck):
     severity = Severity.MEDIUM
     cwe = IMPROPER_INTERACTION_BETWEEN_ENTITIES
     title = 'Fleet drift: security posture differs between hosts'
+    references = (refs.CM_2, refs.CM_6)
     remediation = 'Render every host config from one template.'
 
     def __init__(self) -> None:

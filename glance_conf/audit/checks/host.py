@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from glance_conf import _files
 from glance_conf import redact
 from glance_conf.audit import base
+from glance_conf.audit import compliance as refs
 from glance_conf.audit import source
 from glance_conf.audit.cwe import EXTERNAL_CONTROL_OF_CONFIGURATION
 from glance_conf.audit.cwe import IMPROPER_OWNERSHIP_MANAGEMENT
@@ -151,6 +152,7 @@ class ConfigWritableByOthers(_FilePermissionCheck):
     severity = Severity.HIGH
     cwe = INCORRECT_PERMISSION_ASSIGNMENT
     title = 'Config file writable by others than root and the service'
+    references = (refs.CHECK_COMPUTE_02, refs.AC_6)
     remediation = 'chown root:nova the file and chmod 0640 it.'
 
     def problem(self, account: _files.Account, raw_file: source.RawFile,
@@ -181,6 +183,7 @@ class ConfigDirectoryWritableByOthers(base.Check):
     severity = Severity.HIGH
     cwe = INCORRECT_PERMISSION_ASSIGNMENT
     title = 'Config directory writable by others than root and the service'
+    references = (refs.CHECK_COMPUTE_02, refs.AC_6)
     remediation = 'chown root:nova the directory and chmod 0750 it.'
     needs_host = True
 
@@ -233,6 +236,7 @@ class ConfigReadableByOthers(_FilePermissionCheck):
     severity = Severity.MEDIUM
     cwe = INCORRECT_PERMISSION_ASSIGNMENT
     title = 'Config file with secrets readable by others'
+    references = (refs.CHECK_COMPUTE_02, refs.AC_6)
     remediation = 'chown root:nova the file and chmod 0640 it.'
 
     def problem(self, account: _files.Account, raw_file: source.RawFile,
@@ -267,6 +271,7 @@ class ConfigNotOwnedByRoot(_FilePermissionCheck):
     severity = Severity.LOW
     cwe = IMPROPER_OWNERSHIP_MANAGEMENT
     title = 'Config file not owned by root, or writable by the service'
+    references = (refs.CHECK_COMPUTE_01, refs.AC_6)
     remediation = 'chown root:nova the file and chmod 0640 it.'
 
     def problem(self, account: _files.Account, raw_file: source.RawFile,
@@ -302,6 +307,7 @@ class ConfigWithoutSecretsReadable(_FilePermissionCheck):
     severity = Severity.LOW
     cwe = INCORRECT_PERMISSION_ASSIGNMENT
     title = 'Config file readable by others (no secret in it)'
+    references = (refs.CHECK_COMPUTE_02, refs.AC_6)
     remediation = 'chmod 0640 the file, with group nova.'
 
     def problem(self, account: _files.Account, raw_file: source.RawFile,
@@ -327,6 +333,7 @@ class DebugLogging(base.Check):
     severity = Severity.LOW
     cwe = SENSITIVE_INFORMATION_IN_LOG
     title = 'Debug logging enabled'
+    references = (refs.CM_6,)
     remediation = 'Set debug = False.'
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
@@ -359,6 +366,7 @@ class AlternativeConfigSource(base.Check):
     severity = Severity.MEDIUM
     cwe = EXTERNAL_CONTROL_OF_CONFIGURATION
     title = 'Config values loaded from a remote or alternative source'
+    references = (refs.SI_7, refs.CM_6)
     remediation = ('Keep the settings in local files, or serve the source '
                    'over verified HTTPS from a trusted host.')
 

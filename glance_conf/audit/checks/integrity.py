@@ -18,6 +18,7 @@ from collections.abc import Iterator
 
 from glance_conf import definitions
 from glance_conf.audit import base
+from glance_conf.audit import compliance as refs
 from glance_conf.audit.cwe import IMPROPER_CERTIFICATE_VALIDATION
 from glance_conf.audit.cwe import IMPROPER_SIGNATURE_VERIFICATION
 from glance_conf.audit.cwe import PROTECTION_MECHANISM_FAILURE
@@ -67,6 +68,7 @@ class SignatureVerificationDisabled(base.Check):
     severity = Severity.HIGH
     cwe = IMPROPER_SIGNATURE_VERIFICATION
     title = 'Image signature verification disabled'
+    references = (refs.SI_7,)
     remediation = ('Set [glance] verify_glance_signatures = True and sign '
                    'your images.')
 
@@ -100,6 +102,7 @@ class CertificateValidationOff(base.Check):
     severity = Severity.MEDIUM
     cwe = IMPROPER_CERTIFICATE_VALIDATION
     title = 'Signature verification on, certificate validation off'
+    references = (refs.SI_7,)
     remediation = ('Set [glance] enable_certificate_validation = True and '
                    'default_trusted_certificate_ids.')
 
@@ -131,6 +134,7 @@ class CertificateValidationWithoutSignatures(base.Check):
     severity = Severity.LOW
     cwe = PROTECTION_MECHANISM_FAILURE
     title = 'Certificate validation on while signature verification off'
+    references = (refs.SI_7, refs.CM_6)
     remediation = 'Set [glance] verify_glance_signatures = True.'
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
@@ -165,6 +169,7 @@ class VerificationTurnsOn(base.Check):
     severity = Severity.LOW
     cwe = PROTECTION_MECHANISM_FAILURE
     title = 'Signature verification turns on with the drop-in defaults'
+    references = (refs.SI_7, refs.CM_6)
     remediation = ('Set [glance] verify_glance_signatures explicitly, after '
                    'signing images and configuring the key manager.')
 

@@ -22,6 +22,7 @@ from glance_conf import glance
 from glance_conf import redact
 from glance_conf import transport
 from glance_conf.audit import base
+from glance_conf.audit import compliance as refs
 from glance_conf.audit.cwe import IMPROPER_INPUT_VALIDATION
 from glance_conf.audit.cwe import INSECURE_DEFAULT
 from glance_conf.audit.cwe import OBSOLETE_FUNCTION
@@ -114,6 +115,7 @@ class NoRequestTimeout(base.Check):
     severity = Severity.LOW
     cwe = UNCONTROLLED_RESOURCE_CONSUMPTION
     title = 'No request timeout'
+    references = (refs.CM_6,)
     remediation = ('Set [glance] timeout, for example %g.'
                    % transport.DEFAULT_TIMEOUT)
 
@@ -138,6 +140,7 @@ class RefusedValue(base.Check):
     severity = Severity.HIGH
     cwe = IMPROPER_INPUT_VALIDATION
     title = 'Value refused by the hardened types'
+    references = (refs.CM_6,)
     remediation = ('Correct the value so it meets the rule in the message '
                    '(see the configuration reference).')
 
@@ -189,6 +192,7 @@ class UnjudgedValue(base.Check):
     severity = Severity.INFO
     cwe = INSECURE_DEFAULT
     title = 'Value not judged: its $ reference is not resolved'
+    references = (refs.CM_6,)
     remediation = ('Check the value by hand, or set the option it refers '
                    'to in the config.')
 
@@ -216,6 +220,7 @@ class UnknownOption(base.Check):
     severity = Severity.MEDIUM
     cwe = INSECURE_DEFAULT
     title = 'Unknown or removed option in [glance]'
+    references = (refs.CM_6,)
     remediation = 'Correct or remove the option.'
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
@@ -261,6 +266,7 @@ class DeprecatedOption(base.Check):
     severity = Severity.INFO
     cwe = OBSOLETE_FUNCTION
     title = 'Deprecated option in use'
+    references = (refs.CM_6,)
     remediation = 'Use the current option name.'
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
@@ -302,6 +308,7 @@ class IgnoredAuthOptions(base.Check):
     severity = Severity.INFO
     cwe = INSECURE_DEFAULT
     title = 'Authentication options in [glance] that nova ignores'
+    references = (refs.CM_6,)
     remediation = ('Remove the authentication options from [glance]; nova '
                    'uses the user\'s token there.')
 
@@ -346,6 +353,7 @@ class ManyRetries(base.Check):
     severity = Severity.LOW
     cwe = UNCONTROLLED_RESOURCE_CONSUMPTION
     title = 'num_retries above the recommended ceiling'
+    references = (refs.CM_6,)
     remediation = ('Set [glance] num_retries to %d or fewer.'
                    % definitions.RECOMMENDED_NUM_RETRIES)
 

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from glance_conf import _files
 from glance_conf import redact
 from glance_conf.audit import base
+from glance_conf.audit import compliance as refs
 from glance_conf.audit.cwe import IMPROPER_INITIALIZATION
 from glance_conf.audit.cwe import IMPROPER_INTERACTION_BETWEEN_ENTITIES
 from glance_conf.audit.cwe import INSECURE_DEFAULT
@@ -47,6 +48,7 @@ class RbdIdentityMissing(base.Check):
     severity = Severity.MEDIUM
     cwe = INSECURE_DEFAULT
     title = 'RBD download enabled without rbd_user or rbd_pool'
+    references = (refs.OSSN_0090, refs.AC_6, refs.CM_6)
     remediation = ('Set [glance] rbd_user to a read-only Ceph client and '
                    'rbd_pool to the images pool.')
 
@@ -74,6 +76,7 @@ class CephConfUnusable(base.Check):
     severity = Severity.MEDIUM
     cwe = IMPROPER_INITIALIZATION
     title = 'rbd_ceph_conf missing or unreadable'
+    references = (refs.CM_6,)
     remediation = ('Point [glance] rbd_ceph_conf at a readable Ceph '
                    'configuration file.')
     needs_host = True
@@ -103,6 +106,7 @@ class RbdDownloadOnRbdCompute(base.Check):
     severity = Severity.LOW
     cwe = IMPROPER_INTERACTION_BETWEEN_ENTITIES
     title = 'RBD download enabled while libvirt images_type = rbd'
+    references = (refs.OSSN_0090, refs.CM_6)
     remediation = 'Set [glance] enable_rbd_download = False on this host.'
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:

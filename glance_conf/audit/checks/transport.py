@@ -22,6 +22,7 @@ from glance_conf import definitions
 from glance_conf import redact
 from glance_conf import types
 from glance_conf.audit import base
+from glance_conf.audit import compliance as refs
 from glance_conf.audit.cwe import BROKEN_OR_RISKY_CRYPTO
 from glance_conf.audit.cwe import CLEARTEXT_TRANSMISSION
 from glance_conf.audit.cwe import IMPROPER_CERTIFICATE_VALIDATION
@@ -75,6 +76,7 @@ class TlsVerificationDisabled(base.Check):
     severity = Severity.HIGH
     cwe = IMPROPER_CERTIFICATE_VALIDATION
     title = 'TLS certificate verification disabled'
+    references = (refs.CHECK_COMPUTE_05, refs.SC_8, refs.SC_13)
     remediation = ('Set [glance] insecure = False, remove the deprecated '
                    'api_insecure, and trust a private CA with '
                    '[glance] cafile.')
@@ -102,6 +104,7 @@ class PlainHttpEndpoint(base.Check):
     severity = Severity.MEDIUM
     cwe = CLEARTEXT_TRANSMISSION
     title = 'Plain-HTTP image endpoint'
+    references = (refs.CHECK_COMPUTE_05, refs.SC_8, refs.SC_13)
     remediation = 'Use an https:// URL for the Image API endpoint.'
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
@@ -130,6 +133,7 @@ class TlsFileUnusable(base.Check):
     severity = Severity.HIGH
     cwe = IMPROPER_CERTIFICATE_VALIDATION
     title = 'cafile, certfile or keyfile missing or unreadable'
+    references = (refs.SC_8, refs.SC_13)
     remediation = ('Point the option at an existing file that the service '
                    'user can read.')
     needs_host = True
@@ -164,6 +168,7 @@ class KeyFileExposed(base.Check):
     severity = Severity.HIGH
     cwe = INCORRECT_PERMISSION_ASSIGNMENT
     title = 'keyfile readable or writable by others'
+    references = (refs.AC_6, refs.SC_12)
     remediation = ('chmod 0600 the key file, owned by the service user, '
                    'or 0640 with owner root and the service\'s group.')
     needs_host = True
@@ -207,6 +212,7 @@ class KeyWithoutCertificate(base.Check):
     severity = Severity.MEDIUM
     cwe = IMPROPER_CERTIFICATE_VALIDATION
     title = 'keyfile set without certfile'
+    references = (refs.SC_8, refs.CM_6)
     remediation = 'Set [glance] certfile to the matching certificate.'
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
@@ -236,6 +242,7 @@ class TlsVersionNotPinned(base.Check):
     severity = Severity.INFO
     cwe = INADEQUATE_ENCRYPTION_STRENGTH
     title = 'tls_min_version not pinned to 1.2 or later'
+    references = (refs.SC_8, refs.SC_13)
     remediation = 'Set [glance] tls_min_version = 1.2 or 1.3.'
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
@@ -274,6 +281,7 @@ class WeakTlsCiphers(base.Check):
     severity = Severity.HIGH
     cwe = BROKEN_OR_RISKY_CRYPTO
     title = 'tls_ciphers enables weak ciphers or a low security level'
+    references = (refs.SC_8, refs.SC_13)
     remediation = ('Remove [glance] tls_ciphers, or list only strong '
                    'ciphers such as ECDHE+AESGCM:ECDHE+CHACHA20, without '
                    '@SECLEVEL below 2.')

@@ -39,6 +39,11 @@ def render(result: Result, out: TextIO) -> None:
         'errors_not_shown': result.problems_dropped,
         # Host checks an offline audit did not run: not passed, unknown.
         'not_checked_offline': list(result.not_checked),
+        # The checks run, and what each maps to (Security Guide, NIST...).
+        'checks': [{'id': check.id, 'title': check.title,
+                    'severity': check.severity.label, 'cwe': check.cwe,
+                    'references': list(check.references)}
+                   for check in result.checks],
     }
     stream.write_json_with_stream(
         out, head, ('findings',),

@@ -12,12 +12,14 @@
 
 """SARIF 2.1.0, for code-scanning services.
 
-Rules carry the ``security`` tag, the CWE and a ``security-severity``
-score; results carry a location (file and line where known, and the
-option as a logical location) and a stable partial fingerprint. Files
-that could not be loaded become error notifications of the invocation;
-host checks an offline audit did not run become warning notifications
-(GitHub shows them on the tool status page) and a run property.
+Rules carry the ``security`` tag, the CWE and the check's references
+as tags (``security-guide/Check-Compute-05``, ``nist-800-53/SC-8``) and a
+``security-severity`` score; results carry a location (file and line
+where known, and the option as a logical location) and a stable partial
+fingerprint. Files that could not be loaded become error notifications
+of the invocation; host checks an offline audit did not run become
+warning notifications (GitHub shows them on the tool status page) and a
+run property.
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ def _rule(check: Any) -> dict[str, Any]:
         'help': {'text': '%s\n\nFix: %s' % (check.doc(), check.remediation)},
         'defaultConfiguration': {'level': LEVELS[check.severity]},
         'properties': {
-            'tags': ['security', 'external/cwe/cwe-%d' % check.cwe],
+            'tags': ['security', *check.tags()],
             'security-severity': SECURITY_SEVERITY[check.severity],
             'precision': 'high',
         },

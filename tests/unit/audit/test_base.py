@@ -56,3 +56,17 @@ def test_id_pattern(value, ok):
 def test_abstract_check_cannot_be_instantiated():
     with pytest.raises(TypeError):
         base.Check()
+
+
+def test_tags_are_the_cwe_then_the_references():
+    """SARIF reads the CWE tag in GitHub's form; references follow."""
+    assert Sample.tags() == ['external/cwe/cwe-20']
+    cited = type('Cited', (Sample,), {'references': ('nist-800-53/CM-6',)})
+    assert cited.tags() == ['external/cwe/cwe-20', 'nist-800-53/CM-6']
+
+
+@pytest.mark.parametrize('framework,ident', [
+    ('security-guide', 'Check-Compute-05'), ('ossn', 'OSSN-0090'),
+    ('nist-800-53', 'SC-8'), ('nist-800-53', 'SI-7(15)')])
+def test_framework_patterns_accept_their_ids(framework, ident):
+    assert base.FRAMEWORKS[framework].fullmatch(ident)

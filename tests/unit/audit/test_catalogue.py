@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+from glance_conf.audit import base
 from glance_conf.audit import catalogue
 from glance_conf.audit import manager
 
@@ -39,3 +40,29 @@ def test_each_check_says_whether_it_needs_the_host():
         [c for c in checks if not c.needs_host])
     section = text[text.index('GC501: '):text.index('GC502: ')]
     assert ':Needs the host: yes: it looks at the files' in section
+
+
+def test_each_check_lists_its_references_as_links():
+    text = catalogue.render()
+    section = text[text.index('GC101: '):text.index('GC102: ')]
+    assert (':References: `Check-Compute-05 <https://docs.openstack.org/'
+            'security-guide/compute/checklist.html>`__, `SC-8 <https://'
+            'csrc.nist.gov/pubs/sp/800/53/r5/upd1/final>`__') in section
+    assert '`OSSN-0090 <https://wiki.openstack.org/wiki/OSSN/OSSN-0090>`__' \
+        in text
+
+
+def test_the_references_index_lists_the_citing_checks_guide_first():
+    text = catalogue.render()
+    rows = [line.strip().split(None, 4) for line in text.splitlines()
+            if line.startswith(('OpenStack Security', 'NIST SP'))]
+    assert rows[0][3:] == ['Check-Compute-01', 'GC503']
+    nist = [line.split()[5] for line in text.splitlines()
+            if line.startswith('NIST SP')]
+    assert nist[:2] == ['AC-6', 'CM-2']
+    assert nist.index('SC-8') < nist.index('SC-12')
+
+
+def test_every_framework_has_a_name_and_a_url():
+    assert set(catalogue.FRAMEWORK_NAMES) == set(catalogue.FRAMEWORK_URLS) \
+        == set(base.FRAMEWORKS)

@@ -26,6 +26,7 @@ from glance_conf.audit.exception import CheckLoadError
 from glance_conf.audit.exception import FormatLoadError
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.report import json_report
+from glance_conf.audit.report import junit
 from glance_conf.audit.report import sarif
 from glance_conf.audit.report import text
 from tests.unit.conftest import site_writer
@@ -129,8 +130,9 @@ def test_select_skips_and_refuses_unknown_ids():
 
 # -- report formats -----------------------------------------------------------
 
-def test_installed_formats_are_the_three_writers():
+def test_installed_formats_are_the_four_writers():
     assert manager.load_formats() == {'json': json_report.render,
+                                      'junit': junit.render,
                                       'sarif': sarif.render,
                                       'text': text.render}
 
@@ -169,3 +171,37 @@ def test_site_format_is_loaded(site_plugin):
     site_plugin('site = tests.unit.conftest:site_writer',
                 report.NAMESPACE)
     assert manager.load_formats()['site'] is site_writer
+
+
+@pytest.mark.parametrize('references,reason', [
+    (['nist-800-53/SC-8'], 'tuple'),
+    (('SC-8',), 'malformed reference'),
+    (('nist-800-53/sc-8',), 'malformed reference'),
+    (('iso-27001/A.8',), 'malformed reference'),
+    (('security-guide/Check-Compute-5',), 'malformed reference'),
+    ((8,), 'malformed reference'),
+    (('ossn/OSSN-0090', 'ossn/OSSN-0090'), 'twice')])
+def test_malformed_references_are_errors(references, reason):
+    bad = type('Bad', (transport.TlsVerificationDisabled,),
+               {'references': references, '__doc__': 'Doc.'})
+    with pytest.raises(CheckLoadError, match=reason):
+        manager.validate_check('GC101', bad)
+
+
+def test_every_check_cites_a_nist_control():
+    for check in manager.load_checks():
+        assert any(r.startswith('nist-800-53/') for r in check.references), \
+            check.id
+
+
+def test_the_security_guide_items_map_to_these_checks():
+    """Check-Compute-01 is ownership, -02 the modes, -05 the transport."""
+    cited: dict[str, set[str]] = {}
+    for check in manager.load_checks():
+        for ref in check.references:
+            if ref.startswith('security-guide/'):
+                cited.setdefault(ref, set()).add(check.id)
+    assert cited == {
+        'security-guide/Check-Compute-01': {'GC503'},
+        'security-guide/Check-Compute-02': {'GC501', 'GC502', 'GC506', 'GC507'},
+        'security-guide/Check-Compute-05': {'GC101', 'GC102'}}

@@ -31,6 +31,7 @@ from glance_conf.audit import manager
 from glance_conf.audit import report
 from glance_conf.audit import runner
 from glance_conf.cmd import audit as cli
+from tests.unit.audit.report.test_junit import validated
 
 INSECURE = ('[glance]\nverify_glance_signatures = false\n'
             'endpoint_override = https://glance:9292\ntimeout = 5\n'
@@ -64,12 +65,25 @@ def conf_file(write_conf):
 def test_list_checks(conf_file):
     code, out, _ = run('--list-checks')
     assert code == 0
-    lines = out.splitlines()
+    lines = [line for line in out.splitlines() if line.startswith('GC')]
     assert len(lines) == len(manager.load_checks())
     assert 'GC103  high    CWE-295   cafile, certfile or keyfile missing or ' \
         'unreadable (host)' in lines
     assert lines[0].startswith('GC101  high    CWE-295')
     assert lines[-1].endswith('(fleet)')
+
+
+def test_list_checks_shows_each_checks_references():
+    """Auditors map findings to controls: the references follow each
+    check, on an indented line of their own."""
+    _, out, _ = run('--list-checks')
+    lines = out.splitlines()
+    gc101 = lines.index(next(line for line in lines
+                             if line.startswith('GC101')))
+    assert lines[gc101 + 1].split() == [
+        'security-guide/Check-Compute-05', 'nist-800-53/SC-8',
+        'nist-800-53/SC-13']
+    assert len(lines) == 2 * len(manager.load_checks())
 
 
 @pytest.mark.parametrize('text,fail_on,expected', [
@@ -143,7 +157,7 @@ def test_format_choices_come_from_the_entry_points(site_plugin,
     site_plugin('site = tests.unit.conftest:site_writer',
                 report.NAMESPACE)
     code, out, _ = run('--help')
-    assert code == 0 and '{json,sarif,site,text}' in out
+    assert code == 0 and '{json,junit,sarif,site,text}' in out
     code, out, err = run('--config-file', conf_file(INSECURE), '--format',
                          'site')
     assert (code, out, err) == (1, 'site report: 1 file(s)\n', '')
@@ -610,3 +624,34 @@ def test_numeric_service_account(conf_file):
     assert [(f['id'], f['severity']) for f in json.loads(out)[
         'findings'] if f['id'].startswith('GC50')] == [('GC503', 'low')]
     assert 'canary' not in out
+
+
+@pytest.mark.parametrize('fail_on,failing', [
+    ('high', {'GC201'}), ('low', {'GC201', 'GC301'}), ('never', set())])
+def test_junit_fails_the_cases_at_the_gate_of_fail_on(conf_file, fail_on,
+                                                      failing):
+    """The writer learns --fail-on through the result."""
+    path = conf_file(INSECURE.replace('timeout = 5\n', ''))
+    code, out, err = run('--config-file', path, '--format', 'junit',
+                         '--fail-on', fail_on)
+    doc = validated(out)
+    failed = {c.get('name').split()[0] for c in doc.iter('testcase')
+              if c.find('failure') is not None}
+    assert failed == failing, err
+    assert code == (0 if fail_on == 'never' else 1)
+
+
+def test_compliance_prints_the_security_guide_items(conf_file):
+    path = conf_file(INSECURE + 'api_insecure = True\n')
+    code, out, err = run('--config-file', path, '--offline',
+                         '--compliance', 'security-guide')
+    assert code == 1, err
+    assert 'Check-Compute-05  fail' in out
+    assert 'Check-Compute-01  not-checked' in out
+    assert '[glance] api_insecure = True (effective insecure)' in out
+    assert out.rstrip().endswith('0 pass, 1 fail, 2 not-checked')
+
+
+def test_compliance_refuses_an_unknown_standard():
+    code, _, err = run('--compliance', 'cis')
+    assert code == 2 and "invalid choice: 'cis'" in err

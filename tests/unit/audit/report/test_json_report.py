@@ -56,3 +56,14 @@ def test_offline_lists_what_was_not_checked(result):
     json_report.render(result, out)
     assert json.loads(out.getvalue())['not_checked_offline'] == [
         'GC103', 'GC501']
+
+
+def test_the_checks_run_are_listed_with_their_references(result):
+    out = io.StringIO()
+    json_report.render(result, out)
+    checks = {c['id']: c for c in json.loads(out.getvalue())['checks']}
+    assert len(checks) == len(result.checks)
+    assert checks['GC101']['references'] == [
+        'security-guide/Check-Compute-05', 'nist-800-53/SC-8',
+        'nist-800-53/SC-13']
+    assert checks['GC101']['cwe'] == 295

@@ -94,3 +94,14 @@ def test_offline_is_a_warning_per_check_and_a_property(result):
         assert 'not checked (offline)' in note['message']['text']
     assert run['invocations'][0]['executionSuccessful'] is True
     assert run['properties']['notCheckedOffline'] == ['GC103', 'GC501']
+
+
+def test_rule_tags_carry_the_references(result):
+    rules = {r['id']: r for r in
+             _render(result)['runs'][0]['tool']['driver']['rules']}
+    assert rules['GC101']['properties']['tags'] == [
+        'security', 'external/cwe/cwe-295',
+        'security-guide/Check-Compute-05', 'nist-800-53/SC-8',
+        'nist-800-53/SC-13']
+    assert rules['GC101']['properties']['security-severity'] == '8.0'
+    assert 'ossn/OSSN-0090' in rules['GC403']['properties']['tags']

@@ -1,0 +1,178 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""JUnit XML: one case per check and file, against the schema CI reads."""
+
+from __future__ import annotations
+
+import functools
+import io
+import pathlib
+
+import pytest
+from lxml import etree
+
+from glance_conf.audit import manager
+from glance_conf.audit import runner
+from glance_conf.audit.finding import Severity
+from glance_conf.audit.report import junit
+
+SCHEMA = pathlib.Path(__file__).parents[3] / 'fixtures' / 'junit.xsd'
+
+
+@functools.cache
+def schema() -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(SCHEMA)))
+
+
+def validated(text: str) -> etree._Element:
+    """The document, parsed and checked against the schema and against
+    the counts the schema cannot check (totals are sums)."""
+    doc = etree.fromstring(text.encode('utf-8'))
+    schema().assertValid(doc)
+    for suite in doc.iter('testsuite'):
+        cases = suite.findall('testcase')
+        assert int(suite.get('tests')) == len(cases)
+        for tag, key in (('failure', 'failures'), ('error', 'errors'),
+                         ('skipped', 'skipped')):
+            assert int(suite.get(key)) == sum(
+                1 for c in cases if c.find(tag) is not None)
+    for key in ('tests', 'failures', 'errors', 'skipped'):
+        assert int(doc.get(key)) == sum(int(s.get(key))
+                                        for s in doc.iter('testsuite'))
+    return doc
+
+
+def _render(res) -> etree._Element:
+    out = io.StringIO()
+    junit.render(res, out)
+    return validated(out.getvalue())
+
+
+def _case(doc, classname, check_id):
+    [case] = [c for c in doc.iter('testcase')
+              if c.get('classname') == classname
+              and c.get('name').startswith(check_id + ' ')]
+    return case
+
+
+def test_the_schema_can_fail():
+    """A case without a name, or a count that is not a number, is
+    refused: the schema really checks something."""
+    for bad in ('<testsuites><testsuite name="s" tests="1"><testcase/>'
+                '</testsuite></testsuites>',
+                '<testsuites><testsuite name="s" tests="x"/></testsuites>',
+                '<testsuites><testsuite name="s" tests="0"><testcase '
+                'name="c"><failure/><skipped/></testcase></testsuite>'
+                '</testsuites>'):
+        assert not schema().validate(etree.fromstring(bad))
+
+
+def test_one_case_per_check_and_file(result):
+    doc = _render(result)
+    per_file = [c for c in result.checks if not c.id.startswith('GC6')]
+    suites = {s.get('name'): s for s in doc.iter('testsuite')}
+    assert set(suites) == {'/etc/nova/nova.conf', 'nova.conf',
+                           'nova dir/nova.conf', junit.FLEET_SUITE}
+    for name in ('/etc/nova/nova.conf', 'nova.conf', 'nova dir/nova.conf'):
+        assert int(suites[name].get('tests')) == len(per_file)
+
+
+def test_fails_at_or_above_the_gate_only(result):
+    """Default gate medium: GC201 (high) and GC502 (medium) fail; GC301
+    (low) passes, its finding in system-out."""
+    doc = _render(result)
+    failure = _case(doc, '/etc/nova/nova.conf', 'GC201').find('failure')
+    assert failure.get('type') == 'high'
+    assert 'glance.verify_glance_signatures at /etc/nova/nova.conf:7' \
+        in failure.text
+    assert _case(doc, 'nova dir/nova.conf', 'GC502').find(
+        'failure') is not None
+    low = _case(doc, 'nova.conf', 'GC301')
+    assert low.find('failure') is None
+    assert 'No timeout.' in low.find('system-out').text
+    assert int(doc.get('failures')) == 2
+
+
+@pytest.mark.parametrize('gate,failures', [
+    (Severity.LOW, 3), (Severity.HIGH, 1), (None, 0)])
+def test_the_gate_is_the_results(result, gate, failures):
+    result.fail_on = gate
+    assert int(_render(result).get('failures')) == failures
+
+
+def test_host_checks_not_run_offline_are_skipped(result):
+    result.not_checked = ['GC501']
+    case = _case(_render(result), 'nova.conf', 'GC501')
+    assert case.find('skipped').get('message') == junit.OFFLINE
+
+
+def test_fleet_checks_are_skipped_outside_fleet_mode(result):
+    doc = _render(result)
+    case = _case(doc, junit.FLEET_SUITE, 'GC601')
+    assert case.find('skipped').get('message') == junit.NOT_FLEET
+
+
+def test_a_file_that_could_not_load_is_an_error(result):
+    result.problem('/etc/nova/broken.conf', 'no such file')
+    doc = _render(result)
+    [error] = doc.iter('error')
+    assert error.get('message') == 'no such file'
+    assert doc.get('errors') == '1'
+
+
+def test_a_waived_finding_skips_its_case(result, monkeypatch):
+    """The waiver hook: a case whose gate findings are all waived is
+    skipped with the justification."""
+    monkeypatch.setattr(junit, 'waiver', lambda res, found: (
+        'images unsigned until Q3 (ops)' if found.check_id == 'GC201'
+        else None))
+    case = _case(_render(result), '/etc/nova/nova.conf', 'GC201')
+    assert case.find('failure') is None
+    assert case.find('skipped').get('message') == \
+        'waived: images unsigned until Q3 (ops)'
+
+
+def test_no_waiver_exists_yet(result):
+    for found in result.findings:
+        assert junit.waiver(result, found) is None
+
+
+def test_hostile_file_names_stay_valid_xml():
+    """A newline, an escape or a NUL-like byte in a file name cannot
+    break the document or forge a case."""
+    checks = manager.load_checks()
+    res = runner.Result('fleet', checks)
+    name = 'a\n</testcase>\x1b[2J\x01"&<.conf'
+    res.paths = [name]
+    res.findings.add(checks[0]().finding('glance.insecure', 'Off.', name, 3))
+    try:
+        doc = _render(res)
+    finally:
+        res.findings.close()
+    names = [s.get('name') for s in doc.iter('testsuite')]
+    assert names[0] == 'a\\n</testcase>\\x1b[2J\\x01"&<.conf'
+
+
+def test_many_findings_in_one_case_are_bounded():
+    checks = manager.load_checks()
+    res = runner.Result('service', checks)
+    for n in range(junit.MAX_QUOTED + 5):
+        res.findings.add(checks[0]().finding('glance.insecure', 'n%d.' % n,
+                                             'nova.conf', n + 1))
+    try:
+        failure = _case(_render(res), 'nova.conf', 'GC101').find('failure')
+    finally:
+        res.findings.close()
+    assert failure.get('message') == '%d finding(s) at or above the gate' \
+        % (junit.MAX_QUOTED + 5)
+    assert failure.text.splitlines()[-1] == '... and 5 more'
