@@ -34,11 +34,13 @@ from glance_conf.audit import base
 from glance_conf.audit import identity
 from glance_conf.audit import manager
 from glance_conf.audit import runner
+from glance_conf.audit import waivers
 from glance_conf.audit.checks import fleet
 from glance_conf.audit.exception import LoadError
 from glance_conf.audit.exception import PluginLoadError
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.report.text import shown
+from glance_conf.cmd import waivers as waivers_cmd
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -148,6 +150,16 @@ def build_parser(stdout: TextIO = sys.stdout,
     host.add_argument('--service-group', metavar='GROUP',
                       help='the service\'s group, a name known here or a '
                            'number (default: nova)')
+    gate = parser.add_argument_group(
+        'waivers', 'a waived finding does not count '
+        'toward --fail-on, and is still reported; `%s waivers check FILE` '
+        'lints a waiver file' % PROG)
+    gate.add_argument('--waivers', metavar='FILE',
+                      help='a YAML waiver file: findings accepted by an '
+                           'owner, for a reason, until a date')
+    gate.add_argument('--show-suppressed', action='store_true',
+                      help='text format: list the waived findings too '
+                           '(their count is always shown)')
     grouping = parser.add_mutually_exclusive_group()
     grouping.add_argument('--group-by', type=_group_by, metavar='REGEX',
                           dest='grouping', help='fleet mode: compare hosts '
@@ -249,6 +261,8 @@ def _quiet_oslo_logging() -> Iterator[None]:
 
 def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     """The CLI's core, callable from tests with any streams."""
+    if argv and argv[0] == 'waivers':
+        return waivers_cmd.run(argv[1:], stdout, stderr)
     try:
         formats = manager.load_formats()
     except PluginLoadError as exc:
@@ -259,6 +273,12 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             list(argv))
     except SystemExit as exc:  # --help, or a usage error
         return int(exc.code or 0)
+    try:
+        active = waivers.load(args.waivers) if args.waivers else None
+    except LoadError as exc:
+        stderr.write('%s: error: waivers %s: %s\n'
+                     % (PROG, shown(exc.path), exc.reason))
+        return EXIT_ERROR
     try:
         checks = manager.load_checks()
         if args.list_checks:
@@ -296,11 +316,14 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
                 progress = _progress_bar(stderr)
             result = runner.audit_fleet(args.files, checks, progress, host,
                                         defaults=args.defaults,
-                                        group_of=args.grouping)
+                                        group_of=args.grouping,
+                                        waivers=active)
         else:
             result = runner.audit_service(args.config or [], checks,
                                           defaults=args.defaults,
-                                          offline=host is None, host=host)
+                                          offline=host is None, host=host,
+                                          waivers=active)
+    result.show_suppressed = args.show_suppressed
     try:
         for problem in result.problems:
             stderr.write('%s: error: %s: %s\n'
@@ -308,6 +331,10 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         if result.problems_dropped:
             stderr.write('%s: error: %d more files could not be audited\n'
                          % (PROG, result.problems_dropped))
+        if active is not None and args.format != 'text':
+            # The text report says it itself; CI logs show this.
+            for line in active.notices():
+                stderr.write('%s: warning: %s\n' % (PROG, line))
         writer = formats[args.format]
         if args.output:
             try:
@@ -321,7 +348,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             writer(result, stdout)
         return exit_code(result, args.fail_on)
     finally:
-        result.findings.close()
+        result.close()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
