@@ -33,6 +33,7 @@ from glance_conf import definitions
 from glance_conf.audit import base
 from glance_conf.audit import identity
 from glance_conf.audit import manager
+from glance_conf.audit import projectconfig
 from glance_conf.audit import runner
 from glance_conf.audit import waivers
 from glance_conf.audit.checks import fleet
@@ -151,7 +152,7 @@ def build_parser(stdout: TextIO = sys.stdout,
                       help='the service\'s group, a name known here or a '
                            'number (default: nova)')
     gate = parser.add_argument_group(
-        'waivers', 'a waived finding does not count '
+        'waivers and project config', 'a waived finding does not count '
         'toward --fail-on, and is still reported; `%s waivers check FILE` '
         'lints a waiver file' % PROG)
     gate.add_argument('--waivers', metavar='FILE',
@@ -160,6 +161,12 @@ def build_parser(stdout: TextIO = sys.stdout,
     gate.add_argument('--show-suppressed', action='store_true',
                       help='text format: list the waived findings too '
                            '(their count is always shown)')
+    gate.add_argument('--project-config', metavar='FILE',
+                      help='defaults for the flags (default: %s, or the '
+                           '[tool.%s] table of %s, in the current '
+                           'directory); flags given here win'
+                           % (projectconfig.YAML_NAME, projectconfig.TABLE,
+                              projectconfig.PYPROJECT_NAME))
     grouping = parser.add_mutually_exclusive_group()
     grouping.add_argument('--group-by', type=_group_by, metavar='REGEX',
                           dest='grouping', help='fleet mode: compare hosts '
@@ -259,6 +266,30 @@ def _quiet_oslo_logging() -> Iterator[None]:
         logger.setLevel(saved)
 
 
+def _with_project_config(parser: argparse.ArgumentParser,
+                         args: argparse.Namespace, argv: Sequence[str],
+                         formats: Sequence[str]) -> argparse.Namespace:
+    """``args`` with the project config's settings for the flags not
+    given on the command line.
+
+    :raises LoadError: for a project config that cannot be used.
+    """
+    path = args.project_config or projectconfig.find()
+    if path is None:
+        return args
+    settings = projectconfig.load(path, {
+        'fail_on': [s.label for s in Severity] + ['never'],
+        'defaults': definitions.SEMANTICS, 'format': formats})
+    skip = settings.pop('skip', None)
+    # ``baseline`` is kept as ``args.baseline`` for --baseline to default
+    # to; the flags' own defaults give way to the file's.
+    parser.set_defaults(**settings)
+    args = parser.parse_args(list(argv))
+    if skip is not None and not args.skip:
+        args.skip = skip
+    return args
+
+
 def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     """The CLI's core, callable from tests with any streams."""
     if argv and argv[0] == 'waivers':
@@ -269,10 +300,15 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         stderr.write('%s: error: %s\n' % (PROG, exc))
         return EXIT_ERROR
     try:
-        args = build_parser(stdout, stderr, list(formats)).parse_args(
-            list(argv))
+        parser = build_parser(stdout, stderr, list(formats))
+        args = parser.parse_args(list(argv))
+        args = _with_project_config(parser, args, argv, list(formats))
     except SystemExit as exc:  # --help, or a usage error
         return int(exc.code or 0)
+    except LoadError as exc:
+        stderr.write('%s: error: project config %s: %s\n'
+                     % (PROG, shown(exc.path), exc.reason))
+        return EXIT_ERROR
     try:
         active = waivers.load(args.waivers) if args.waivers else None
     except LoadError as exc:
