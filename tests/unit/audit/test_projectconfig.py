@@ -33,6 +33,9 @@ CONF = ('[glance]\ninsecure = true\nendpoint_override = https://g:9292\n'
         'verify_glance_signatures = true\n'
         'enable_certificate_validation = true\n')
 SOON = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+#: Python 3.11+ reads pyproject.toml; 3.10 refuses a table it cannot
+#: read (each test below states both outcomes, none is skipped).
+HAS_TOMLLIB = projectconfig.tomllib is not None
 WAIVER = ('- id: GC101\n  reason: lab CA\n  owner: alice\n  expires: %s\n'
           % SOON)
 
@@ -73,6 +76,10 @@ def test_pyproject_table_is_read(tmp_path):
     path.write_text('[project]\nname = "x"\n\n[tool.glance-conf-audit]\n'
                     'fail_on = "low"\nskip = "GC301,GC504"\n')
     assert projectconfig.find(str(tmp_path)) == str(path)
+    if not HAS_TOMLLIB:
+        with pytest.raises(LoadError, match='needs Python 3.11'):
+            projectconfig.load(str(path), CHOICES)
+        return
     assert projectconfig.load(str(path), CHOICES) == {
         'fail_on': 'low', 'skip': ['GC301', 'GC504']}
 
@@ -122,7 +129,8 @@ def test_bad_toml_settings_name_the_key(tmp_path, body, reason):
     path.write_text(body)
     with pytest.raises(LoadError) as caught:
         projectconfig.load(str(path), CHOICES)
-    assert caught.value.reason.startswith(reason)
+    assert caught.value.reason.startswith(
+        reason if HAS_TOMLLIB else projectconfig.NEEDS_TOMLLIB)
 
 
 def test_values_are_never_echoed(tmp_path):
@@ -189,8 +197,8 @@ def test_flags_override_the_config(project):
 def test_pyproject_config_on_the_command_line(project):
     (project / 'pyproject.toml').write_text(
         '[tool.glance-conf-audit]\nfail_on = "never"\n')
-    assert run()[0] == 0
-    assert run('--fail-on', 'high')[0] == 1
+    assert run()[0] == (0 if HAS_TOMLLIB else 2)
+    assert run('--fail-on', 'high')[0] == (1 if HAS_TOMLLIB else 2)
 
 
 def test_project_config_flag_names_the_file(project):
