@@ -177,7 +177,7 @@ def load(path: str, choices: dict[str, Iterable[str]]) -> dict[str, Any]:
         if key in choices and value not in choices[key]:
             raise LoadError(path, '%s%s: expected one of: %s'
                             % (where, key, ', '.join(sorted(choices[key]))))
-        if key in PATH_KEYS:
+        if key in PATH_KEYS and base not in ('', os.curdir):
             value = os.path.join(base, value)
         settings[key] = value
     return settings

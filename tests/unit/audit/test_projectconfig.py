@@ -224,7 +224,7 @@ def test_baseline_is_kept_for_the_baseline_flag(project, monkeypatch):
         return seen['args']
     monkeypatch.setattr(cli, '_with_project_config', spy)
     run()
-    assert seen['args'].baseline == os.path.join('.', 'base.json')
+    assert seen['args'].baseline == 'base.json'
 
 
 @pytest.mark.parametrize('body, message', [
