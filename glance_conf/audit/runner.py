@@ -46,6 +46,7 @@ from glance_conf.audit import base
 from glance_conf.audit import engine
 from glance_conf.audit import manager
 from glance_conf.audit import source
+from glance_conf.audit import waivers as waivers_mod
 from glance_conf.audit.exception import LoadError
 from glance_conf.audit.exception import Unresolved
 from glance_conf.audit.finding import Finding
@@ -86,13 +87,18 @@ class Spool:
             max_size=SPOOL_MEMORY, mode='w+', encoding='utf-8')
         self.counts = {severity: 0 for severity in Severity}
 
-    def add(self, finding: Finding) -> None:
-        finding = dataclasses.replace(
+    @staticmethod
+    def safe(finding: Finding) -> Finding:
+        """``finding`` as the spool keeps it: every text UTF-8 safe."""
+        return dataclasses.replace(
             finding, file=finding.file and utf8_safe(finding.file),
             option=finding.option and utf8_safe(finding.option),
             key=finding.key and utf8_safe(finding.key),
             message=utf8_safe(finding.message),
             remediation=utf8_safe(finding.remediation))
+
+    def add(self, finding: Finding) -> None:
+        finding = self.safe(finding)
         self._file.write(finding.to_json() + '\n')
         self.counts[finding.severity] += 1
 
@@ -128,6 +134,32 @@ class Result:
     fail_on: Severity | None = Severity.MEDIUM
     #: The files audited, in order, as the findings name them.
     paths: list[str] = dataclasses.field(default_factory=list)
+    #: The waivers in use, if any; they keep what they matched.
+    waivers: waivers_mod.Waivers | None = None
+    #: Findings a waiver in force covers: they do not count toward the
+    #: gate, and the writers show them apart (with ``waiver_of``).
+    suppressed: Spool = dataclasses.field(default_factory=Spool)
+    #: Whether the text report lists the suppressed findings.
+    show_suppressed: bool = False
+
+    def add(self, found: Finding) -> None:
+        """Keep ``found``: suppressed if a waiver covers it."""
+        found = Spool.safe(found)
+        if self.waivers is not None \
+                and self.waivers.apply(found, self.mode) is not None:
+            self.suppressed.add(found)
+        else:
+            self.findings.add(found)
+
+    def waiver_of(self, found: Finding) -> waivers_mod.Waiver | None:
+        """The waiver that suppressed ``found``."""
+        if self.waivers is None:
+            return None
+        return self.waivers.lookup(found, self.mode)
+
+    def close(self) -> None:
+        self.findings.close()
+        self.suppressed.close()
 
     def problem(self, path: str, reason: str) -> None:
         if len(self.problems) < MAX_PROBLEMS_KEPT:
@@ -226,7 +258,7 @@ def _audit_one(target: AuditedConf, checks: Iterable[manager.CheckClass],
         result.problem(exc.path, exc.reason)
         return False
     for found in found_here:
-        result.findings.add(found)
+        result.add(found)
     for fleet_check in fleet:
         fleet_check.observe(target)
     return True
@@ -236,7 +268,8 @@ def audit_service(config_args: Sequence[tuple[str, str]],
                   checks: Sequence[manager.CheckClass], *,
                   defaults: str = definitions.NOVA,
                   offline: bool = False,
-                  host: _files.Host | None = None) -> Result:
+                  host: _files.Host | None = None,
+                  waivers: waivers_mod.Waivers | None = None) -> Result:
     """Audit one service's config, given as ordered oslo.config flags.
 
     :param config_args: ``('--config-file', path)`` and
@@ -247,8 +280,9 @@ def audit_service(config_args: Sequence[tuple[str, str]],
     :param offline: judge the text only; the host checks are not run.
     :param host: the service's host; by default this machine, the
         service account being this process's.
+    :param waivers: findings these cover are kept as suppressed.
     """
-    result = Result('service', list(checks), defaults)
+    result = Result('service', list(checks), defaults, waivers=waivers)
     host = None if offline else host or _files.Host()
     _offline(result, host)
     args = [part for pair in config_args for part in pair]
@@ -298,7 +332,8 @@ def audit_fleet(paths: Sequence[str], checks: Sequence[manager.CheckClass],
                 progress: Progress | None = None,
                 host: _files.Host | None = None,
                 defaults: str = definitions.NOVA,
-                group_of: Callable[[str], str] | None = None) -> Result:
+                group_of: Callable[[str], str] | None = None,
+                waivers: waivers_mod.Waivers | None = None) -> Result:
     """Audit each file as one host's complete config, then compare them.
 
     :param host: where the paths named in the files are found (a
@@ -309,8 +344,9 @@ def audit_fleet(paths: Sequence[str], checks: Sequence[manager.CheckClass],
     :param group_of: the group of a file's path, when hosts are to be
         compared only within their group. Each group keeps its own fleet
         checks, so the caller bounds the number of groups.
+    :param waivers: findings these cover are kept as suppressed.
     """
-    result = Result('fleet', list(checks), defaults)
+    result = Result('fleet', list(checks), defaults, waivers=waivers)
     _offline(result, host)
     fleet_classes = [c for c in checks if issubclass(c, base.FleetCheck)]
     groups: dict[str, list[base.FleetCheck]] = {}
@@ -339,6 +375,6 @@ def audit_fleet(paths: Sequence[str], checks: Sequence[manager.CheckClass],
         for group in sorted(groups):
             for fleet_check in groups[group]:
                 for found in fleet_check.finish():
-                    result.findings.add(
+                    result.add(
                         _in_group(found, group) if group_of else found)
     return result

@@ -34,12 +34,15 @@ from glance_conf.audit import base
 from glance_conf.audit import compliance
 from glance_conf.audit import identity
 from glance_conf.audit import manager
+from glance_conf.audit import projectconfig
 from glance_conf.audit import runner
+from glance_conf.audit import waivers
 from glance_conf.audit.checks import fleet
 from glance_conf.audit.exception import LoadError
 from glance_conf.audit.exception import PluginLoadError
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.report.text import shown
+from glance_conf.cmd import waivers as waivers_cmd
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -155,6 +158,22 @@ def build_parser(stdout: TextIO = sys.stdout,
     host.add_argument('--service-group', metavar='GROUP',
                       help='the service\'s group, a name known here or a '
                            'number (default: nova)')
+    gate = parser.add_argument_group(
+        'waivers and project config', 'a waived finding does not count '
+        'toward --fail-on, and is still reported; `%s waivers check FILE` '
+        'lints a waiver file' % PROG)
+    gate.add_argument('--waivers', metavar='FILE',
+                      help='a YAML waiver file: findings accepted by an '
+                           'owner, for a reason, until a date')
+    gate.add_argument('--show-suppressed', action='store_true',
+                      help='text format: list the waived findings too '
+                           '(their count is always shown)')
+    gate.add_argument('--project-config', metavar='FILE',
+                      help='defaults for the flags (default: %s, or the '
+                           '[tool.%s] table of %s, in the current '
+                           'directory); flags given here win'
+                           % (projectconfig.YAML_NAME, projectconfig.TABLE,
+                              projectconfig.PYPROJECT_NAME))
     grouping = parser.add_mutually_exclusive_group()
     grouping.add_argument('--group-by', type=_group_by, metavar='REGEX',
                           dest='grouping', help='fleet mode: compare hosts '
@@ -256,18 +275,55 @@ def _quiet_oslo_logging() -> Iterator[None]:
         logger.setLevel(saved)
 
 
+def _with_project_config(parser: argparse.ArgumentParser,
+                         args: argparse.Namespace, argv: Sequence[str],
+                         formats: Sequence[str]) -> argparse.Namespace:
+    """``args`` with the project config's settings for the flags not
+    given on the command line.
+
+    :raises LoadError: for a project config that cannot be used.
+    """
+    path = args.project_config or projectconfig.find()
+    if path is None:
+        return args
+    settings = projectconfig.load(path, {
+        'fail_on': [s.label for s in Severity] + ['never'],
+        'defaults': definitions.SEMANTICS, 'format': formats})
+    skip = settings.pop('skip', None)
+    # ``baseline`` is kept as ``args.baseline`` for --baseline to default
+    # to; the flags' own defaults give way to the file's.
+    parser.set_defaults(**settings)
+    args = parser.parse_args(list(argv))
+    if skip is not None and not args.skip:
+        args.skip = skip
+    return args
+
+
 def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     """The CLI's core, callable from tests with any streams."""
+    if argv and argv[0] == 'waivers':
+        return waivers_cmd.run(argv[1:], stdout, stderr)
     try:
         formats = manager.load_formats()
     except PluginLoadError as exc:
         stderr.write('%s: error: %s\n' % (PROG, exc))
         return EXIT_ERROR
     try:
-        args = build_parser(stdout, stderr, list(formats)).parse_args(
-            list(argv))
+        parser = build_parser(stdout, stderr, list(formats))
+        args = parser.parse_args(list(argv))
+        args = _with_project_config(parser, args, argv, list(formats))
     except SystemExit as exc:  # --help, or a usage error
         return int(exc.code or 0)
+    except LoadError as exc:
+        stderr.write('%s: error: project config %s: %s\n'
+                     % (PROG, shown(exc.path), exc.reason))
+        return EXIT_ERROR
+    try:
+        active = waivers.load(args.waivers) if args.waivers else None
+    except LoadError as exc:
+        stderr.write('%s: error: waivers %s: %s\n'
+                     % (PROG, shown(exc.path), exc.reason))
+        return EXIT_ERROR
     try:
         checks = manager.load_checks()
         if args.list_checks:
@@ -309,11 +365,14 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
                 progress = _progress_bar(stderr)
             result = runner.audit_fleet(args.files, checks, progress, host,
                                         defaults=args.defaults,
-                                        group_of=args.grouping)
+                                        group_of=args.grouping,
+                                        waivers=active)
         else:
             result = runner.audit_service(args.config or [], checks,
                                           defaults=args.defaults,
-                                          offline=host is None, host=host)
+                                          offline=host is None, host=host,
+                                          waivers=active)
+    result.show_suppressed = args.show_suppressed
     try:
         for problem in result.problems:
             stderr.write('%s: error: %s: %s\n'
@@ -323,6 +382,10 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
                          % (PROG, result.problems_dropped))
         result.fail_on = None if args.fail_on == 'never' else \
             Severity.parse(args.fail_on)
+        if active is not None and args.format != 'text':
+            # The text report says it itself; CI logs show this.
+            for line in active.notices():
+                stderr.write('%s: warning: %s\n' % (PROG, line))
         writer = formats[args.format]
         if args.compliance:
             writer = compliance.writer(collector, catalogue)
@@ -338,7 +401,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             writer(result, stdout)
         return exit_code(result, args.fail_on)
     finally:
-        result.findings.close()
+        result.close()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -15,9 +15,11 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from typing import Any
 from typing import TextIO
 
 from glance_conf.audit import identity
+from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.report import stream
 
@@ -25,8 +27,14 @@ if TYPE_CHECKING:
     from glance_conf.audit.runner import Result
 
 
+def _suppressed(result: Result, found: Finding) -> dict[str, Any]:
+    waiver = result.waiver_of(found)
+    return dict(found.to_dict(),
+                waiver=waiver.to_dict() if waiver is not None else None)
+
+
 def render(result: Result, out: TextIO) -> None:
-    head = {
+    head: dict[str, Any] = {
         'tool': {'name': identity.TOOL_NAME,
                  'version': identity.tool_version()},
         'mode': result.mode,
@@ -45,6 +53,17 @@ def render(result: Result, out: TextIO) -> None:
                     'references': list(check.references)}
                    for check in result.checks],
     }
+    if result.waivers is not None:
+        # Held in memory, unlike the findings: only the waived ones.
+        head['waivers'] = {
+            'file': result.waivers.path,
+            'suppressed': len(result.suppressed),
+            'expired': [dict(w.to_dict(), findings=n)
+                        for w, n in result.waivers.expired()],
+            'stale': [w.to_dict() for w in result.waivers.stale()],
+        }
+        head['suppressed'] = [_suppressed(result, found)
+                              for found in result.suppressed]
     stream.write_json_with_stream(
         out, head, ('findings',),
         (found.to_dict() for found in result.findings))

@@ -28,6 +28,7 @@ grouped by check and file, never the cases.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -55,13 +56,10 @@ NOT_FLEET = 'not run: it compares hosts, in fleet mode with two or more'
 
 
 def waiver(result: Result, found: Finding) -> str | None:
-    """The justification of a waiver that accepts ``found``, if any.
-
-    The hook for waivers (``--waivers``, issue #13): none exist yet, so
-    nothing is waived. When one returns a justification for every
-    finding at or above the gate of a case, the case is skipped with it.
-    """
-    return None
+    """The justification (the reason) of the waiver that accepted
+    ``found``, if one did (``--waivers``)."""
+    accepted = result.waiver_of(found)
+    return accepted.reason if accepted is not None else None
 
 
 @dataclasses.dataclass
@@ -91,7 +89,7 @@ def _cases(result: Result) -> tuple[dict[tuple[str, str], _Case], list[str]]:
     cases: dict[tuple[str, str], _Case] = {}
     files = list(result.paths)
     known = set(files)
-    for found in result.findings:
+    for found in itertools.chain(result.findings, result.suppressed):
         path = found.file or ''
         if path not in known:
             known.add(path)

@@ -20,10 +20,14 @@ fingerprint. Files that could not be loaded become error notifications
 of the invocation; host checks an offline audit did not run become
 warning notifications (GitHub shows them on the tool status page) and a
 run property.
+Waived findings are results with an ``external`` suppression whose
+justification is the waiver's reason (GitHub code scanning shows them as
+dismissed); expired and stale waivers are warning notifications.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import pathlib
 import urllib.parse
@@ -97,6 +101,25 @@ def _result(found: Finding, index: dict[str, int]) -> dict[str, Any]:
     return result
 
 
+def _suppressed(result: Result, found: Finding,
+                index: dict[str, int]) -> dict[str, Any]:
+    waived = _result(found, index)
+    waiver = result.waiver_of(found)
+    if waiver is not None and result.waivers is not None:
+        waived['suppressions'] = [{
+            'kind': 'external',
+            'status': 'accepted',
+            'justification': waiver.reason,
+            'location': {'physicalLocation': {
+                'artifactLocation': {'uri': artifact_uri(
+                    result.waivers.path)},
+                'region': {'startLine': waiver.line}}},
+            'properties': {'owner': waiver.owner,
+                           'expires': waiver.expires.isoformat()},
+        }]
+    return waived
+
+
 def render(result: Result, out: TextIO) -> None:
     rules = [_rule(check) for check in result.checks]
     index = {rule['id']: i for i, rule in enumerate(rules)}
@@ -117,6 +140,9 @@ def render(result: Result, out: TextIO) -> None:
         'associatedRule': {'id': check_id, **(
             {'index': index[check_id]} if check_id in index else {})},
     } for check_id in result.not_checked]
+    if result.waivers is not None:
+        notifications += [{'level': 'warning', 'message': {'text': line}}
+                          for line in result.waivers.notices()]
     run: dict[str, Any] = {
         'tool': {'driver': {
             'name': identity.TOOL_NAME,
@@ -136,5 +162,7 @@ def render(result: Result, out: TextIO) -> None:
         run['properties']['notCheckedOffline'] = list(result.not_checked)
     doc = {'$schema': SCHEMA, 'version': '2.1.0', 'runs': [run]}
     stream.write_json_with_stream(
-        out, doc, ('runs', 0, 'results'),
-        (_result(found, index) for found in result.findings))
+        out, doc, ('runs', 0, 'results'), itertools.chain(
+            (_result(found, index) for found in result.findings),
+            (_suppressed(result, found, index)
+             for found in result.suppressed)))

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from typing import TextIO
 
 from glance_conf import redact
+from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
 
 if TYPE_CHECKING:
@@ -28,6 +29,9 @@ MAX_TEXT_SHOWN = 4096
 #: Said of the host checks an offline audit did not run.
 NOT_CHECKED_OFFLINE = ('Not checked (offline): %s. They look at the host\'s '
                        'files; run on the host, or give --root.')
+#: The count of waived findings, always shown when waivers are in use.
+SUPPRESSED = ('Waived: %d finding(s) suppressed by %s, not counted toward '
+              '--fail-on%s.')
 
 
 def shown(text: str) -> str:
@@ -47,6 +51,41 @@ def _where(file: str | None, line: int | None) -> str:
     return '%s:%d' % (shown(file), line) if line else shown(file)
 
 
+def _finding(found: Finding, out: TextIO) -> None:
+    where = _where(found.file, found.line)
+    out.write('  %s  %s%s\n' % (found.check_id, shown(found.option or '-'),
+                                '  ' + where if where else ''))
+    out.write('         %s\n' % shown(found.message))
+    out.write('         Fix: %s\n' % shown(found.remediation))
+
+
+def _waivers(result: Result, out: TextIO) -> None:
+    """The count of waived findings, and which waivers expired or are
+    stale."""
+    if result.waivers is None:
+        return
+    out.write(SUPPRESSED % (
+        len(result.suppressed), shown(result.waivers.path),
+        '' if result.show_suppressed or not len(result.suppressed)
+        else ' (list them with --show-suppressed)') + '\n')
+    for line in result.waivers.notices():
+        out.write('Warning: %s.\n' % line)
+
+
+def _suppressed(result: Result, out: TextIO) -> None:
+    if not result.show_suppressed or not len(result.suppressed):
+        return
+    out.write('\nSUPPRESSED (%d)\n' % len(result.suppressed))
+    for found in result.suppressed:
+        _finding(found, out)
+        waiver = result.waiver_of(found)
+        if waiver is not None and result.waivers is not None:
+            out.write('         Waived until %s by %s (%s): %s\n'
+                      % (waiver.expires.isoformat(), shown(waiver.owner),
+                         result.waivers.where(waiver),
+                         shown(waiver.reason)))
+
+
 def render(result: Result, out: TextIO) -> None:
     counts = result.findings.counts
     summary = ', '.join('%d %s' % (counts[s], s.label)
@@ -55,6 +94,7 @@ def render(result: Result, out: TextIO) -> None:
               'audited, %d finding(s): %s\n'
               % (result.mode, result.defaults, result.files,
                  len(result.findings), summary))
+    _waivers(result, out)
     if result.not_checked:
         out.write(NOT_CHECKED_OFFLINE % ', '.join(result.not_checked) + '\n')
     if result.problem_count:
@@ -72,11 +112,7 @@ def render(result: Result, out: TextIO) -> None:
         for found in result.findings:
             if found.severity is not severity:
                 continue
-            where = _where(found.file, found.line)
-            out.write('  %s  %s%s\n' % (found.check_id,
-                                        shown(found.option or '-'),
-                                        '  ' + where if where else ''))
-            out.write('         %s\n' % shown(found.message))
-            out.write('         Fix: %s\n' % shown(found.remediation))
+            _finding(found, out)
+    _suppressed(result, out)
     if not len(result.findings) and not result.problem_count:
         out.write('\nNo findings.\n')

@@ -203,5 +203,6 @@ def test_the_security_guide_items_map_to_these_checks():
                 cited.setdefault(ref, set()).add(check.id)
     assert cited == {
         'security-guide/Check-Compute-01': {'GC503'},
-        'security-guide/Check-Compute-02': {'GC501', 'GC502', 'GC506', 'GC507'},
+        'security-guide/Check-Compute-02': {'GC501', 'GC502', 'GC506',
+                                            'GC507'},
         'security-guide/Check-Compute-05': {'GC101', 'GC102'}}

@@ -130,21 +130,37 @@ def test_a_file_that_could_not_load_is_an_error(result):
     assert doc.get('errors') == '1'
 
 
-def test_a_waived_finding_skips_its_case(result, monkeypatch):
-    """The waiver hook: a case whose gate findings are all waived is
-    skipped with the justification."""
-    monkeypatch.setattr(junit, 'waiver', lambda res, found: (
-        'images unsigned until Q3 (ops)' if found.check_id == 'GC201'
-        else None))
-    case = _case(_render(result), '/etc/nova/nova.conf', 'GC201')
-    assert case.find('failure') is None
-    assert case.find('skipped').get('message') == \
-        'waived: images unsigned until Q3 (ops)'
+def test_a_waived_finding_skips_its_case(tmp_path):
+    """A case whose gate findings a waiver in force accepted is skipped,
+    with the waiver's reason; the others still fail."""
+    import datetime
 
+    from glance_conf.audit import waivers
 
-def test_no_waiver_exists_yet(result):
-    for found in result.findings:
-        assert junit.waiver(result, found) is None
+    path = tmp_path / 'waivers.yaml'
+    path.write_text('- id: GC201\n  reason: images unsigned until Q3\n'
+                    '  owner: ops@example.org\n  expires: 2099-01-01\n')
+    checks = manager.load_checks()
+    by_id = {c.id: c for c in checks}
+    res = runner.Result('service', checks)
+    res.files = 1
+    res.waivers = waivers.load(str(path), datetime.date(2026, 1, 1), 'h')
+    res.add(by_id['GC201']().finding('glance.verify_glance_signatures',
+                                     'Signatures off.', '/etc/nova.conf', 7))
+    res.add(by_id['GC101']().finding('glance.insecure', 'TLS off.',
+                                     '/etc/nova.conf', 8))
+    try:
+        doc = _render(res)
+        waived = _case(doc, '/etc/nova.conf', 'GC201')
+        assert waived.find('failure') is None
+        assert waived.find('skipped').get('message') == (
+            'waived: images unsigned until Q3')
+        assert _case(doc, '/etc/nova.conf', 'GC101').find(
+            'failure') is not None
+        assert junit.waiver(res, next(iter(res.suppressed))) == (
+            'images unsigned until Q3')
+    finally:
+        res.close()
 
 
 def test_hostile_file_names_stay_valid_xml():

@@ -1,0 +1,240 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The project config: defaults for the gate, which flags override."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import os
+
+import pytest
+
+from glance_conf.audit import projectconfig
+from glance_conf.audit.exception import LoadError
+from glance_conf.cmd import audit as cli
+
+CHOICES = {'fail_on': ['info', 'low', 'medium', 'high', 'never'],
+           'defaults': ['nova', 'glance-conf'],
+           'format': ['json', 'sarif', 'text']}
+#: GC101 high, GC301 low (no timeout), GC106 info.
+CONF = ('[glance]\ninsecure = true\nendpoint_override = https://g:9292\n'
+        'verify_glance_signatures = true\n'
+        'enable_certificate_validation = true\n')
+SOON = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+#: Python 3.11+ reads pyproject.toml; 3.10 refuses a table it cannot
+#: read (each test below states both outcomes, none is skipped).
+HAS_TOMLLIB = projectconfig.tomllib is not None
+WAIVER = ('- id: GC101\n  reason: lab CA\n  owner: alice\n  expires: %s\n'
+          % SOON)
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A repository of config templates, as the current directory."""
+    (tmp_path / 'nova.conf').write_text(CONF)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run(*argv):
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.run(['--offline', '--config-file', 'nova.conf', *argv], out,
+                   err)
+    return code, out.getvalue(), err.getvalue()
+
+
+# -- Reading --------------------------------------------------------------
+
+
+def test_yaml_settings_are_read_and_paths_are_relative_to_it(tmp_path):
+    (tmp_path / 'ci').mkdir()
+    path = tmp_path / 'ci' / 'gate.yaml'
+    path.write_text('fail_on: high\nskip: [GC301, GC504]\n'
+                    'waivers: waivers.yaml\nbaseline: /srv/base.json\n'
+                    'defaults: glance-conf\nformat: sarif\n')
+    assert projectconfig.load(str(path), CHOICES) == {
+        'fail_on': 'high', 'skip': ['GC301', 'GC504'],
+        'waivers': str(tmp_path / 'ci' / 'waivers.yaml'),
+        'baseline': '/srv/base.json', 'defaults': 'glance-conf',
+        'format': 'sarif'}
+
+
+def test_pyproject_table_is_read(tmp_path):
+    path = tmp_path / 'pyproject.toml'
+    path.write_text('[project]\nname = "x"\n\n[tool.glance-conf-audit]\n'
+                    'fail_on = "low"\nskip = "GC301,GC504"\n')
+    assert projectconfig.find(str(tmp_path)) == str(path)
+    if not HAS_TOMLLIB:
+        with pytest.raises(LoadError, match='needs Python 3.11'):
+            projectconfig.load(str(path), CHOICES)
+        return
+    assert projectconfig.load(str(path), CHOICES) == {
+        'fail_on': 'low', 'skip': ['GC301', 'GC504']}
+
+
+def test_a_pyproject_without_the_table_is_not_a_config(tmp_path):
+    (tmp_path / 'pyproject.toml').write_text('[tool.ruff]\nline-length = 1\n')
+    assert projectconfig.find(str(tmp_path)) is None
+
+
+def test_two_configs_in_one_directory_is_an_error(tmp_path):
+    (tmp_path / 'pyproject.toml').write_text('[tool.glance-conf-audit]\n')
+    (tmp_path / projectconfig.YAML_NAME).write_text('fail_on: high\n')
+    with pytest.raises(LoadError, match='keep one'):
+        projectconfig.find(str(tmp_path))
+
+
+@pytest.mark.parametrize('body, reason', [
+    ('fail_on: high\nfail-on: low\n',
+     'line 2: unknown key fail-on (expected one of: fail_on, waivers, '
+     'baseline, defaults, format, skip)'),
+    ('fail_on: critical\n', 'line 1: fail_on: expected one of: high, info, '
+     'low, medium, never'),
+    ('format: [json]\n', 'line 1: format: expected a non-empty text'),
+    ('skip: {GC301: yes}\n', 'line 1: skip: expected a text or a list of '
+     'texts'),
+    ('- fail_on\n', 'line 1: expected a mapping of settings'),
+    ('fail_on: [\n', 'line 2: not valid YAML'),
+])
+def test_bad_yaml_settings_name_the_key_and_line(tmp_path, body, reason):
+    path = tmp_path / 'gate.yaml'
+    path.write_text(body)
+    with pytest.raises(LoadError) as caught:
+        projectconfig.load(str(path), CHOICES)
+    assert caught.value.reason == reason
+
+
+@pytest.mark.parametrize('body, reason', [
+    ('[tool.glance-conf-audit]\nfailon = "x"\n', 'unknown key failon'),
+    ('[tool.glance-conf-audit]\nfail_on = 3\n',
+     'fail_on: expected a non-empty text'),
+    ('[tool.glance-conf-audit]\nskip = [1]\n',
+     'skip: expected a list of check IDs'),
+    ('[tool.glance-conf-audit\n', 'not valid TOML'),
+])
+def test_bad_toml_settings_name_the_key(tmp_path, body, reason):
+    path = tmp_path / 'pyproject.toml'
+    path.write_text(body)
+    with pytest.raises(LoadError) as caught:
+        projectconfig.load(str(path), CHOICES)
+    assert caught.value.reason.startswith(
+        reason if HAS_TOMLLIB else projectconfig.NEEDS_TOMLLIB)
+
+
+def test_values_are_never_echoed(tmp_path):
+    path = tmp_path / 'gate.yaml'
+    path.write_text('fail_on: s3cr3t\n')
+    with pytest.raises(LoadError) as caught:
+        projectconfig.load(str(path), CHOICES)
+    assert 's3cr3t' not in str(caught.value)
+
+
+def test_without_tomllib_a_pyproject_table_is_refused(tmp_path,
+                                                      monkeypatch):
+    """Python 3.10 has no tomllib: the gate stops rather than run
+    without the project's settings."""
+    monkeypatch.setattr(projectconfig, 'tomllib', None)
+    (tmp_path / 'pyproject.toml').write_text('[tool.glance-conf-audit]\n'
+                                             'fail_on = "low"\n')
+    path = projectconfig.find(str(tmp_path))
+    with pytest.raises(LoadError) as caught:
+        projectconfig.load(path, CHOICES)
+    assert caught.value.reason == projectconfig.NEEDS_TOMLLIB
+    (tmp_path / 'pyproject.toml').write_text('[tool.ruff]\n')
+    assert projectconfig.find(str(tmp_path)) is None
+
+
+# -- On the command line ----------------------------------------------------
+
+
+def test_no_config_keeps_the_flag_defaults(project):
+    code, out, _ = run()
+    assert code == 1 and out.startswith('glance-conf-audit (service mode, '
+                                        'nova defaults)')
+
+
+def test_config_sets_the_defaults(project):
+    """A repository of templates runs the gate with no flags."""
+    (project / 'waivers.yaml').write_text(WAIVER)
+    (project / projectconfig.YAML_NAME).write_text(
+        'fail_on: low\nformat: json\nwaivers: waivers.yaml\n'
+        'skip: [GC106]\ndefaults: glance-conf\n')
+    code, out, _ = run()
+    doc = json.loads(out)
+    assert doc['defaults'] == 'glance-conf'
+    assert [f['id'] for f in doc['suppressed']] == ['GC101']
+    assert 'GC106' not in [f['id'] for f in doc['findings']]
+    assert code == (1 if doc['summary']['low'] else 0)
+
+
+def test_flags_override_the_config(project):
+    (project / 'waivers.yaml').write_text(WAIVER)
+    (project / projectconfig.YAML_NAME).write_text(
+        'fail_on: never\nformat: json\nskip: [GC101]\n')
+    assert run()[0] == 0
+    code, out, _ = run('--fail-on', 'high', '--format', 'text',
+                       '--skip', 'GC504')
+    # --skip replaces the config's list: GC101 runs again.
+    assert code == 1 and out.startswith('glance-conf-audit (') \
+        and 'GC101' in out
+    code, out, _ = run('--skip', '', '--waivers', 'waivers.yaml',
+                       '--fail-on', 'high')
+    assert code == 0 and json.loads(out)['suppressed']
+
+
+def test_pyproject_config_on_the_command_line(project):
+    (project / 'pyproject.toml').write_text(
+        '[tool.glance-conf-audit]\nfail_on = "never"\n')
+    assert run()[0] == (0 if HAS_TOMLLIB else 2)
+    assert run('--fail-on', 'high')[0] == (1 if HAS_TOMLLIB else 2)
+
+
+def test_project_config_flag_names_the_file(project):
+    (project / 'elsewhere').mkdir()
+    (project / 'elsewhere' / 'waivers.yaml').write_text(WAIVER)
+    (project / 'elsewhere' / 'gate.yaml').write_text(
+        'waivers: waivers.yaml\nformat: json\n')
+    code, out, _ = run('--project-config',
+                       os.path.join('elsewhere', 'gate.yaml'))
+    assert json.loads(out)['waivers']['file'] == os.path.join(
+        'elsewhere', 'waivers.yaml')
+
+
+def test_baseline_is_kept_for_the_baseline_flag(project, monkeypatch):
+    """``baseline`` is a default for ``--baseline``: the parsed arguments
+    carry it, relative to the config's directory."""
+    (project / projectconfig.YAML_NAME).write_text('baseline: base.json\n')
+    seen = {}
+    real = cli._with_project_config
+
+    def spy(*args):
+        seen['args'] = real(*args)
+        return seen['args']
+    monkeypatch.setattr(cli, '_with_project_config', spy)
+    run()
+    assert seen['args'].baseline == 'base.json'
+
+
+@pytest.mark.parametrize('body, message', [
+    ('fail_on: hihg\n', 'line 1: fail_on: expected one of'),
+    ('colour: true\n', 'line 1: unknown key colour'),
+])
+def test_a_bad_config_is_exit_2_naming_the_key(project, body, message):
+    (project / projectconfig.YAML_NAME).write_text(body)
+    code, out, err = run()
+    assert code == 2 and out == ''
+    assert err.startswith('glance-conf-audit: error: project config ./%s: %s'
+                          % (projectconfig.YAML_NAME, message))
+    assert len(err.splitlines()) == 1

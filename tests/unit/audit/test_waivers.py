@@ -1,0 +1,362 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Waivers: what they match, when they stop, and how every report shows
+them."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+
+import pytest
+
+from glance_conf.audit import manager
+from glance_conf.audit import runner
+from glance_conf.audit import waivers
+from glance_conf.audit.exception import LoadError
+from glance_conf.audit.finding import Finding
+from glance_conf.audit.finding import Severity
+from glance_conf.audit.report import json_report
+from glance_conf.audit.report import sarif
+from glance_conf.audit.report import text
+
+TODAY = datetime.date(2025, 6, 1)
+INSECURE = '[glance]\ninsecure = true\nendpoint_override = https://g:9292\n'
+
+
+def _finding(check_id='GC101', option='glance.insecure',
+             file='/etc/nova/nova.conf', line=3):
+    return Finding(check_id, Severity.HIGH, 295, option, 'Off.', 'Fix it.',
+                   file, line)
+
+
+def _waiver(**fields):
+    values = {'check_id': 'GC101', 'reason': 'lab', 'owner': 'alice',
+              'expires': datetime.date(2025, 12, 31), 'line': 1}
+    values.update(fields)
+    return waivers.Waiver(**values)
+
+
+def _load(tmp_path, body, today=TODAY, hostname='compute-1.example.org'):
+    path = tmp_path / 'waivers.yaml'
+    path.write_text(body)
+    return waivers.load(str(path), today, hostname)
+
+
+ENTRY = ('- id: gc101\n  reason: lab CA\n  owner: alice\n'
+         '  expires: 2025-12-31\n')
+
+
+# -- Reading --------------------------------------------------------------
+
+
+@pytest.mark.parametrize('body', [ENTRY, 'waivers:\n' + ENTRY.replace(
+    '\n', '\n  ').replace('- id', '  - id')])
+def test_both_shapes_are_read(tmp_path, body):
+    """A bare list and ``waivers:`` holding one mean the same."""
+    [waiver] = _load(tmp_path, body).entries
+    assert waiver == waivers.Waiver('GC101', 'lab CA', 'alice',
+                                    datetime.date(2025, 12, 31), line=1
+                                    if body == ENTRY else 2)
+
+
+@pytest.mark.parametrize('body', ['', 'waivers:\n', 'waivers: []\n'])
+def test_an_empty_file_waives_nothing(tmp_path, body):
+    assert _load(tmp_path, body).entries == []
+
+
+def test_scopes_take_one_glob_or_a_list(tmp_path):
+    [waiver] = _load(tmp_path, ENTRY + '  hosts: [c-1*, c-2*]\n'
+                     '  files: "*.conf"\n  option: insecure\n').entries
+    assert waiver.hosts == ('c-1*', 'c-2*') and waiver.files == ('*.conf',)
+    assert waiver.option == 'insecure'
+
+
+@pytest.mark.parametrize('body, reason', [
+    ('- id: GC101\n  reason: r\n  owner: o\n',
+     'line 1: waiver 1: missing required field expires'),
+    (ENTRY + '- id: GC101\n  owner: o\n  expires: 2025-01-01\n',
+     'line 5: waiver 2: missing required field reason'),
+    (ENTRY + '  host: compute-1\n',
+     'line 5: waiver 1: unknown field host (expected one of: id, reason, '
+     'owner, expires, option, hosts, files)'),
+    (ENTRY + '  owner: bob\n', 'line 5: waiver 1: field owner given twice'),
+    (ENTRY.replace('2025-12-31', '2025-02-30'),
+     'line 4: expires: expected a date, YYYY-MM-DD'),
+    (ENTRY.replace('2025-12-31', 'next year'),
+     'line 4: expires: expected a date, YYYY-MM-DD'),
+    (ENTRY.replace('lab CA', '""'), 'line 2: reason: expected a non-empty '
+     'text'),
+    (ENTRY + '  hosts: []\n', 'line 5: hosts: expected a glob or a list of '
+     '1 to 100 globs'),
+    (ENTRY + '  files: {a: b}\n', 'line 5: files: expected a non-empty '
+     'text'),
+    ('- GC101\n', 'line 1: waiver 1: expected a mapping of fields (id, '
+     'reason, owner, expires, option, hosts, files)'),
+    ('id: GC101\n', 'line 1: expected a list of waivers, or a mapping whose '
+     'only key is waivers'),
+    ('waivers: GC101\n', 'line 1: expected a list of waivers'),
+    ('- id: [GC101\n', 'line 2: not valid YAML'),
+])
+def test_malformed_files_name_the_line(tmp_path, body, reason):
+    """The audit stops (exit 2) rather than guess at a waiver; a typo in a
+    scope field would otherwise waive more than meant."""
+    with pytest.raises(LoadError) as caught:
+        _load(tmp_path, body)
+    assert caught.value.reason == reason
+
+
+def test_errors_never_echo_values(tmp_path):
+    """Errors name fields, never what was in them."""
+    body = ENTRY.replace('2025-12-31', 's3cr3t-value') + '  hosts: {}\n'
+    entries, problems = waivers.parse('w.yaml', body)
+    assert entries == [] and len(problems) == 2
+    assert not any('s3cr3t' in str(p) for p in problems)
+
+
+def test_yaml_tags_construct_nothing(tmp_path):
+    """Only nodes are composed: a Python tag builds no object, the
+    scalar is read as its text."""
+    body = ENTRY.replace('lab CA', '!!python/object/new:str lab')
+    [waiver] = _load(tmp_path, body).entries
+    assert waiver.reason == 'lab'
+    body = ENTRY.replace('lab CA', '!!python/object/apply:os.system [id]')
+    with pytest.raises(LoadError, match='line 2: reason: expected'):
+        _load(tmp_path, body)
+
+
+def test_too_many_waivers_is_an_error(tmp_path):
+    with pytest.raises(LoadError, match='more than 1000 waivers'):
+        _load(tmp_path, ENTRY * (waivers.MAX_WAIVERS + 1))
+
+
+# -- Matching -------------------------------------------------------------
+
+
+@pytest.mark.parametrize('waiver, found, expected', [
+    (_waiver(), _finding(), True),
+    (_waiver(check_id='GC102'), _finding(), False),
+    (_waiver(option='insecure'), _finding(), True),
+    (_waiver(option='glance.insecure'), _finding(), True),
+    (_waiver(option='ssl.insecure'), _finding(), False),
+    (_waiver(option='cafile'), _finding(), False),
+    (_waiver(option='insecure'), _finding(option=None), False),
+    (_waiver(files=('nova.conf',)), _finding(), True),
+    (_waiver(files=('*.conf',)), _finding(), True),
+    (_waiver(files=('/etc/nova/*',)), _finding(), True),
+    (_waiver(files=('/srv/*',)), _finding(), False),
+    (_waiver(files=('nova.conf.d/*.conf',)),
+     _finding(file='/etc/nova/nova.conf.d/10.conf'), False),
+    (_waiver(files=('*/nova.conf.d/*.conf',)),
+     _finding(file='/etc/nova/nova.conf.d/10.conf'), True),
+    (_waiver(files=('*.conf',)), _finding(file=None), False),
+])
+def test_what_a_waiver_matches(waiver, found, expected):
+    """``id`` exactly; ``option`` by ``group.name`` or by name in any
+    group; ``files`` by path, or by file name when the glob has no
+    slash."""
+    assert waiver.matches(found, ()) is expected
+
+
+@pytest.mark.parametrize('hosts, path, expected', [
+    (('compute-1',), 'site/compute-1.conf', True),
+    (('compute-1.conf',), 'site/compute-1.conf', True),
+    (('compute-*',), 'site/compute-2.conf', True),
+    (('compute-1',), 'site/compute-10.conf', False),
+    (('edge-*', 'compute-1'), 'compute-1.conf', True),
+    (('compute-*',), None, False),
+])
+def test_hosts_in_fleet_mode_are_file_names_and_stems(hosts, path,
+                                                      expected):
+    found = _finding(file=path)
+    names = waivers.fleet_host_names(path)
+    assert _waiver(hosts=hosts).matches(found, names) is expected
+
+
+def test_hosts_in_service_mode_are_this_machines_names(tmp_path):
+    """A per-host run matches ``hosts`` on the host name, whole or its
+    first label, never on the config's file name."""
+    active = _load(tmp_path, ENTRY + '  hosts: compute-1\n',
+                   hostname='compute-1.example.org')
+    assert active.apply(_finding(file='/etc/nova/nova.conf'), 'service')
+    other = _load(tmp_path, ENTRY + '  hosts: compute-1\n',
+                  hostname='compute-2.example.org')
+    assert other.apply(_finding(file='/etc/compute-1.conf'),
+                       'service') is None
+
+
+# -- Expiry and stale waivers -----------------------------------------------
+
+
+@pytest.mark.parametrize('today, applies', [
+    (datetime.date(2025, 12, 30), True),
+    (datetime.date(2025, 12, 31), True),  # the last day it applies
+    (datetime.date(2026, 1, 1), False),
+])
+def test_a_waiver_applies_through_its_date(tmp_path, today, applies):
+    active = _load(tmp_path, ENTRY, today=today)
+    assert (active.apply(_finding(), 'service') is not None) is applies
+    assert (active.expired() == []) is applies
+
+
+def test_an_expired_waiver_is_named_with_what_it_would_cover(tmp_path):
+    active = _load(tmp_path, ENTRY, today=datetime.date(2026, 1, 1))
+    for _ in range(2):
+        assert active.apply(_finding(), 'service') is None
+    [(waiver, count)] = active.expired()
+    assert waiver.line == 1 and count == 2
+    assert active.stale() == []  # expired, not stale as well
+    assert active.notices() == [waivers.EXPIRED % (
+        '%s:1' % active.path, 'GC101', 'alice', '2025-12-31', 2)]
+
+
+def test_a_later_waiver_still_applies_when_an_earlier_expired(tmp_path):
+    """Renewing a waiver by adding an entry works without deleting the
+    old one."""
+    active = _load(tmp_path, ENTRY + ENTRY.replace('2025', '2026'),
+                   today=datetime.date(2026, 1, 1))
+    assert active.apply(_finding(), 'service').line == 5
+    assert [w.line for w, _ in active.expired()] == [1]
+
+
+def test_a_waiver_that_matched_nothing_is_stale(tmp_path):
+    active = _load(tmp_path, ENTRY + ENTRY.replace('gc101', 'GC201'))
+    active.apply(_finding(), 'service')
+    assert [w.check_id for w in active.stale()] == ['GC201']
+    assert active.notices() == [waivers.STALE % ('%s:5' % active.path,
+                                                 'GC201', 'alice')]
+
+
+# -- Lint -----------------------------------------------------------------
+
+
+def test_lint_names_unknown_ids_and_dates_out_of_range():
+    entries = [_waiver(check_id='GC999', line=1),
+               _waiver(expires=datetime.date(2025, 5, 31), line=5),
+               _waiver(expires=datetime.date(2026, 6, 3), line=9),
+               _waiver(expires=datetime.date(2026, 6, 2), line=13)]
+    problems = waivers.lint(entries, ['GC101'], TODAY)
+    assert [(p.line, p.reason.split(':')[0]) for p in problems] == [
+        (1, 'id'), (5, 'expires'), (9, 'expires')]
+    assert 'past' in problems[1].reason
+    assert 'more than 366 days' in problems[2].reason
+    assert waivers.lint(entries[2:], ['GC101'], TODAY, max_days=367) == []
+
+
+# -- Through the runner and every writer ------------------------------------
+
+
+@pytest.fixture
+def fleet(write_conf, tmp_path):
+    """Two hosts with GC101; a waiver for one of them, one expired and
+    one stale."""
+    paths = [str(write_conf(INSECURE, 'compute-%d.conf' % i))
+             for i in (1, 2)]
+    body = (ENTRY.replace('alice', 'alice') + '  hosts: compute-1\n'
+            '- id: GC301\n  reason: old\n  owner: bob\n'
+            '  expires: 2025-01-01\n'
+            '- id: GC504\n  reason: debug\n  owner: carol\n'
+            '  expires: 2025-12-31\n')
+    active = _load(tmp_path, body)
+    checks = [c for c in manager.load_checks()
+              if c.id in ('GC101', 'GC301', 'GC504')]
+    result = runner.audit_fleet(paths, checks, waivers=active)
+    yield result
+    result.close()
+
+
+def test_a_waived_finding_is_kept_apart_and_does_not_count(fleet):
+    assert len(fleet.suppressed) == 1
+    [waived] = list(fleet.suppressed)
+    assert waived.check_id == 'GC101' and \
+        waived.file.endswith('compute-1.conf')
+    assert fleet.waiver_of(waived).owner == 'alice'
+    ids = sorted((f.check_id, f.file.rsplit('/', 1)[1])
+                 for f in fleet.findings)
+    assert ids == [('GC101', 'compute-2.conf'), ('GC301', 'compute-1.conf'),
+                   ('GC301', 'compute-2.conf')]
+    assert fleet.findings.counts[Severity.HIGH] == 1
+
+
+def test_every_high_finding_waived_leaves_no_high(write_conf, tmp_path):
+    """The gate sees only what no waiver covers."""
+    path = str(write_conf(INSECURE, 'compute-1.conf'))
+    active = _load(tmp_path, ENTRY)
+    result = runner.audit_fleet([path], manager.select(
+        manager.load_checks(), ['GC201']), waivers=active)
+    assert result.worst() < Severity.HIGH
+    assert len(result.suppressed) == 1
+    result.close()
+
+
+def test_text_shows_a_count_and_the_waivers_state(fleet):
+    out = io.StringIO()
+    text.render(fleet, out)
+    report = out.getvalue()
+    assert 'Waived: 1 finding(s) suppressed by' in report
+    assert '(list them with --show-suppressed)' in report
+    assert 'SUPPRESSED' not in report and 'owner bob) expired' in report
+    assert 'GC504, owner carol) matched no finding' in report
+    fleet.show_suppressed = True
+    out = io.StringIO()
+    text.render(fleet, out)
+    report = out.getvalue()
+    assert 'SUPPRESSED (1)' in report
+    assert 'Waived until 2025-12-31 by alice' in report and 'lab CA' in \
+        report
+
+
+def test_text_without_waivers_is_unchanged(write_conf):
+    result = runner.audit_fleet([str(write_conf(INSECURE))],
+                                manager.load_checks())
+    out = io.StringIO()
+    text.render(result, out)
+    assert 'Waived' not in out.getvalue()
+    result.close()
+
+
+def test_json_lists_suppressed_with_their_waiver(fleet):
+    out = io.StringIO()
+    json_report.render(fleet, out)
+    doc = json.loads(out.getvalue())
+    [waived] = doc['suppressed']
+    assert waived['id'] == 'GC101' and waived['waiver']['owner'] == 'alice'
+    assert waived['waiver']['expires'] == '2025-12-31'
+    assert doc['waivers']['suppressed'] == 1
+    assert [(w['id'], w['findings']) for w in doc['waivers']['expired']] \
+        == [('GC301', 2)]
+    assert [w['id'] for w in doc['waivers']['stale']] == ['GC504']
+    assert doc['summary']['high'] == 1 and len(doc['findings']) == 3
+
+
+def test_sarif_marks_waived_results_as_externally_suppressed(fleet):
+    """The form GitHub code scanning reads: ``suppressions`` with kind
+    ``external`` and the waiver's reason as justification."""
+    out = io.StringIO()
+    sarif.render(fleet, out)
+    run = json.loads(out.getvalue())['runs'][0]
+    waived = [r for r in run['results'] if 'suppressions' in r]
+    assert len(run['results']) == 4 and len(waived) == 1
+    [suppression] = waived[0]['suppressions']
+    assert suppression['kind'] == 'external'
+    assert suppression['status'] == 'accepted'
+    assert suppression['justification'] == 'lab CA'
+    assert suppression['properties'] == {'owner': 'alice',
+                                         'expires': '2025-12-31'}
+    assert suppression['location']['physicalLocation']['region'] == {
+        'startLine': 1}
+    notes = [n['message']['text'] for n in
+             run['invocations'][0]['toolExecutionNotifications']]
+    assert any('expired on 2025-01-01' in n for n in notes)
+    assert any('stale' in n for n in notes)
