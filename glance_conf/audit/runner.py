@@ -43,6 +43,7 @@ from glance_conf import _files
 from glance_conf import definitions
 from glance_conf import glance
 from glance_conf.audit import base
+from glance_conf.audit import baseline as baseline_mod
 from glance_conf.audit import engine
 from glance_conf.audit import manager
 from glance_conf.audit import source
@@ -91,6 +92,7 @@ class Spool:
             finding, file=finding.file and utf8_safe(finding.file),
             option=finding.option and utf8_safe(finding.option),
             key=finding.key and utf8_safe(finding.key),
+            host=finding.host and utf8_safe(finding.host),
             message=utf8_safe(finding.message),
             remediation=utf8_safe(finding.remediation))
         self._file.write(finding.to_json() + '\n')
@@ -123,6 +125,21 @@ class Result:
     files: int = 0
     #: IDs of the checks not run because the audit was offline.
     not_checked: list[str] = dataclasses.field(default_factory=list)
+    #: The earlier report given by ``--baseline``; its findings are known.
+    baseline: baseline_mod.Baseline | None = None
+    #: The findings against ``baseline``, once :meth:`use_baseline` ran.
+    comparison: baseline_mod.Comparison | None = None
+
+    def use_baseline(self, baseline: baseline_mod.Baseline) -> None:
+        """Compare the findings with ``baseline``: those it holds are
+        known, and do not count toward the gate."""
+        self.baseline = baseline
+        self.comparison = baseline_mod.compare(baseline, self.findings)
+
+    def is_known(self, found: Finding) -> bool:
+        """Whether ``found`` is in the baseline."""
+        return self.baseline is not None and found.fingerprint in \
+            self.baseline
 
     def problem(self, path: str, reason: str) -> None:
         if len(self.problems) < MAX_PROBLEMS_KEPT:
@@ -135,7 +152,11 @@ class Result:
         return len(self.problems) + self.problems_dropped
 
     def worst(self) -> Severity | None:
-        present = [s for s, n in self.findings.counts.items() if n]
+        """The worst severity among the findings that count toward the
+        gate: known ones (in the baseline) do not."""
+        known = self.comparison.known if self.comparison else {}
+        present = [s for s, n in self.findings.counts.items()
+                   if n - known.get(s, 0)]
         return max(present) if present else None
 
 
@@ -209,11 +230,14 @@ def _offline(result: Result, host: _files.Host | None) -> None:
 
 def _audit_one(target: AuditedConf, checks: Iterable[manager.CheckClass],
                result: Result, fleet: Sequence[base.FleetCheck] = (),
-               host: _files.Host | None = None) -> bool:
+               host: _files.Host | None = None,
+               name: str | None = None) -> bool:
     """Audit one config through the engine; keep what it found.
 
     A value no service could read is a load problem of this config: none
     of its findings or fleet tallies are kept.
+
+    :param name: the host's name, in fleet mode, for the fingerprints.
     """
     try:
         found_here = engine.check_config(target, checks, host)
@@ -221,7 +245,7 @@ def _audit_one(target: AuditedConf, checks: Iterable[manager.CheckClass],
         result.problem(exc.path, exc.reason)
         return False
     for found in found_here:
-        result.findings.add(found)
+        result.findings.add(dataclasses.replace(found, host=name))
     for fleet_check in fleet:
         fleet_check.observe(target)
     return True
@@ -283,7 +307,7 @@ def audit_service(config_args: Sequence[tuple[str, str]],
 def _in_group(found: Finding, group: str) -> Finding:
     """A fleet finding scoped to its group of hosts: the group is named
     in the message and is part of the finding's identity."""
-    key = None if found.key is None else '%s\x1f%s' % (group, found.key)
+    key = '%s\x1f%s' % (group, found.key or '')
     return dataclasses.replace(found, key=key, message='In group %s: %s'
                                % (group, found.message))
 
@@ -324,7 +348,7 @@ def audit_fleet(paths: Sequence[str], checks: Sequence[manager.CheckClass],
             if fleet is None:
                 fleet = groups[group] = [c() for c in fleet_classes]
             if _audit_one(AuditedConf(conf, [raw]), checks, result, fleet,
-                          host):
+                          host, baseline_mod.host_of(path)):
                 result.files += 1
         if progress is not None:
             progress(done, total)
