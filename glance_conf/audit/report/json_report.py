@@ -15,11 +15,14 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from typing import Any
 from typing import TextIO
 
 from glance_conf.audit import identity
+from glance_conf.audit.finding import FINGERPRINT_SCHEME
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.report import stream
+from glance_conf.audit.runner import utf8_safe
 
 if TYPE_CHECKING:
     from glance_conf.audit.runner import Result
@@ -39,7 +42,24 @@ def render(result: Result, out: TextIO) -> None:
         'errors_not_shown': result.problems_dropped,
         # Host checks an offline audit did not run: not passed, unknown.
         'not_checked_offline': list(result.not_checked),
+        # What the fingerprints are; --baseline compares only the same.
+        'fingerprints': FINGERPRINT_SCHEME,
+        'baseline': _baseline(result),
     }
     stream.write_json_with_stream(
         out, head, ('findings',),
-        (found.to_dict() for found in result.findings))
+        ({**found.to_dict(), 'known': result.is_known(found)}
+         for found in result.findings))
+
+
+def _baseline(result: Result) -> dict[str, Any] | None:
+    """The comparison with ``--baseline``: known findings (counted
+    here, flagged ``known`` in the list) and the fixed ones."""
+    if result.baseline is None or result.comparison is None:
+        return None
+    known = result.comparison.known
+    return {
+        'file': utf8_safe(result.baseline.path),
+        'known': {s.label: known[s] for s in sorted(Severity, reverse=True)},
+        'fixed': [entry.to_dict() for entry in result.comparison.fixed],
+    }

@@ -14,7 +14,8 @@
 
 Rules carry the ``security`` tag, the CWE and a ``security-severity``
 score; results carry a location (file and line where known, and the
-option as a logical location) and a stable partial fingerprint. Files
+option as a logical location) and a stable partial fingerprint; with
+``--baseline``, a ``baselineState`` (``new`` or ``unchanged``). Files
 that could not be loaded become error notifications of the invocation;
 host checks an offline audit did not run become warning notifications
 (GitHub shows them on the tool status page) and a run property.
@@ -30,6 +31,7 @@ from typing import Any
 from typing import TextIO
 
 from glance_conf.audit import identity
+from glance_conf.audit.finding import FINGERPRINT_SCHEME
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.report import stream
@@ -69,7 +71,8 @@ def _rule(check: Any) -> dict[str, Any]:
     }
 
 
-def _result(found: Finding, index: dict[str, int]) -> dict[str, Any]:
+def _result(found: Finding, index: dict[str, int],
+            result_of: Result) -> dict[str, Any]:
     location: dict[str, Any] = {}
     if found.file:
         physical: dict[str, Any] = {
@@ -86,12 +89,16 @@ def _result(found: Finding, index: dict[str, int]) -> dict[str, Any]:
         'message': {'text': '%s Fix: %s' % (found.message,
                                             found.remediation)},
         'locations': [location] if location else [],
-        'partialFingerprints': {'glanceConfAudit/v1': found.fingerprint},
+        'partialFingerprints': {FINGERPRINT_SCHEME: found.fingerprint},
         'properties': {'severity': found.severity.label,
                        'cwe': 'CWE-%d' % found.cwe},
     }
     if found.check_id in index:
         result['ruleIndex'] = index[found.check_id]
+    if result_of.baseline is not None:
+        # SARIF's own field for a run compared with a baseline.
+        result['baselineState'] = ('unchanged' if result_of.is_known(found)
+                                   else 'new')
     return result
 
 
@@ -132,7 +139,13 @@ def render(result: Result, out: TextIO) -> None:
     }
     if result.not_checked:
         run['properties']['notCheckedOffline'] = list(result.not_checked)
+    if result.comparison is not None:
+        # Fixed findings are not results (GitHub would show them as
+        # alerts); they are counted here.
+        run['properties']['baseline'] = {
+            'known': result.comparison.known_total,
+            'fixed': len(result.comparison.fixed)}
     doc = {'$schema': SCHEMA, 'version': '2.1.0', 'runs': [run]}
     stream.write_json_with_stream(
         out, doc, ('runs', 0, 'results'),
-        (_result(found, index) for found in result.findings))
+        (_result(found, index, result) for found in result.findings))

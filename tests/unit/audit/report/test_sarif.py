@@ -19,6 +19,7 @@ import json
 
 from glance_conf.audit import manager
 from glance_conf.audit import runner
+from glance_conf.audit.finding import FINGERPRINT_SCHEME
 from glance_conf.audit.report import sarif
 
 
@@ -59,10 +60,10 @@ def test_results_have_locations_and_fingerprints(result):
         'uri'] == 'nova.conf'
     assert third['locations'][0]['physicalLocation']['artifactLocation'][
         'uri'] == 'nova%20dir/nova.conf'
-    fingerprints = [r['partialFingerprints']['glanceConfAudit/v1']
+    fingerprints = [r['partialFingerprints'][FINGERPRINT_SCHEME]
                     for r in run['results']]
     assert len(set(fingerprints)) == 3
-    assert fingerprints == [r['partialFingerprints']['glanceConfAudit/v1']
+    assert fingerprints == [r['partialFingerprints'][FINGERPRINT_SCHEME]
                             for r in _render(result)['runs'][0]['results']]
 
 
@@ -94,3 +95,16 @@ def test_offline_is_a_warning_per_check_and_a_property(result):
         assert 'not checked (offline)' in note['message']['text']
     assert run['invocations'][0]['executionSuccessful'] is True
     assert run['properties']['notCheckedOffline'] == ['GC103', 'GC501']
+
+
+def test_baseline_state_is_sarifs_own(compared):
+    run = _render(compared)['runs'][0]
+    assert [r['baselineState'] for r in run['results']] == [
+        'unchanged', 'new', 'new']
+    assert run['properties']['baseline'] == {'known': 1, 'fixed': 1}
+
+
+def test_no_baseline_state_without_a_baseline(result):
+    run = _render(result)['runs'][0]
+    assert not any('baselineState' in r for r in run['results'])
+    assert 'baseline' not in run['properties']
