@@ -80,6 +80,15 @@ FRAMEWORKS = {
 CWE_TAG = 'external/cwe/cwe-%d'
 
 
+def permission_class(verb: str, who: list[str]) -> str:
+    """The class of a file permission problem for a fingerprint:
+    ``readable by every user``, ``writable by a group``: who has
+    the right, by kind; a group's number is left out, so a file's identity
+    does not change with the host's numbering."""
+    return '%s by %s' % (verb, ' and '.join(
+        'a group' if name.startswith('group ') else name for name in who))
+
+
 class _Described:
     """Shared by both kinds of check: the fields and their documentation."""
 
@@ -108,7 +117,8 @@ class _Described:
 
     def finding(self, option: str | None, message: str,
                 file: str | None = None, line: int | None = None,
-                remediation: str | None = None) -> Finding:
+                remediation: str | None = None,
+                key: str | None = None) -> Finding:
         """Build a finding of this check.
 
         :param option: a ``[glance]`` option's dest (``insecure``), or
@@ -117,13 +127,17 @@ class _Described:
         :param file: only when the finding is about another place than
             the option's value (a raw key, a file's mode); otherwise the
             engine fills in the file and line of the value.
+        :param key: the class of what is wrong, when the check and the
+            option do not say it all (``http``, the rule broken, the
+            permission class): part of the finding's fingerprint, so
+            never a value, a count or a path.
         """
         if option is not None and '.' not in option:
             option = '%s.%s' % (glance.GROUP_NAME, option)
         return Finding(check_id=self.id, severity=self.severity,
                        cwe=self.cwe, option=option, message=message,
                        remediation=remediation or self.remediation,
-                       file=file, line=line)
+                       file=file, line=line, key=key)
 
 
 class Check(_Described, abc.ABC):

@@ -22,6 +22,11 @@ from typing import Any
 
 from glance_conf.audit.exception import UnknownSeverity
 
+#: The name of the fingerprint scheme: SARIF's ``partialFingerprints``
+#: key, and the ``fingerprints`` field of a JSON report. A baseline
+#: written under another scheme cannot be compared with this one.
+FINGERPRINT_SCHEME = 'glanceConfAudit/v2'
+
 
 class Severity(enum.IntEnum):
     """How bad a finding is; ordered, so ``>=`` compares severities."""
@@ -66,23 +71,28 @@ class Finding:
     file: str | None = None
     #: Line of the value in ``file``, where known.
     line: int | None = None
-    #: What identifies this finding across runs, when the file and the
-    #: message do not: a fleet finding names hosts and points at one of
-    #: them, yet is the same finding when a host is added or moved.
+    #: What the finding is about, beyond its check and option: the class
+    #: of the value (``http``, the rule a value breaks, the permission
+    #: class of a file), never a value, a count or a list of hosts. A
+    #: fleet finding's is what the minority holds, not who holds it.
     key: str | None = None
+    #: The host, in fleet mode: the file's name without its last
+    #: extension (``compute-1.conf`` is ``compute-1``). ``None`` in
+    #: service mode and for a finding about the whole fleet.
+    host: str | None = None
 
     @property
     def fingerprint(self) -> str:
-        """A stable identity across runs, for SARIF and de-duplication.
+        """A stable identity across runs, for baselines and SARIF.
 
-        The check, the option and ``key`` when the check gives one;
-        otherwise the check, the option, the file and the message.
+        The check, the option, the host and the key; never the file,
+        the line or the message. So it survives a config dir moved
+        elsewhere, a value moved to another file of the dir, lines
+        shifted and hosts added to a fleet, and changes with the check,
+        the option, the host or the class of the value.
         """
-        if self.key is not None:
-            parts = [self.check_id, self.option or '', self.key]
-        else:
-            parts = [self.check_id, self.option or '', self.file or '',
-                     self.message]
+        parts = [FINGERPRINT_SCHEME, self.check_id, self.option or '',
+                 self.host or '', self.key or '']
         data = '\x1f'.join(parts).encode('utf-8', 'surrogateescape')
         return hashlib.sha256(data).hexdigest()[:32]
 
@@ -97,6 +107,7 @@ class Finding:
             'message': self.message,
             'remediation': self.remediation,
             'key': self.key,
+            'host': self.host,
             'fingerprint': self.fingerprint,
         }
 
@@ -107,7 +118,8 @@ class Finding:
                    cwe=int(data['cwe']), option=data['option'],
                    message=data['message'],
                    remediation=data['remediation'], file=data['file'],
-                   line=data['line'], key=data.get('key'))
+                   line=data['line'], key=data.get('key'),
+                   host=data.get('host'))
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), sort_keys=True)

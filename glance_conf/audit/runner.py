@@ -43,6 +43,7 @@ from glance_conf import _files
 from glance_conf import definitions
 from glance_conf import glance
 from glance_conf.audit import base
+from glance_conf.audit import baseline as baseline_mod
 from glance_conf.audit import engine
 from glance_conf.audit import manager
 from glance_conf.audit import source
@@ -94,6 +95,7 @@ class Spool:
             finding, file=finding.file and utf8_safe(finding.file),
             option=finding.option and utf8_safe(finding.option),
             key=finding.key and utf8_safe(finding.key),
+            host=finding.host and utf8_safe(finding.host),
             message=utf8_safe(finding.message),
             remediation=utf8_safe(finding.remediation))
 
@@ -160,6 +162,21 @@ class Result:
     def close(self) -> None:
         self.findings.close()
         self.suppressed.close()
+    #: The earlier report given by ``--baseline``; its findings are known.
+    baseline: baseline_mod.Baseline | None = None
+    #: The findings against ``baseline``, once :meth:`use_baseline` ran.
+    comparison: baseline_mod.Comparison | None = None
+
+    def use_baseline(self, baseline: baseline_mod.Baseline) -> None:
+        """Compare the findings with ``baseline``: those it holds are
+        known, and do not count toward the gate."""
+        self.baseline = baseline
+        self.comparison = baseline_mod.compare(baseline, self.findings)
+
+    def is_known(self, found: Finding) -> bool:
+        """Whether ``found`` is in the baseline."""
+        return self.baseline is not None and found.fingerprint in \
+            self.baseline
 
     def problem(self, path: str, reason: str) -> None:
         if len(self.problems) < MAX_PROBLEMS_KEPT:
@@ -172,7 +189,11 @@ class Result:
         return len(self.problems) + self.problems_dropped
 
     def worst(self) -> Severity | None:
-        present = [s for s, n in self.findings.counts.items() if n]
+        """The worst severity among the findings that count toward the
+        gate: known ones (in the baseline) do not."""
+        known = self.comparison.known if self.comparison else {}
+        present = [s for s, n in self.findings.counts.items()
+                   if n - known.get(s, 0)]
         return max(present) if present else None
 
 
@@ -246,11 +267,14 @@ def _offline(result: Result, host: _files.Host | None) -> None:
 
 def _audit_one(target: AuditedConf, checks: Iterable[manager.CheckClass],
                result: Result, fleet: Sequence[base.FleetCheck] = (),
-               host: _files.Host | None = None) -> bool:
+               host: _files.Host | None = None,
+               name: str | None = None) -> bool:
     """Audit one config through the engine; keep what it found.
 
     A value no service could read is a load problem of this config: none
     of its findings or fleet tallies are kept.
+
+    :param name: the host's name, in fleet mode, for the fingerprints.
     """
     try:
         found_here = engine.check_config(target, checks, host)
@@ -258,7 +282,7 @@ def _audit_one(target: AuditedConf, checks: Iterable[manager.CheckClass],
         result.problem(exc.path, exc.reason)
         return False
     for found in found_here:
-        result.add(found)
+        result.add(dataclasses.replace(found, host=name))
     for fleet_check in fleet:
         fleet_check.observe(target)
     return True
@@ -323,7 +347,7 @@ def audit_service(config_args: Sequence[tuple[str, str]],
 def _in_group(found: Finding, group: str) -> Finding:
     """A fleet finding scoped to its group of hosts: the group is named
     in the message and is part of the finding's identity."""
-    key = None if found.key is None else '%s\x1f%s' % (group, found.key)
+    key = '%s\x1f%s' % (group, found.key or '')
     return dataclasses.replace(found, key=key, message='In group %s: %s'
                                % (group, found.message))
 
@@ -366,7 +390,7 @@ def audit_fleet(paths: Sequence[str], checks: Sequence[manager.CheckClass],
             if fleet is None:
                 fleet = groups[group] = [c() for c in fleet_classes]
             if _audit_one(AuditedConf(conf, [raw]), checks, result, fleet,
-                          host):
+                          host, baseline_mod.host_of(path)):
                 result.files += 1
                 result.paths.append(utf8_safe(path))
         if progress is not None:

@@ -31,6 +31,7 @@ from typing import TextIO
 from glance_conf import _files
 from glance_conf import definitions
 from glance_conf.audit import base
+from glance_conf.audit import baseline
 from glance_conf.audit import compliance
 from glance_conf.audit import identity
 from glance_conf.audit import manager
@@ -129,6 +130,10 @@ def build_parser(stdout: TextIO = sys.stdout,
     parser.add_argument('--skip', action='append', default=[],
                         metavar='IDS', help='comma-separated check IDs to '
                         'skip, such as GC301,GC504 (repeatable)')
+    parser.add_argument('--baseline', metavar='REPORT.json',
+                        help='an earlier --format json report: the findings '
+                        'it holds (by fingerprint) are listed as known and '
+                        'do not count toward --fail-on')
     parser.add_argument('--list-checks', action='store_true',
                         help='list every check, with its references, and '
                              'exit')
@@ -358,6 +363,20 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     collector = compliance.Collector(host is not None)
     if args.compliance:
         checks = [*checks, collector.check()]
+    known = None
+    if args.baseline is not None:
+        try:
+            known = baseline.load(args.baseline)
+        except LoadError as exc:
+            stderr.write('%s: error: --baseline %s: %s\n'
+                         % (PROG, shown(exc.path), exc.reason))
+            return EXIT_ERROR
+        shared = baseline.shared_hosts(args.files)
+        if shared:
+            stderr.write('%s: warning: %d host name(s) shared by several '
+                         'files, such as %s: their findings share '
+                         'fingerprints; name each file after its host\n'
+                         % (PROG, len(shared), shown(shared[0])))
     with _quiet_oslo_logging():
         if args.files:
             progress = None
@@ -374,6 +393,8 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
                                           waivers=active)
     result.show_suppressed = args.show_suppressed
     try:
+        if known is not None:
+            result.use_baseline(known)
         for problem in result.problems:
             stderr.write('%s: error: %s: %s\n'
                          % (PROG, shown(problem.path), shown(problem.reason)))

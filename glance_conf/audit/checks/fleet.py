@@ -268,9 +268,8 @@ class FleetDrift(base.FleetCheck):
                                  + (['(other)'] if tally.other else []))
             # Point at a host holding the rarest value: the likely outlier.
             outlier = ranked[-1][1].hosts[0]
-            yield dataclasses.replace(
-                self.finding(posture.option, message, file=outlier),
-                key=stable)
+            yield self.finding(posture.option, message, file=outlier,
+                               key=stable)
 
 
 # -- groups of hosts that should match ----------------------------------------

@@ -116,19 +116,21 @@ class _FilePermissionCheck(base.Check):
             info = _files.examine(raw_file.path)
             if info is None:
                 continue
-            message = self.problem(self.host.account, raw_file, info)
-            if message:
+            problem = self.problem(self.host.account, raw_file, info)
+            if problem:
+                message, key = problem
                 # About the file itself, not a value in it.
                 yield self.finding(None, 'Config file has mode %04o, owner '
                                    'uid %d, group %d: %s.' % (
                                        stat.S_IMODE(info.st_mode),
                                        info.st_uid, info.st_gid, message),
-                                   raw_file.path)
+                                   raw_file.path, key=key)
 
     @abc.abstractmethod
     def problem(self, account: _files.Account, raw_file: source.RawFile,
-                info: os.stat_result) -> str | None:
-        """What is wrong with this file, if anything."""
+                info: os.stat_result) -> tuple[str, str] | None:
+        """What is wrong with this file, if anything: the message, and
+        its permission class for the fingerprint (who, never a number)."""
 
 
 class ConfigWritableByOthers(_FilePermissionCheck):
@@ -156,10 +158,11 @@ class ConfigWritableByOthers(_FilePermissionCheck):
     remediation = 'chown root:nova the file and chmod 0640 it.'
 
     def problem(self, account: _files.Account, raw_file: source.RawFile,
-                info: os.stat_result) -> str | None:
+                info: os.stat_result) -> tuple[str, str] | None:
         writers = _files.strangers(account, info, _files.WRITE)
         if writers:
-            return 'writable by %s' % ' and '.join(writers)
+            return ('writable by %s' % ' and '.join(writers),
+                    base.permission_class('writable', writers))
         return None
 
 
@@ -240,7 +243,7 @@ class ConfigReadableByOthers(_FilePermissionCheck):
     remediation = 'chown root:nova the file and chmod 0640 it.'
 
     def problem(self, account: _files.Account, raw_file: source.RawFile,
-                info: os.stat_result) -> str | None:
+                info: os.stat_result) -> tuple[str, str] | None:
         readers = _files.strangers(account, info, _files.READ)
         secrets = secrets_in(raw_file) if readers else []
         if not secrets:
@@ -249,7 +252,8 @@ class ConfigReadableByOthers(_FilePermissionCheck):
         if len(secrets) > MAX_SECRETS_NAMED:
             named += ' and %d more' % (len(secrets) - MAX_SECRETS_NAMED)
         return ('readable by %s, and it holds secrets (%s; values not '
-                'shown)' % (' and '.join(readers), named))
+                'shown)' % (' and '.join(readers), named),
+                base.permission_class('readable', readers))
 
 
 class ConfigNotOwnedByRoot(_FilePermissionCheck):
@@ -275,19 +279,22 @@ class ConfigNotOwnedByRoot(_FilePermissionCheck):
     remediation = 'chown root:nova the file and chmod 0640 it.'
 
     def problem(self, account: _files.Account, raw_file: source.RawFile,
-                info: os.stat_result) -> str | None:
-        reasons = []
+                info: os.stat_result) -> tuple[str, str] | None:
+        reasons, classes = [], []
         if info.st_uid == account.uid and info.st_uid != 0:
             reasons.append('the service account owns it, so the service '
                            'can rewrite its own config')
+            classes.append('owned by the service')
         elif info.st_uid != 0:
             reasons.append('owned by uid %d, not root: that account can '
                            'rewrite it' % info.st_uid)
+            classes.append('owned by another account')
         if info.st_mode & 0o020 and info.st_gid != 0 \
                 and info.st_gid == account.gid:
             reasons.append('writable by the service\'s group, so the '
                            'service can rewrite its own config')
-        return '; '.join(reasons) or None
+            classes.append('writable by the service\'s group')
+        return ('; '.join(reasons), '; '.join(classes)) if reasons else None
 
 
 class ConfigWithoutSecretsReadable(_FilePermissionCheck):
@@ -311,11 +318,11 @@ class ConfigWithoutSecretsReadable(_FilePermissionCheck):
     remediation = 'chmod 0640 the file, with group nova.'
 
     def problem(self, account: _files.Account, raw_file: source.RawFile,
-                info: os.stat_result) -> str | None:
+                info: os.stat_result) -> tuple[str, str] | None:
         readers = _files.strangers(account, info, _files.READ)
         if readers and not secrets_in(raw_file):
-            return 'readable by %s; it holds no secret' % ' and '.join(
-                readers)
+            return ('readable by %s; it holds no secret' % ' and '.join(
+                readers), base.permission_class('readable', readers))
         return None
 
 
@@ -385,4 +392,8 @@ class AlternativeConfigSource(base.Check):
                 'DEFAULT.config_source',
                 '[DEFAULT] config_source loads values from [%s] (%s); '
                 'the audit did not fetch them and judged the local files '
-                'only.' % (redact.printable(name, 40), how))
+                'only.' % (redact.printable(name, 40), how),
+                # The section and its driver, never the URI.
+                key='%s\x1f%s' % (redact.printable(name, 40),
+                                  redact.printable(driver.value, 40)
+                                  if driver else ''))

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator
 
 from glance_conf import definitions
@@ -151,10 +152,12 @@ class RefusedValue(base.Check):
                 if conf.references(opt.dest):
                     # The reason would quote text of other options.
                     reason = SUBSTITUTED_REFUSED % opt.dest
+                    rule = 'substituted'
                 else:
-                    reason = _short_reason(conf.error(opt.dest)
-                                           or 'invalid value')
-                yield self.finding(opt.dest, reason)
+                    error = conf.error(opt.dest) or 'invalid value'
+                    reason = _short_reason(error)
+                    rule = broken_rule(error)
+                yield self.finding(opt.dest, reason, key=rule)
 
 
 #: GC302's message for a value with ``$`` references: the type's reason
@@ -164,13 +167,30 @@ SUBSTITUTED_REFUSED = ('[glance] %s is refused once its $ references are '
                        'text of other options).')
 
 
-def _short_reason(message: str) -> str:
+def _ours(message: str) -> str:
     # oslo.config wraps our message: "Value for option X from
     # LocationInfo(...) is not valid: <ours>". Keep ours.
     marker = 'is not valid: '
     if marker in message:
         message = message.split(marker, 1)[1]
-    return redact.printable(message, 300)
+    return message
+
+
+def _short_reason(message: str) -> str:
+    return redact.printable(_ours(message), 300)
+
+
+#: What a type's reason quotes of the value: a quoted text, or a number.
+_QUOTED_OR_NUMBER = re.compile(
+    r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|\d+")
+
+
+def broken_rule(message: str) -> str:
+    """The rule a refused value breaks, without the value: the type's
+    reason with what it quotes (a value, a number, a position, a length)
+    replaced by ``#``. ``'99' is out of range; it must be between 0 and
+    10`` and ``'12' is ...`` break one rule."""
+    return redact.printable(_QUOTED_OR_NUMBER.sub('#', _ours(message)), 300)
 
 
 class UnjudgedValue(base.Check):
@@ -278,14 +298,16 @@ class DeprecatedOption(base.Check):
                         '%s.%s' % (group, name),
                         '[%s] %s is a deprecated name of [glance] %s.'
                         % (group, name, opt.dest),
-                        remediation='Set [glance] %s instead.' % opt.dest)
+                        remediation='Set [glance] %s instead.' % opt.dest,
+                        key='deprecated name')
             if opt.deprecated_for_removal and conf.raw(GROUP, opt.name,
                                                        opt.dest):
                 yield self.finding(
                     opt.dest,
                     '[glance] %s is deprecated for removal.' % opt.dest,
                     remediation=redact.printable(
-                        opt.deprecated_reason or 'Stop using it.', 300))
+                        opt.deprecated_reason or 'Stop using it.', 300),
+                    key='deprecated for removal')
 
 
 class IgnoredAuthOptions(base.Check):
@@ -326,7 +348,7 @@ class IgnoredAuthOptions(base.Check):
             yield self.finding(
                 None, '[glance] sets %d authentication option(s) that nova '
                 'ignores there: %s.%s' % (len(names), ', '.join(names), extra),
-                raw_file.path, first)
+                raw_file.path, first, key=','.join(names))
 
 
 #: The authentication options whose value is a secret.

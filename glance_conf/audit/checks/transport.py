@@ -111,7 +111,8 @@ class PlainHttpEndpoint(base.Check):
         for name, url in _endpoints(conf):
             if url.lower().startswith('http://'):
                 yield self.finding(name, 'Image endpoint %s uses plain '
-                                   'HTTP.' % redact.redact_url(url))
+                                   'HTTP.' % redact.redact_url(url),
+                                   key='http')
 
 
 class TlsFileUnusable(base.Check):
@@ -146,7 +147,7 @@ class TlsFileUnusable(base.Check):
             problem = _files.problem_reading(value, self.host)
             if problem:
                 yield self.finding(name, '%s %s %s.' % (
-                    name, redact.redact_url(value), problem))
+                    name, redact.redact_url(value), problem), key=problem)
 
 
 class KeyFileExposed(base.Check):
@@ -184,18 +185,21 @@ class KeyFileExposed(base.Check):
         info = _files.examine(path)
         if info is None:
             return
-        exposed = [
-            '%s by %s' % (verb, ' and '.join(who)) for verb, who in (
-                ('readable', _files.strangers(self.host.account, info,
-                                              _files.READ)),
-                ('writable', _files.strangers(self.host.account, info,
-                                              _files.WRITE)))
+        rights = [(verb, who) for verb, who in (
+            ('readable', _files.strangers(self.host.account, info,
+                                          _files.READ)),
+            ('writable', _files.strangers(self.host.account, info,
+                                          _files.WRITE)))
             if who]
+        exposed = ['%s by %s' % (verb, ' and '.join(who))
+                   for verb, who in rights]
         if exposed:
             yield self.finding('keyfile', 'keyfile %s has mode %04o: %s.'
                                % (redact.redact_url(value),
                                   stat.S_IMODE(info.st_mode),
-                                  '; '.join(exposed)))
+                                  '; '.join(exposed)),
+                               key='; '.join(base.permission_class(*right)
+                                             for right in rights))
 
 
 class KeyWithoutCertificate(base.Check):
@@ -292,5 +296,7 @@ class WeakTlsCiphers(base.Check):
             return
         reasons = types.cipher_weaknesses(value)
         if reasons:
+            # What is turned on and the level: the class of the string.
             yield self.finding('tls_ciphers', 'tls_ciphers %s.'
-                               % '; '.join(reasons))
+                               % '; '.join(reasons),
+                               key='\x1f'.join(reasons))

@@ -19,9 +19,11 @@ from typing import Any
 from typing import TextIO
 
 from glance_conf.audit import identity
+from glance_conf.audit.finding import FINGERPRINT_SCHEME
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.report import stream
+from glance_conf.audit.runner import utf8_safe
 
 if TYPE_CHECKING:
     from glance_conf.audit.runner import Result
@@ -52,6 +54,9 @@ def render(result: Result, out: TextIO) -> None:
                     'severity': check.severity.label, 'cwe': check.cwe,
                     'references': list(check.references)}
                    for check in result.checks],
+        # What the fingerprints are; --baseline compares only the same.
+        'fingerprints': FINGERPRINT_SCHEME,
+        'baseline': _baseline(result),
     }
     if result.waivers is not None:
         # Held in memory, unlike the findings: only the waived ones.
@@ -66,4 +71,18 @@ def render(result: Result, out: TextIO) -> None:
                               for found in result.suppressed]
     stream.write_json_with_stream(
         out, head, ('findings',),
-        (found.to_dict() for found in result.findings))
+        ({**found.to_dict(), 'known': result.is_known(found)}
+         for found in result.findings))
+
+
+def _baseline(result: Result) -> dict[str, Any] | None:
+    """The comparison with ``--baseline``: known findings (counted
+    here, flagged ``known`` in the list) and the fixed ones."""
+    if result.baseline is None or result.comparison is None:
+        return None
+    known = result.comparison.known
+    return {
+        'file': utf8_safe(result.baseline.path),
+        'known': {s.label: known[s] for s in sorted(Severity, reverse=True)},
+        'fixed': [entry.to_dict() for entry in result.comparison.fixed],
+    }

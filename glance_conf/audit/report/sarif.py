@@ -16,7 +16,8 @@ Rules carry the ``security`` tag, the CWE and the check's references
 as tags (``security-guide/Check-Compute-05``, ``nist-800-53/SC-8``) and a
 ``security-severity`` score; results carry a location (file and line
 where known, and the option as a logical location) and a stable partial
-fingerprint. Files that could not be loaded become error notifications
+fingerprint; with ``--baseline``, a ``baselineState`` (``new`` or
+``unchanged``). Files that could not be loaded become error notifications
 of the invocation; host checks an offline audit did not run become
 warning notifications (GitHub shows them on the tool status page) and a
 run property.
@@ -36,6 +37,7 @@ from typing import Any
 from typing import TextIO
 
 from glance_conf.audit import identity
+from glance_conf.audit.finding import FINGERPRINT_SCHEME
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.report import stream
@@ -75,7 +77,8 @@ def _rule(check: Any) -> dict[str, Any]:
     }
 
 
-def _result(found: Finding, index: dict[str, int]) -> dict[str, Any]:
+def _result(found: Finding, index: dict[str, int],
+            result_of: Result) -> dict[str, Any]:
     location: dict[str, Any] = {}
     if found.file:
         physical: dict[str, Any] = {
@@ -92,18 +95,22 @@ def _result(found: Finding, index: dict[str, int]) -> dict[str, Any]:
         'message': {'text': '%s Fix: %s' % (found.message,
                                             found.remediation)},
         'locations': [location] if location else [],
-        'partialFingerprints': {'glanceConfAudit/v1': found.fingerprint},
+        'partialFingerprints': {FINGERPRINT_SCHEME: found.fingerprint},
         'properties': {'severity': found.severity.label,
                        'cwe': 'CWE-%d' % found.cwe},
     }
     if found.check_id in index:
         result['ruleIndex'] = index[found.check_id]
+    if result_of.baseline is not None:
+        # SARIF's own field for a run compared with a baseline.
+        result['baselineState'] = ('unchanged' if result_of.is_known(found)
+                                   else 'new')
     return result
 
 
 def _suppressed(result: Result, found: Finding,
                 index: dict[str, int]) -> dict[str, Any]:
-    waived = _result(found, index)
+    waived = _result(found, index, result)
     waiver = result.waiver_of(found)
     if waiver is not None and result.waivers is not None:
         waived['suppressions'] = [{
@@ -160,9 +167,15 @@ def render(result: Result, out: TextIO) -> None:
     }
     if result.not_checked:
         run['properties']['notCheckedOffline'] = list(result.not_checked)
+    if result.comparison is not None:
+        # Fixed findings are not results (GitHub would show them as
+        # alerts); they are counted here.
+        run['properties']['baseline'] = {
+            'known': result.comparison.known_total,
+            'fixed': len(result.comparison.fixed)}
     doc = {'$schema': SCHEMA, 'version': '2.1.0', 'runs': [run]}
     stream.write_json_with_stream(
         out, doc, ('runs', 0, 'results'), itertools.chain(
-            (_result(found, index) for found in result.findings),
+            (_result(found, index, result) for found in result.findings),
             (_suppressed(result, found, index)
              for found in result.suppressed)))

@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 
 #: Longest path or message shown whole (Linux's PATH_MAX).
 MAX_TEXT_SHOWN = 4096
+#: Said of the findings ``--baseline`` already holds.
+KNOWN_LINE = ('Baseline %s: %d known finding(s), not counted toward '
+              '--fail-on; %d fixed since.')
 #: Said of the host checks an offline audit did not run.
 NOT_CHECKED_OFFLINE = ('Not checked (offline): %s. They look at the host\'s '
                        'files; run on the host, or give --root.')
@@ -51,10 +54,11 @@ def _where(file: str | None, line: int | None) -> str:
     return '%s:%d' % (shown(file), line) if line else shown(file)
 
 
-def _finding(found: Finding, out: TextIO) -> None:
+def _finding(found: Finding, out: TextIO, label: str = '') -> None:
     where = _where(found.file, found.line)
-    out.write('  %s  %s%s\n' % (found.check_id, shown(found.option or '-'),
-                                '  ' + where if where else ''))
+    out.write('  %s%s  %s%s\n' % (label, found.check_id,
+                                  shown(found.option or '-'),
+                                  '  ' + where if where else ''))
     out.write('         %s\n' % shown(found.message))
     out.write('         Fix: %s\n' % shown(found.remediation))
 
@@ -95,6 +99,11 @@ def render(result: Result, out: TextIO) -> None:
               % (result.mode, result.defaults, result.files,
                  len(result.findings), summary))
     _waivers(result, out)
+    comparison = result.comparison
+    if result.baseline is not None and comparison is not None:
+        out.write(KNOWN_LINE % (shown(result.baseline.path),
+                                comparison.known_total,
+                                len(comparison.fixed)) + '\n')
     if result.not_checked:
         out.write(NOT_CHECKED_OFFLINE % ', '.join(result.not_checked) + '\n')
     if result.problem_count:
@@ -105,14 +114,27 @@ def render(result: Result, out: TextIO) -> None:
                                        shown(problem.reason)))
         if result.problems_dropped:
             out.write('  ... and %d more\n' % result.problems_dropped)
+    known = comparison.known if comparison else {}
     for severity in sorted(Severity, reverse=True):
-        if not counts[severity]:
+        new = counts[severity] - known.get(severity, 0)
+        if not new:
             continue
-        out.write('\n%s (%d)\n' % (severity.label.upper(), counts[severity]))
+        out.write('\n%s (%d)\n' % (severity.label.upper(), new))
         for found in result.findings:
-            if found.severity is not severity:
-                continue
-            _finding(found, out)
+            if found.severity is severity and not result.is_known(found):
+                _finding(found, out)
+    if comparison is not None and comparison.known_total:
+        out.write('\nKNOWN, in the baseline (%d)\n' % comparison.known_total)
+        for severity in sorted(Severity, reverse=True):
+            for found in result.findings:
+                if found.severity is severity and result.is_known(found):
+                    _finding(found, out, severity.label + ' ')
+    if comparison is not None and comparison.fixed:
+        out.write('\nFIXED since the baseline (%d)\n' % len(comparison.fixed))
+        for entry in comparison.fixed:
+            out.write('  %s  %s%s\n' % (
+                shown(entry.check_id), shown(entry.option or '-'),
+                '  on ' + shown(entry.host) if entry.host else ''))
     _suppressed(result, out)
     if not len(result.findings) and not result.problem_count:
         out.write('\nNo findings.\n')

@@ -36,9 +36,24 @@ def test_round_trip_through_json_dict():
 
 
 def test_fingerprint_is_stable_and_discriminating():
+    """The check, option, host and key make the identity; where the value
+    sits and how the message words it do not."""
     assert F.fingerprint == Finding(**dataclasses.asdict(F)).fingerprint
-    assert F.fingerprint != dataclasses.replace(F, file='/other').fingerprint
     assert len(F.fingerprint) == 32
+    for same in ({'file': '/other/nova.conf'}, {'line': 30},
+                 {'message': 'other wording, 3 hosts'}, {'remediation': 'x'},
+                 {'severity': Severity.LOW}):
+        assert dataclasses.replace(F, **same).fingerprint == F.fingerprint
+    for other in ({'check_id': 'GC102'}, {'option': 'glance.debug'},
+                  {'host': 'compute-1'}, {'key': 'http'}):
+        assert dataclasses.replace(F, **other).fingerprint != F.fingerprint
+
+
+def test_host_and_key_are_not_confused():
+    """The parts are separated: moving text from one to the other is
+    another finding."""
+    assert dataclasses.replace(F, host='a', key='').fingerprint != \
+        dataclasses.replace(F, host='', key='a').fingerprint
 
 
 def test_severity_order_and_parse():
@@ -56,7 +71,7 @@ def test_a_file_name_that_is_not_utf8_still_has_a_fingerprint():
     assert '\\udcff' in odd.to_json()
 
 
-def test_a_key_replaces_file_and_message_in_the_fingerprint():
+def test_a_fleet_finding_keeps_its_key_when_its_hosts_change():
     """A fleet finding stays the same finding when its hosts change."""
     keyed = dataclasses.replace(F, key='False')
     moved = dataclasses.replace(keyed, file='/elsewhere', message='other')
@@ -73,3 +88,9 @@ def test_the_key_survives_the_json_round_trip():
     assert keyed.to_dict()['key'] == 'site-a\x1fTrue'
     assert Finding.from_dict(keyed.to_dict()) == keyed
     assert F.to_dict()['key'] is None
+
+
+def test_the_host_survives_the_json_round_trip():
+    named = dataclasses.replace(F, host='compute-1')
+    assert named.to_dict()['host'] == 'compute-1'
+    assert Finding.from_dict(named.to_dict()) == named

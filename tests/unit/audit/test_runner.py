@@ -18,6 +18,7 @@ import dataclasses
 import os
 
 from glance_conf import _files
+from glance_conf.audit import baseline
 from glance_conf.audit import manager
 from glance_conf.audit import runner
 from glance_conf.audit.finding import Severity
@@ -183,3 +184,36 @@ def test_spool_keeps_a_finding_key_writable():
     assert replayed.key == '\\ud800\x1fTrue'
     assert len(replayed.fingerprint) == 32
     spool.close()
+
+
+def test_fleet_findings_name_their_host_by_file_stem(write_conf):
+    """The host, not the path, is part of a fleet finding's identity."""
+    a = write_conf('[glance]\ninsecure = True\n', 'compute-1.conf')
+    b = write_conf('[glance]\ninsecure = True\n', 'compute-2.conf')
+    result = runner.audit_fleet([str(a), str(b)], _checks('GC101'))
+    assert [f.host for f in result.findings] == ['compute-1', 'compute-2']
+    service = runner.audit_service([('--config-file', str(a))],
+                                   _checks('GC101'))
+    assert [f.host for f in service.findings] == [None]
+
+
+def test_a_keyless_fleet_finding_is_scoped_to_its_group():
+    [check] = _checks('GC601')
+    found = check().finding('glance.insecure', 'm', '/f')
+    assert runner._in_group(found, 'a').fingerprint != \
+        runner._in_group(found, 'b').fingerprint
+
+
+def test_known_findings_do_not_count_toward_the_gate(write_conf):
+    path = write_conf('[glance]\ninsecure = True\n')
+    result = runner.audit_service([('--config-file', str(path))],
+                                  _checks('GC101', 'GC301'))
+    assert result.worst() is Severity.HIGH
+    high = [f for f in result.findings if f.check_id == 'GC101']
+    result.use_baseline(baseline.Baseline('b.json', {
+        f.fingerprint: baseline.Entry(f.fingerprint, f.check_id, f.option,
+                                      None) for f in high}))
+    assert result.worst() is Severity.LOW
+    assert [result.is_known(f) for f in result.findings] == [True, False]
+    assert result.comparison is not None
+    assert result.comparison.known[Severity.HIGH] == 1

@@ -655,3 +655,33 @@ def test_compliance_prints_the_security_guide_items(conf_file):
 def test_compliance_refuses_an_unknown_standard():
     code, _, err = run('--compliance', 'cis')
     assert code == 2 and "invalid choice: 'cis'" in err
+
+
+def test_baseline_turns_known_findings_off_the_gate(conf_file, tmp_path):
+    path = conf_file(INSECURE)
+    report = tmp_path / 'report.json'
+    assert run(path, '--format', 'json', '--output', str(report))[0] == 1
+    code, out, err = run(path, '--baseline', str(report))
+    assert (code, err) == (0, '')
+    assert '\nKNOWN, in the baseline (' in out
+    # Every finding is known: even --fail-on info passes.
+    assert run(path, '--baseline', str(report), '--fail-on', 'info')[0] == 0
+
+
+@pytest.mark.parametrize('content, reason', [
+    (None, 'no such file'),
+    ('[glance]\ninsecure = True\n', 'not JSON (line 1, column 2)'),
+    ('{"findings": []}', 'its fingerprints are not glanceConfAudit/v2 '
+                         '(written by another version); write a new '
+                         'baseline'),
+])
+def test_a_bad_baseline_is_exit_2_on_one_line(conf_file, tmp_path, content,
+                                              reason):
+    path = conf_file(INSECURE)
+    bad = tmp_path / 'bad.json'
+    if content is not None:
+        bad.write_text(content)
+    code, out, err = run(path, '--baseline', str(bad))
+    assert (code, out) == (2, '')
+    assert err == 'glance-conf-audit: error: --baseline %s: %s\n' % (
+        bad, reason)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import pytest
 
+from glance_conf.audit import baseline
 from glance_conf.audit import manager
 from glance_conf.audit import runner
 
@@ -35,3 +36,16 @@ def result():
                                               'nova dir/nova.conf'))
     yield res
     res.findings.close()
+
+
+@pytest.fixture
+def compared(result):
+    """``result`` compared with a baseline holding its GC201 finding and
+    a finding fixed since."""
+    gone = baseline.Entry('f' * 32, 'GC101', 'glance.insecure', 'compute-9')
+    entries = {f.fingerprint: baseline.Entry(f.fingerprint, f.check_id,
+                                             f.option, f.host)
+               for f in result.findings if f.check_id == 'GC201'}
+    result.use_baseline(baseline.Baseline('old report.json',
+                                          {**entries, gone.fingerprint: gone}))
+    return result

@@ -18,6 +18,7 @@ import io
 import json
 
 from glance_conf.audit import runner
+from glance_conf.audit.finding import FINGERPRINT_SCHEME
 from glance_conf.audit.report import json_report
 
 REQUIRED = {'id', 'severity', 'cwe', 'option', 'file', 'message',
@@ -67,3 +68,27 @@ def test_the_checks_run_are_listed_with_their_references(result):
         'security-guide/Check-Compute-05', 'nist-800-53/SC-8',
         'nist-800-53/SC-13']
     assert checks['GC101']['cwe'] == 295
+
+
+def test_known_findings_are_flagged_and_fixed_listed(compared):
+    out = io.StringIO()
+    json_report.render(compared, out)
+    doc = json.loads(out.getvalue())
+    assert [f['known'] for f in doc['findings']] == [True, False, False]
+    assert doc['baseline'] == {
+        'file': 'old report.json',
+        'known': {'high': 1, 'medium': 0, 'low': 0, 'info': 0},
+        'fixed': [{'fingerprint': 'f' * 32, 'id': 'GC101',
+                   'option': 'glance.insecure', 'host': 'compute-9'}]}
+    # The summary still counts every finding.
+    assert doc['summary']['high'] == 1
+
+
+def test_the_report_names_its_fingerprint_scheme(result):
+    """So that a baseline of another scheme is refused, not misread."""
+    out = io.StringIO()
+    json_report.render(result, out)
+    doc = json.loads(out.getvalue())
+    assert doc['fingerprints'] == FINGERPRINT_SCHEME
+    assert doc['baseline'] is None
+    assert not any(f['known'] for f in doc['findings'])

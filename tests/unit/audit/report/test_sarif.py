@@ -19,6 +19,7 @@ import json
 
 from glance_conf.audit import manager
 from glance_conf.audit import runner
+from glance_conf.audit.finding import FINGERPRINT_SCHEME
 from glance_conf.audit.report import sarif
 
 
@@ -59,10 +60,10 @@ def test_results_have_locations_and_fingerprints(result):
         'uri'] == 'nova.conf'
     assert third['locations'][0]['physicalLocation']['artifactLocation'][
         'uri'] == 'nova%20dir/nova.conf'
-    fingerprints = [r['partialFingerprints']['glanceConfAudit/v1']
+    fingerprints = [r['partialFingerprints'][FINGERPRINT_SCHEME]
                     for r in run['results']]
     assert len(set(fingerprints)) == 3
-    assert fingerprints == [r['partialFingerprints']['glanceConfAudit/v1']
+    assert fingerprints == [r['partialFingerprints'][FINGERPRINT_SCHEME]
                             for r in _render(result)['runs'][0]['results']]
 
 
@@ -105,3 +106,16 @@ def test_rule_tags_carry_the_references(result):
         'nist-800-53/SC-13']
     assert rules['GC101']['properties']['security-severity'] == '8.0'
     assert 'ossn/OSSN-0090' in rules['GC403']['properties']['tags']
+
+
+def test_baseline_state_is_sarifs_own(compared):
+    run = _render(compared)['runs'][0]
+    assert [r['baselineState'] for r in run['results']] == [
+        'unchanged', 'new', 'new']
+    assert run['properties']['baseline'] == {'known': 1, 'fixed': 1}
+
+
+def test_no_baseline_state_without_a_baseline(result):
+    run = _render(result)['runs'][0]
+    assert not any('baselineState' in r for r in run['results'])
+    assert 'baseline' not in run['properties']

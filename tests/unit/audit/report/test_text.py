@@ -73,3 +73,26 @@ def test_offline_says_what_was_not_checked(result):
     assert out.getvalue().splitlines()[1] == (
         'Not checked (offline): GC103, GC501. They look at the host\'s '
         'files; run on the host, or give --root.')
+
+
+def test_known_and_fixed_findings_are_listed_apart(compared):
+    out = io.StringIO()
+    text.render(compared, out)
+    report = out.getvalue()
+    assert report.splitlines()[1] == (
+        'Baseline old report.json: 1 known finding(s), not counted toward '
+        '--fail-on; 1 fixed since.')
+    assert 'HIGH (1)' not in report
+    known = report.index('\nKNOWN, in the baseline (1)\n')
+    assert report.index('MEDIUM (1)') < known
+    assert report.index('high GC201  glance.verify_glance_signatures') > \
+        known
+    assert report.endswith('\nFIXED since the baseline (1)\n'
+                           '  GC101  glance.insecure  on compute-9\n')
+
+
+def test_without_a_baseline_nothing_is_known(result):
+    out = io.StringIO()
+    text.render(result, out)
+    assert 'KNOWN' not in out.getvalue()
+    assert 'Baseline' not in out.getvalue()
