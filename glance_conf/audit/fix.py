@@ -345,8 +345,10 @@ def suggestion(key: str) -> str | None:
     return known[close[0]] if close else None
 
 
-def targeted(found: Finding) -> bool:
-    """Whether a fix targets ``found``."""
+def targeted(found: Finding, skip: Sequence[str] = ()) -> bool:
+    """Whether a fix targets ``found`` (the fixes of ``skip`` aside)."""
+    if found.check_id in skip:
+        return False
     if found.check_id in FIXED_IDS:
         return True
     option = found.option or ''
@@ -524,20 +526,28 @@ def _set_option(check_ids: Sequence[str], name: str, value: str,
     return fix
 
 
-#: The fixes, in the order they are tried: names before values, so a
-#: value is set on the name that stays.
-FIXES: tuple[_Fix, ...] = (
-    _fix_insecure,
-    _fix_deprecated,
-    _fix_near_miss,
-    _set_option(('GC201', 'GC207'), 'verify_glance_signatures', 'True',
-                (integrity.SignatureVerificationDisabled,
-                 integrity.VerificationTurnsOn), SIGNATURES_ON),
-    _set_option(('GC106',), 'tls_min_version', TLS_FLOOR,
-                (transport_checks.TlsVersionNotPinned,)),
-    _set_option(('GC301',), 'timeout', TIMEOUT,
-                (options.NoRequestTimeout,)),
+_SIGNATURES = ('GC201', 'GC207')
+_TLS_FLOOR = ('GC106',)
+_TIMEOUT = ('GC301',)
+
+#: The fixes, with the IDs of the findings each clears, in the order they
+#: are tried: names before values, so a value is set on the name that
+#: stays.
+FIXES: tuple[tuple[tuple[str, ...], _Fix], ...] = (
+    (('GC101',), _fix_insecure),
+    (('GC304',), _fix_deprecated),
+    (('GC303',), _fix_near_miss),
+    (_SIGNATURES, _set_option(
+        _SIGNATURES, 'verify_glance_signatures', 'True',
+        (integrity.SignatureVerificationDisabled,
+         integrity.VerificationTurnsOn), SIGNATURES_ON)),
+    (_TLS_FLOOR, _set_option(_TLS_FLOOR, 'tls_min_version', TLS_FLOOR,
+                             (transport_checks.TlsVersionNotPinned,))),
+    (_TIMEOUT, _set_option(_TIMEOUT, 'timeout', TIMEOUT,
+                           (options.NoRequestTimeout,))),
 )
+#: Every check ID a fix targets.
+FIXABLE = tuple(i for ids, _ in FIXES for i in ids)
 
 
 # -- reading, re-auditing ---------------------------------------------------
@@ -616,7 +626,8 @@ def _reaudit(state: _State, checks: Sequence[manager.CheckClass]
 def fix(config_args: Sequence[tuple[str, str]], *,
         defaults: str = definitions.NOVA,
         host: _files.Host | None = None,
-        checks: Sequence[manager.CheckClass] | None = None) -> Outcome:
+        checks: Sequence[manager.CheckClass] | None = None,
+        skip: Sequence[str] = ()) -> Outcome:
     """Fix ``config_args``'s files in memory and audit the result.
 
     Nothing is written: see :func:`write`.
@@ -626,6 +637,9 @@ def fix(config_args: Sequence[tuple[str, str]], *,
     :param host: run the host checks on the original files (their owner
         and mode, the files they name), whose findings are left to a
         person; ``None`` judges the text only.
+    :param skip: check IDs whose fixes are not made (their findings are
+        left to a person): ``GC201`` where images cannot be signed yet.
+        A fix for several IDs is skipped when any of them is.
     :raises LoadError: if a file cannot be read or parsed.
     :raises FixError: if the fixes do not settle, or the patched text
         cannot be read back (a bug, reported rather than written).
@@ -636,7 +650,9 @@ def fix(config_args: Sequence[tuple[str, str]], *,
     state = _State(layout, texts, defaults)
     changes: list[Change] = []
     for _ in range(MAX_FIXES):
-        for one in FIXES:
+        for ids, one in FIXES:
+            if set(ids) & set(skip):
+                continue
             change = one(state)
             if change is not None:
                 changes.append(change)
@@ -659,8 +675,8 @@ def fix(config_args: Sequence[tuple[str, str]], *,
         paths=state.order, original=texts,
         patched={p: t.text for p, t in state.texts.items()},
         changes=changes, notes=state.notes,
-        remaining=[f for f in found if targeted(f)],
-        left=[f for f in found if not targeted(f)])
+        remaining=[f for f in found if targeted(f, skip)],
+        left=[f for f in found if not targeted(f, skip)])
 
 
 # -- showing and writing ----------------------------------------------------

@@ -70,6 +70,10 @@ def build_parser(stdout: TextIO, stderr: TextIO) -> audit._Parser:
                         default=definitions.NOVA,
                         help='judge unset options by nova 34\'s defaults '
                              '(the default) or by the drop-in\'s')
+    parser.add_argument('--skip', action='append', default=[],
+                        metavar='IDS', help='comma-separated check IDs '
+                        'whose fixes are not made, such as GC201 '
+                        '(repeatable)')
     parser.add_argument('--offline', action='store_true',
                         help='judge the text only: no file modes or '
                              'owners, no files the configs name')
@@ -112,6 +116,14 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         stderr.write('%s: error: give --config-file or --config-dir\n'
                      % PROG)
         return EXIT_ERROR
+    skip = [i.strip().upper() for chunk in args.skip
+            for i in chunk.split(',') if i.strip()]
+    unknown = sorted(set(skip) - set(fix.FIXABLE))
+    if unknown:
+        stderr.write('%s: error: --skip: no fix for %s (fixes: %s)\n'
+                     % (PROG, ', '.join(shown(i) for i in unknown),
+                        ', '.join(sorted(set(fix.FIXABLE)))))
+        return EXIT_ERROR
     host = None
     if not args.offline:
         try:
@@ -124,7 +136,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         checks = manager.load_checks()
         with audit._quiet_oslo_logging():
             outcome = fix.fix(args.config, defaults=args.defaults,
-                              host=host, checks=checks)
+                              host=host, checks=checks, skip=skip)
             for path in outcome.changed:
                 for line in fix.diff(path, outcome.original[path],
                                      outcome.patched[path]):
@@ -136,7 +148,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
                                  % (shown(path), shown(backup)))
                 # The proof is on disk: audit the written files again.
                 again = fix.fix(args.config, defaults=args.defaults,
-                                host=host, checks=checks)
+                                host=host, checks=checks, skip=skip)
                 if again.changes:
                     stderr.write('%s: error: the written files still have '
                                  'fixes to make; please report it\n' % PROG)

@@ -92,3 +92,16 @@ def test_a_syntax_error_names_the_line_not_its_text(write_conf):
     path = write_conf('[glance]\n  password = PASS_canary\n')
     code, _, err = run('--config-file', str(path), '--offline')
     assert code == 2 and 'line 2' in err and 'PASS_canary' not in err
+
+
+def test_skip_leaves_a_fix_out(write_conf):
+    """A site not ready to sign images keeps verification as it is."""
+    path = write_conf('[glance]\nverify_glance_signatures = false\n'
+                      'endpoint_override = https://g:9292\ntimeout = 9\n'
+                      'tls_min_version = 1.2\n')
+    before = path.read_text()
+    code, out, err = run('--config-file', str(path), '--offline',
+                         '--skip', 'gc201')
+    assert (code, out, path.read_text()) == (0, '', before)
+    assert 'left for a person: ' in err and 'GC201' in err
+    assert run('--config-file', str(path), '--skip', 'GC102')[0] == 2
