@@ -759,7 +759,8 @@ def write(path: str, text: str) -> str:
     one ``os.replace``. A symbolic link is followed: its target is
     written.
 
-    :returns: the backup's path.
+    :returns: the backup's path (beside ``path`` as given, unless that
+        is a link).
     :raises FixError: if the owner cannot be kept or a write fails; the
         original is then left as it was.
     """
@@ -789,6 +790,9 @@ def write(path: str, text: str) -> str:
             raise FixError('%s: cannot write: %s'
                            % (path, exc.strerror)) from None
         raise
+    if real == os.path.abspath(path):
+        # Named as the file was: ``nova.conf.orig`` for ``nova.conf``.
+        return path + backup[len(real):]
     return backup
 
 

@@ -226,6 +226,13 @@ def test_write_keeps_a_backup_mode_and_never_overwrites_one(tmp_path):
         'nova.conf', 'nova.conf.orig', 'nova.conf.orig.1']
 
 
+def test_write_names_the_backup_as_the_file_was_named(tmp_path,
+                                                      monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / 'nova.conf').write_text('old\n')
+    assert fix.write('nova.conf', 'new\n') == 'nova.conf.orig'
+
+
 def test_write_follows_a_symbolic_link(tmp_path):
     real = tmp_path / 'real.conf'
     real.write_text('old\n')
