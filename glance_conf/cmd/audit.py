@@ -43,6 +43,7 @@ from glance_conf.audit.exception import LoadError
 from glance_conf.audit.exception import PluginLoadError
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.report.text import shown
+from glance_conf.cmd import fix as fix_cmd
 from glance_conf.cmd import waivers as waivers_cmd
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -308,6 +309,8 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     """The CLI's core, callable from tests with any streams."""
     if argv and argv[0] == 'waivers':
         return waivers_cmd.run(argv[1:], stdout, stderr)
+    if argv and argv[0] == 'fix':
+        return fix_cmd.run(argv[1:], stdout, stderr)
     try:
         formats = manager.load_formats()
     except PluginLoadError as exc:

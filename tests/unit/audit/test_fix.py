@@ -1,0 +1,267 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The fix engine: each fix edits in place, and the re-audit proves it."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from glance_conf.audit import fix
+from glance_conf.audit.finding import Finding
+from glance_conf.audit.finding import Severity
+
+#: A [glance] section with nothing left to fix (under nova's defaults).
+DONE = ('endpoint_override = https://glance:9292\ntimeout = 30\n'
+        'tls_min_version = 1.2\nverify_glance_signatures = true\n')
+
+
+def _fix(write_conf, text, defaults='nova', name=None):
+    path = str(write_conf(text, name))
+    return path, fix.fix([('--config-file', path)], defaults=defaults)
+
+
+def _patched(write_conf, text, **kwargs):
+    path, outcome = _fix(write_conf, text, **kwargs)
+    return outcome.patched[path]
+
+
+def test_insecure_true_becomes_false_in_place(write_conf):
+    """The value changes; the key, its spacing, comments and order stay."""
+    text = ('# head\n[glance]\n# TLS\ninsecure   =   yes\n' + DONE +
+            '[DEFAULT]\ndebug = false\n')
+    assert _patched(write_conf, text) == text.replace(
+        'insecure   =   yes', 'insecure   =   False')
+
+
+def test_api_insecure_is_renamed_and_turned_off(write_conf):
+    path, outcome = _fix(write_conf, '[glance]\napi_insecure = True\n' + DONE)
+    assert outcome.patched[path] == '[glance]\ninsecure = False\n' + DONE
+    assert {c.check_id for c in outcome.changes} == {'GC101', 'GC304'}
+    assert outcome.remaining == []
+
+
+def test_api_insecure_is_dropped_where_insecure_wins(write_conf):
+    """Within one file oslo.config reads insecure before api_insecure."""
+    text = '[glance]\ninsecure = false\napi_insecure = false\n' + DONE
+    assert _patched(write_conf, text) == \
+        '[glance]\ninsecure = false\n' + DONE
+
+
+def test_ssl_names_move_to_glance_with_their_continuation(write_conf):
+    text = ('[ssl]\nversion = TLSv1_2\nca_file = /etc/ca.pem\n'
+            '  /more\ncert_file = /c.pem\n[glance]\n' + DONE)
+    path, outcome = _fix(write_conf, text)
+    assert outcome.patched[path] == (
+        '[ssl]\nversion = TLSv1_2\n[glance]\n' + DONE +
+        'cert_file = /c.pem'.replace('cert_file', 'certfile') + '\n'
+        'cafile = /etc/ca.pem\n  /more\n')
+    added = {c.added for c in outcome.changes}
+    assert ('glance', 'cafile', '/etc/ca.pem\n/more') in added
+    assert any('[ssl] ca_file' in note for note in outcome.notes)
+
+
+def test_ssl_name_creates_the_glance_section(write_conf):
+    patched = _patched(write_conf, '[ssl]\nkey_file = /k.pem\n'
+                       'cert_file = /c.pem\n', defaults='glance-conf')
+    assert patched.startswith('[ssl]\n\n[glance]\n')
+    assert 'keyfile = /k.pem\n' in patched and 'ca_file' not in patched
+
+
+def test_ssl_name_is_dropped_where_glance_sets_the_new_name(write_conf):
+    text = '[glance]\ncafile = /new.pem\n' + DONE + '[ssl]\nca_file = /old\n'
+    assert _patched(write_conf, text) == \
+        '[glance]\ncafile = /new.pem\n' + DONE + '[ssl]\n'
+
+
+@pytest.mark.parametrize(('typo', 'right'), [
+    ('num_retry', 'num_retries'),
+    ('os_region_name', 'region_name'),
+    ('collect-timing', 'collect_timing'),
+    ('ca_file', 'cafile'),
+])
+def test_near_miss_takes_the_suggested_name(write_conf, typo, right):
+    path, outcome = _fix(write_conf, '[glance]\n%s = 2 ; kept\n' % typo
+                         + DONE)
+    assert outcome.patched[path] == '[glance]\n%s = 2 ; kept\n' % right \
+        + DONE
+    assert [c.check_id for c in outcome.changes] == ['GC303']
+
+
+def test_near_miss_beside_its_right_name_is_left_to_a_person(write_conf):
+    """Which of the two values is meant is not guessed."""
+    text = '[glance]\nnum_retry = 5\nnum_retries = 2\n' + DONE
+    path, outcome = _fix(write_conf, text)
+    assert outcome.patched[path] == text
+    assert [f.check_id for f in outcome.remaining] == ['GC303']
+    assert any('num_retry is ignored' in note for note in outcome.notes)
+
+
+def test_removed_option_is_not_guessed(write_conf):
+    path, outcome = _fix(write_conf, '[glance]\nhost = glance\n' + DONE)
+    assert outcome.patched[path].startswith('[glance]\nhost = glance\n')
+    assert [f.check_id for f in outcome.left
+            if f.check_id == 'GC303'] == ['GC303']
+    assert outcome.remaining == []
+
+
+def test_signatures_off_is_turned_on_where_it_is_set(write_conf):
+    text = DONE.replace('verify_glance_signatures = true',
+                        'verify_glance_signatures=0')
+    path, outcome = _fix(write_conf, '[glance]\n' + text)
+    assert outcome.patched[path] == '[glance]\n' + DONE.replace(
+        'verify_glance_signatures = true', 'verify_glance_signatures=True')
+    assert fix.SIGNATURES_ON in outcome.notes
+
+
+def test_new_keys_go_after_the_last_glance_key(write_conf):
+    text = ('[glance]\nendpoint_override = https://g:9292\n# trailing\n\n'
+            '[DEFAULT]\n')
+    assert _patched(write_conf, text) == (
+        '[glance]\nendpoint_override = https://g:9292\n'
+        'verify_glance_signatures = True\ntls_min_version = 1.2\n'
+        'timeout = 60\n# trailing\n\n[DEFAULT]\n')
+
+
+def test_new_keys_follow_the_files_separator_style(write_conf):
+    patched = _patched(write_conf, '[glance]\nendpoint_override='
+                       'https://g:9292\n', defaults='glance-conf')
+    assert 'tls_min_version=1.2\n' in patched and 'timeout=60\n' in patched
+
+
+def test_no_tls_floor_for_plain_http_endpoints(write_conf):
+    """GC106 is not reported there (GC102 is, for a person)."""
+    patched = _patched(write_conf, '[glance]\napi_servers = http://g:9292\n')
+    assert 'tls_min_version' not in patched and 'timeout = 60' in patched
+
+
+@pytest.mark.parametrize('ending', ['\r\n', '\r'])
+def test_line_endings_are_kept(write_conf, tmp_path, ending):
+    text = ending.join(['# c', '[glance]', 'insecure = true', '']) + \
+        DONE.replace('\n', ending)
+    path = tmp_path / 'crlf.conf'
+    path.write_bytes(text.encode())
+    outcome = fix.fix([('--config-file', str(path))])
+    patched = outcome.patched[str(path)]
+    assert patched == text.replace('insecure = true', 'insecure = False')
+    assert outcome.remaining == []
+
+
+def test_a_file_without_a_final_newline(write_conf):
+    patched = _patched(write_conf, '[glance]\nendpoint_override = '
+                       'https://g:9292\ntimeout = 1', defaults='glance-conf')
+    assert patched == ('[glance]\nendpoint_override = https://g:9292\n'
+                       'timeout = 1\nverify_glance_signatures = True\n'
+                       'tls_min_version = 1.2\n')
+
+
+def test_the_fragment_that_wins_is_edited(tmp_path):
+    """In a config dir, the later fragment sets the value in use."""
+    base = tmp_path / 'nova.conf'
+    base.write_text('[glance]\n' + DONE)
+    conf_d = tmp_path / 'nova.conf.d'
+    conf_d.mkdir()
+    (conf_d / '10-a.conf').write_text('[glance]\ninsecure = true\n')
+    (conf_d / '20-b.conf').write_text('[glance]\nverify_glance_signatures'
+                                      ' = false\n')
+    outcome = fix.fix([('--config-file', str(base)),
+                       ('--config-dir', str(conf_d))])
+    assert outcome.changed == [str(conf_d / '10-a.conf'),
+                               str(conf_d / '20-b.conf')]
+    assert outcome.patched[str(conf_d / '20-b.conf')] == \
+        '[glance]\nverify_glance_signatures = True\n'
+    assert outcome.patched[str(conf_d / '10-a.conf')] == \
+        '[glance]\ninsecure = False\n'
+    assert outcome.remaining == []
+
+
+def test_diff_shows_only_changed_lines_never_a_password(write_conf):
+    """Zero context: the password beside the fix never appears."""
+    text = ('[glance]\npassword = PASS_canary\ninsecure = true\n'
+            'username = nova\n' + DONE)
+    path, outcome = _fix(write_conf, text)
+    shown = '\n'.join(fix.diff(path, outcome.original[path],
+                               outcome.patched[path]))
+    assert '-insecure = true\n+insecure = False' in shown
+    assert 'PASS_canary' not in shown and 'username' not in shown
+    assert '@@ -3 +3 @@ [glance]' in shown
+
+
+def test_diff_masks_a_secret_on_a_changed_line(write_conf):
+    """A near-miss key holding a URL with a password is renamed, and the
+    password is masked on both sides of the diff."""
+    path, outcome = _fix(write_conf, '[glance]\nendpoint_overide = '
+                         'https://u:s3cret@g:9292\ntimeout = 30\n')
+    shown = '\n'.join(fix.diff(path, outcome.original[path],
+                               outcome.patched[path]))
+    assert 's3cret' not in shown
+    assert '+endpoint_override = ***' in shown
+
+
+def test_write_keeps_a_backup_mode_and_never_overwrites_one(tmp_path):
+    path = tmp_path / 'nova.conf'
+    path.write_text('old\n')
+    path.chmod(0o640)
+    (tmp_path / 'nova.conf.orig').write_text('an older backup\n')
+    backup = fix.write(str(path), 'new\n')
+    assert backup == str(path) + '.orig.1'
+    assert path.read_text() == 'new\n'
+    assert (tmp_path / 'nova.conf.orig').read_text() == 'an older backup\n'
+    assert open(backup).read() == 'old\n'
+    for name in (path, backup):
+        assert stat.S_IMODE(os.stat(name).st_mode) == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        'nova.conf', 'nova.conf.orig', 'nova.conf.orig.1']
+
+
+def test_write_names_the_backup_as_the_file_was_named(tmp_path,
+                                                      monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / 'nova.conf').write_text('old\n')
+    assert fix.write('nova.conf', 'new\n') == 'nova.conf.orig'
+
+
+def test_write_follows_a_symbolic_link(tmp_path):
+    real = tmp_path / 'real.conf'
+    real.write_text('old\n')
+    link = tmp_path / 'nova.conf'
+    link.symlink_to(real)
+    fix.write(str(link), 'new\n')
+    assert link.is_symlink() and real.read_text() == 'new\n'
+
+
+def _finding(check_id, option):
+    return Finding(check_id, Severity.LOW, 1, option, 'm', 'r')
+
+
+@pytest.mark.parametrize(('check_id', 'option', 'expected'), [
+    ('GC101', 'glance.insecure', True),
+    ('GC304', 'ssl.ca_file', True),
+    ('GC304', 'glance.api_servers', False),
+    ('GC303', 'glance.num_retry', True),
+    ('GC303', 'glance.host', False),
+    ('GC303', 'glance.zzzz', False),
+    ('GC102', 'glance.api_servers', False),
+])
+def test_targeted(check_id, option, expected):
+    assert fix.targeted(_finding(check_id, option)) is expected
+
+
+def test_permission_commands_quote_the_path():
+    found = Finding('GC502', Severity.MEDIUM, 1, None, 'm', 'r',
+                    file="/etc/nova/it's.conf")
+    assert fix.commands(found, 'nova') == [
+        "chown root:nova '/etc/nova/it'\"'\"'s.conf'",
+        "chmod 0640 '/etc/nova/it'\"'\"'s.conf'"]

@@ -1,0 +1,107 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""``glance-conf-audit fix``: a diff by default, a backup with --write,
+exit codes as a linter's."""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+
+from glance_conf.cmd import audit as cli
+
+TLS_OFF = ('[DEFAULT]\ntransport_url = rabbit://nova:RABBIT_canary@mq//\n'
+           '[glance]\n# verification\napi_insecure = true\n'
+           'endpoint_override = https://glance:9292\n')
+
+
+def run(*argv):
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.run(['fix', *argv], out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_dry_run_prints_the_diff_changes_nothing_and_exits_1(write_conf):
+    path = write_conf(TLS_OFF)
+    code, out, err = run('--config-file', str(path), '--offline')
+    assert code == 1
+    assert path.read_text() == TLS_OFF
+    assert '-api_insecure = true\n+insecure = False\n' in out
+    assert 'RABBIT_canary' not in out + err
+    assert 'would change; run again with --write' in err
+    assert not os.path.exists(str(path) + '.orig')
+
+
+def test_write_fixes_keeps_a_backup_and_a_second_run_is_a_no_op(
+        write_conf):
+    path = write_conf(TLS_OFF)
+    path.chmod(0o640)
+    code, _, err = run('--config-file', str(path), '--offline', '--write')
+    assert code == 0, err
+    assert 'backup: %s.orig' % path in err
+    assert open(str(path) + '.orig').read() == TLS_OFF
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    text = path.read_text()
+    assert '# verification\ninsecure = False\n' in text
+    assert 'RABBIT_canary' in text  # untouched lines stay
+    code, out, err = run('--config-file', str(path), '--offline')
+    assert (code, out) == (0, '')
+    assert 'nothing to fix' in err
+
+
+def test_a_targeted_finding_left_exits_1_after_write(write_conf):
+    """Two spellings of one option: not guessed, so not fixed."""
+    path = write_conf('[glance]\nnum_retry = 5\nnum_retries = 2\n')
+    code, _, err = run('--config-file', str(path), '--offline', '--write')
+    assert code == 1
+    assert 'still there: ' in err and 'GC303' in err
+    assert 'num_retry is ignored' in err
+
+
+def test_permissions_get_commands_never_run(write_conf):
+    path = write_conf(TLS_OFF)
+    path.chmod(0o644)
+    code, _, err = run('--config-file', str(path), '--write',
+                       '--service-user', '0', '--service-group', '0')
+    assert code == 0, err
+    assert 'GC502' in err
+    assert '    chown root:0 %s\n    chmod 0640 %s\n' % (path, path) in err
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert run()[0] == 2
+    code, _, err = run('--config-file', str(tmp_path / 'missing.conf'))
+    assert code == 2
+    assert err.count('\n') == 1 and 'no such file' in err
+    assert run('--bogus')[0] == 2
+
+
+def test_a_syntax_error_names_the_line_not_its_text(write_conf):
+    path = write_conf('[glance]\n  password = PASS_canary\n')
+    code, _, err = run('--config-file', str(path), '--offline')
+    assert code == 2 and 'line 2' in err and 'PASS_canary' not in err
+
+
+def test_skip_leaves_a_fix_out(write_conf):
+    """A site not ready to sign images keeps verification as it is."""
+    path = write_conf('[glance]\nverify_glance_signatures = false\n'
+                      'endpoint_override = https://g:9292\ntimeout = 9\n'
+                      'tls_min_version = 1.2\n')
+    before = path.read_text()
+    code, out, err = run('--config-file', str(path), '--offline',
+                         '--skip', 'gc201')
+    assert (code, out, path.read_text()) == (0, '', before)
+    assert 'left for a person: ' in err and 'GC201' in err
+    assert run('--config-file', str(path), '--skip', 'GC102')[0] == 2
