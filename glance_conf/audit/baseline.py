@@ -86,9 +86,11 @@ class Comparison:
         return sum(self.known.values())
 
 
-def compare(baseline: Baseline, findings: Iterable[Finding]) -> Comparison:
+def compare(baseline: Baseline, findings: Iterable[Finding],
+            present: Iterable[Finding] = ()) -> Comparison:
     """Which of ``findings`` are known, and which baseline entries are
-    no longer found."""
+    no longer found, neither among ``findings`` nor among ``present``
+    (findings that are still there but set apart, such as waived ones)."""
     known = {severity: 0 for severity in Severity}
     seen: set[str] = set()
     for found in findings:
@@ -96,6 +98,7 @@ def compare(baseline: Baseline, findings: Iterable[Finding]) -> Comparison:
         if fingerprint in baseline:
             known[found.severity] += 1
             seen.add(fingerprint)
+    seen.update(found.fingerprint for found in present)
     fixed = [entry for fingerprint, entry in baseline.entries.items()
              if fingerprint not in seen]
     return Comparison(known, fixed)

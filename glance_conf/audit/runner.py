@@ -171,7 +171,10 @@ class Result:
         """Compare the findings with ``baseline``: those it holds are
         known, and do not count toward the gate."""
         self.baseline = baseline
-        self.comparison = baseline_mod.compare(baseline, self.findings)
+        # A waived finding is still there: not "fixed". Only the
+        # unwaived ones are counted as known.
+        self.comparison = baseline_mod.compare(baseline, self.findings,
+                                               present=self.suppressed)
 
     def is_known(self, found: Finding) -> bool:
         """Whether ``found`` is in the baseline."""

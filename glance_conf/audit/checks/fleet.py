@@ -113,6 +113,18 @@ def _endpoint_scheme(conf: AuditedConf) -> str | None:
     return _scheme(str(override)) if override else None
 
 
+def _tls_option(dest: str) -> Callable[[AuditedConf], str | None]:
+    """A TLS setting, compared only between hosts that use TLS: one whose
+    endpoints are all plain ``http`` has no TLS floor or ciphers to keep
+    in step (GC102 is its business)."""
+    def read(conf: AuditedConf) -> str | None:
+        scheme = _endpoint_scheme(conf)
+        if scheme is not None and set(scheme.split(',')) == {'http'}:
+            return None
+        return _show(conf.value(dest))
+    return read
+
+
 def _timeout_set(conf: AuditedConf) -> str:
     value = conf.value('timeout')
     if value is INVALID:
@@ -158,9 +170,9 @@ POSTURE = (
             '([glance] api_servers, else endpoint_override)',
             _endpoint_scheme),
     Posture('glance.tls_min_version', '[glance] tls_min_version (TLS '
-            'floor)', _option('tls_min_version')),
+            'floor)', _tls_option('tls_min_version')),
     Posture('glance.tls_ciphers', '[glance] tls_ciphers',
-            _option('tls_ciphers')),
+            _tls_option('tls_ciphers')),
     Posture('glance.debug', '[glance] debug (Image client debug logging)',
             _option('debug')),
     Posture('DEFAULT.debug', '[DEFAULT] debug (service debug logging)',

@@ -122,3 +122,12 @@ def test_shared_hosts_are_named_once():
     assert baseline.shared_hosts(['a/nova.conf', 'b/nova.conf',
                                   'c/nova.conf', 'x.conf']) == ['nova']
     assert baseline.shared_hosts(['a.conf', 'b.conf']) == []
+
+
+def test_a_waived_finding_is_still_there_not_fixed():
+    found = Finding('GC201', Severity.HIGH, 347, 'glance.x', 'm', 'r')
+    entries = {found.fingerprint: baseline.Entry(
+        found.fingerprint, 'GC201', 'glance.x', None)}
+    known = baseline.Baseline('old.json', entries)
+    assert baseline.compare(known, []).fixed == list(entries.values())
+    assert baseline.compare(known, [], present=[found]).fixed == []

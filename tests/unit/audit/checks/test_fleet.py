@@ -308,3 +308,17 @@ def test_groups_file_nested_without_end_is_refused(tmp_path):
 def test_groups_file_that_cannot_be_read(tmp_path):
     with pytest.raises(LoadError, match='no such file'):
         fleet.groups_from_file(str(tmp_path / 'missing.yaml'))
+
+
+def test_the_tls_floor_is_compared_only_where_tls_is_used(write_conf):
+    """A plain-http host has no TLS floor to keep in step (GC102 says
+    what matters there); https hosts that differ still drift."""
+    https = '[glance]\nendpoint_override = https://g:9292\n'
+    found, _ = _drift(write_conf, [
+        https + 'tls_min_version = 1.2\n', https + 'tls_min_version = 1.2\n',
+        '[glance]\nendpoint_override = http://legacy:9292\n'])
+    assert 'glance.tls_min_version' not in found
+    found, _ = _drift(write_conf, [
+        https + 'tls_min_version = 1.2\n', https + 'tls_min_version = 1.2\n',
+        https])
+    assert 'glance.tls_min_version' in found
