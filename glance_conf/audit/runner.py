@@ -143,6 +143,9 @@ class Result:
     suppressed: Spool = dataclasses.field(default_factory=Spool)
     #: Whether the text report lists the suppressed findings.
     show_suppressed: bool = False
+    #: The groups hosts were compared in, in fleet mode with a grouping
+    #: (``group_of``); a fleet finding's key starts with its group.
+    groups: list[str] = dataclasses.field(default_factory=list)
 
     def add(self, found: Finding) -> None:
         """Keep ``found``: suppressed if a waiver covers it."""
@@ -398,6 +401,8 @@ def audit_fleet(paths: Sequence[str], checks: Sequence[manager.CheckClass],
                 result.paths.append(utf8_safe(path))
         if progress is not None:
             progress(done, total)
+    result.groups = [utf8_safe(g) for g in sorted(groups)] if group_of \
+        else []
     if result.files > 1:
         for group in sorted(groups):
             for fleet_check in groups[group]:

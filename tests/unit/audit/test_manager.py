@@ -27,6 +27,7 @@ from glance_conf.audit.exception import FormatLoadError
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.report import json_report
 from glance_conf.audit.report import junit
+from glance_conf.audit.report import prometheus
 from glance_conf.audit.report import sarif
 from glance_conf.audit.report import text
 from tests.unit.conftest import site_writer
@@ -133,6 +134,7 @@ def test_select_skips_and_refuses_unknown_ids():
 def test_installed_formats_are_the_four_writers():
     assert manager.load_formats() == {'json': json_report.render,
                                       'junit': junit.render,
+                                      'prometheus': prometheus.render,
                                       'sarif': sarif.render,
                                       'text': text.render}
 

@@ -1,0 +1,284 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Prometheus metrics, for node_exporter's textfile collector.
+
+The text exposition format 0.0.4: one ``# HELP`` and one ``# TYPE`` line
+per family, then its samples, without timestamps (the collector refuses
+them). Every family is a gauge: the file is a snapshot of one audit, not
+a running count, so no name ends in ``_total``. Times are Unix
+timestamps in seconds, so that "days left" is computed at query time and
+stays right however old the file is.
+
+Labels hold host names (the fleet file's stem), file paths, check IDs,
+severities and drift groups; the waiver metric adds the waiver's owner
+and ``FILE:LINE``. No value read from an audited config is ever a label.
+doc/source/audit/metrics.rst lists the metrics and bounds their
+cardinality.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import time
+import urllib.parse
+from collections.abc import Iterable
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from typing import TextIO
+
+from glance_conf import redact
+from glance_conf.audit import baseline
+from glance_conf.audit import identity
+from glance_conf.audit.checks import fleet
+from glance_conf.audit.finding import Finding
+from glance_conf.audit.report.text import shown
+
+if TYPE_CHECKING:
+    from glance_conf.audit.runner import Result
+
+#: Every metric name starts with it.
+PREFIX = 'glance_conf_audit_'
+#: Waivers expiring within this many days (or expired) are exported.
+WAIVER_HORIZON_DAYS = 14
+#: The host label of a finding about the whole fleet (GC601).
+FLEET_HOST = '(fleet)'
+#: The host label of a finding without a file, in service mode (an option
+#: left unset is about the service's config as a whole).
+SERVICE_HOST = '(service)'
+#: Longest owner shown in a label.
+MAX_OWNER_SHOWN = 80
+#: Longest check ID shown in a label.
+MAX_CHECK_SHOWN = 16
+
+Labels = tuple[tuple[str, str], ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class Family:
+    """One metric family: its name, help text and label names."""
+
+    name: str
+    help: str
+    labels: tuple[str, ...] = ()
+    type: str = 'gauge'
+
+
+INFO = Family(PREFIX + 'info', 'The audit that wrote this file: the '
+              'tool version, the defaults unset options were judged by, '
+              'and the mode (service or fleet). Always 1.',
+              ('version', 'defaults', 'mode'))
+LAST_RUN = Family(PREFIX + 'last_run_timestamp_seconds',
+                  'When this file was written, as a Unix timestamp.')
+FILES = Family(PREFIX + 'files', 'Config files audited.')
+LOAD_PROBLEMS = Family(PREFIX + 'load_problems',
+                       'Config files that could not be loaded.')
+FINDINGS = Family(PREFIX + 'findings', 'Findings, by check, severity and '
+                  'host; waived="true" for those a waiver accepted, '
+                  'known="true" for those in the baseline.',
+                  ('check', 'severity', 'host', 'waived', 'known'))
+HOST_GATE = Family(PREFIX + 'host_gate_failing', 'Whether the host fails '
+                   'the gate (--fail-on): 1 failing, 0 passing. Waived and '
+                   'known findings do not count.', ('host',))
+GATE = Family(PREFIX + 'gate_failing', 'Whether the audit as a whole fails '
+              'the gate (--fail-on), as its exit code says: 1 failing, '
+              '0 passing.')
+DRIFT = Family(PREFIX + 'drift_settings', 'Posture settings on which the '
+               'hosts of a group differ (GC601 findings not waived); '
+               '"(ungrouped)" without a grouping.', ('group',))
+CERTIFICATE_EXPIRY = Family(
+    PREFIX + 'certificate_expiry_timestamp_seconds', 'When the '
+    'certificate an endpoint presented expires, as a Unix timestamp '
+    '(from the probe).', ('endpoint',))
+WAIVER_EXPIRY = Family(
+    PREFIX + 'waiver_expiry_timestamp_seconds', 'When a waiver stops '
+    'applying (the end of its expires day), as a Unix timestamp; only '
+    'waivers expiring within %d days, or expired.' % WAIVER_HORIZON_DAYS,
+    ('check', 'owner', 'waiver'))
+WAIVERS_EXPIRING = Family(
+    PREFIX + 'waivers_expiring', 'Waivers expiring within %d days, or '
+    'expired.' % WAIVER_HORIZON_DAYS)
+
+#: Every family this writer can emit, in the order it writes them.
+FAMILIES = (INFO, LAST_RUN, FILES, LOAD_PROBLEMS, FINDINGS, HOST_GATE, GATE,
+            DRIFT, CERTIFICATE_EXPIRY, WAIVER_EXPIRY, WAIVERS_EXPIRING)
+
+
+@dataclasses.dataclass(frozen=True)
+class CertificateExpiry:
+    """One endpoint's certificate, as the probe (issue #15) will see it."""
+
+    #: The endpoint the probe connected to.
+    endpoint: str
+    #: The certificate's ``notAfter``, as a Unix timestamp.
+    not_after: float
+
+
+def certificate_expiries(result: Result) -> Sequence[CertificateExpiry]:
+    """Hook for the probe's certificate expiry per endpoint.
+
+    The probe (issue #15) does not exist yet, so no audit has this data
+    and nothing is exported: no family, not a made-up value. When the
+    probe records what it saw on the result, return it from here.
+    """
+    return ()
+
+
+def escape(value: str) -> str:
+    """A label value as the text format quotes it."""
+    return value.replace('\\', '\\\\').replace('"', '\\"').replace(
+        '\n', '\\n')
+
+
+def endpoint_label(url: str) -> str:
+    """``scheme://host:port`` of an endpoint: never its user-info, path
+    or query, which may hold a secret."""
+    parts = urllib.parse.urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    host = parts.hostname or ''
+    if ':' in host:
+        host = '[%s]' % host
+    return shown('%s://%s%s' % (parts.scheme.lower(), host,
+                                ':%d' % port if port else ''))
+
+
+def _number(value: float) -> str:
+    return '%d' % value if float(value).is_integer() else repr(float(value))
+
+
+def write_family(out: TextIO, family: Family,
+                 samples: Iterable[tuple[Labels, float]]) -> None:
+    """``# HELP``, ``# TYPE`` and the samples, sorted by labels."""
+    out.write('# HELP %s %s\n# TYPE %s %s\n' % (
+        family.name, family.help.replace('\\', '\\\\').replace('\n', '\\n'),
+        family.name, family.type))
+    for labels, value in sorted(samples):
+        text = ','.join('%s="%s"' % (name, escape(v)) for name, v in labels)
+        out.write('%s%s %s\n' % (family.name, '{%s}' % text if text else '',
+                                 _number(value)))
+
+
+def host_label(result: Result, found: Finding) -> str:
+    """The host a finding is about: the fleet file's stem, the file in
+    service mode, or a marker for the fleet or the service as a whole."""
+    if found.host is not None:
+        return shown(found.host)
+    if result.mode == 'fleet':
+        return FLEET_HOST
+    return shown(found.file) if found.file else SERVICE_HOST
+
+
+def audited_hosts(result: Result) -> list[str]:
+    """The host label of every audited file, in order."""
+    if result.mode == 'fleet':
+        return [shown(baseline.host_of(path)) for path in result.paths]
+    return [shown(path) for path in result.paths]
+
+
+def drift_group(result: Result, found: Finding) -> str:
+    """The group of a GC601 finding: its key starts with it (runner's
+    ``_in_group``); without a grouping, every host is in one group."""
+    key = found.key or ''
+    best = ''
+    for group in result.groups:
+        if key.startswith(group + '\x1f') and len(group) > len(best):
+            best = group
+    return shown(best) if best else fleet.UNGROUPED
+
+
+def _bool(value: bool) -> str:
+    return 'true' if value else 'false'
+
+
+def _fails(result: Result, found: Finding) -> bool:
+    return result.fail_on is not None and found.severity >= result.fail_on \
+        and not result.is_known(found)
+
+
+def _findings(result: Result) -> tuple[dict[Labels, int], dict[str, int],
+                                       dict[str, int]]:
+    """Findings counted by their labels, the gate per host and the drift
+    per group, in one pass over the spools."""
+    counts: dict[Labels, int] = {}
+    gate = dict.fromkeys(audited_hosts(result), 0)
+    drifting = result.mode == 'fleet' and result.files > 1 and any(
+        c.id == fleet.FleetDrift.id for c in result.checks)
+    drift: dict[str, int] = {}
+    if drifting:
+        drift = dict.fromkeys([shown(g) for g in result.groups]
+                              or [fleet.UNGROUPED], 0)
+    for waived, spool in ((False, result.findings),
+                          (True, result.suppressed)):
+        for found in spool:
+            host = host_label(result, found)
+            labels = (('check', shown(found.check_id)),
+                      ('severity', found.severity.label), ('host', host),
+                      ('waived', _bool(waived)),
+                      ('known', _bool(result.is_known(found))))
+            counts[labels] = counts.get(labels, 0) + 1
+            if not waived:
+                failing = int(_fails(result, found))
+                gate[host] = max(gate.get(host, 0), failing)
+                if drifting and found.check_id == fleet.FleetDrift.id:
+                    group = drift_group(result, found)
+                    drift[group] = drift.get(group, 0) + 1
+    return counts, gate, drift
+
+
+def _end_of_day(day: datetime.date) -> float:
+    """The first second after ``day``, local time, as a Unix timestamp."""
+    return datetime.datetime.combine(
+        day + datetime.timedelta(days=1), datetime.time()).timestamp()
+
+
+def _waivers(result: Result) -> list[tuple[Labels, float]]:
+    waivers = result.waivers
+    if waivers is None:
+        return []
+    horizon = waivers.today + datetime.timedelta(days=WAIVER_HORIZON_DAYS)
+    return [((('check', redact.printable(w.check_id, MAX_CHECK_SHOWN)),
+              ('owner', redact.printable(w.owner, MAX_OWNER_SHOWN)),
+              ('waiver', waivers.where(w))), _end_of_day(w.expires))
+            for w in waivers.entries if w.expires <= horizon]
+
+
+def render(result: Result, out: TextIO) -> None:
+    counts, gate, drift = _findings(result)
+    worst = result.worst()
+    write_family(out, INFO, [((('version', shown(identity.tool_version())),
+                               ('defaults', result.defaults),
+                               ('mode', result.mode)), 1)])
+    write_family(out, LAST_RUN, [((), int(time.time()))])
+    write_family(out, FILES, [((), result.files)])
+    write_family(out, LOAD_PROBLEMS, [((), result.problem_count)])
+    write_family(out, FINDINGS, counts.items())
+    write_family(out, HOST_GATE, [((('host', host),), failing)
+                                  for host, failing in gate.items()])
+    write_family(out, GATE, [((), int(
+        result.fail_on is not None and worst is not None
+        and worst >= result.fail_on))])
+    if drift:
+        write_family(out, DRIFT, [((('group', group),), n)
+                                  for group, n in drift.items()])
+    expiries = certificate_expiries(result)
+    if expiries:
+        write_family(out, CERTIFICATE_EXPIRY, {
+            (('endpoint', endpoint_label(e.endpoint)),): e.not_after
+            for e in expiries}.items())
+    expiring = _waivers(result)
+    if expiring:
+        write_family(out, WAIVER_EXPIRY, expiring)
+    write_family(out, WAIVERS_EXPIRING, [((), len(expiring))])
