@@ -229,6 +229,7 @@ def _findings(result: Result) -> tuple[dict[Labels, int], dict[str, int],
                       ('waived', _bool(waived)),
                       ('known', _bool(result.is_known(found))))
             counts[labels] = counts.get(labels, 0) + 1
+            gate.setdefault(host, 0)
             if not waived:
                 failing = int(_fails(result, found))
                 gate[host] = max(gate.get(host, 0), failing)

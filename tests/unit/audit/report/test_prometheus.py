@@ -1,0 +1,354 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Prometheus text format: parsed by prometheus_client and held to the
+naming rules; the shipped dashboard and alerts query only what we export."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import pathlib
+import re
+import time
+
+import pytest
+import yaml
+from prometheus_client.parser import text_string_to_metric_families
+
+from glance_conf.audit import manager
+from glance_conf.audit import runner
+from glance_conf.audit import waivers
+from glance_conf.audit.checks import fleet
+from glance_conf.audit.finding import Severity
+from glance_conf.audit.report import prometheus
+from glance_conf.audit.report.text import shown
+
+ROOT = pathlib.Path(__file__).parents[4]
+EXAMPLES = ROOT / 'doc' / 'source' / 'examples'
+DCN = ROOT / 'tests' / 'functional' / 'deployments' / 'dcn'
+NAME_RE = re.compile(r'[a-zA-Z_:][a-zA-Z0-9_:]*\Z')
+LABEL_RE = re.compile(r'[a-zA-Z_][a-zA-Z0-9_]*\Z')
+FAMILIES = {f.name: f for f in prometheus.FAMILIES}
+TODAY = datetime.date(2030, 6, 1)
+
+
+def validated(text: str) -> dict[str, dict[tuple, float]]:
+    """The samples of each family, by labels, once the text parses and
+    keeps the rules: HELP and TYPE once per family and before its
+    samples, families not split, names with our prefix and no
+    ``_total`` (these are gauges), the label names each family declares,
+    no series twice, and one line per sample."""
+    parsed = {f.name: f for f in text_string_to_metric_families(text)}
+    seen: dict[str, dict[tuple, float]] = {}
+    helped: set[str] = set()
+    typed: set[str] = set()
+    current = None
+    for line in text.splitlines():
+        if line.startswith('# HELP ') or line.startswith('# TYPE '):
+            kind, name = line.split(' ', 3)[1:3]
+            done = helped if kind == 'HELP' else typed
+            assert name not in done, 'second %s for %s' % (kind, name)
+            assert name not in seen or name == current, 'split: ' + name
+            done.add(name)
+            if kind == 'TYPE':
+                assert line == '# TYPE %s gauge' % name
+            current = name
+            continue
+        assert not line.startswith('#'), line
+        name = re.match(r'[^{ ]+', line).group(0)
+        assert name == current and name in helped and name in typed, line
+        assert NAME_RE.match(name) and name.startswith(prometheus.PREFIX)
+        assert not name.endswith('_total')
+        seen.setdefault(name, {})
+    for name, family in parsed.items():
+        assert family.type == 'gauge'
+        declared = FAMILIES[name].labels
+        for sample in family.samples:
+            assert tuple(sample.labels) == declared, (name, sample.labels)
+            assert all(LABEL_RE.match(label) for label in sample.labels)
+            key = tuple(sample.labels.values())
+            assert key not in seen[name], 'duplicate %s%s' % (name, key)
+            seen[name][key] = sample.value
+    assert sum(len(s) for s in seen.values()) == sum(
+        1 for line in text.splitlines() if not line.startswith('#'))
+    return seen
+
+
+def render(res) -> dict[str, dict[tuple, float]]:
+    out = io.StringIO()
+    prometheus.render(res, out)
+    return validated(out.getvalue())
+
+
+@pytest.mark.parametrize('bad', [
+    'glance_conf_audit_files 1\n',  # no HELP, no TYPE
+    '# HELP glance_conf_audit_files x\n# TYPE glance_conf_audit_files '
+    'gauge\nglance_conf_audit_files 1\nglance_conf_audit_files 2\n',
+    '# HELP glance_conf_audit_files_total x\n# TYPE '
+    'glance_conf_audit_files_total gauge\nglance_conf_audit_files_total 1\n',
+    '# HELP other_files x\n# TYPE other_files gauge\nother_files 1\n',
+    '# HELP glance_conf_audit_host_gate_failing x\n# TYPE '
+    'glance_conf_audit_host_gate_failing gauge\n'
+    'glance_conf_audit_host_gate_failing{hots="a"} 1\n',
+    '# HELP glance_conf_audit_files x\n# TYPE glance_conf_audit_files '
+    'counter\nglance_conf_audit_files 1\n',
+])
+def test_the_validator_can_fail(bad):
+    """Each rule the validator checks really refuses its breach."""
+    with pytest.raises((AssertionError, ValueError, KeyError)):
+        validated(bad)
+
+
+def test_findings_by_check_severity_and_host(result):
+    metrics = render(result)
+    findings = metrics['glance_conf_audit_findings']
+    assert findings == {
+        ('GC201', 'high', '/etc/nova/nova.conf', 'false', 'false'): 1,
+        ('GC301', 'low', 'nova.conf', 'false', 'false'): 1,
+        ('GC502', 'medium', 'nova dir/nova.conf', 'false', 'false'): 1}
+    assert metrics['glance_conf_audit_host_gate_failing'] == {
+        ('/etc/nova/nova.conf',): 1, ('nova.conf',): 0,
+        ('nova dir/nova.conf',): 1}
+    assert metrics['glance_conf_audit_gate_failing'] == {(): 1}
+    assert metrics['glance_conf_audit_files'] == {(): 1}
+    assert metrics['glance_conf_audit_load_problems'] == {(): 0}
+
+
+def test_info_and_last_run(result):
+    before = time.time()
+    metrics = render(result)
+    [(version, defaults, mode)] = metrics['glance_conf_audit_info']
+    assert (defaults, mode) == ('nova', 'service') and version
+    [[written]] = [metrics['glance_conf_audit_last_run_timestamp_seconds']
+                   .values()]
+    assert int(before) <= written <= time.time()
+
+
+def test_known_findings_are_labelled_and_do_not_fail(compared):
+    metrics = render(compared)
+    assert metrics['glance_conf_audit_findings'][
+        ('GC201', 'high', '/etc/nova/nova.conf', 'false', 'true')] == 1
+    assert metrics['glance_conf_audit_host_gate_failing'][
+        ('/etc/nova/nova.conf',)] == 0
+
+
+@pytest.mark.parametrize('fail_on,failing', [
+    (None, set()), (Severity.HIGH, {'/etc/nova/nova.conf'}),
+    (Severity.LOW, {'/etc/nova/nova.conf', 'nova.conf',
+                    'nova dir/nova.conf'})])
+def test_the_gate_follows_fail_on(result, fail_on, failing):
+    result.fail_on = fail_on
+    metrics = render(result)
+    assert {h for (h,), v in metrics['glance_conf_audit_host_gate_failing']
+            .items() if v} == failing
+    assert metrics['glance_conf_audit_gate_failing'] == {(): int(
+        bool(failing))}
+
+
+def test_hostile_file_names_are_escaped_label_values(result):
+    """A quote, a backslash or a newline in a file name stays inside its
+    label value: no forged sample, the value reads back as shown."""
+    by_id = {c.id: c for c in result.checks}
+    name = 'x"} 1\nglance_conf_audit_gate_failing 0\n\\y.conf'
+    result.findings.add(by_id['GC504']().finding('glance.debug', 'Debug.',
+                                                  name))
+    out = io.StringIO()
+    prometheus.render(result, out)
+    metrics = validated(out.getvalue())
+    assert metrics['glance_conf_audit_gate_failing'] == {(): 1}
+    assert ('GC504', 'low', shown(name), 'false', 'false') in \
+        metrics['glance_conf_audit_findings']
+    assert prometheus.escape('a\\b"c\nd') == 'a\\\\b\\"c\\nd'
+
+
+def test_a_finding_without_a_file_is_the_services(result):
+    by_id = {c.id: c for c in result.checks}
+    result.findings.add(by_id['GC301']().finding('glance.timeout', 'Unset.'))
+    assert ('(service)',) in render(result)[
+        'glance_conf_audit_host_gate_failing']
+
+
+def _fleet(tmp_path, hosts: dict[str, str], insecure=()) -> list[str]:
+    paths = []
+    for host, site in hosts.items():
+        text = (DCN / ('%s.conf' % site)).read_text()
+        if host in insecure:
+            text = text.replace('[glance]\n', '[glance]\ninsecure=True\n')
+        path = tmp_path / ('%s.conf' % host)
+        path.write_text(text)
+        paths.append(str(path))
+    return paths
+
+
+def test_fleet_hosts_and_drift_per_group(tmp_path):
+    paths = _fleet(tmp_path, {'a-0': 'dcn0', 'a-1': 'dcn0', 'b-0': 'dcn1',
+                              'b-1': 'dcn1', 'b-2': 'dcn1'},
+                   insecure=('b-2',))
+    res = runner.audit_fleet(paths, manager.load_checks(),
+                             group_of=fleet.group_by_regex(r'/(\w)-\d'))
+    try:
+        metrics = render(res)
+    finally:
+        res.close()
+    assert metrics['glance_conf_audit_drift_settings'] == {('a',): 0,
+                                                           ('b',): 1}
+    hosts = {h for (h,) in metrics['glance_conf_audit_host_gate_failing']}
+    assert hosts == {'a-0', 'a-1', 'b-0', 'b-1', 'b-2', '(fleet)'}
+    assert metrics['glance_conf_audit_findings'][
+        ('GC601', 'medium', '(fleet)', 'false', 'false')] == 1
+    assert metrics['glance_conf_audit_findings'][
+        ('GC101', 'high', 'b-2', 'false', 'false')] == 1
+    assert metrics['glance_conf_audit_info'][
+        (next(iter(metrics['glance_conf_audit_info']))[0], 'nova',
+         'fleet')] == 1
+
+
+def test_without_groups_the_fleet_is_ungrouped(tmp_path):
+    paths = _fleet(tmp_path, {'h0': 'dcn0', 'h1': 'dcn0', 'h2': 'dcn1'})
+    res = runner.audit_fleet(paths, manager.load_checks())
+    try:
+        metrics = render(res)
+    finally:
+        res.close()
+    # dcn0 and dcn1 differ only in site values: no drift, but the series.
+    assert metrics['glance_conf_audit_drift_settings'] == {
+        ('(ungrouped)',): 0}
+
+
+def test_one_file_has_no_drift_family(result):
+    assert 'glance_conf_audit_drift_settings' not in render(result)
+
+
+def _waiver(check_id, expires, line, owner='ops@example.org'):
+    return waivers.Waiver(check_id, 'accepted', owner, expires, line)
+
+
+def test_waived_findings_and_waivers_about_to_expire():
+    checks = manager.load_checks()
+    by_id = {c.id: c for c in checks}
+    res = runner.Result('service', checks, waivers=waivers.Waivers(
+        'waivers.yaml', [
+            _waiver('GC201', TODAY + datetime.timedelta(days=3), 2),
+            _waiver('GC301', TODAY + datetime.timedelta(days=15), 8),
+            _waiver('GC502', TODAY - datetime.timedelta(days=1), 14,
+                    owner='a"b\n'),
+        ], today=TODAY))
+    try:
+        res.add(by_id['GC201']().finding('glance.verify_glance_signatures',
+                                         'Off.', 'nova.conf', 7))
+        metrics = render(res)
+    finally:
+        res.close()
+    assert metrics['glance_conf_audit_findings'] == {
+        ('GC201', 'high', 'nova.conf', 'true', 'false'): 1}
+    assert metrics['glance_conf_audit_host_gate_failing'] == {
+        ('nova.conf',): 0}
+    end_of = {day: datetime.datetime.combine(
+        day, datetime.time()).timestamp() for day in (
+        TODAY + datetime.timedelta(days=4), TODAY)}
+    assert metrics['glance_conf_audit_waiver_expiry_timestamp_seconds'] == {
+        ('GC201', 'ops@example.org', 'waivers.yaml:2'):
+            end_of[TODAY + datetime.timedelta(days=4)],
+        ('GC502', 'a"b\\n', 'waivers.yaml:14'): end_of[TODAY]}
+    assert metrics['glance_conf_audit_waivers_expiring'] == {(): 2}
+
+
+def test_no_waiver_expiring_is_a_zero_not_a_gap(result):
+    metrics = render(result)
+    assert metrics['glance_conf_audit_waivers_expiring'] == {(): 0}
+    assert 'glance_conf_audit_waiver_expiry_timestamp_seconds' not in metrics
+
+
+def test_certificate_expiry_waits_for_the_probe(result):
+    """No probe, no data: the family is absent, never a made-up value;
+    its writing is ready for the probe, endpoints without secrets."""
+    assert prometheus.certificate_expiries(result) == ()
+    assert prometheus.CERTIFICATE_EXPIRY.name not in render(result)
+    out = io.StringIO()
+    prometheus.write_family(out, prometheus.CERTIFICATE_EXPIRY, [(
+        (('endpoint', prometheus.endpoint_label(
+            'HTTPS://user:pw@[::1]:9292/v2?token=s3cret')),), 1.9e9)])
+    assert validated(out.getvalue())[
+        prometheus.CERTIFICATE_EXPIRY.name] == {('https://[::1]:9292',):
+                                                1.9e9}
+    assert 's3cret' not in out.getvalue() and 'pw' not in out.getvalue()
+
+
+# -- the shipped dashboard and alert rules ------------------------------------
+
+#: PromQL words that are not metric names.
+KEYWORDS = {'by', 'without', 'on', 'ignoring', 'group_left', 'group_right',
+            'and', 'or', 'unless', 'bool', 'offset', 'inf', 'nan'}
+
+
+def metric_names(expr: str) -> set[str]:
+    """The metric names a PromQL expression selects: identifiers, less
+    strings, label matchers, ranges, grouping clauses, Grafana
+    variables, functions and keywords."""
+    expr = re.sub(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'', '""', expr)
+    expr = re.sub(r'\$\{?\w+\}?', '', expr)
+    expr = re.sub(r'\{[^}]*\}|\[[^\]]*\]', ' ', expr)
+    expr = re.sub(r'\b(?:by|without|on|ignoring|group_left|group_right)'
+                  r'\s*\([^)]*\)', ' ', expr)
+    names = set()
+    for match in re.finditer(r'[a-zA-Z_:][a-zA-Z0-9_:]*', expr):
+        rest = expr[match.end():].lstrip()
+        if rest.startswith('(') or match.group(0).lower() in KEYWORDS:
+            continue
+        if re.match(r'\d', expr[match.start() - 1:match.start()] or ' '):
+            continue  # a unit of a number: 1e3, 5m
+        names.add(match.group(0))
+    return names
+
+
+def test_the_extractor_finds_names_and_only_names():
+    assert metric_names(
+        'sum by (host) (glance_conf_audit_findings{severity="high",'
+        'host=~"$host"}) > 0 and on(group) rate(x_y[5m]) offset 1h'
+    ) == {'glance_conf_audit_findings', 'x_y'}
+    assert metric_names('(a_b - time()) / 86400 < 14') == {'a_b'}
+
+
+def _dashboard_exprs() -> list[str]:
+    dashboard = json.loads((EXAMPLES / 'grafana-dashboard.json').read_text())
+    assert 36 <= dashboard['schemaVersion'] <= 41
+    exprs = [target['expr'] for panel in dashboard['panels']
+             for target in panel.get('targets', ())]
+    assert len(exprs) >= 5
+    return exprs
+
+
+def _alert_rules() -> list[dict]:
+    rules = yaml.safe_load((EXAMPLES / 'prometheus-alerts.yaml')
+                           .read_text())
+    found = [rule for group in rules['groups'] for rule in group['rules']]
+    for rule in found:
+        assert set(rule) >= {'alert', 'expr', 'labels', 'annotations'}
+    return found
+
+
+def test_the_dashboard_queries_only_our_metrics():
+    for expr in _dashboard_exprs():
+        names = metric_names(expr)
+        assert names and names <= set(FAMILIES), (expr, names)
+
+
+def test_the_alerts_query_only_our_metrics():
+    rules = _alert_rules()
+    for rule in rules:
+        names = metric_names(rule['expr'])
+        assert names and names <= set(FAMILIES), (rule['alert'], names)
+    used = set().union(*(metric_names(r['expr']) for r in rules))
+    assert {prometheus.CERTIFICATE_EXPIRY.name,
+            prometheus.DRIFT.name} <= used
