@@ -533,9 +533,12 @@ EXAMPLES = os.path.join(os.path.dirname(__file__), '..', '..', '..', 'etc',
                         'glance_conf', 'examples')
 
 
-def test_hardened_example_passes_its_own_gate_after_a_clone(tmp_path):
+@pytest.mark.parametrize('defaults', [[], ['--defaults', 'glance-conf']])
+def test_hardened_example_passes_its_own_gate_after_a_clone(tmp_path,
+                                                            defaults):
     """README's command on a fresh clone: the file is 0644 and owned by
-    whoever cloned it, and holds no secret, so nothing reaches medium."""
+    whoever cloned it, and holds no secret, so nothing reaches medium,
+    whichever defaults judge it."""
     clone = tmp_path / 'clone'
     (clone / 'etc/glance_conf/examples').mkdir(parents=True)
     copy = clone / 'etc/glance_conf/examples/nova-hardened.conf'
@@ -546,7 +549,7 @@ def test_hardened_example_passes_its_own_gate_after_a_clone(tmp_path):
                           path=os.path.dirname(sys.executable))
     proc = subprocess.run(
         [script, '--config-file',
-         'etc/glance_conf/examples/nova-hardened.conf'],
+         'etc/glance_conf/examples/nova-hardened.conf', *defaults],
         cwd=clone, capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert '0 high, 0 medium' in proc.stdout
