@@ -28,7 +28,10 @@ import dataclasses
 import os
 import stat as stat_mod
 from collections.abc import Iterator
+from typing import Any
 from typing import NamedTuple
+
+import yaml  # type: ignore[import-untyped]
 
 from glance_conf import locate
 from glance_conf.audit.exception import LoadError
@@ -232,3 +235,24 @@ def dir_files(path: str) -> list[str]:
         raise LoadError(path, 'cannot list directory: %s'
                         % exc.strerror) from None
     return oslo_dir_files(path)
+
+
+def compose_yaml(path: str, text: str) -> Any:
+    """The YAML node tree of ``text`` (``None`` when empty).
+
+    ``yaml.compose`` builds nodes only: no object is constructed,
+    whatever the tags, and every node knows its line. Errors name the
+    line, never the text.
+
+    :raises LoadError: if ``text`` is not YAML, or nests too deeply.
+    """
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = 'line %d: ' % (mark.line + 1) if mark else ''
+        raise LoadError(path, '%snot valid YAML' % where) from None
+    except yaml.YAMLError:
+        raise LoadError(path, 'not valid YAML') from None
+    except RecursionError:
+        raise LoadError(path, 'nested too deeply') from None

@@ -307,18 +307,7 @@ def parse(path: str, text: str) -> tuple[list[Waiver], list[Problem]]:
     :raises LoadError: if the text is not YAML, or not a list of entries
         (or ``waivers:`` holding one); the line is named.
     """
-    try:
-        # compose builds nodes only: no object is constructed, whatever
-        # the tags, and every node knows its line.
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = 'line %d: ' % (mark.line + 1) if mark else ''
-        raise LoadError(path, '%snot valid YAML' % where) from None
-    except yaml.YAMLError:
-        raise LoadError(path, 'not valid YAML') from None
-    except RecursionError:
-        raise LoadError(path, 'nested too deeply') from None
+    root = source.compose_yaml(path, text)
     if root is None:
         return [], []
     if isinstance(root, yaml.MappingNode):

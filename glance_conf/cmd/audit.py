@@ -43,10 +43,12 @@ from glance_conf.audit.exception import LoadError
 from glance_conf.audit.exception import PluginLoadError
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.report.text import shown
+from glance_conf.cmd import _parser
 from glance_conf.cmd import fix as fix_cmd
 from glance_conf.cmd import waivers as waivers_cmd
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS = 0, 1
+EXIT_ERROR = _parser.EXIT_ERROR
 
 PROG = identity.TOOL_NAME
 
@@ -65,25 +67,6 @@ class _Ordered(argparse.Action):
         setattr(namespace, self.dest, ordered)
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, writing to the streams it is given, errors on one line."""
-
-    def __init__(self, stdout: TextIO, stderr: TextIO, **kwargs: Any):
-        super().__init__(**kwargs)
-        self._streams = stdout, stderr
-
-    def _print_message(self, message: str, file: Any = None) -> None:
-        if message:
-            out, err = self._streams
-            (out if file is None or file is sys.stdout else err).write(
-                message)
-
-    def error(self, message: str) -> Any:
-        # One line, no usage dump: CI logs stay readable.
-        self.exit(EXIT_ERROR, '%s: error: %s (see --help)\n'
-                  % (self.prog, message))
-
-
 def build_parser(stdout: TextIO = sys.stdout,
                  stderr: TextIO = sys.stderr,
                  formats: Sequence[str] | None = None
@@ -97,7 +80,7 @@ def build_parser(stdout: TextIO = sys.stdout,
     """
     if formats is None:
         formats = list(manager.load_formats())
-    parser = _Parser(
+    parser = _parser.Parser(
         stdout, stderr,
         prog=PROG,
         description='Audit the [glance] settings of nova-style services '

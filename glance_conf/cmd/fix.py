@@ -36,18 +36,20 @@ from glance_conf.audit.exception import LoadError
 from glance_conf.audit.exception import PluginLoadError
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.report.text import shown
+from glance_conf.cmd import _parser
 from glance_conf.cmd import audit
 
 # ``audit`` imports this module to dispatch to it: a cycle, by design.
 # Its parser classes are used only at run time, once both are loaded.
 
-EXIT_OK, EXIT_PENDING, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_PENDING = 0, 1
+EXIT_ERROR = _parser.EXIT_ERROR
 
 PROG = '%s fix' % identity.TOOL_NAME
 
 
-def build_parser(stdout: TextIO, stderr: TextIO) -> audit._Parser:
-    parser = audit._Parser(
+def build_parser(stdout: TextIO, stderr: TextIO) -> _parser.Parser:
+    parser = _parser.Parser(
         stdout, stderr, prog=PROG,
         description='Fix the findings a machine can fix: insecure off, '
                     'deprecated and near-miss names, signature '

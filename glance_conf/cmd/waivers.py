@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import sys
 from collections.abc import Sequence
-from typing import Any
 from typing import TextIO
 
 from glance_conf.audit import identity
@@ -33,29 +31,12 @@ from glance_conf.audit import waivers
 from glance_conf.audit.exception import LoadError
 from glance_conf.audit.exception import PluginLoadError
 from glance_conf.audit.report.text import shown
+from glance_conf.cmd import _parser
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_PROBLEMS = 0, 1
+EXIT_ERROR = _parser.EXIT_ERROR
 
 PROG = '%s waivers' % identity.TOOL_NAME
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, writing to the streams it is given, errors on one line."""
-
-    def __init__(self, stdout: TextIO, stderr: TextIO, **kwargs: Any):
-        super().__init__(**kwargs)
-        self._streams = stdout, stderr
-
-    def _print_message(self, message: str, file: Any = None) -> None:
-        if message:
-            out, err = self._streams
-            (out if file is None or file is sys.stdout else err).write(
-                message)
-
-    def error(self, message: str) -> Any:
-        # One line, no usage dump: CI logs stay readable.
-        self.exit(EXIT_ERROR, '%s: error: %s (see --help)\n'
-                  % (self.prog, message))
 
 
 def _days(text: str) -> int:
@@ -70,10 +51,11 @@ def _days(text: str) -> int:
 
 
 def build_parser(stdout: TextIO, stderr: TextIO) -> argparse.ArgumentParser:
-    parser = _Parser(stdout, stderr, prog=PROG,
-                     description='Work with waiver files.')
+    parser = _parser.Parser(stdout, stderr, prog=PROG,
+                            description='Work with waiver files.')
     commands = parser.add_subparsers(dest='command', metavar='COMMAND',
-                                     required=True, parser_class=_Parser)
+                                     required=True,
+                                     parser_class=_parser.Parser)
     check = commands.add_parser(
         'check', stdout=stdout, stderr=stderr,
         help='lint a waiver file: fields, check IDs and dates',

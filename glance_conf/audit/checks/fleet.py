@@ -428,18 +428,7 @@ def groups_from_file(path: str) -> Grouping:
         shape, or puts a host in two groups; the line is named.
     """
     text = source.read_text(path)
-    try:
-        # compose builds nodes only: no object is constructed, whatever
-        # the tags, and every node knows its line.
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = 'line %d: ' % (mark.line + 1) if mark else ''
-        raise LoadError(path, '%snot valid YAML' % where) from None
-    except yaml.YAMLError:
-        raise LoadError(path, 'not valid YAML') from None
-    except RecursionError:
-        raise LoadError(path, 'nested too deeply') from None
+    root = source.compose_yaml(path, text)
     if root is None:
         raise LoadError(path, 'empty; expected a mapping of groups')
     inventory = _Inventory(path)
