@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import collections
 import html
-import itertools
 import json
 import os
 import urllib.parse
