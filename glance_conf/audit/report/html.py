@@ -131,8 +131,9 @@ def _verdict(option: str, value: str) -> str:
 def heatmap(result: Result) -> dict[str, Any]:
     """The heat-map's data: a value table per column, each host's value
     indexes (-1: not compared) and lines, and each group's majority."""
-    wanted = [i for i, p in enumerate(fleet.POSTURE) if p.option in COLUMNS]
-    options = [fleet.POSTURE[i].option for i in wanted]
+    options = list(COLUMNS)
+    order = [p.option for p in fleet.POSTURE]
+    wanted = [order.index(option) for option in options]
     values: list[dict[str, int]] = [{} for _ in wanted]
     rows = sorted(result.posture, key=lambda r: (r.group, r.host))
     groups: list[str] = []
