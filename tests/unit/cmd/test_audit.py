@@ -157,7 +157,7 @@ def test_format_choices_come_from_the_entry_points(site_plugin,
     site_plugin('site = tests.unit.conftest:site_writer',
                 report.NAMESPACE)
     code, out, _ = run('--help')
-    assert code == 0 and '{json,junit,sarif,site,text}' in out
+    assert code == 0 and '{html,json,junit,sarif,site,text}' in out
     code, out, err = run('--config-file', conf_file(INSECURE), '--format',
                          'site')
     assert (code, out, err) == (1, 'site report: 1 file(s)\n', '')
