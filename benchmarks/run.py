@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -33,6 +34,7 @@ import time
 from typing import Any
 
 from benchmarks import genconf
+from glance_conf.audit.report import html
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RESULTS = os.path.join(HERE, 'results', 'latest.json')
@@ -285,14 +287,22 @@ HTML_MAX_RENDER_SHARE = 0.10
 HTML_MAX_INTERACTIVE_S = 2.0
 
 
-def _chromium_seconds(url: str, runs: int = 3) -> tuple[float, str]:
-    """Fastest of ``runs`` headless loads of ``url`` (start, load, run
-    the page's script, dump the DOM, exit), and the DOM."""
+#: A blank page that says when it was ready, as the report does.
+BLANK = ('<!DOCTYPE html><html><body><script>document.body.setAttribute('
+         '"data-ready-ms",Math.round(performance.now()))</script></body>'
+         '</html>\n')
+
+
+def _chromium_seconds(url: str, runs: int = 3) -> tuple[float, float, str]:
+    """Fastest of ``runs`` headless loads of ``url``: the whole process
+    (start, load, run the page's script, dump the DOM, exit), and the
+    page's own time from navigation to its script done (handlers set:
+    interactive), in seconds; and the DOM."""
     browser = shutil.which('chromium')
     if browser is None:
         raise SystemExit('benchmarks: chromium is not installed (apt-get '
                          'install chromium): the HTML page cannot be timed')
-    best, dom = float('inf'), ''
+    best, ready, dom = float('inf'), float('inf'), ''
     for _ in range(runs):
         start = time.perf_counter()
         done = subprocess.run([browser, '--headless', '--disable-gpu',
@@ -301,7 +311,11 @@ def _chromium_seconds(url: str, runs: int = 3) -> tuple[float, str]:
                               check=True)
         best = min(best, time.perf_counter() - start)
         dom = done.stdout
-    return best, dom
+        found = re.search(r'data-ready-ms="(\d+)"', dom)
+        if found is None:
+            raise SystemExit('benchmarks: %s never became ready' % url)
+        ready = min(ready, int(found.group(1)) / 1000)
+    return best, ready, dom
 
 
 def bench_html(directory: str, count: int) -> dict[str, Any]:
@@ -312,27 +326,33 @@ def bench_html(directory: str, count: int) -> dict[str, Any]:
     page = os.path.join(os.path.dirname(directory), 'report.html')
     blank = os.path.join(os.path.dirname(directory), 'blank.html')
     with open(blank, 'w', encoding='utf-8') as handle:
-        handle.write('<!DOCTYPE html><html><body></body></html>\n')
+        handle.write(BLANK)
     code = 'import logging; logging.disable(logging.WARNING)\n' + _HTML
     timing = json.loads(_run_python(code, directory, str(count),
                                     page).strip().splitlines()[-1])
-    page_s, dom = _chromium_seconds('file://' + page)
-    blank_s, _ = _chromium_seconds('file://' + blank)
-    if 'data-ready="1"' not in dom or dom.count('data-i=') != count:
-        raise SystemExit('benchmarks: the HTML page did not render its '
-                         '%d hosts in chromium' % count)
+    page_s, page_ready, dom = _chromium_seconds('file://' + page)
+    blank_s, blank_ready, _ = _chromium_seconds('file://' + blank)
+    # Ten groups (the last digit); each draws its first rows at once.
+    drawn = 10 * min(count // 10, html.HOSTS_DRAWN_PER_GROUP)
+    if 'data-ready="1"' not in dom \
+            or len(re.findall(r'<tr data-i="\d+"', dom)) != drawn:
+        raise SystemExit('benchmarks: the HTML page did not draw its '
+                         '%d host rows in chromium' % drawn)
     size = os.path.getsize(page)
     share = timing['render_s'] / timing['audit_s']
     return {
         'hosts': count, 'findings': timing['findings'], 'bytes': size,
         'audit_s': timing['audit_s'], 'render_s': timing['render_s'],
-        'render_share': share, 'chromium_page_s': page_s,
-        'chromium_blank_s': blank_s, 'page_over_blank': page_s / blank_s,
-        'page_minus_blank_s': page_s - blank_s,
+        'render_share': share,
+        # The whole headless process (start, load, dump the DOM, exit).
+        'process_page_s': page_s, 'process_blank_s': blank_s,
+        # Navigation to the page's script done (its handlers set).
+        'interactive_page_s': page_ready, 'interactive_blank_s': blank_ready,
+        'page_over_blank': page_ready / max(blank_ready, 0.001),
         'goal': '<= 5 MB, render <= 10%% of audit, interactive <= %.0f s'
                 % HTML_MAX_INTERACTIVE_S,
         'met': (size <= HTML_MAX_BYTES and share <= HTML_MAX_RENDER_SHARE
-                and page_s - blank_s <= HTML_MAX_INTERACTIVE_S),
+                and page_ready <= HTML_MAX_INTERACTIVE_S),
     }
 
 
@@ -378,10 +398,10 @@ def table(results: dict[str, Any]) -> str:
              page['bytes'] <= HTML_MAX_BYTES),
             ('HTML render / fleet audit', '%.3f' % page['render_share'],
              '<= 0.10', page['render_share'] <= HTML_MAX_RENDER_SHARE),
-            ('chromium: HTML page / blank page', '%.2f'
-             % page['page_over_blank'], '(page %.2f s, blank %.2f s)'
-             % (page['chromium_page_s'], page['chromium_blank_s']),
-             page['page_minus_blank_s'] <= HTML_MAX_INTERACTIVE_S),
+            ('chromium interactive: HTML page / blank', '%.1f'
+             % page['page_over_blank'], '(page %.2f s <= 2 s)'
+             % page['interactive_page_s'],
+             page['interactive_page_s'] <= HTML_MAX_INTERACTIVE_S),
         ]
     if imp.get('nova_over_ours') is not None:
         rows.insert(1, ('nova.conf.glance import / ours',

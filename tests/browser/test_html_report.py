@@ -77,7 +77,7 @@ def test_heatmap_has_a_row_per_host_and_marks_the_minority(browser,
     assert len(rows) == len(files)
     cells = browser.find_elements(By.CSS_SELECTOR, '#heat tr[data-i] td')
     assert len(cells) == len(files) * COLUMNS
-    groups = texts(browser, '#heat th.grp')
+    groups = [g.split(' (')[0] for g in texts(browser, '#heat th.grp')]
     assert {'Group dcn', 'Group helm', 'Group kolla'} <= set(groups)
     # A minority cell says so in text, not by colour alone.
     odd = browser.find_elements(By.CSS_SELECTOR, '#heat td.m')
@@ -152,11 +152,24 @@ def test_screenshot_is_not_blank(browser, corpus_report, fleet_report,
 
 
 def test_the_2000_host_fleet(browser, fleet_report):
+    """Hosts that differ come first; the others are drawn on a click."""
     load(browser, fleet_report)
-    rows = browser.execute_script(
-        'return document.querySelectorAll("#heat tr[data-i]").length')
-    assert rows == conftest.FLEET_SIZE
-    groups = texts(browser, '#heat th.grp')
+    count = 'return document.querySelectorAll("#heat tr[data-i]").length'
+    assert browser.execute_script(count) == 10 * html.HOSTS_DRAWN_PER_GROUP
+    groups = [g.split(' (')[0] for g in texts(browser, '#heat th.grp')]
     assert groups == ['Group %d' % i for i in range(10)]
+    for button in browser.find_elements(By.CSS_SELECTOR, 'button.more'):
+        button.click()
+    assert browser.execute_script(count) == conftest.FLEET_SIZE
+    assert not browser.find_elements(By.CSS_SELECTOR, 'button.more')
     assert browser.find_element(By.ID, 'files').text == str(
         conftest.FLEET_SIZE)
+    # Within a group, no host drawn after one that matches its majority
+    # differs from it.
+    for body in browser.find_elements(By.CSS_SELECTOR, '#heat tbody'):
+        odd = browser.execute_script(
+            'return Array.from(arguments[0].querySelectorAll("tr[data-i]"))'
+            '.map(function(r){return r.querySelector("td.m")!==null;})',
+            body)
+        assert odd == sorted(odd, reverse=True)
+

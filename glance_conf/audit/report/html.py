@@ -52,6 +52,11 @@ if TYPE_CHECKING:
 
 #: Findings put in the page, the most severe first; the rest are counted.
 MAX_FINDINGS_SHOWN = 5000
+#: Hosts drawn per group of the heat-map, those that differ from their
+#: group first, and findings rows drawn, until the reader asks for all:
+#: drawing 10,000 rows would keep a browser busy for seconds.
+HOSTS_DRAWN_PER_GROUP = 100
+FINDINGS_DRAWN = 500
 #: Fixed findings (``--previous``) named in the page; the rest are counted.
 MAX_FIXED_SHOWN = 200
 #: Where each finding's check is documented: the check catalogue page of
@@ -342,7 +347,8 @@ def render(result: Result, out: TextIO) -> None:
         'checks': [[c, checks.get(c, '')] for c in seen.checks],
         'sev': [s.label for s in Severity],
         'total': total, 'shownTotal': min(shown_total, MAX_FINDINGS_SHOWN),
-        'docs': docs_url(),
+        'docs': docs_url(), 'perGroup': HOSTS_DRAWN_PER_GROUP,
+        'drawn': FINDINGS_DRAWN,
         'previous': result.previous is not None,
     })
     title = '%s report' % identity.TOOL_NAME
@@ -381,7 +387,6 @@ dt{font-weight:bold}dd{margin:0}
 #heat td.g{background:#c8ecc8}#heat td.b{background:#f4b6b6}
 #heat td.o{background:#e6e6e6}#heat td.n{background:#fff;color:#777}
 #heat td.m{outline:3px solid #000;outline-offset:-3px;font-weight:bold}
-#heat tbody{content-visibility:auto;contain-intrinsic-size:auto 600px}
 #heat th.grp{background:#333;color:#fff}
 #cell-info{min-height:1.5em;font-family:monospace}
 .waived{color:#555;font-style:italic}.known{color:#555}
@@ -417,7 +422,9 @@ Hover or click a cell for the file and line.</p>
 <option>open</option><option>waived</option><option>known</option>
 </select></label>
 </div>
-<p><span id="shown-count">0</span> finding(s) shown.</p>
+<p><span id="shown-count">0</span> finding(s) match; the first
+<span id="drawn"></span> are drawn.
+<button type="button" id="all-rows" hidden>Draw them all</button></p>
 <table id="findings"><thead><tr>
 <th scope="col"><button type="button" data-sort="0">Severity</button></th>
 <th scope="col"><button type="button" data-sort="1">Check</button></th>
@@ -438,29 +445,45 @@ function esc(s){return String(s).replace(/&/g,"&amp;").replace(/</g,"&lt;")
 .replace(/>/g,"&gt;").replace(/"/g,"&quot;").replace(/'/g,"&#39;");}
 function $(id){return document.getElementById(id);}
 var SYM={g:"\\u2713",b:"\\u2717",o:"\\u00b7"};
+var LIMIT=D.perGroup,OPEN={},G=[];
+function rowHtml(i){
+ var r=D.hosts[i],g=r[1],h=["<tr data-i=\\""+i+"\\"><th scope=\\"row\\">"+
+  esc(r[0])+"</th>"];
+ r[3].forEach(function(v,c){
+  if(v<0){h.push("<td class=\\"n\\" data-c=\\""+c+"\\">not compared</td>");
+   return;}
+  var odd=v!==D.major[g][c],k=D.verd[c][v];
+  h.push("<td class=\\""+k+(odd?" m":"")+"\\" data-c=\\""+c+"\\">"+
+   (odd?"\\u2260 ":"")+SYM[k]+" "+esc(D.vals[c][v])+"</td>");});
+ return h.join("")+"</tr>";}
+function groupHtml(g){
+ var ids=G[g].ids,n=OPEN[g]?ids.length:Math.min(LIMIT,ids.length),
+  h=["<tbody data-g=\\""+g+"\\"><tr><th scope=\\"rowgroup\\" class=\\"grp\\" "+
+  "colspan=\\""+(D.cols.length+1)+"\\">Group "+esc(D.groups[g])+" ("+
+  ids.length+" hosts, "+G[g].odd+" differing from its majority)</th></tr>"];
+ for(var k=0;k<n;k++){h.push(rowHtml(ids[k]));}
+ if(n<ids.length){h.push("<tr><td colspan=\\""+(D.cols.length+1)+
+  "\\"><button type=\\"button\\" class=\\"more\\" data-g=\\""+g+
+  "\\">Show the "+
+  (ids.length-n)+" other hosts of group "+esc(D.groups[g])+
+  "</button></td></tr>");}
+ return h.join("")+"</tbody>";}
 function heat(){
  var t=$("heat");
  if(!D.hosts.length){$("heat-note").textContent=
   "No heat-map: it compares the hosts of a fleet (fleet mode).";return;}
- if(D.dropped){$("heat-note").textContent=D.dropped+
-  " more host(s) not shown.";}
+ D.hosts.forEach(function(r,i){
+  var g=G[r[1]]||(G[r[1]]={ids:[],oddIds:[],odd:0});
+  var odd=r[3].some(function(v,c){return v>=0&&v!==D.major[r[1]][c];});
+  if(odd){g.oddIds.push(i);g.odd++;}else{g.ids.push(i);}});
+ G.forEach(function(g){g.ids=g.oddIds.concat(g.ids);});
+ $("heat-note").textContent="Hosts that differ from their group come "+
+  "first; at most "+LIMIT+" hosts per group are drawn until asked."+
+  (D.dropped?" "+D.dropped+" more host(s) were not kept.":"");
  var h=["<thead><tr><th scope=\\"col\\">Host</th>"];
  D.cols.forEach(function(c){h.push("<th scope=\\"col\\">"+esc(c)+"</th>");});
  h.push("</tr></thead>");
- var g=-1;
- D.hosts.forEach(function(r,i){
-  if(r[1]!==g){if(g>=0){h.push("</tbody>");}g=r[1];
-   h.push("<tbody><tr><th scope=\\"rowgroup\\" class=\\"grp\\" colspan=\\""+
-    (D.cols.length+1)+"\\">Group "+esc(D.groups[g])+"</th></tr>");}
-  h.push("<tr data-i=\\""+i+"\\"><th scope=\\"row\\">"+esc(r[0])+"</th>");
-  r[3].forEach(function(v,c){
-   if(v<0){h.push("<td class=\\"n\\" data-c=\\""+c+
-    "\\">not compared</td>");return;}
-   var odd=v!==D.major[g][c],k=D.verd[c][v];
-   h.push("<td class=\\""+k+(odd?" m":"")+"\\" data-c=\\""+c+"\\">"+
-    (odd?"\\u2260 ":"")+SYM[k]+" "+esc(D.vals[c][v])+"</td>");});
-  h.push("</tr>");});
- h.push("</tbody>");
+ G.forEach(function(_,g){h.push(groupHtml(g));});
  t.innerHTML=h.join("");
  function where(td){
   var r=D.hosts[+td.parentNode.getAttribute("data-i")],
@@ -468,11 +491,15 @@ function heat(){
   return r[0]+": "+D.opts[c]+" \\u2014 "+r[2]+(l?":"+l:
    " (not set in the file: the default)");}
  t.addEventListener("mouseover",function(e){var td=e.target.closest("td");
-  if(td&&!td.title){td.title=where(td);}});
- t.addEventListener("click",function(e){var td=e.target.closest("td");
-  if(td){$("cell-info").textContent=where(td);}});
+  if(td&&td.hasAttribute("data-c")&&!td.title){td.title=where(td);}});
+ t.addEventListener("click",function(e){
+  var b=e.target.closest("button.more");
+  if(b){var g=+b.getAttribute("data-g");OPEN[g]=true;
+   b.closest("tbody").outerHTML=groupHtml(g);return;}
+  var td=e.target.closest("td");
+  if(td&&td.hasAttribute("data-c")){$("cell-info").textContent=where(td);}});
 }
-var sortCol=0,sortDir=-1;
+var sortCol=0,sortDir=-1,ROWS=D.drawn,ALL=false;
 function opt(sel,v,label){var o=document.createElement("option");
  o.value=v;o.textContent=label;$(sel).appendChild(o);}
 function table(){
@@ -484,7 +511,7 @@ function table(){
  rows.sort(function(a,b){var x=a[sortCol],y=b[sortCol];
   if(sortCol===1){x=D.checks[x][0];y=D.checks[y][0];}
   return x<y?-sortDir:x>y?sortDir:0;});
- var out=rows.map(function(f){
+ var out=(ALL?rows:rows.slice(0,ROWS)).map(function(f){
   var ck=D.checks[f[1]],w=f[5]?f[5]+(f[6]?":"+f[6]:""):"-",
    tag=f[8]==="open"?"open":f[8]==="waived"?"\\u2298 waived":
     "\\u25cb known (baseline)";
@@ -498,17 +525,21 @@ function table(){
    "</td></tr>";});
  document.querySelector("#findings tbody").innerHTML=out.join("");
  $("shown-count").textContent=rows.length;
+ $("all-rows").hidden=ALL||rows.length<=ROWS;
 }
 function list(){
  if(D.shownTotal<D.total){$("list-note").textContent="The "+D.shownTotal+
   " most severe of "+D.total+" findings are listed; the counts above "+
   "are exact. The JSON report has them all.";}
+ $("drawn").textContent=ROWS;
  D.sev.forEach(function(l,i){opt("f-sev",i,l);});
  D.checks.forEach(function(c,i){opt("f-check",i,c[0]);});
  D.groups.forEach(function(n,i){opt("f-group",i,n);});
+ function filtered(){ALL=false;table();}
  ["f-sev","f-check","f-group","f-state"].forEach(function(id){
-  $(id).addEventListener("change",table);});
- $("f-host").addEventListener("input",table);
+  $(id).addEventListener("change",filtered);});
+ $("f-host").addEventListener("input",filtered);
+ $("all-rows").addEventListener("click",function(){ALL=true;table();});
  document.querySelectorAll("#findings th button").forEach(function(b){
   b.addEventListener("click",function(){var c=+b.getAttribute("data-sort");
    sortDir=c===sortCol?-sortDir:1;sortCol=c;table();});});
@@ -518,10 +549,11 @@ function list(){
    document.querySelectorAll("button.sev").forEach(function(o){
     o.setAttribute("aria-pressed","false");});
    b.setAttribute("aria-pressed",on?"true":"false");
-   $("f-sev").value=on?b.getAttribute("data-sev"):"";table();});});
+   $("f-sev").value=on?b.getAttribute("data-sev"):"";filtered();});});
  table();
 }
 heat();list();
 document.body.setAttribute("data-ready","1");
+document.body.setAttribute("data-ready-ms",Math.round(performance.now()));
 })();
 '''
