@@ -27,6 +27,7 @@ extensions = [
     'oslo_config.sphinxconfiggen',
     'reno.sphinxext',
     'gcchecks',
+    'htmlreport',
 ]
 
 # oslo_config.sphinxconfiggen writes the sample file at build time.

@@ -30,12 +30,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sys
 import tempfile
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Sequence
 from typing import Any
+from typing import NamedTuple
 
 from oslo_config import cfg
 
@@ -60,6 +62,48 @@ MAX_PROBLEMS_KEPT = 1000
 SPOOL_MEMORY = 4 * 1024 * 1024
 
 Progress = Callable[[int, int], None]
+
+#: Hosts whose posture is kept for the HTML heat-map; more are counted.
+MAX_POSTURE_ROWS = 100_000
+
+
+class PostureRow(NamedTuple):
+    """One host's drift posture (:data:`fleet.POSTURE
+    <glance_conf.audit.checks.fleet.POSTURE>`), for the heat-map.
+
+    ``values`` as GC601 compares them (``None``: not compared) and the
+    line of each in ``file`` (0: not set there).
+    """
+
+    host: str
+    group: str
+    file: str
+    values: tuple[str | None, ...]
+    lines: tuple[int, ...]
+
+
+def _posture_line(target: AuditedConf, option: str) -> int:
+    if option == 'glance.endpoint_override':
+        # nova picks api_servers first, as GC601 reads the scheme.
+        line = target.where('api_servers')[1]
+        if line:
+            return line
+    group, _, name = option.partition('.')
+    return target.where(name, group)[1] or 0
+
+
+def posture_row(target: AuditedConf, host: str, group: str) -> PostureRow:
+    """``target``'s posture; the values are interned, as most hosts
+    share them, so a row costs little more than its host name."""
+    # Imported here: the fleet checks import compliance, which imports
+    # this module.
+    from glance_conf.audit.checks import fleet as fleet_mod
+    values = tuple(None if v is None else sys.intern(v)
+                   for v in (p.read(target) for p in fleet_mod.POSTURE))
+    return PostureRow(utf8_safe(host), sys.intern(utf8_safe(group)),
+                      utf8_safe(target.files[0].path), values,
+                      tuple(_posture_line(target, p.option)
+                            for p in fleet_mod.POSTURE))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -146,6 +190,12 @@ class Result:
     #: The groups hosts were compared in, in fleet mode with a grouping
     #: (``group_of``); a fleet finding's key starts with its group.
     groups: list[str] = dataclasses.field(default_factory=list)
+    #: Fleet mode: each host's posture, for the HTML heat-map (bounded
+    #: by :data:`MAX_POSTURE_ROWS`; the rest are counted).
+    posture: list[PostureRow] = dataclasses.field(default_factory=list)
+    posture_dropped: int = 0
+    #: An earlier report (``--previous``), for the HTML "since last run".
+    previous: baseline_mod.Baseline | None = None
 
     def add(self, found: Finding) -> None:
         """Keep ``found``: suppressed if a waiver covers it."""
@@ -350,6 +400,19 @@ def audit_service(config_args: Sequence[tuple[str, str]],
     return result
 
 
+def _keep_posture(result: Result, target: AuditedConf, path: str,
+                  group: str) -> None:
+    if len(result.posture) >= MAX_POSTURE_ROWS:
+        result.posture_dropped += 1
+        return
+    try:
+        row = posture_row(target, baseline_mod.host_of(path), group)
+    except LoadError:  # a $ loop the checks skipped: no row, no value
+        result.posture_dropped += 1
+        return
+    result.posture.append(row)
+
+
 def _in_group(found: Finding, group: str) -> Finding:
     """A fleet finding scoped to its group of hosts: the group is named
     in the message and is part of the finding's identity."""
@@ -395,10 +458,12 @@ def audit_fleet(paths: Sequence[str], checks: Sequence[manager.CheckClass],
             fleet = groups.get(group)
             if fleet is None:
                 fleet = groups[group] = [c() for c in fleet_classes]
-            if _audit_one(AuditedConf(conf, [raw]), checks, result, fleet,
+            target = AuditedConf(conf, [raw])
+            if _audit_one(target, checks, result, fleet,
                           host, baseline_mod.host_of(path)):
                 result.files += 1
                 result.paths.append(utf8_safe(path))
+                _keep_posture(result, target, path, group)
         if progress is not None:
             progress(done, total)
     result.groups = [utf8_safe(g) for g in sorted(groups)] if group_of \

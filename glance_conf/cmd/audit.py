@@ -118,6 +118,10 @@ def build_parser(stdout: TextIO = sys.stdout,
                         help='an earlier --format json report: the findings '
                         'it holds (by fingerprint) are listed as known and '
                         'do not count toward --fail-on')
+    parser.add_argument('--previous', metavar='REPORT.json',
+                        help='html format: an earlier --format json '
+                        'report, for a "since last run" section (new, '
+                        'fixed and still-open findings, by fingerprint)')
     parser.add_argument('--list-checks', action='store_true',
                         help='list every check, with its references, and '
                              'exit')
@@ -363,6 +367,14 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
                          'files, such as %s: their findings share '
                          'fingerprints; name each file after its host\n'
                          % (PROG, len(shared), shown(shared[0])))
+    previous = None
+    if args.previous is not None:
+        try:
+            previous = baseline.load(args.previous)
+        except LoadError as exc:
+            stderr.write('%s: error: --previous %s: %s\n'
+                         % (PROG, shown(exc.path), exc.reason))
+            return EXIT_ERROR
     with _quiet_oslo_logging():
         if args.files:
             progress = None
@@ -378,6 +390,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
                                           offline=host is None, host=host,
                                           waivers=active)
     result.show_suppressed = args.show_suppressed
+    result.previous = previous
     try:
         if known is not None:
             result.use_baseline(known)

@@ -36,6 +36,7 @@ LAYERS = {
     'audit.report.text': 8, 'audit.report.json_report': 8,
     'audit.report.sarif': 8, 'audit.report.junit': 8,
     'audit.report.prometheus': 8,
+    'audit.report.html': 8,
     'audit.fix': 7,
     'cmd': 8,
 }

@@ -25,6 +25,7 @@ from glance_conf.audit.checks import transport
 from glance_conf.audit.exception import CheckLoadError
 from glance_conf.audit.exception import FormatLoadError
 from glance_conf.audit.finding import Severity
+from glance_conf.audit.report import html
 from glance_conf.audit.report import json_report
 from glance_conf.audit.report import junit
 from glance_conf.audit.report import prometheus
@@ -131,8 +132,9 @@ def test_select_skips_and_refuses_unknown_ids():
 
 # -- report formats -----------------------------------------------------------
 
-def test_installed_formats_are_the_four_writers():
-    assert manager.load_formats() == {'json': json_report.render,
+def test_installed_formats_are_the_writers():
+    assert manager.load_formats() == {'html': html.render,
+                                      'json': json_report.render,
                                       'junit': junit.render,
                                       'prometheus': prometheus.render,
                                       'sarif': sarif.render,

@@ -21,6 +21,7 @@ from glance_conf import _files
 from glance_conf.audit import baseline
 from glance_conf.audit import manager
 from glance_conf.audit import runner
+from glance_conf.audit.checks import fleet
 from glance_conf.audit.finding import Severity
 
 
@@ -217,3 +218,22 @@ def test_known_findings_do_not_count_toward_the_gate(write_conf):
     assert [result.is_known(f) for f in result.findings] == [True, False]
     assert result.comparison is not None
     assert result.comparison.known[Severity.HIGH] == 1
+
+
+def test_fleet_keeps_one_bounded_posture_row_per_host(write_conf,
+                                                      monkeypatch):
+    """The heat-map's rows: a host's values and their lines, at most
+    MAX_POSTURE_ROWS of them, the rest counted."""
+    paths = [str(write_conf('[DEFAULT]\ndebug = true\n[glance]\n'
+                            'timeout = 5\n', 'compute-%d.conf' % i))
+             for i in range(3)]
+    monkeypatch.setattr(runner, 'MAX_POSTURE_ROWS', 2)
+    result = runner.audit_fleet(paths, _checks('GC601'))
+    assert [row.host for row in result.posture] == ['compute-0', 'compute-1']
+    assert result.posture_dropped == 1
+    first = result.posture[0]
+    row = dict(zip([p.option for p in fleet.POSTURE],
+                   zip(first.values, first.lines, strict=True), strict=True))
+    assert row['DEFAULT.debug'] == ('True', 2)
+    assert row['glance.timeout'] == ('set', 4)
+    assert row['glance.insecure'] == ('False', 0)

@@ -157,7 +157,7 @@ def test_format_choices_come_from_the_entry_points(site_plugin,
     site_plugin('site = tests.unit.conftest:site_writer',
                 report.NAMESPACE)
     code, out, _ = run('--help')
-    assert code == 0 and '{json,junit,prometheus,sarif,site,text}' in out
+    assert code == 0 and '{html,json,junit,prometheus,sarif,site,text}' in out
     code, out, err = run('--config-file', conf_file(INSECURE), '--format',
                          'site')
     assert (code, out, err) == (1, 'site report: 1 file(s)\n', '')
@@ -688,3 +688,17 @@ def test_a_bad_baseline_is_exit_2_on_one_line(conf_file, tmp_path, content,
     assert (code, out) == (2, '')
     assert err == 'glance-conf-audit: error: --baseline %s: %s\n' % (
         bad, reason)
+
+
+def test_previous_gives_the_html_report_a_since_section(conf_file, tmp_path):
+    path = conf_file(INSECURE)
+    report = tmp_path / 'report.json'
+    assert run(path, '--format', 'json', '--output', str(report))[0] == 1
+    code, out, err = run(path, '--format', 'html', '--previous', str(report))
+    assert (code, err) == (1, '')
+    assert '<span id="since-new">0</span> new' in out
+    bad = tmp_path / 'bad.json'
+    code, out, err = run(path, '--format', 'html', '--previous', str(bad))
+    assert (code, out) == (2, '')
+    assert err == 'glance-conf-audit: error: --previous %s: no such file\n' \
+        % bad

@@ -1,0 +1,559 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""HTML: one self-contained page for people, not scripts.
+
+No external script, style, font or image: the page works offline, from
+an email attachment or a CI artifact. It has a summary, a drift
+heat-map of the fleet's posture (hosts by group x settings), the
+findings (filterable and sortable), and with ``--previous`` what changed
+since an earlier report.
+
+Text from the configs reaches the page two ways, both escaped: in the
+HTML itself (``html.escape``), and in a JSON island the page's script
+renders, where ``<``, ``>`` and ``&`` are written as ``\\u003c``... so
+the island can never close its ``<script>`` element, and the script
+escapes again before it writes any text into the page.
+
+Memory and size stay bounded: findings are read from the spool once,
+and at most :data:`MAX_FINDINGS_SHOWN` are put in the page, the most
+severe first; the counts are always exact.
+"""
+
+from __future__ import annotations
+
+import collections
+import html
+import json
+import os
+import urllib.parse
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import TextIO
+
+from glance_conf.audit import baseline
+from glance_conf.audit import identity
+from glance_conf.audit.checks import fleet
+from glance_conf.audit.finding import Finding
+from glance_conf.audit.finding import Severity
+
+if TYPE_CHECKING:
+    from glance_conf.audit.runner import Result
+
+#: Findings put in the page, the most severe first; the rest are counted.
+MAX_FINDINGS_SHOWN = 5000
+#: Hosts drawn per group of the heat-map, those that differ from their
+#: group first, and findings rows drawn, until the reader asks for all:
+#: drawing 10,000 rows would keep a browser busy for seconds.
+HOSTS_DRAWN_PER_GROUP = 100
+FINDINGS_DRAWN = 500
+#: Fixed findings (``--previous``) named in the page; the rest are counted.
+MAX_FIXED_SHOWN = 200
+#: Where each finding's check is documented: the check catalogue page of
+#: the built docs, relative to the report by default. The environment
+#: variable gives its address (http or https) where the docs are hosted.
+DOCS_URL_ENV = 'GLANCE_CONF_AUDIT_DOCS_URL'
+DEFAULT_DOCS_URL = 'audit/checks.html'
+
+#: The heat-map's columns: GC601's settings, short-labelled. The cipher
+#: string is left out: a long free text is no heat-map cell (GC601 still
+#: compares it).
+COLUMNS = {
+    'glance.verify_glance_signatures': 'Signature verification',
+    'glance.enable_certificate_validation': 'Certificate validation',
+    'glance.insecure': 'TLS verification skipped',
+    'glance.endpoint_override': 'Endpoint scheme',
+    'glance.tls_min_version': 'TLS floor',
+    'glance.timeout': 'Timeout',
+    'glance.debug': 'Image client debug',
+    'DEFAULT.debug': 'Service debug',
+}
+#: The values that are safe (``good``) or not (``bad``) per column; any
+#: other value is shown neutral.
+GOOD = {
+    'glance.verify_glance_signatures': {'True'},
+    'glance.enable_certificate_validation': {'True'},
+    'glance.insecure': {'False'},
+    'glance.endpoint_override': {'https'},
+    'glance.tls_min_version': {'1.2', '1.3'},
+    'glance.timeout': {'set'},
+    'glance.debug': {'False'},
+    'DEFAULT.debug': {'False'},
+}
+BAD = {
+    'glance.verify_glance_signatures': {'False'},
+    'glance.enable_certificate_validation': {'False'},
+    'glance.insecure': {'True'},
+    'glance.endpoint_override': {'http', 'http,https'},
+    'glance.tls_min_version': {fleet.UNSET},
+    'glance.timeout': {fleet.UNSET},
+    'glance.debug': {'True'},
+    'DEFAULT.debug': {'True'},
+}
+#: A finding's state, as the page shows it.
+OPEN, WAIVED, KNOWN = 'open', 'waived', 'known'
+#: The group of hosts when the fleet is not grouped.
+ALL_HOSTS = '(all hosts)'
+
+
+def docs_url() -> str:
+    """The check catalogue's address: :data:`DOCS_URL_ENV` if it is an
+    http(s) URL, else :data:`DEFAULT_DOCS_URL`."""
+    url = os.environ.get(DOCS_URL_ENV, '')
+    if urllib.parse.urlsplit(url).scheme in ('http', 'https'):
+        return url.split('#')[0]
+    return DEFAULT_DOCS_URL
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def island(data: Any) -> str:
+    """``data`` as JSON that is safe inside a ``<script>`` element."""
+    text = json.dumps(data, separators=(',', ':'), ensure_ascii=False)
+    return text.replace('&', '\\u0026').replace('<', '\\u003c').replace(
+        '>', '\\u003e').replace('\u2028', '\\u2028').replace(
+        '\u2029', '\\u2029')
+
+
+def _verdict(option: str, value: str) -> str:
+    if value in GOOD[option]:
+        return 'g'
+    return 'b' if value in BAD[option] else 'o'
+
+
+def heatmap(result: Result) -> dict[str, Any]:
+    """The heat-map's data: a value table per column, each host's value
+    indexes (-1: not compared) and lines, and each group's majority."""
+    options = list(COLUMNS)
+    order = [p.option for p in fleet.POSTURE]
+    wanted = [order.index(option) for option in options]
+    values: list[dict[str, int]] = [{} for _ in wanted]
+    rows = sorted(result.posture, key=lambda r: (r.group, r.host))
+    groups: list[str] = []
+    hosts: list[list[Any]] = []
+    tallies: list[list[collections.Counter[int]]] = []
+    for row in rows:
+        if not groups or groups[-1] != (row.group or ALL_HOSTS):
+            groups.append(row.group or ALL_HOSTS)
+            tallies.append([collections.Counter() for _ in wanted])
+        cells = []
+        for col, index in enumerate(wanted):
+            value = row.values[index]
+            cell = -1 if value is None else values[col].setdefault(
+                value, len(values[col]))
+            cells.append(cell)
+            if cell >= 0:
+                tallies[-1][col][cell] += 1
+        hosts.append([row.host, len(groups) - 1, row.file, cells,
+                      [row.lines[i] for i in wanted]])
+    majority = [[max(t.items(), key=lambda kv: (kv[1], -kv[0]))[0]
+                 if t else -1 for t in group] for group in tallies]
+    return {
+        'cols': [COLUMNS[o] for o in options],
+        'opts': options,
+        'vals': [list(v) for v in values],
+        'verd': [[_verdict(o, v) for v in vals]
+                 for o, vals in zip(options, values, strict=True)],
+        'groups': groups, 'hosts': hosts, 'major': majority,
+        'dropped': result.posture_dropped,
+    }
+
+
+class _Findings:
+    """One pass over the findings: exact counts, the most severe rows
+    kept (bounded), and the comparison with ``--previous``."""
+
+    def __init__(self, result: Result, group_of: dict[str, int]) -> None:
+        self.result = result
+        self.group_of = group_of
+        self.checks: dict[str, int] = {}
+        self.kept: dict[Severity, list[list[Any]]] = {
+            s: [] for s in Severity}
+        self.states = collections.Counter[str]()
+        self.failing_hosts: set[str] = set()
+        self.failing_service = False
+        self.new = 0
+        self.still = 0
+        self.seen_previous: set[str] = set()
+
+    def _host(self, found: Finding) -> str:
+        if found.host:
+            return found.host
+        if self.result.mode == 'fleet' and found.file:
+            return baseline.host_of(found.file)
+        return ''
+
+    def add(self, found: Finding, waived: bool) -> None:
+        result = self.result
+        state = WAIVED if waived else KNOWN if result.is_known(found) \
+            else OPEN
+        self.states[state] += 1
+        host = self._host(found)
+        if state == OPEN and result.fail_on is not None \
+                and found.severity >= result.fail_on:
+            if host:
+                self.failing_hosts.add(host)
+            else:
+                self.failing_service = True
+        new = None
+        if result.previous is not None:
+            fingerprint = found.fingerprint
+            new = fingerprint not in result.previous
+            if new:
+                self.new += 1
+            else:
+                self.still += 1
+                self.seen_previous.add(fingerprint)
+        kept = self.kept[found.severity]
+        if len(kept) >= MAX_FINDINGS_SHOWN:
+            return
+        check = self.checks.setdefault(found.check_id, len(self.checks))
+        why = ''
+        if waived:
+            waiver = result.waiver_of(found)
+            why = waiver.reason if waiver is not None else ''
+        kept.append([int(found.severity), check, host,
+                     self.group_of.get(host, -1), found.option or '',
+                     found.file or '', found.line or 0, found.message,
+                     state, why, new])
+
+    def rows(self) -> list[list[Any]]:
+        rows: list[list[Any]] = []
+        for severity in sorted(Severity, reverse=True):
+            rows += self.kept[severity][:MAX_FINDINGS_SHOWN - len(rows)]
+        return rows
+
+
+def _findings(result: Result, hosts: Iterable[list[Any]]) -> _Findings:
+    group_of = {host[0]: host[1] for host in hosts}
+    seen = _Findings(result, group_of)
+    for found in result.findings:
+        seen.add(found, False)
+    for found in result.suppressed:
+        seen.add(found, True)
+    return seen
+
+
+def _summary(result: Result, seen: _Findings, hosts: int) -> str:
+    counts = collections.Counter[Severity]()
+    for found_counts in (result.findings.counts, result.suppressed.counts):
+        counts.update(found_counts)
+    buttons = ''.join(
+        '<li><button type="button" class="sev s%d" data-sev="%d" '
+        'aria-label="show %s findings only">%s <strong>%d</strong>'
+        '</button></li>' % (s, s, s.label, s.label, counts[s])
+        for s in sorted(Severity, reverse=True))
+    gate = 'never' if result.fail_on is None else result.fail_on.label
+    if result.mode == 'fleet':
+        failing = '%d of %d' % (len(seen.failing_hosts), hosts)
+    else:
+        failing = 'yes' if seen.failing_hosts or seen.failing_service \
+            else 'no'
+    checked = ', '.join(_e(c) for c in result.not_checked) or 'none'
+    problems = ''
+    if result.problem_count:
+        problems = '<h3>Files that could not be audited (%d)</h3><ul>%s' \
+            '</ul>' % (result.problem_count, ''.join(
+                '<li><code>%s</code>: %s</li>' % (_e(p.path), _e(p.reason))
+                for p in result.problems))
+    return (
+        '<section id="summary" aria-labelledby="summary-h">'
+        '<h2 id="summary-h">Summary</h2>'
+        '<ul class="counts" aria-label="findings by severity">%s</ul>'
+        '<dl>'
+        '<dt>Mode</dt><dd id="mode">%s</dd>'
+        '<dt>Files audited</dt><dd id="files">%d</dd>'
+        '<dt>Hosts failing the gate (--fail-on %s)</dt>'
+        '<dd id="failing">%s</dd>'
+        '<dt>Semantics (--defaults)</dt><dd id="defaults">%s</dd>'
+        '<dt>Findings open / waived / known (baseline)</dt>'
+        '<dd id="states">%d / %d / %d</dd>'
+        '<dt>Not checked (offline: host checks)</dt>'
+        '<dd id="not-checked">%s</dd>'
+        '</dl>%s</section>' % (
+            buttons, _e(result.mode), result.files, _e(gate), failing,
+            _e(result.defaults), seen.states[OPEN], seen.states[WAIVED],
+            seen.states[KNOWN], checked, problems))
+
+
+def _since(result: Result, seen: _Findings) -> str:
+    previous = result.previous
+    if previous is None:
+        return ''
+    fixed = [e for fp, e in previous.entries.items()
+             if fp not in seen.seen_previous]
+    listed = ''.join(
+        '<tr><td>%s</td><td>%s</td><td>%s</td></tr>'
+        % (_e(e.check_id), _e(e.option or '-'), _e(e.host or '-'))
+        for e in fixed[:MAX_FIXED_SHOWN])
+    more = len(fixed) - MAX_FIXED_SHOWN
+    return (
+        '<section id="since" aria-labelledby="since-h">'
+        '<h2 id="since-h">Since last run</h2>'
+        '<p>Compared by fingerprint with <code>%s</code>: '
+        '<span id="since-new">%d</span> new, '
+        '<span id="since-open">%d</span> still open, '
+        '<span id="since-fixed">%d</span> fixed.</p>'
+        '<table><caption>Fixed findings</caption><thead><tr>'
+        '<th scope="col">Check</th><th scope="col">Option</th>'
+        '<th scope="col">Host</th></tr></thead><tbody>%s</tbody></table>'
+        '%s</section>' % (
+            _e(previous.path), seen.new, seen.still, len(fixed), listed,
+            '<p>... and %d more fixed.</p>' % more if more > 0 else ''))
+
+
+def probe_expiry(result: Result) -> list[tuple[str, int]] | None:
+    """Hook for the probe (issue #16, "probe's certificate expiry"):
+    ``(endpoint, days to expiry)`` per endpoint, from
+    ``result.probe_expiry`` once the probe sets it. No probe, no section:
+    nothing is made up."""
+    found = getattr(result, 'probe_expiry', None)
+    return list(found) if found is not None else None
+
+
+def _probe(result: Result) -> str:
+    expiry = probe_expiry(result)
+    if expiry is None:
+        return ''
+    rows = ''.join('<tr><th scope="row">%s</th><td>%d</td></tr>'
+                   % (_e(endpoint), days) for endpoint, days in expiry)
+    return ('<section id="probe"><h2>Certificate expiry (probe)</h2>'
+            '<table><thead><tr><th scope="col">Endpoint</th>'
+            '<th scope="col">Days left</th></tr></thead><tbody>%s</tbody>'
+            '</table></section>' % rows)
+
+
+def render(result: Result, out: TextIO) -> None:
+    data = heatmap(result)
+    seen = _findings(result, data['hosts'])
+    rows = seen.rows()
+    shown_total = sum(len(k) for k in seen.kept.values())
+    total = len(result.findings) + len(result.suppressed)
+    checks = {c.id: c.title for c in result.checks}
+    data.update({
+        'findings': rows,
+        'checks': [[c, checks.get(c, '')] for c in seen.checks],
+        'sev': [s.label for s in Severity],
+        'total': total, 'shownTotal': min(shown_total, MAX_FINDINGS_SHOWN),
+        'docs': docs_url(), 'perGroup': HOSTS_DRAWN_PER_GROUP,
+        'drawn': FINDINGS_DRAWN,
+        'previous': result.previous is not None,
+    })
+    title = '%s report' % identity.TOOL_NAME
+    out.write('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+              '<meta name="viewport" content="width=device-width">'
+              '<title>%s</title><style>%s</style></head><body>'
+              % (_e(title), STYLE))
+    out.write('<header><h1>%s</h1><p>%s %s, %s mode, %d files.</p>'
+              '</header><main>' % (
+                  _e(title), _e(identity.TOOL_NAME),
+                  _e(identity.tool_version()), _e(result.mode),
+                  result.files))
+    out.write(_summary(result, seen, len(result.posture)))
+    out.write(_since(result, seen))
+    out.write(_probe(result))
+    out.write(BODY)
+    out.write('</main><script type="application/json" id="gc-data">')
+    out.write(island(data))
+    out.write('</script><script>%s</script></body></html>\n' % SCRIPT)
+
+
+# Kept apart from the logic: the page's own style and script, inline.
+STYLE = '''
+body{font:14px/1.4 system-ui,sans-serif;margin:1em 2em;color:#111}
+h1{font-size:1.5em}table{border-collapse:collapse}
+th,td{border:1px solid #bbb;padding:2px 6px;text-align:left}
+.counts{display:flex;gap:.5em;list-style:none;padding:0}
+.sev{border:2px solid #333;border-radius:4px;padding:.4em .8em;
+background:#fff;cursor:pointer}
+.sev[aria-pressed=true]{outline:3px solid #000}
+.s3{background:#f4b6b6}.s2{background:#f9d9a6}.s1{background:#fff3b0}
+.s0{background:#dde8f7}
+dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}
+dt{font-weight:bold}dd{margin:0}
+#heat td{font-size:12px;white-space:nowrap;cursor:pointer}
+#heat td.g{background:#c8ecc8}#heat td.b{background:#f4b6b6}
+#heat td.o{background:#e6e6e6}#heat td.n{background:#fff;color:#777}
+#heat td.m{outline:3px solid #000;outline-offset:-3px;font-weight:bold}
+#heat th.grp{background:#333;color:#fff}
+#cell-info{min-height:1.5em;font-family:monospace}
+.waived{color:#555;font-style:italic}.known{color:#555}
+.tag{border:1px solid #666;border-radius:3px;padding:0 3px;font-size:11px}
+#findings th button{font:inherit;border:0;background:none;cursor:pointer}
+.filters{display:flex;gap:1em;flex-wrap:wrap;margin:.5em 0}
+'''
+
+BODY = '''
+<section id="drift" aria-labelledby="drift-h">
+<h2 id="drift-h">Drift heat-map</h2>
+<p>Each row is a host, grouped by drift group; each column a posture
+setting. &#10003; safe value, &#10007; unsafe, &#183; other; a cell marked
+&#8800; and outlined holds a value that differs from its group's majority.
+Hover or click a cell for the file and line.</p>
+<p id="heat-note"></p>
+<p id="cell-info" aria-live="polite"></p>
+<table id="heat"></table>
+</section>
+<section id="list" aria-labelledby="list-h">
+<h2 id="list-h">Findings</h2>
+<p id="list-note"></p>
+<div class="filters">
+<label>Severity <select id="f-sev"><option value="">all</option></select>
+</label>
+<label>Check <select id="f-check"><option value="">all</option></select>
+</label>
+<label>Group <select id="f-group"><option value="">all</option></select>
+</label>
+<label>Host <input id="f-host" type="search" placeholder="host name">
+</label>
+<label>State <select id="f-state"><option value="">all</option>
+<option>open</option><option>waived</option><option>known</option>
+</select></label>
+</div>
+<p><span id="shown-count">0</span> finding(s) match; the first
+<span id="drawn"></span> are drawn.
+<button type="button" id="all-rows" hidden>Draw them all</button></p>
+<table id="findings"><thead><tr>
+<th scope="col"><button type="button" data-sort="0">Severity</button></th>
+<th scope="col"><button type="button" data-sort="1">Check</button></th>
+<th scope="col"><button type="button" data-sort="2">Host</button></th>
+<th scope="col"><button type="button" data-sort="4">Option</button></th>
+<th scope="col"><button type="button" data-sort="5">Where</button></th>
+<th scope="col">Message</th>
+<th scope="col"><button type="button" data-sort="8">State</button></th>
+</tr></thead><tbody></tbody></table>
+</section>
+'''
+
+SCRIPT = '''
+(function(){
+"use strict";
+var D=JSON.parse(document.getElementById("gc-data").textContent);
+function esc(s){return String(s).replace(/&/g,"&amp;").replace(/</g,"&lt;")
+.replace(/>/g,"&gt;").replace(/"/g,"&quot;").replace(/'/g,"&#39;");}
+function $(id){return document.getElementById(id);}
+var SYM={g:"\\u2713",b:"\\u2717",o:"\\u00b7"};
+var LIMIT=D.perGroup,OPEN={},G=[];
+function rowHtml(i){
+ var r=D.hosts[i],g=r[1],h=["<tr data-i=\\""+i+"\\"><th scope=\\"row\\">"+
+  esc(r[0])+"</th>"];
+ r[3].forEach(function(v,c){
+  if(v<0){h.push("<td class=\\"n\\" data-c=\\""+c+"\\">not compared</td>");
+   return;}
+  var odd=v!==D.major[g][c],k=D.verd[c][v];
+  h.push("<td class=\\""+k+(odd?" m":"")+"\\" data-c=\\""+c+"\\">"+
+   (odd?"\\u2260 ":"")+SYM[k]+" "+esc(D.vals[c][v])+"</td>");});
+ return h.join("")+"</tr>";}
+function groupHtml(g){
+ var ids=G[g].ids,n=OPEN[g]?ids.length:Math.min(LIMIT,ids.length),
+  h=["<tbody data-g=\\""+g+"\\"><tr><th scope=\\"rowgroup\\" class=\\"grp\\" "+
+  "colspan=\\""+(D.cols.length+1)+"\\">Group "+esc(D.groups[g])+" ("+
+  ids.length+" hosts, "+G[g].odd+" differing from its majority)</th></tr>"];
+ for(var k=0;k<n;k++){h.push(rowHtml(ids[k]));}
+ if(n<ids.length){h.push("<tr><td colspan=\\""+(D.cols.length+1)+
+  "\\"><button type=\\"button\\" class=\\"more\\" data-g=\\""+g+
+  "\\">Show the "+
+  (ids.length-n)+" other hosts of group "+esc(D.groups[g])+
+  "</button></td></tr>");}
+ return h.join("")+"</tbody>";}
+function heat(){
+ var t=$("heat");
+ if(!D.hosts.length){$("heat-note").textContent=
+  "No heat-map: it compares the hosts of a fleet (fleet mode).";return;}
+ D.hosts.forEach(function(r,i){
+  var g=G[r[1]]||(G[r[1]]={ids:[],oddIds:[],odd:0});
+  var odd=r[3].some(function(v,c){return v>=0&&v!==D.major[r[1]][c];});
+  if(odd){g.oddIds.push(i);g.odd++;}else{g.ids.push(i);}});
+ G.forEach(function(g){g.ids=g.oddIds.concat(g.ids);});
+ $("heat-note").textContent="Hosts that differ from their group come "+
+  "first; at most "+LIMIT+" hosts per group are drawn until asked."+
+  (D.dropped?" "+D.dropped+" more host(s) were not kept.":"");
+ var h=["<thead><tr><th scope=\\"col\\">Host</th>"];
+ D.cols.forEach(function(c){h.push("<th scope=\\"col\\">"+esc(c)+"</th>");});
+ h.push("</tr></thead>");
+ G.forEach(function(_,g){h.push(groupHtml(g));});
+ t.innerHTML=h.join("");
+ function where(td){
+  var r=D.hosts[+td.parentNode.getAttribute("data-i")],
+   c=+td.getAttribute("data-c"),l=r[4][c];
+  return r[0]+": "+D.opts[c]+" \\u2014 "+r[2]+(l?":"+l:
+   " (not set in the file: the default)");}
+ t.addEventListener("mouseover",function(e){var td=e.target.closest("td");
+  if(td&&td.hasAttribute("data-c")&&!td.title){td.title=where(td);}});
+ t.addEventListener("click",function(e){
+  var b=e.target.closest("button.more");
+  if(b){var g=+b.getAttribute("data-g");OPEN[g]=true;
+   b.closest("tbody").outerHTML=groupHtml(g);return;}
+  var td=e.target.closest("td");
+  if(td&&td.hasAttribute("data-c")){$("cell-info").textContent=where(td);}});
+}
+var sortCol=0,sortDir=-1,ROWS=D.drawn,ALL=false;
+function opt(sel,v,label){var o=document.createElement("option");
+ o.value=v;o.textContent=label;$(sel).appendChild(o);}
+function table(){
+ var s=$("f-sev").value,c=$("f-check").value,g=$("f-group").value,
+  h=$("f-host").value.toLowerCase(),st=$("f-state").value;
+ var rows=D.findings.filter(function(f){
+  return (s===""||f[0]===+s)&&(c===""||f[1]===+c)&&(g===""||f[3]===+g)&&
+   (h===""||f[2].toLowerCase().indexOf(h)>=0)&&(st===""||f[8]===st);});
+ rows.sort(function(a,b){var x=a[sortCol],y=b[sortCol];
+  if(sortCol===1){x=D.checks[x][0];y=D.checks[y][0];}
+  return x<y?-sortDir:x>y?sortDir:0;});
+ var out=(ALL?rows:rows.slice(0,ROWS)).map(function(f){
+  var ck=D.checks[f[1]],w=f[5]?f[5]+(f[6]?":"+f[6]:""):"-",
+   tag=f[8]==="open"?"open":f[8]==="waived"?"\\u2298 waived":
+    "\\u25cb known (baseline)";
+  if(f[10]===true){tag+=" <span class=\\"tag\\">new</span>";}
+  return "<tr class=\\""+f[8]+"\\"><td class=\\"s"+f[0]+"\\">"+
+   esc(D.sev[f[0]])+"</td><td><a href=\\""+esc(D.docs+"#"+
+   ck[0].toLowerCase())+"\\" title=\\""+esc(ck[1])+"\\">"+esc(ck[0])+
+   "</a></td><td>"+esc(f[2]||"-")+"</td><td>"+esc(f[4]||"-")+
+   "</td><td>"+esc(w)+"</td><td>"+esc(f[7])+
+   (f[9]?" <em>Waived: "+esc(f[9])+"</em>":"")+"</td><td>"+tag+
+   "</td></tr>";});
+ document.querySelector("#findings tbody").innerHTML=out.join("");
+ $("shown-count").textContent=rows.length;
+ $("all-rows").hidden=ALL||rows.length<=ROWS;
+}
+function list(){
+ if(D.shownTotal<D.total){$("list-note").textContent="The "+D.shownTotal+
+  " most severe of "+D.total+" findings are listed; the counts above "+
+  "are exact. The JSON report has them all.";}
+ $("drawn").textContent=ROWS;
+ D.sev.forEach(function(l,i){opt("f-sev",i,l);});
+ D.checks.forEach(function(c,i){opt("f-check",i,c[0]);});
+ D.groups.forEach(function(n,i){opt("f-group",i,n);});
+ function filtered(){ALL=false;table();}
+ ["f-sev","f-check","f-group","f-state"].forEach(function(id){
+  $(id).addEventListener("change",filtered);});
+ $("f-host").addEventListener("input",filtered);
+ $("all-rows").addEventListener("click",function(){ALL=true;table();});
+ document.querySelectorAll("#findings th button").forEach(function(b){
+  b.addEventListener("click",function(){var c=+b.getAttribute("data-sort");
+   sortDir=c===sortCol?-sortDir:1;sortCol=c;table();});});
+ document.querySelectorAll("button.sev").forEach(function(b){
+  b.addEventListener("click",function(){
+   var on=b.getAttribute("aria-pressed")!=="true";
+   document.querySelectorAll("button.sev").forEach(function(o){
+    o.setAttribute("aria-pressed","false");});
+   b.setAttribute("aria-pressed",on?"true":"false");
+   $("f-sev").value=on?b.getAttribute("data-sev"):"";filtered();});});
+ table();
+}
+heat();list();
+document.body.setAttribute("data-ready","1");
+document.body.setAttribute("data-ready-ms",Math.round(performance.now()));
+})();
+'''

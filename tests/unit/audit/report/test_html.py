@@ -1,0 +1,177 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The HTML report's document: self-contained, escaped, exact counts.
+
+What the page does once a browser runs it is tested in a real browser
+(tests/browser); here, what the writer puts in the file.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import pytest
+from lxml import html as lxml_html
+
+from glance_conf.audit import baseline
+from glance_conf.audit import manager
+from glance_conf.audit import runner
+from glance_conf.audit import waivers
+from glance_conf.audit.finding import Severity
+from glance_conf.audit.report import html
+
+HOSTILE = '<script>alert(1)</script>'
+
+
+def _render(res):
+    out = io.StringIO()
+    html.render(res, out)
+    return out.getvalue()
+
+
+def _data(page):
+    doc = lxml_html.fromstring(page)
+    [island] = doc.xpath('//script[@id="gc-data"]')
+    return doc, json.loads(island.text)
+
+
+def _fleet(write_conf, *texts, group_by=None):
+    paths = [str(write_conf(text, 'compute-%d.conf' % i))
+             for i, text in enumerate(texts)]
+    group_of = None
+    if group_by:
+        group_of = lambda path: group_by[int(re.search(  # noqa: E731
+            r'compute-(\d+)', path).group(1))]
+    return runner.audit_fleet(paths, manager.load_checks(),
+                              group_of=group_of)
+
+
+def test_the_page_is_self_contained(result):
+    """Nothing is fetched: no src, no stylesheet link, no url() or
+    @import; the only links are to the checks' docs."""
+    page = _render(result)
+    doc, _ = _data(page)
+    assert not doc.xpath('//*[@src] | //link | //iframe | //object')
+    assert 'url(' not in page and '@import' not in page
+    assert page.count('<script') == 2
+
+
+def test_summary_counts_are_exact(result):
+    doc, data = _data(_render(result))
+    counts = {b.get('data-sev'): b.findtext('strong')
+              for b in doc.xpath('//button[@data-sev]')}
+    assert counts == {str(int(s)): str(result.findings.counts[s])
+                      for s in Severity}
+    assert doc.get_element_by_id('defaults').text == 'nova'
+    assert doc.get_element_by_id('failing').text == 'yes'
+    assert data['total'] == len(data['findings']) == 3
+
+
+def test_hostile_text_never_leaves_its_text_node(write_conf):
+    """A key and a file name holding markup stay data: the island cannot
+    close its script element, and parses back to the same text."""
+    path = str(write_conf('[glance]\n%s = 1\n' % HOSTILE,
+                          '<script>alert(2).conf'))
+    res = runner.audit_fleet([path, str(write_conf(''))],
+                             manager.load_checks())
+    page = _render(res)
+    assert '<script>alert' not in page
+    assert page.count('<script') == 2
+    _, data = _data(page)
+    assert '<script>alert(2)' in [host[0] for host in data['hosts']]
+    assert any(HOSTILE in row[7] for row in data['findings'])
+
+
+def test_the_island_escapes_what_closes_a_script():
+    text = html.island({'a': '</script><!-- & \u2028'})
+    assert '<' not in text and '>' not in text and '&' not in text
+    assert json.loads(text) == {'a': '</script><!-- & \u2028'}
+
+
+def test_heatmap_marks_each_groups_majority(write_conf):
+    res = _fleet(write_conf, '[DEFAULT]\ndebug = true\n', '', '',
+                 '[DEFAULT]\ndebug = true\n', '[DEFAULT]\ndebug = true\n',
+                 group_by=['a', 'a', 'a', 'b', 'b'])
+    data = html.heatmap(res)
+    assert data['groups'] == ['a', 'b']
+    col = data['opts'].index('DEFAULT.debug')
+    assert [data['vals'][col][h[3][col]] for h in data['hosts']] == [
+        'True', 'False', 'False', 'True', 'True']
+    majority = [data['vals'][col][g[col]] for g in data['major']]
+    assert majority == ['False', 'True']
+    # The cell of the minority value shows its line; a default, none.
+    assert [h[4][col] for h in data['hosts']] == [2, 0, 0, 2, 2]
+    assert data['verd'][col][data['vals'][col].index('True')] == 'b'
+
+
+def test_rows_are_capped_most_severe_first(result, monkeypatch):
+    monkeypatch.setattr(html, 'MAX_FINDINGS_SHOWN', 2)
+    doc, data = _data(_render(result))
+    assert [row[0] for row in data['findings']] == [3, 2]
+    assert (data['total'], data['shownTotal']) == (3, 2)
+
+
+def test_known_and_waived_findings_are_told_apart(compared, tmp_path):
+    waiver_file = tmp_path / 'waivers.yaml'
+    waiver_file.write_text(
+        '- id: GC301\n  reason: accepted for the lab\n  owner: ops\n'
+        '  expires: 2999-01-01\n')
+    found = [f for f in compared.findings if f.check_id == 'GC301']
+    compared.waivers = waivers.load(str(waiver_file))
+    compared.suppressed.add(found[0])
+    _, data = _data(_render(compared))
+    states = sorted((data['checks'][r[1]][0], r[8], r[9])
+                    for r in data['findings'])
+    assert ('GC201', 'known', '') in states
+    assert ('GC301', 'waived', 'accepted for the lab') in states
+
+
+def test_since_last_run_by_fingerprint(result):
+    first = next(iter(result.findings))
+    gone = baseline.Entry('e' * 32, 'GC101', 'glance.insecure', 'compute-9')
+    result.previous = baseline.Baseline('last <week>.json', {
+        first.fingerprint: baseline.Entry(first.fingerprint, 'GC201',
+                                          first.option, None),
+        gone.fingerprint: gone})
+    page = _render(result)
+    doc, data = _data(page)
+    assert doc.get_element_by_id('since-new').text == '2'
+    assert doc.get_element_by_id('since-open').text == '1'
+    assert doc.get_element_by_id('since-fixed').text == '1'
+    assert 'last &lt;week&gt;.json' in page
+    assert sorted(r[10] for r in data['findings']) == [False, True, True]
+
+
+def test_no_previous_no_since_section_and_no_probe_section(result):
+    doc, _ = _data(_render(result))
+    assert not doc.xpath('//*[@id="since"] | //*[@id="probe"]')
+
+
+@pytest.mark.parametrize('value, expected', [
+    ('https://docs.example.org/audit/checks.html#x',
+     'https://docs.example.org/audit/checks.html'),
+    ('javascript:alert(1)', html.DEFAULT_DOCS_URL),
+    ('', html.DEFAULT_DOCS_URL),
+])
+def test_docs_url_is_http_or_the_relative_default(monkeypatch, value,
+                                                  expected):
+    monkeypatch.setenv(html.DOCS_URL_ENV, value)
+    assert html.docs_url() == expected
+
+
+def test_every_table_header_has_a_scope(write_conf):
+    doc, _ = _data(_render(_fleet(write_conf, '', '')))
+    headers = doc.xpath('//th')
+    assert headers and all(th.get('scope') for th in headers)
