@@ -692,20 +692,30 @@ def _holds_secret(key: str, value: str) -> bool:
         or redact.redact_url(value, 10 * len(value) + 1) != _printable(value))
 
 
+#: A value the diff may show: a boolean word, a number or version, an
+#: absolute path, or an http(s) URL without user-info, query or fragment.
+#: Anything else could be a secret pasted into the wrong option.
+_PLAIN_VALUE = re.compile(r'(?:true|false|yes|no|on|off|[0-9][0-9.]*'
+                          r'|/[^\s]*|https?://[^@\s?#]*)', re.IGNORECASE)
+
+
 def _shown_line(text: str) -> str:
     """A line of the diff: control characters escaped, a secret masked.
 
-    Fixes only touch options of their own, which hold no secret; this is
-    the guard for a near-miss key whose value is one, or a URL with a
-    password or a query: the value is masked, never shown.
+    Fixes only touch options of their own, but a line they move or
+    rename may hold a value pasted into the wrong option, or a PEM body
+    on continuation lines: a continuation line is always masked, and a
+    value is shown only when it is plainly no secret.
     """
     if text[:1] in (' ', '\t'):
         body = text.lstrip(' \t')
-        if _holds_secret('', body.strip()):
+        if body.strip():
             return text[:len(text) - len(body)] + MASKED
     elif text.strip() and text[0] not in '#;[' and _cut(text) >= 0:
         cut = _cut(text)
-        if _holds_secret(text[:cut].strip(), text[cut + 1:].strip()):
+        value = text[cut + 1:].strip().strip('"\'')
+        if value and (_holds_secret(text[:cut].strip(), value)
+                      or not _PLAIN_VALUE.fullmatch(value)):
             return _printable(text[:cut + 1].rstrip()) + ' ' + MASKED
     return _printable(text)
 

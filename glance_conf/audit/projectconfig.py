@@ -62,7 +62,9 @@ def find(directory: str = '.') -> str | None:
     """
     found = []
     yaml_path = os.path.join(directory, YAML_NAME)
-    if os.path.exists(yaml_path):
+    if os.path.lexists(yaml_path):
+        # A dangling link is named, and then fails to read: never a
+        # gate silently run without its settings.
         found.append(yaml_path)
     pyproject = os.path.join(directory, PYPROJECT_NAME)
     if os.path.isfile(pyproject) and _has_table(pyproject):
@@ -78,7 +80,14 @@ def _has_table(path: str) -> bool:
     text = source.read_text(path)
     if tomllib is None:
         return '[tool.%s' % TABLE in text or '"%s"' % TABLE in text
-    return isinstance(_toml(path, text).get('tool', {}).get(TABLE), dict)
+    return isinstance(_table(path, text), dict)
+
+
+def _table(path: str, text: str) -> Any:
+    """The ``[tool.glance-conf-audit]`` table, or ``None``: a ``tool``
+    that is not a table configures nothing here."""
+    tool = _toml(path, text).get('tool')
+    return tool.get(TABLE) if isinstance(tool, dict) else None
 
 
 def _toml(path: str, text: str) -> dict[str, Any]:
@@ -148,7 +157,7 @@ def load(path: str, choices: dict[str, Iterable[str]]) -> dict[str, Any]:
     """
     text = source.read_text(path)
     if os.path.basename(path) == PYPROJECT_NAME or path.endswith('.toml'):
-        table = _toml(path, text).get('tool', {}).get(TABLE)
+        table = _table(path, text)
         if not isinstance(table, dict):
             raise LoadError(path, 'no [tool.%s] table' % TABLE)
         raw = {key: (value, '') for key, value in table.items()}
@@ -170,9 +179,10 @@ def load(path: str, choices: dict[str, Iterable[str]]) -> dict[str, Any]:
                                 % (where, key))
             settings[key] = [i.strip() for i in items if i.strip()]
             continue
-        if not isinstance(value, str) or not value.strip():
-            raise LoadError(path, '%s%s: expected a non-empty text'
-                            % (where, key))
+        if not isinstance(value, str) or not value.strip() \
+                or not value.isprintable():
+            raise LoadError(path, '%s%s: expected a non-empty text of '
+                            'printable characters' % (where, key))
         value = value.strip()
         if key in choices and value not in choices[key]:
             raise LoadError(path, '%s%s: expected one of: %s'

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 from typing import TextIO
 
+from glance_conf import redact
 from glance_conf.audit import baseline
 from glance_conf.audit import identity
 from glance_conf.audit.checks import fleet
@@ -116,12 +117,21 @@ def docs_url() -> str:
 
 
 def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    """``text`` for HTML: control characters and lone surrogates (a file
+    name that is not UTF-8) escaped as ``\\uXXXX``, then HTML-escaped."""
+    return html.escape(redact.printable(str(text), _NO_LIMIT), quote=True)
+
+
+#: :func:`glance_conf.redact.printable` shortens nothing here: what is
+#: long was bounded where it was read.
+_NO_LIMIT = 1 << 30
 
 
 def island(data: Any) -> str:
     """``data`` as JSON that is safe inside a ``<script>`` element."""
-    text = json.dumps(data, separators=(',', ':'), ensure_ascii=False)
+    # ASCII only: a lone surrogate (a name that is not UTF-8) becomes an
+    # escape instead of text the page cannot be written in.
+    text = json.dumps(data, separators=(',', ':'), ensure_ascii=True)
     return text.replace('&', '\\u0026').replace('<', '\\u003c').replace(
         '>', '\\u003e').replace('\u2028', '\\u2028').replace(
         '\u2029', '\\u2029')

@@ -265,3 +265,17 @@ def test_permission_commands_quote_the_path():
     assert fix.commands(found, 'nova') == [
         "chown root:nova '/etc/nova/it'\"'\"'s.conf'",
         "chmod 0640 '/etc/nova/it'\"'\"'s.conf'"]
+
+
+def test_the_diff_never_shows_a_moved_value_that_could_be_a_secret():
+    """The review's case: a PEM body pasted under [ssl] key_file, moved to
+    [glance] keyfile, and a password pasted into api_insecure."""
+    before = ('[ssl]\nkey_file = -----BEGIN PRIVATE KEY-----\n'
+              '  MIIEvQ-SECRET-BODY\n[glance]\ninsecure = false\n'
+              'api_insecure = S3CRETVAL4\n')
+    after = ('[glance]\ninsecure = false\nkeyfile = -----BEGIN PRIVATE '
+             'KEY-----\n  MIIEvQ-SECRET-BODY\n')
+    shown = '\n'.join(fix.diff('nova.conf', before, after))
+    assert 'SECRET-BODY' not in shown and 'S3CRETVAL4' not in shown
+    assert 'BEGIN PRIVATE' not in shown
+    assert fix.MASKED in shown

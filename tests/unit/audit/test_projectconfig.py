@@ -102,7 +102,8 @@ def test_two_configs_in_one_directory_is_an_error(tmp_path):
      'baseline, defaults, format, skip)'),
     ('fail_on: critical\n', 'line 1: fail_on: expected one of: high, info, '
      'low, medium, never'),
-    ('format: [json]\n', 'line 1: format: expected a non-empty text'),
+    ('format: [json]\n', 'line 1: format: expected a non-empty text of '
+                         'printable characters'),
     ('skip: {GC301: yes}\n', 'line 1: skip: expected a text or a list of '
      'texts'),
     ('- fail_on\n', 'line 1: expected a mapping of settings'),
@@ -119,7 +120,7 @@ def test_bad_yaml_settings_name_the_key_and_line(tmp_path, body, reason):
 @pytest.mark.parametrize('body, reason', [
     ('[tool.glance-conf-audit]\nfailon = "x"\n', 'unknown key failon'),
     ('[tool.glance-conf-audit]\nfail_on = 3\n',
-     'fail_on: expected a non-empty text'),
+     'fail_on: expected a non-empty text of printable characters'),
     ('[tool.glance-conf-audit]\nskip = [1]\n',
      'skip: expected a list of check IDs'),
     ('[tool.glance-conf-audit\n', 'not valid TOML'),
@@ -238,3 +239,21 @@ def test_a_bad_config_is_exit_2_naming_the_key(project, body, message):
     assert err.startswith('glance-conf-audit: error: project config ./%s: %s'
                           % (projectconfig.YAML_NAME, message))
     assert len(err.splitlines()) == 1
+
+
+def test_a_pyproject_whose_tool_is_not_a_table_configures_nothing(tmp_path):
+    (tmp_path / 'pyproject.toml').write_text('tool = 1\n')
+    assert projectconfig.find(str(tmp_path)) is None
+
+
+def test_a_path_with_a_control_character_is_refused(tmp_path):
+    path = tmp_path / projectconfig.YAML_NAME
+    path.write_text('waivers: "a\\x00b"\n')
+    with pytest.raises(LoadError, match='printable'):
+        projectconfig.load(str(path), {})
+
+
+def test_a_dangling_config_link_is_named_not_ignored(tmp_path):
+    (tmp_path / projectconfig.YAML_NAME).symlink_to(tmp_path / 'gone.yaml')
+    assert projectconfig.find(str(tmp_path)) == str(
+        tmp_path / projectconfig.YAML_NAME)

@@ -175,3 +175,29 @@ def test_every_table_header_has_a_scope(write_conf):
     doc, _ = _data(_render(_fleet(write_conf, '', '')))
     headers = doc.xpath('//th')
     assert headers and all(th.get('scope') for th in headers)
+
+
+def test_lone_surrogates_and_control_characters_are_escaped(tmp_path):
+    """The review's case: a --previous report and a waiver reason holding
+    a lone surrogate and ESC crashed the writer ("internal error")."""
+    import json as json_mod
+
+    from glance_conf.cmd import audit as cli
+
+    conf = tmp_path / 'h3.conf'
+    conf.write_text('[glance]\n')
+    previous = tmp_path / 'previous.json'
+    previous.write_text(json_mod.dumps({
+        'fingerprints': 'glanceConfAudit/v2',
+        'findings': [{'fingerprint': 'a' * 32, 'id': '\ud800\x1b'}]}))
+    waivers = tmp_path / 'waivers.yaml'
+    waivers.write_text('- {id: GC201, reason: "\\ud800\\e", owner: o, '
+                       'expires: 2099-12-31}\n')
+    for extra in (['--previous', str(previous)], ['--waivers', str(waivers)]):
+        out, err = io.StringIO(), io.StringIO()
+        code = cli.run(['--offline', '--format', 'html', '--fail-on',
+                        'never', str(conf), *extra], out, err)
+        assert code == 0, err.getvalue()
+        page = out.getvalue()
+        assert '\x1b' not in page and '\ud800' not in page
+        page.encode('utf-8')  # writable: no lone surrogate left
