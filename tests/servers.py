@@ -29,6 +29,7 @@ import struct
 import threading
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
 Fault = Callable[[http.server.BaseHTTPRequestHandler], None]
 
@@ -245,26 +246,26 @@ def sequence(*faults: Fault) -> Fault:
     return answer
 
 
-class Refuser:
-    """A loopback port that refuses every connection: it accepts, counts
-    and resets each one before reading a byte (a closed port refuses
-    too, but cannot count). Stops by itself after ``lifetime`` seconds.
-    """
+_Listener = TypeVar('_Listener', bound='_LoopbackListener')
+
+
+class _LoopbackListener:
+    """A listening loopback socket served by a thread that stops by
+    itself after ``lifetime`` seconds; subclasses write ``_serve``."""
 
     def __init__(self, lifetime: float = 30.0) -> None:
-        self.hits = 0
         self._stop = threading.Event()
         self._listener = socket.create_server(('127.0.0.1', 0))
         self._listener.settimeout(0.05)
         self.port = self._listener.getsockname()[1]
-        self._end = time.monotonic() + lifetime
+        self._lifetime = lifetime
         self._thread = threading.Thread(target=self._serve, daemon=True)
 
     @property
     def url(self) -> str:
         return 'http://127.0.0.1:%d' % self.port
 
-    def start(self) -> Refuser:
+    def start(self: _Listener) -> _Listener:
         self._thread.start()
         return self
 
@@ -274,7 +275,22 @@ class Refuser:
         self._listener.close()
 
     def _serve(self) -> None:
-        while not self._stop.is_set() and time.monotonic() < self._end:
+        raise NotImplementedError
+
+
+class Refuser(_LoopbackListener):
+    """A loopback port that refuses every connection: it accepts, counts
+    and resets each one before reading a byte (a closed port refuses
+    too, but cannot count). Stops by itself after ``lifetime`` seconds.
+    """
+
+    def __init__(self, lifetime: float = 30.0) -> None:
+        super().__init__(lifetime)
+        self.hits = 0
+
+    def _serve(self) -> None:
+        end = time.monotonic() + self._lifetime
+        while not self._stop.is_set() and time.monotonic() < end:
             try:
                 client, _ = self._listener.accept()
             except OSError:
@@ -292,7 +308,7 @@ def closed_port() -> int:
         return int(sock.getsockname()[1])
 
 
-class ConnectProxy:
+class ConnectProxy(_LoopbackListener):
     """A loopback HTTP proxy that only tunnels (CONNECT) to 127.0.0.1.
 
     It counts the CONNECTs it receives, relays at most ``lifetime``
@@ -301,25 +317,7 @@ class ConnectProxy:
 
     def __init__(self, lifetime: float = 30.0) -> None:
         self.connects: list[str] = []
-        self._stop = threading.Event()
-        self._listener = socket.create_server(('127.0.0.1', 0))
-        self._listener.settimeout(0.05)
-        self.port = self._listener.getsockname()[1]
-        self._lifetime = lifetime
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return 'http://127.0.0.1:%d' % self.port
-
-    def start(self) -> ConnectProxy:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(5)
-        self._listener.close()
+        super().__init__(lifetime)
 
     def _serve(self) -> None:
         end = time.monotonic() + self._lifetime

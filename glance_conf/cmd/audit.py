@@ -353,28 +353,27 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     collector = compliance.Collector(host is not None)
     if args.compliance:
         checks = [*checks, collector.check()]
-    known = None
-    if args.baseline is not None:
+    # Earlier JSON reports: the baseline (known findings) and the
+    # previous run (the HTML report's "since last run").
+    earlier: dict[str, baseline.Baseline] = {}
+    for flag, path in (('--baseline', args.baseline),
+                       ('--previous', args.previous)):
+        if path is None:
+            continue
         try:
-            known = baseline.load(args.baseline)
+            earlier[flag] = baseline.load(path)
         except LoadError as exc:
-            stderr.write('%s: error: --baseline %s: %s\n'
-                         % (PROG, shown(exc.path), exc.reason))
+            stderr.write('%s: error: %s %s: %s\n'
+                         % (PROG, flag, shown(exc.path), exc.reason))
             return EXIT_ERROR
+    known, previous = earlier.get('--baseline'), earlier.get('--previous')
+    if known is not None:
         shared = baseline.shared_hosts(args.files)
         if shared:
             stderr.write('%s: warning: %d host name(s) shared by several '
                          'files, such as %s: their findings share '
                          'fingerprints; name each file after its host\n'
                          % (PROG, len(shared), shown(shared[0])))
-    previous = None
-    if args.previous is not None:
-        try:
-            previous = baseline.load(args.previous)
-        except LoadError as exc:
-            stderr.write('%s: error: --previous %s: %s\n'
-                         % (PROG, shown(exc.path), exc.reason))
-            return EXIT_ERROR
     with _quiet_oslo_logging():
         if args.files:
             progress = None
