@@ -1,0 +1,128 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The hook of .pre-commit-hooks.yaml, installed by pre-commit itself
+from a fresh clone: a bad file fails, a good one passes, and the
+repository's own gate (.glance-conf-audit.yaml) is used."""
+
+from __future__ import annotations
+
+import pathlib
+import shutil
+
+from tests.precommit.conftest import EXAMPLES
+from tests.precommit.conftest import REPO_URL
+from tests.precommit.conftest import REV
+from tests.precommit.conftest import git_repo
+from tests.precommit.conftest import run
+from tests.precommit.conftest import use_clone
+
+CONFIG = '''repos:
+  - repo: %s
+    rev: %s
+    hooks:
+      - id: glance-conf-audit
+''' % (REPO_URL, REV)
+GOOD = (EXAMPLES / 'nova-hardened.conf').read_text()
+#: The hardened file with one medium finding (GC102) and nothing worse.
+PLAIN_HTTP = GOOD.replace('https://glance', 'http://glance')
+#: The hardened file with one high finding (GC101) and nothing else.
+INSECURE = GOOD.replace('[glance]\n', '[glance]\ninsecure = true\n')
+
+
+def _repo(tmp_path, env, clone, files):
+    repo = git_repo(tmp_path / 'repo', env)
+    (repo / '.pre-commit-config.yaml').write_text(use_clone(CONFIG, clone))
+    for name, text in files.items():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text(text)
+    run(['git', 'add', '.'], repo, env)
+    return repo
+
+
+def _pre_commit(repo, env, *args):
+    return run(['pre-commit', 'run', 'glance-conf-audit', *args], repo, env)
+
+
+def test_try_repo_fails_on_a_bad_file(tmp_path, env, clone):
+    """One file is one host (fleet mode with a single FILE)."""
+    repo = git_repo(tmp_path / 'repo', env)
+    shutil.copy(EXAMPLES / 'nova-insecure.conf', repo / 'nova.conf')
+    run(['git', 'add', '.'], repo, env)
+    done = run(['pre-commit', 'try-repo', str(clone[0]), 'glance-conf-audit',
+                '--files', 'nova.conf'], repo, env)
+    assert done.returncode == 1, done.stdout
+    assert 'glance-conf-audit....' in done.stdout and 'Failed' in done.stdout
+    assert 'GC101  glance.insecure  nova.conf:10' in done.stdout
+    assert '(fleet mode, nova defaults): 1 file(s) audited' in done.stdout
+
+
+def test_try_repo_passes_on_a_good_file(tmp_path, env, clone):
+    repo = git_repo(tmp_path / 'repo', env)
+    shutil.copy(EXAMPLES / 'nova-hardened.conf', repo / 'nova.conf')
+    run(['git', 'add', '.'], repo, env)
+    done = run(['pre-commit', 'try-repo', str(clone[0]), 'glance-conf-audit',
+                '--files', 'nova.conf'], repo, env)
+    assert done.returncode == 0, done.stdout
+    assert 'Passed' in done.stdout
+
+
+def test_the_gate_of_the_project_config_is_used(tmp_path, env, clone):
+    repo = _repo(tmp_path, env, clone, {'nova.conf': PLAIN_HTTP})
+    done = _pre_commit(repo, env, '--all-files')
+    assert done.returncode == 1 and 'GC102' in done.stdout, done.stdout
+    (repo / '.glance-conf-audit.yaml').write_text('fail_on: high\n')
+    done = _pre_commit(repo, env, '--all-files', '--verbose')
+    assert done.returncode == 0, done.stdout
+    assert 'GC102' in done.stdout  # reported, below the gate
+
+
+def test_waivers_named_by_the_project_config_apply(tmp_path, env, clone):
+    """The waiver file's path is relative to the project config."""
+    repo = _repo(tmp_path, env, clone, {'hosts/compute-1/nova.conf':
+                                        INSECURE})
+    done = _pre_commit(repo, env, '--all-files')
+    assert done.returncode == 1 and 'GC101' in done.stdout, done.stdout
+    (repo / 'policy').mkdir()
+    (repo / 'policy' / 'waivers.yaml').write_text(
+        '- id: GC101\n  reason: lab\n  owner: ops\n  expires: 2999-12-31\n')
+    (repo / '.glance-conf-audit.yaml').write_text(
+        'waivers: policy/waivers.yaml\n')
+    done = _pre_commit(repo, env, '--all-files', '--verbose')
+    assert done.returncode == 0, done.stdout
+    assert 'Waived: 1 finding(s) suppressed by policy/waivers.yaml' \
+        in done.stdout, done.stdout
+
+
+def test_templates_and_other_files_are_left_alone(tmp_path, env, clone):
+    insecure = (EXAMPLES / 'nova-insecure.conf').read_text()
+    repo = _repo(tmp_path, env, clone, {
+        'templates/nova.conf.j2': '{% if x %}\n' + insecure,
+        'nova.conf.d/10-glance.conf': insecure,
+        'keystone.conf': insecure})
+    done = _pre_commit(repo, env, '--all-files')
+    assert done.returncode == 0, done.stdout
+    assert '(no files to check)Skipped' in done.stdout
+
+
+def test_every_file_is_compared_in_one_run(tmp_path, env, clone):
+    """require_serial: two hosts that differ are one fleet, never split
+    across processes (which would hide the drift)."""
+    other = GOOD.replace('tls_min_version = 1.2', 'tls_min_version = 1.3')
+    repo = _repo(tmp_path, env, clone, {'compute-1/nova.conf': GOOD,
+                                        'compute-2/nova.conf': other,
+                                        'compute-3/nova.conf': GOOD})
+    done = _pre_commit(repo, env, '--all-files')
+    assert done.returncode == 1, done.stdout
+    assert 'GC601  glance.tls_min_version  compute-2/nova.conf' \
+        in done.stdout
+    assert '3 file(s) audited' in done.stdout
