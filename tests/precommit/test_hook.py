@@ -16,7 +16,6 @@ repository's own gate (.glance-conf-audit.yaml) is used."""
 
 from __future__ import annotations
 
-import pathlib
 import shutil
 
 from tests.precommit.conftest import EXAMPLES
