@@ -125,3 +125,19 @@ def test_every_file_is_compared_in_one_run(tmp_path, env, clone):
     assert 'GC601  glance.tls_min_version  compute-2/nova.conf' \
         in done.stdout
     assert '3 file(s) audited' in done.stdout
+
+
+def test_service_mode_args_stay_offline(tmp_path, env, clone):
+    """Layered with --config-file (the kolla-ansible recipe), the hook
+    still never judges the committer's machine: a cafile that is not
+    here is not GC103, and the host checks are listed as not checked."""
+    config = use_clone(CONFIG, clone) + (
+        '        args: [--config-file, nova.conf]\n'
+        '        pass_filenames: false\n')
+    repo = _repo(tmp_path, env, clone, {'nova.conf': GOOD.replace(
+        '/etc/ssl/certs/ca-certificates.crt', '/nonexistent/ca.pem')})
+    (repo / '.pre-commit-config.yaml').write_text(config)
+    done = _pre_commit(repo, env, '--all-files', '--verbose')
+    assert done.returncode == 0, done.stdout
+    assert '(service mode, nova defaults)' in done.stdout
+    assert 'Not checked (offline): GC103' in done.stdout
