@@ -114,17 +114,19 @@ def test_templates_and_other_files_are_left_alone(tmp_path, env, clone):
 
 
 def test_every_file_is_compared_in_one_run(tmp_path, env, clone):
-    """require_serial: two hosts that differ are one fleet, never split
-    across processes (which would hide the drift)."""
+    """require_serial: the hosts are one fleet, never split across
+    processes (pre-commit splits more than 4 files over 2 CPUs), which
+    would compare each host with only some of the others."""
     other = GOOD.replace('tls_min_version = 1.2', 'tls_min_version = 1.3')
-    repo = _repo(tmp_path, env, clone, {'compute-1/nova.conf': GOOD,
-                                        'compute-2/nova.conf': other,
-                                        'compute-3/nova.conf': GOOD})
+    hosts = {'compute-%d/nova.conf' % n: GOOD for n in range(1, 10)}
+    hosts['compute-5/nova.conf'] = other
+    repo = _repo(tmp_path, env, clone, hosts)
     done = _pre_commit(repo, env, '--all-files')
     assert done.returncode == 1, done.stdout
-    assert 'GC601  glance.tls_min_version  compute-2/nova.conf' \
+    assert 'GC601  glance.tls_min_version  compute-5/nova.conf' \
         in done.stdout
-    assert '3 file(s) audited' in done.stdout
+    assert done.stdout.count('file(s) audited') == 1, done.stdout
+    assert '9 file(s) audited' in done.stdout
 
 
 def test_service_mode_args_stay_offline(tmp_path, env, clone):
