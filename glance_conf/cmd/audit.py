@@ -45,6 +45,7 @@ from glance_conf.audit.finding import Severity
 from glance_conf.audit.report.text import shown
 from glance_conf.cmd import _parser
 from glance_conf.cmd import fix as fix_cmd
+from glance_conf.cmd import probe as probe_cmd
 from glance_conf.cmd import waivers as waivers_cmd
 
 EXIT_OK, EXIT_FINDINGS = 0, 1
@@ -298,6 +299,8 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         return waivers_cmd.run(argv[1:], stdout, stderr)
     if argv and argv[0] == 'fix':
         return fix_cmd.run(argv[1:], stdout, stderr)
+    if argv and argv[0] == 'probe':
+        return probe_cmd.run(argv[1:], stdout, stderr)
     try:
         formats = manager.load_formats()
     except PluginLoadError as exc:
@@ -321,6 +324,9 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         return EXIT_ERROR
     try:
         checks = manager.load_checks()
+        if not args.list_checks:
+            # The live checks are the probe's (``probe`` subcommand).
+            checks = [c for c in checks if not getattr(c, 'probe', False)]
         if args.list_checks:
             list_checks(checks, stdout)
             return EXIT_OK
