@@ -372,7 +372,7 @@ def _cert_facts(sock: ssl.SSLSocket, seen: Observation) -> None:
     seen.protocol = sock.version()
     cipher = sock.cipher()
     seen.cipher = cipher[0] if cipher else None
-    cert = sock.getpeercert()
+    cert: Any = sock.getpeercert()
     if not cert:
         return
     not_after = cert.get('notAfter')
@@ -442,7 +442,7 @@ def _tls(seen: Observation, address: tuple[Any, ...],
         sock = None
         if exc.verify_code in _DATE_ERRORS:
             seen.date_invalid = True
-            context.verify_flags |= _NO_CHECK_TIME  # type: ignore[assignment]
+            context.verify_flags |= _NO_CHECK_TIME
         elif exc.verify_code in _NAME_ERRORS:
             seen.name_mismatch = True
             context.check_hostname = False

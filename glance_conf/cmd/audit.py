@@ -326,7 +326,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         checks = manager.load_checks()
         if not args.list_checks:
             # The live checks are the probe's (``probe`` subcommand).
-            checks = [c for c in checks if not getattr(c, 'probe', False)]
+            checks = [c for c in checks if not getattr(c, 'live', False)]
         if args.list_checks:
             list_checks(checks, stdout)
             return EXIT_OK

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from typing import Any
 from typing import TextIO
 
-import yaml
+import yaml  # type: ignore[import-untyped]
 
 from glance_conf.audit import identity
 from glance_conf.audit import manager

@@ -68,7 +68,7 @@ def observing(prober: probe.Prober) -> Iterator[probe.Prober]:
 
 def is_probe_check(check: Any) -> bool:
     """Whether a check class judges the probe's observations."""
-    return bool(getattr(check, 'probe', False))
+    return bool(getattr(check, 'live', False))
 
 
 def _text(conf: AuditedConf, name: str, group: str = 'glance') -> Any:
@@ -182,8 +182,9 @@ class Planner(base.Check):
 class _ProbeCheck(base.Check):
     """Judges one observation of each endpoint a host uses."""
 
-    #: Marks the checks of ``glance-conf-audit probe``.
-    probe: ClassVar[bool] = True
+    #: Marks the checks of ``glance-conf-audit probe``: they look at the
+    #: live endpoint, not at the config's text.
+    live: ClassVar[bool] = True
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
         prober = _CURRENT.get()
