@@ -56,6 +56,7 @@ from typing import Any
 import requests.utils
 from urllib3.util.ssl_ import create_urllib3_context
 
+from glance_conf import loading
 from glance_conf import redact
 from glance_conf import transport
 
@@ -131,7 +132,8 @@ class Endpoint:
 def endpoint(url: str, tls: TlsSettings) -> Endpoint | None:
     """The endpoint of an Image API URL, or ``None`` if it has no http(s)
     scheme or no host. User-info and queries are dropped, and so is the
-    TLS of an ``http`` URL (it has none)."""
+    TLS of an ``http`` URL (it has none); a trailing ``/vN`` is removed,
+    as nova removes it, so discovery asks the base path."""
     try:
         parts = urllib.parse.urlsplit(url.strip())
         port = parts.port
@@ -140,7 +142,7 @@ def endpoint(url: str, tls: TlsSettings) -> Endpoint | None:
     scheme = parts.scheme.lower()
     if scheme not in ('http', 'https') or not parts.hostname:
         return None
-    path = parts.path or '/'
+    path = loading.strip_version(parts.path) or '/'
     if not path.endswith('/'):
         path += '/'
     return Endpoint(scheme, parts.hostname.lower(),
@@ -308,20 +310,29 @@ class _Budget:
 
 @contextlib.contextmanager
 def _bounded(sock: socket.socket, budget: _Budget) -> Iterator[None]:
-    """Shut ``sock`` down when the budget ends, whatever blocks on it:
-    a per-read timeout alone lets a trickling server go on."""
-    timer = threading.Timer(budget.left(), _shutdown, (sock,))
+    """Shut ``sock`` down when the budget ends, whatever blocks on it (a
+    per-read timeout alone lets a trickling server go on); a block cut
+    short raises ``TimeoutError``, even if what it read looked whole."""
+    fired = threading.Event()
+
+    def shutdown() -> None:
+        fired.set()
+        with contextlib.suppress(OSError):
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+    timer = threading.Timer(budget.left(), shutdown)
     timer.daemon = True
     timer.start()
     try:
         yield
+    except (OSError, ValueError, http.client.HTTPException):
+        if fired.is_set():
+            raise TimeoutError('timed out') from None
+        raise
     finally:
         timer.cancel()
-
-
-def _shutdown(sock: socket.socket) -> None:
-    with contextlib.suppress(OSError):
-        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+    if fired.is_set():
+        raise TimeoutError('timed out')
 
 
 def _connect(address: tuple[Any, ...], budget: _Budget) -> socket.socket:
