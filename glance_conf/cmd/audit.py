@@ -237,6 +237,7 @@ def _progress_bar(stream: TextIO) -> runner.Progress:
 def list_checks(checks: Sequence[manager.CheckClass], out: TextIO) -> None:
     for check in checks:
         kind = ' (fleet)' if issubclass(check, base.FleetCheck) else \
+            ' (probe)' if getattr(check, 'live', False) else \
             ' (host)' if check.needs_host else ''
         out.write('%s  %-6s  CWE-%-4d  %s%s\n' % (
             check.id, check.severity.label, check.cwe, check.title, kind))

@@ -228,7 +228,7 @@ class HandshakeFails(_ProbeCheck):
     severity = Severity.HIGH
     cwe = IMPROPER_CERTIFICATE_VALIDATION
     title = 'Live: the TLS handshake fails with the config\'s settings'
-    references = (refs.CHECK_COMPUTE_05, refs.SC_8)
+    references = (refs.SC_8,)
     remediation = ('Make cafile name the CA bundle that signs the '
                    'server\'s chain, give certfile/keyfile if the server '
                    'asks for a client certificate, and check that the '
@@ -289,7 +289,7 @@ class NameMismatch(_ProbeCheck):
     severity = Severity.HIGH
     cwe = IMPROPER_CERTIFICATE_VALIDATION
     title = 'Live: the host name does not match the certificate'
-    references = (refs.CHECK_COMPUTE_05, refs.SC_8)
+    references = (refs.SC_8,)
     remediation = ('Name the endpoint by a name the certificate holds, '
                    'or reissue the certificate with the name nova uses.')
 
@@ -348,7 +348,7 @@ class PlainHttpAnswers(_ProbeCheck):
     severity = Severity.MEDIUM
     cwe = CLEARTEXT_TRANSMISSION
     title = 'Live: plain HTTP answers next to https'
-    references = (refs.CHECK_COMPUTE_05, refs.SC_8)
+    references = (refs.SC_8,)
     remediation = ('Close the plain-HTTP listener of the Image API, or '
                    'make it redirect to https, and remove http URLs from '
                    'the config.')

@@ -128,8 +128,8 @@ def certificate_expiries(result: Result) -> Sequence[CertificateExpiry]:
     """The certificate expiry of each endpoint ``glance-conf-audit probe``
     read a certificate from; none in any other audit, and none for an
     endpoint whose certificate it could not read: nothing is made up."""
-    return [CertificateExpiry(seen.endpoint.url, seen.not_after)
-            for seen in result.probes if seen.not_after is not None]
+    return tuple(CertificateExpiry(seen.endpoint.url, seen.not_after)
+                 for seen in result.probes if seen.not_after is not None)
 
 
 def escape(value: str) -> str:

@@ -18,9 +18,8 @@ from __future__ import annotations
 import io
 import json
 import pathlib
-import xml.etree.ElementTree as ET
-
 import pytest
+from lxml import etree
 
 from glance_conf.cmd import audit as cli
 from tests import tlsservers as T
@@ -84,7 +83,7 @@ def test_sarif_result_properties_carry_the_evidence(expiring):
 def test_junit_failure_quotes_the_evidence(expiring):
     path, _ = expiring
     _, out, _ = run('--format', 'junit', path)
-    failures = ET.fromstring(out).findall('.//failure')
+    failures = etree.fromstring(out.encode('utf-8')).findall('.//failure')
     assert len(failures) == 1
     for name in EVIDENCE:
         assert name + '=' in (failures[0].text or '')
