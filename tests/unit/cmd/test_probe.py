@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import json
 import pathlib
+
 import pytest
 from lxml import etree
 
