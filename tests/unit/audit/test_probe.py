@@ -15,6 +15,7 @@ and the bounds of one endpoint's probe."""
 
 from __future__ import annotations
 
+import socket
 import ssl
 
 import pytest
@@ -136,3 +137,16 @@ def test_prober_probes_each_endpoint_once(tmp_path):
 def test_jobs_are_bounded():
     assert probe.Prober(jobs=10_000).jobs == probe.MAX_JOBS
     assert probe.Prober(jobs=0).jobs == 1
+
+
+def test_a_listener_that_never_answers_the_handshake_is_bounded():
+    """The kernel accepts the connection; nobody ever reads the
+    ClientHello. Every connection of the probe shares the one budget."""
+    with socket.create_server(('127.0.0.1', 0)) as mute:
+        port = mute.getsockname()[1]
+        with servers.Clock() as clock:
+            seen = probe.probe_endpoint(probe.endpoint(
+                'https://127.0.0.1:%d' % port,
+                probe.TlsSettings(insecure=True)), 1.0)
+    assert clock.elapsed < 3
+    assert seen.failure == 'timed out'
