@@ -227,7 +227,7 @@ class HandshakeFails(_ProbeCheck):
     id = 'GC701'
     severity = Severity.HIGH
     cwe = IMPROPER_CERTIFICATE_VALIDATION
-    title = 'Live: the TLS handshake fails with the config\'s settings'
+    title = 'Live: the TLS handshake fails with the configured settings'
     references = (refs.SC_8,)
     remediation = ('Make cafile name the CA bundle that signs the '
                    'server\'s chain, give certfile/keyfile if the server '
