@@ -80,6 +80,11 @@ class Finding:
     #: extension (``compute-1.conf`` is ``compute-1``). ``None`` in
     #: service mode and for a finding about the whole fleet.
     host: str | None = None
+    #: What a live observation saw (the probe's protocol, cipher, days to
+    #: expiry, resolved address), as ``(name, value)`` pairs in a fixed
+    #: order; empty for a finding about the text of a config. Never part
+    #: of the fingerprint: days to expiry change every day.
+    evidence: tuple[tuple[str, str | int], ...] = ()
 
     @property
     def fingerprint(self) -> str:
@@ -109,6 +114,7 @@ class Finding:
             'key': self.key,
             'host': self.host,
             'fingerprint': self.fingerprint,
+            **({'evidence': dict(self.evidence)} if self.evidence else {}),
         }
 
     @classmethod
@@ -119,7 +125,9 @@ class Finding:
                    message=data['message'],
                    remediation=data['remediation'], file=data['file'],
                    line=data['line'], key=data.get('key'),
-                   host=data.get('host'))
+                   host=data.get('host'),
+                   evidence=tuple((str(k), v) for k, v in
+                                  (data.get('evidence') or {}).items()))
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), sort_keys=True)

@@ -48,6 +48,7 @@ from glance_conf.audit import base
 from glance_conf.audit import baseline as baseline_mod
 from glance_conf.audit import engine
 from glance_conf.audit import manager
+from glance_conf.audit import probe as probe_mod
 from glance_conf.audit import source
 from glance_conf.audit import waivers as waivers_mod
 from glance_conf.audit.exception import LoadError
@@ -196,6 +197,10 @@ class Result:
     posture_dropped: int = 0
     #: An earlier report (``--previous``), for the HTML "since last run".
     previous: baseline_mod.Baseline | None = None
+    #: What ``glance-conf-audit probe`` saw, one observation per endpoint
+    #: (:class:`glance_conf.audit.probe.Observation`); empty otherwise.
+    probes: list[probe_mod.Observation] = dataclasses.field(
+        default_factory=list)
 
     def add(self, found: Finding) -> None:
         """Keep ``found``: suppressed if a waiver covers it."""

@@ -45,6 +45,7 @@ from glance_conf.audit.finding import Severity
 from glance_conf.audit.report.text import shown
 from glance_conf.cmd import _parser
 from glance_conf.cmd import fix as fix_cmd
+from glance_conf.cmd import probe as probe_cmd
 from glance_conf.cmd import waivers as waivers_cmd
 
 EXIT_OK, EXIT_FINDINGS = 0, 1
@@ -236,6 +237,7 @@ def _progress_bar(stream: TextIO) -> runner.Progress:
 def list_checks(checks: Sequence[manager.CheckClass], out: TextIO) -> None:
     for check in checks:
         kind = ' (fleet)' if issubclass(check, base.FleetCheck) else \
+            ' (probe)' if getattr(check, 'live', False) else \
             ' (host)' if check.needs_host else ''
         out.write('%s  %-6s  CWE-%-4d  %s%s\n' % (
             check.id, check.severity.label, check.cwe, check.title, kind))
@@ -298,6 +300,8 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         return waivers_cmd.run(argv[1:], stdout, stderr)
     if argv and argv[0] == 'fix':
         return fix_cmd.run(argv[1:], stdout, stderr)
+    if argv and argv[0] == 'probe':
+        return probe_cmd.run(argv[1:], stdout, stderr)
     try:
         formats = manager.load_formats()
     except PluginLoadError as exc:
@@ -321,6 +325,9 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         return EXIT_ERROR
     try:
         checks = manager.load_checks()
+        if not args.list_checks:
+            # The live checks are the probe's (``probe`` subcommand).
+            checks = [c for c in checks if not getattr(c, 'live', False)]
         if args.list_checks:
             list_checks(checks, stdout)
             return EXIT_OK

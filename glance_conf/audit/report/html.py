@@ -325,12 +325,17 @@ def _since(result: Result, seen: _Findings) -> str:
 
 
 def probe_expiry(result: Result) -> list[tuple[str, int]] | None:
-    """Hook for the probe (issue #16, "probe's certificate expiry"):
-    ``(endpoint, days to expiry)`` per endpoint, from
-    ``result.probe_expiry`` once the probe sets it. No probe, no section:
-    nothing is made up."""
-    found = getattr(result, 'probe_expiry', None)
-    return list(found) if found is not None else None
+    """``(endpoint, days to expiry)`` per endpoint whose certificate
+    ``glance-conf-audit probe`` read. No probe, no section: nothing is
+    made up."""
+    if not result.probes:
+        return None
+    found = []
+    for seen in result.probes:
+        days = seen.days_left()
+        if days is not None:
+            found.append((redact.redact_url(seen.endpoint.url), days))
+    return found
 
 
 def _probe(result: Result) -> str:

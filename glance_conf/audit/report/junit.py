@@ -38,6 +38,7 @@ from xml.sax.saxutils import quoteattr
 from glance_conf.audit import base
 from glance_conf.audit import identity
 from glance_conf.audit.finding import Finding
+from glance_conf.audit.report.text import evidence
 from glance_conf.audit.report.text import shown
 
 if TYPE_CHECKING:
@@ -78,9 +79,10 @@ def _quote(found: Finding) -> str:
     where = found.file and shown(found.file)
     if where and found.line:
         where += ':%d' % found.line
-    return '%s (%s) %s%s: %s Fix: %s' % (
+    seen = ' Seen: %s.' % evidence(found) if found.evidence else ''
+    return '%s (%s) %s%s: %s%s Fix: %s' % (
         found.check_id, found.severity.label, shown(found.option or '-'),
-        ' at %s' % where if where else '', shown(found.message),
+        ' at %s' % where if where else '', shown(found.message), seen,
         shown(found.remediation))
 
 

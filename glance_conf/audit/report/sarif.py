@@ -99,6 +99,9 @@ def _result(found: Finding, index: dict[str, int],
         'properties': {'severity': found.severity.label,
                        'cwe': 'CWE-%d' % found.cwe},
     }
+    if found.evidence:
+        # What the probe saw: protocol, cipher, days to expiry, address.
+        result['properties']['evidence'] = dict(found.evidence)
     if found.check_id in index:
         result['ruleIndex'] = index[found.check_id]
     if result_of.baseline is not None:

@@ -60,7 +60,15 @@ def _finding(found: Finding, out: TextIO, label: str = '') -> None:
                                   shown(found.option or '-'),
                                   '  ' + where if where else ''))
     out.write('         %s\n' % shown(found.message))
+    if found.evidence:
+        out.write('         Seen: %s\n' % evidence(found))
     out.write('         Fix: %s\n' % shown(found.remediation))
+
+
+def evidence(found: Finding) -> str:
+    """A live finding's evidence on one line: ``name=value, ...``."""
+    return ', '.join('%s=%s' % (name, shown(str(value)))
+                     for name, value in found.evidence)
 
 
 def _waivers(result: Result, out: TextIO) -> None:

@@ -94,3 +94,15 @@ def test_the_host_survives_the_json_round_trip():
     named = dataclasses.replace(F, host='compute-1')
     assert named.to_dict()['host'] == 'compute-1'
     assert Finding.from_dict(named.to_dict()) == named
+
+
+def test_evidence_round_trips_and_stays_out_of_the_fingerprint():
+    """A live finding's evidence (days to expiry change daily) survives
+    the spool and JSON, and never changes the finding's identity."""
+    seen = dataclasses.replace(F, evidence=(('address', '10.0.0.5'),
+                                            ('days_to_expiry', 12)))
+    assert seen.to_dict()['evidence'] == {'address': '10.0.0.5',
+                                          'days_to_expiry': 12}
+    assert Finding.from_dict(seen.to_dict()) == seen
+    assert seen.fingerprint == F.fingerprint
+    assert 'evidence' not in F.to_dict()

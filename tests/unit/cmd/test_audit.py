@@ -70,7 +70,8 @@ def test_list_checks(conf_file):
     assert 'GC103  high    CWE-295   cafile, certfile or keyfile missing or ' \
         'unreadable (host)' in lines
     assert lines[0].startswith('GC101  high    CWE-295')
-    assert lines[-1].endswith('(fleet)')
+    assert lines[-8].endswith('(fleet)')
+    assert lines[-1].endswith('(probe)')
 
 
 def test_list_checks_shows_each_checks_references():

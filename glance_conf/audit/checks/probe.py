@@ -1,0 +1,430 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""GC7xx: what nova would see on the wire (``glance-conf-audit probe``).
+
+These checks judge what :mod:`glance_conf.audit.probe` observed at the
+endpoints a config names. They run only inside :func:`observing`, which
+the probe command opens; in any other audit they find nothing, and the
+command line leaves them out (:func:`is_probe_check`).
+
+A probe run reads each host's config twice through the usual modes:
+first with :class:`Planner`, which notes the endpoints to probe, then,
+once each distinct endpoint has been probed, with these checks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import dataclasses
+from collections.abc import Iterator
+from typing import Any
+from typing import ClassVar
+
+from glance_conf.audit import base
+from glance_conf.audit import compliance as refs
+from glance_conf.audit import probe
+from glance_conf.audit.checks import transport as transport_checks
+from glance_conf.audit.cwe import BROKEN_OR_RISKY_CRYPTO
+from glance_conf.audit.cwe import CLEARTEXT_TRANSMISSION
+from glance_conf.audit.cwe import IMPROPER_CERTIFICATE_VALIDATION
+from glance_conf.audit.cwe import IMPROPER_INTERACTION_BETWEEN_ENTITIES
+from glance_conf.audit.cwe import PROTECTION_MECHANISM_FAILURE
+from glance_conf.audit.finding import Finding
+from glance_conf.audit.finding import Severity
+from glance_conf.audit.target import INVALID
+from glance_conf.audit.target import AuditedConf
+
+#: The run the checks judge; unset outside ``glance-conf-audit probe``.
+_CURRENT: contextvars.ContextVar[probe.Prober | None] = \
+    contextvars.ContextVar('glance_conf_probe', default=None)
+
+#: The option a catalog endpoint is reported on.
+CATALOG_OPTION = 'valid_interfaces'
+#: ``[keystone_authtoken]`` and ``[glance]`` keys a catalog lookup reads.
+_AUTH_KEYS = ('auth_url', 'username', 'password', 'project_name',
+              'user_domain_name', 'project_domain_name')
+
+
+@contextlib.contextmanager
+def observing(prober: probe.Prober) -> Iterator[probe.Prober]:
+    """Run the GC7xx checks against ``prober``'s observations."""
+    token = _CURRENT.set(prober)
+    try:
+        yield prober
+    finally:
+        _CURRENT.reset(token)
+
+
+def is_probe_check(check: Any) -> bool:
+    """Whether a check class judges the probe's observations."""
+    return bool(getattr(check, 'live', False))
+
+
+def _text(conf: AuditedConf, name: str, group: str = 'glance') -> Any:
+    value = conf.value(name, group) if group == 'glance' else None
+    return None if value is INVALID else value
+
+
+def tls_settings(conf: AuditedConf) -> probe.TlsSettings:
+    """The ``[glance]`` TLS settings nova connects with."""
+    return probe.TlsSettings(
+        cafile=_text(conf, 'cafile') or None,
+        certfile=_text(conf, 'certfile') or None,
+        keyfile=_text(conf, 'keyfile') or None,
+        insecure=bool(_text(conf, 'insecure')),
+        min_version=_text(conf, 'tls_min_version') or None,
+        ciphers=_text(conf, 'tls_ciphers') or None)
+
+
+def interfaces(conf: AuditedConf) -> tuple[str, ...]:
+    value = _text(conf, CATALOG_OPTION)
+    return tuple(value) if isinstance(value, list) else ()
+
+
+def _raw(conf: AuditedConf, section: str, name: str) -> str | None:
+    hit = conf.raw(section, name)
+    return hit.assignment.value if hit is not None else None
+
+
+def catalog_query(conf: AuditedConf,
+                  cloud: dict[str, Any] | None = None
+                  ) -> probe.CatalogQuery | None:
+    """Who would ask Keystone for the catalog: ``cloud`` (a clouds.yaml
+    entry) if given, else password credentials in ``[glance]``, else in
+    ``[keystone_authtoken]``; ``None`` without any."""
+    found: dict[str, Any] = {}
+    if cloud is not None:
+        auth = cloud.get('auth') or {}
+        found = {k: auth.get(k) for k in _AUTH_KEYS}
+        found['cafile'] = cloud.get('cacert')
+        found['insecure'] = cloud.get('verify') is False
+    else:
+        for section in ('glance', 'keystone_authtoken'):
+            found = {k: _raw(conf, section, k) for k in _AUTH_KEYS}
+            found['cafile'] = _raw(conf, section, 'cafile')
+            found['insecure'] = (_raw(conf, section, 'insecure') or ''
+                                 ).strip().lower() == 'true'
+            if found['auth_url'] and found['username']:
+                break
+    if not (found.get('auth_url') and found.get('username')
+            and found.get('password')):
+        return None
+    region = _text(conf, 'region_name') or (cloud or {}).get('region_name')
+    return probe.CatalogQuery(
+        auth_url=str(found['auth_url']), username=str(found['username']),
+        password=str(found['password']),
+        project_name=found.get('project_name'),
+        user_domain_name=found.get('user_domain_name') or 'Default',
+        project_domain_name=found.get('project_domain_name') or 'Default',
+        cafile=found.get('cafile'), insecure=bool(found.get('insecure')),
+        service_type=_text(conf, 'service_type') or 'image',
+        interfaces=interfaces(conf) or ('internal', 'public'),
+        region_name=region or None)
+
+
+@dataclasses.dataclass(frozen=True)
+class Use:
+    """One endpoint as a host uses it: the URL and the option naming it."""
+
+    option: str
+    url: str
+    endpoint: probe.Endpoint
+
+
+def uses(conf: AuditedConf, prober: probe.Prober) -> list[Use]:
+    """The endpoints nova would use with ``conf``: ``api_servers``, else
+    ``endpoint_override`` (as :mod:`~glance_conf.audit.checks.transport`
+    reads them), else, when the run looks the catalog up, the catalog's."""
+    tls = tls_settings(conf)
+    named = transport_checks._endpoints(conf)
+    if not named and prober.use_catalog:
+        ask = catalog_query(conf, prober.cloud)
+        if ask is not None:
+            named = [(CATALOG_OPTION, url) for url in prober.lookup(ask)]
+    found = []
+    for option, url in named:
+        point = probe.endpoint(url, tls)
+        if point is not None:
+            found.append(Use(option, url, point))
+    return found
+
+
+class Planner(base.Check):
+    """Notes the endpoints of each host for the probe; finds nothing.
+
+    Not an entry point: the probe command runs it, first.
+    """
+
+    id = 'GC700'
+    severity = Severity.INFO
+    cwe = IMPROPER_INTERACTION_BETWEEN_ENTITIES
+    title = 'Endpoints to probe'
+    remediation = ''
+
+    def run(self, conf: AuditedConf) -> Iterator[Finding]:
+        prober = _CURRENT.get()
+        if prober is not None:
+            prober.want(use.endpoint for use in uses(conf, prober))
+        return iter(())
+
+
+class _ProbeCheck(base.Check):
+    """Judges one observation of each endpoint a host uses."""
+
+    #: Marks the checks of ``glance-conf-audit probe``: they look at the
+    #: live endpoint, not at the config's text.
+    live: ClassVar[bool] = True
+
+    def run(self, conf: AuditedConf) -> Iterator[Finding]:
+        prober = _CURRENT.get()
+        if prober is None:
+            return
+        every = uses(conf, prober)
+        for use in every:
+            seen = prober.seen(use.endpoint)
+            if seen is not None:
+                yield from self.judge(conf, use, seen, every, prober)
+
+    def judge(self, conf: AuditedConf, use: Use, seen: probe.Observation,
+              every: list[Use], prober: probe.Prober) -> Iterator[Finding]:
+        raise NotImplementedError
+
+    def found(self, use: Use, seen: probe.Observation, message: str,
+              severity: Severity | None = None) -> Finding:
+        """A finding about ``use``'s endpoint, with what was seen."""
+        found = self.finding(use.option, '%s: %s' % (
+            use.endpoint.url, message), key=use.endpoint.url)
+        return dataclasses.replace(found, evidence=seen.evidence(),
+                                   severity=severity or self.severity)
+
+
+class HandshakeFails(_ProbeCheck):
+    """The TLS handshake fails, or the chain does not verify, with the
+    config's trust settings.
+
+    The probe connects as nova's transport would: the ``cafile`` alone as
+    the trust anchor (or requests' bundle without one), the client
+    certificate of ``certfile``/``keyfile``, the floor of
+    ``tls_min_version`` and the ``tls_ciphers``. When that handshake
+    fails for any reason but the certificate's dates (GC702) or names
+    (GC703), every request nova sends to this endpoint fails the same way:
+    no image can be downloaded. The reason is OpenSSL's (an unknown
+    issuer, a client certificate the server requires, no shared cipher or
+    protocol) or the network's (no route, refused, timed out).
+    """
+
+    id = 'GC701'
+    severity = Severity.HIGH
+    cwe = IMPROPER_CERTIFICATE_VALIDATION
+    title = 'Live: the TLS handshake fails with the configured settings'
+    references = (refs.SC_8,)
+    remediation = ('Make cafile name the CA bundle that signs the '
+                   'server\'s chain, give certfile/keyfile if the server '
+                   'asks for a client certificate, and check that the '
+                   'endpoint is up and reachable from the compute hosts.')
+
+    def judge(self, conf: AuditedConf, use: Use, seen: probe.Observation,
+              every: list[Use], prober: probe.Prober) -> Iterator[Finding]:
+        if seen.probed and seen.failure is not None:
+            yield self.found(use, seen, 'nova cannot connect: %s.'
+                             % seen.failure)
+
+
+class CertificateExpiry(_ProbeCheck):
+    """The server's certificate has expired, or expires within
+    ``--expiry-days`` days (30 by default).
+
+    An expired certificate (or one not valid yet) fails every handshake
+    nova makes: high. One that expires soon is medium, with the days left,
+    so that it is renewed before the night every boot fails. The days are
+    counted from the certificate the server presents, read with a second
+    handshake when the first one fails on the dates.
+    """
+
+    id = 'GC702'
+    severity = Severity.MEDIUM
+    cwe = IMPROPER_CERTIFICATE_VALIDATION
+    title = 'Live: the certificate has expired or expires soon'
+    references = (refs.SC_12, refs.SC_8)
+    remediation = ('Renew the Image API\'s certificate (and any expired '
+                   'certificate of its chain), and deploy it before the '
+                   'old one expires.')
+
+    def judge(self, conf: AuditedConf, use: Use, seen: probe.Observation,
+              every: list[Use], prober: probe.Prober) -> Iterator[Finding]:
+        days = seen.days_left()
+        if seen.date_invalid:
+            yield self.found(use, seen, 'the certificate has expired or '
+                             'is not valid yet%s: nova\'s handshake fails.'
+                             % ('' if days is None
+                                else ' (%d days to expiry)' % days),
+                             Severity.HIGH)
+        elif days is not None and days < prober.expiry_days:
+            yield self.found(use, seen, 'the certificate expires in %d '
+                             'days (within %d).' % (days,
+                                                    prober.expiry_days))
+
+
+class NameMismatch(_ProbeCheck):
+    """The endpoint's host name does not match the server's certificate.
+
+    nova checks the name in its URL against the certificate's subject
+    alternative names; a mismatch fails every handshake. The names the
+    certificate holds are reported, so the URL or the certificate can be
+    corrected.
+    """
+
+    id = 'GC703'
+    severity = Severity.HIGH
+    cwe = IMPROPER_CERTIFICATE_VALIDATION
+    title = 'Live: the host name does not match the certificate'
+    references = (refs.SC_8,)
+    remediation = ('Name the endpoint by a name the certificate holds, '
+                   'or reissue the certificate with the name nova uses.')
+
+    def judge(self, conf: AuditedConf, use: Use, seen: probe.Observation,
+              every: list[Use], prober: probe.Prober) -> Iterator[Finding]:
+        if seen.name_mismatch:
+            yield self.found(use, seen, 'the certificate is for %s, not '
+                             'for %s.' % (', '.join(seen.names) or
+                                          'no name', use.endpoint.host))
+
+
+class WeakTlsAccepted(_ProbeCheck):
+    """The server accepts a TLS version below 1.2, or a weak cipher, that
+    the config's own settings would refuse for nova.
+
+    nova is safe on this link, but the server is not: any other client of
+    the Image API (or an attacker able to downgrade one) can use the weak
+    protocol. The probe offers TLS 1.0/1.1 only when the config's floor
+    refuses them, and the weak ciphers (those the option types call weak)
+    only when the config's cipher list refuses them.
+    """
+
+    id = 'GC704'
+    severity = Severity.MEDIUM
+    cwe = BROKEN_OR_RISKY_CRYPTO
+    title = 'Live: the server accepts old TLS or weak ciphers'
+    references = (refs.SC_8, refs.SC_13)
+    remediation = ('Configure the Image API\'s TLS terminator to accept '
+                   'TLS 1.2 or later only, with strong ciphers.')
+
+    def judge(self, conf: AuditedConf, use: Use, seen: probe.Observation,
+              every: list[Use], prober: probe.Prober) -> Iterator[Finding]:
+        weak = []
+        if seen.legacy_protocol:
+            weak.append('%s (below TLS 1.2)' % seen.legacy_protocol)
+        if seen.weak_cipher:
+            weak.append('the weak cipher %s' % seen.weak_cipher)
+        if weak:
+            yield self.found(use, seen, 'the server accepts %s, which the '
+                             'config would refuse for nova.'
+                             % ' and '.join(weak))
+
+
+class PlainHttpAnswers(_ProbeCheck):
+    """A plain-HTTP listener answers on an endpoint the config reaches
+    over https.
+
+    Either the https port itself answers a plain HTTP request, or an
+    ``http`` URL of the same host in the config's list answers. The Image
+    API is then reachable in the clear: one mistyped URL, on any client,
+    sends its token and images unencrypted. A redirect or an error status
+    does not count.
+    """
+
+    id = 'GC705'
+    severity = Severity.MEDIUM
+    cwe = CLEARTEXT_TRANSMISSION
+    title = 'Live: plain HTTP answers next to https'
+    references = (refs.SC_8,)
+    remediation = ('Close the plain-HTTP listener of the Image API, or '
+                   'make it redirect to https, and remove http URLs from '
+                   'the config.')
+
+    def judge(self, conf: AuditedConf, use: Use, seen: probe.Observation,
+              every: list[Use], prober: probe.Prober) -> Iterator[Finding]:
+        point = use.endpoint
+        if point.scheme == 'https' and seen.plain_http is not None:
+            yield self.found(use, seen, 'plain HTTP answers on the same '
+                             'port (status %d).' % seen.plain_http)
+        elif point.scheme == 'http' and seen.status is not None \
+                and seen.status < 400 and any(
+                    u.endpoint.scheme == 'https'
+                    and u.endpoint.host == point.host for u in every):
+            yield self.found(use, seen, 'this http URL answers (status %d)'
+                             ' for a host the config reaches over https.'
+                             % seen.status)
+
+
+class NotImageApi(_ProbeCheck):
+    """Version discovery fails, or the endpoint is not an Image API.
+
+    Once connected, the probe sends one ``GET`` of the endpoint's base
+    path, without any credential, as a client's version discovery does.
+    glance answers with a ``versions`` list holding ``v2.x`` IDs. No
+    answer (a timeout, a dropped connection) is info: the endpoint may be
+    busy. An answer without Image API versions (another service, a load
+    balancer's page) is medium: nova would send its requests, and its
+    token, to the wrong service.
+    """
+
+    id = 'GC706'
+    severity = Severity.INFO
+    cwe = IMPROPER_INTERACTION_BETWEEN_ENTITIES
+    title = 'Live: version discovery fails or finds no Image API'
+    references = (refs.CM_6,)
+    remediation = ('Point the config at glance-api itself (its version '
+                   'document lists v2 versions), and check that it '
+                   'answers in time.')
+
+    def judge(self, conf: AuditedConf, use: Use, seen: probe.Observation,
+              every: list[Use], prober: probe.Prober) -> Iterator[Finding]:
+        if not seen.probed:
+            yield self.found(use, seen, '%s.' % seen.discovery_failure)
+        elif seen.discovery_failure is not None and seen.connected:
+            yield self.found(use, seen, 'version discovery got no answer: '
+                             '%s.' % seen.discovery_failure)
+        elif seen.status is not None and not seen.versions:
+            yield self.found(use, seen, 'the answer (status %d) lists no '
+                             'Image API version: this is not glance-api.'
+                             % seen.status, Severity.MEDIUM)
+
+
+class PublicAddress(_ProbeCheck):
+    """The endpoint resolves to a public address, while
+    ``valid_interfaces`` asks for ``internal``.
+
+    OSSN-0090: nova should talk to an internal-only glance-api; the
+    public one may expose image locations and direct-URL features meant
+    for trusted services. The address is the one this machine resolves;
+    run the probe where nova runs, so that it resolves the same.
+    """
+
+    id = 'GC707'
+    severity = Severity.MEDIUM
+    cwe = PROTECTION_MECHANISM_FAILURE
+    title = 'Live: the internal endpoint has a public address'
+    references = (refs.OSSN_0090, refs.SC_8)
+    remediation = ('Give nova the internal glance-api endpoint (a private '
+                   'address), in api_servers or in the catalog\'s '
+                   'internal interface.')
+
+    def judge(self, conf: AuditedConf, use: Use, seen: probe.Observation,
+              every: list[Use], prober: probe.Prober) -> Iterator[Finding]:
+        if 'internal' in interfaces(conf) and seen.address \
+                and probe.is_public(seen.address):
+            yield self.found(use, seen, 'it resolves to the public address '
+                             '%s, but valid_interfaces asks for internal.'
+                             % seen.address)

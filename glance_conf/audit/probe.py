@@ -1,0 +1,653 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The live probe: what nova would see if it connected now.
+
+The mechanism only; it knows no config. :mod:`glance_conf.audit.checks.
+probe` reads each host's config into :class:`Endpoint` objects and judges
+the :class:`Observation` of each. An endpoint is probed once per run,
+whatever the number of hosts that use it (:class:`Prober`).
+
+What goes on the wire, and nothing else (doc/source/audit/probe.rst says
+it for operators):
+
+* an ``https`` endpoint: one TLS handshake with the config's own trust
+  and client settings (as nova makes it) and, if it succeeds, one
+  ``GET`` of the endpoint's base path (``/``) inside it, for version
+  discovery; one handshake capped at TLS 1.1 and one offering only weak
+  ciphers, each closed as soon as it ends, and only when the config's own
+  settings refuse what they offer; one plain ``HEAD`` of the base path on
+  the same port, to see whether plain HTTP answers there;
+* an ``http`` endpoint: one ``GET`` of its base path.
+
+No request carries a token, a password, a cookie or any credential, and
+no request is anything but ``GET`` or ``HEAD``. Every connection of one
+endpoint shares one budget (``timeout``); the whole run has a deadline.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import dataclasses
+import http.client
+import ipaddress
+import json
+import re
+import socket
+import ssl
+import threading
+import time
+import urllib.parse
+import warnings
+from collections.abc import Iterable
+from collections.abc import Iterator
+from typing import Any
+
+import requests.utils
+from urllib3.util.ssl_ import create_urllib3_context
+
+from glance_conf import loading
+from glance_conf import redact
+from glance_conf import transport
+
+#: Seconds all the connections of one endpoint may take together.
+DEFAULT_TIMEOUT = 10.0
+#: Seconds the whole probe may take, every endpoint included.
+DEFAULT_DEADLINE = 300.0
+#: Endpoints probed at once.
+DEFAULT_JOBS = 8
+#: Most endpoints probed at once: each holds a thread and a socket.
+MAX_JOBS = 64
+#: Bytes of a version document read; the rest is never read.
+MAX_BODY = 64 * 1024
+#: Days before a certificate's ``notAfter`` that it is reported.
+DEFAULT_EXPIRY_DAYS = 30
+
+#: OpenSSL's ``X509_V_FLAG_NO_CHECK_TIME``: verify a chain without its
+#: dates, to read an expired certificate that would verify otherwise.
+_NO_CHECK_TIME = 0x200000
+#: OpenSSL verify results: a certificate not yet valid, or expired.
+_DATE_ERRORS = frozenset({9, 10})
+#: OpenSSL verify results: host name, or IP address, mismatch.
+_NAME_ERRORS = frozenset({62, 64})
+#: What the legacy handshake offers: TLS 1.0 and 1.1, any cipher OpenSSL
+#: still has (security level 0 is what lets it offer them at all).
+_LEGACY_CIPHERS = 'ALL:@SECLEVEL=0'
+#: What the weak-cipher handshake draws from: the keywords the option
+#: types call weak (:data:`glance_conf.types.WEAK_CIPHER_KEYWORDS`).
+_WEAK_CIPHERS = ('aNULL:eNULL:NULL:EXPORT:LOW:RC4:DES:3DES:MD5:'
+                 '@SECLEVEL=0')
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+#: A version id of the Image API, as glance's version document lists it.
+_IMAGE_VERSION_RE = re.compile(r'v2(\.[0-9]+)?')
+#: Said of an endpoint the deadline left unprobed.
+NOT_PROBED = 'not probed: the deadline of the run passed first'
+_USER_AGENT = 'glance-conf-audit-probe'
+
+
+@dataclasses.dataclass(frozen=True)
+class TlsSettings:
+    """The ``[glance]`` TLS settings nova connects with."""
+
+    cafile: str | None = None
+    certfile: str | None = None
+    keyfile: str | None = None
+    insecure: bool = False
+    min_version: str | None = None
+    ciphers: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Endpoint:
+    """One origin and base path, reached with one set of TLS settings:
+    the unit that is probed once per run."""
+
+    scheme: str
+    host: str
+    port: int
+    path: str = '/'
+    tls: TlsSettings = TlsSettings()
+
+    @property
+    def url(self) -> str:
+        """``scheme://host:port/path``: never user-info or a query."""
+        host = '[%s]' % self.host if ':' in self.host else self.host
+        return '%s://%s:%d%s' % (self.scheme, host, self.port, self.path)
+
+    @property
+    def origin(self) -> str:
+        return self.url[:-len(self.path)] if self.path else self.url
+
+
+def endpoint(url: str, tls: TlsSettings) -> Endpoint | None:
+    """The endpoint of an Image API URL, or ``None`` if it has no http(s)
+    scheme or no host. User-info and queries are dropped, and so is the
+    TLS of an ``http`` URL (it has none); a trailing ``/vN`` is removed,
+    as nova removes it, so discovery asks the base path."""
+    try:
+        parts = urllib.parse.urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in ('http', 'https') or not parts.hostname:
+        return None
+    path = loading.strip_version(parts.path) or '/'
+    if not path.endswith('/'):
+        path += '/'
+    return Endpoint(scheme, parts.hostname.lower(),
+                    port or (443 if scheme == 'https' else 80), path,
+                    tls if scheme == 'https' else TlsSettings())
+
+
+def is_public(address: str) -> bool:
+    """Whether an IP address is reachable from the Internet: not private,
+    loopback, link-local, shared (CGNAT) or otherwise reserved."""
+    ip = ipaddress.ip_address(address.split('%')[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return ip.is_global
+
+
+@dataclasses.dataclass
+class Observation:
+    """What the probe saw at one endpoint. Every text is safe to show:
+    the probe's own words and the server's certificate, never a secret."""
+
+    endpoint: Endpoint
+    #: The address connected to, as resolved here.
+    address: str | None = None
+    #: Why nova could not connect at all (DNS, TCP, TLS), if it could not.
+    failure: str | None = None
+    #: The handshake failed on the certificate's dates.
+    date_invalid: bool = False
+    #: The handshake failed on the certificate's names.
+    name_mismatch: bool = False
+    protocol: str | None = None
+    cipher: str | None = None
+    #: The certificate's ``notAfter``, as a Unix timestamp.
+    not_after: float | None = None
+    #: The certificate's subject common name and DNS/IP alternative names.
+    names: tuple[str, ...] = ()
+    #: A TLS version below 1.2 the server accepted, and a weak cipher.
+    legacy_protocol: str | None = None
+    weak_cipher: str | None = None
+    #: A plain HTTP request on the port of this https endpoint got a
+    #: non-error, non-redirect answer (its status).
+    plain_http: int | None = None
+    #: The status of the version discovery ``GET``, if it got one.
+    status: int | None = None
+    #: The Image API versions the discovery document lists.
+    versions: tuple[str, ...] = ()
+    #: Why discovery did not get a document, if it did not.
+    discovery_failure: str | None = None
+    #: Seconds the probe of this endpoint took.
+    seconds: float = 0.0
+    #: False when the run's deadline passed before this endpoint's turn.
+    probed: bool = True
+
+    @property
+    def connected(self) -> bool:
+        """Whether nova could connect (the handshake it makes passed)."""
+        return self.probed and self.failure is None \
+            and not self.date_invalid and not self.name_mismatch
+
+    def days_left(self, now: float | None = None) -> int | None:
+        """Whole days until ``notAfter`` (negative once expired)."""
+        if self.not_after is None:
+            return None
+        seconds = self.not_after - (time.time() if now is None else now)
+        return int(seconds // 86400)
+
+    def evidence(self, now: float | None = None
+                 ) -> tuple[tuple[str, str | int], ...]:
+        """What was seen, for a finding: endpoint, address, protocol,
+        cipher, days to expiry, in that order, those known."""
+        found: list[tuple[str, str | int]] = [
+            ('endpoint', self.endpoint.url)]
+        if self.address:
+            found.append(('address', self.address))
+        if self.protocol:
+            found.append(('protocol', self.protocol))
+        if self.cipher:
+            found.append(('cipher', self.cipher))
+        days = self.days_left(now)
+        if days is not None:
+            found.append(('days_to_expiry', days))
+        return tuple(found)
+
+
+# -- TLS contexts -----------------------------------------------------------
+
+def nova_context(tls: TlsSettings) -> ssl.SSLContext:
+    """The client context nova's transport would use for ``tls``.
+
+    The floor and ciphers are applied by :mod:`glance_conf.transport`
+    itself; trust and the client certificate as requests applies
+    ``verify`` and ``cert``: ``cafile`` alone, else requests' bundle.
+
+    :raises OSError: if a TLS file cannot be read.
+    :raises ssl.SSLError: if it cannot be used.
+    """
+    adapter = transport.GuardedHTTPAdapter(tls_ciphers=tls.ciphers,
+                                           tls_min_version=tls.min_version)
+    context = adapter._tls_context() or create_urllib3_context()
+    adapter.close()
+    if tls.insecure:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    else:
+        context.verify_mode = ssl.CERT_REQUIRED
+        context.check_hostname = True
+        context.load_verify_locations(
+            cafile=tls.cafile or requests.utils.DEFAULT_CA_BUNDLE_PATH)
+    if tls.certfile:
+        context.load_cert_chain(tls.certfile, tls.keyfile or None)
+    return context
+
+
+def _unverified(maximum: ssl.TLSVersion | None = None,
+                ciphers: str | None = None,
+                minimum: ssl.TLSVersion | None = None) -> ssl.SSLContext:
+    """A context that verifies nothing: to see what a server accepts."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    with warnings.catch_warnings():
+        # TLS 1.0 and 1.1 are deprecated names: offering them is the point.
+        warnings.simplefilter('ignore', DeprecationWarning)
+        if minimum is not None:
+            context.minimum_version = minimum
+        if maximum is not None:
+            context.maximum_version = maximum
+    if ciphers:
+        context.set_ciphers(ciphers)
+    return context
+
+
+def _refuses_legacy(context: ssl.SSLContext) -> bool:
+    floor = context.minimum_version
+    return floor != ssl.TLSVersion.MINIMUM_SUPPORTED \
+        and floor >= ssl.TLSVersion.TLSv1_2
+
+
+def _weak_offer(context: ssl.SSLContext) -> str | None:
+    """The weak TLS 1.2 ciphers ``context`` refuses, as a cipher string;
+    ``None`` if it refuses none that this OpenSSL has."""
+    allowed = {c['name'] for c in context.get_ciphers()}
+    weak = sorted(c['name'] for c in _unverified(
+        ciphers=_WEAK_CIPHERS).get_ciphers()
+        if c['protocol'] != 'TLSv1.3' and 'PSK' not in c['name']
+        and c['name'] not in allowed)
+    return ':'.join(weak) + ':@SECLEVEL=0' if weak else None
+
+
+# -- the probe of one endpoint ----------------------------------------------
+
+class _Budget:
+    """The time left of one endpoint's probe."""
+
+    def __init__(self, seconds: float) -> None:
+        self.end = time.monotonic() + max(seconds, 0.0)
+
+    def left(self) -> float:
+        left = self.end - time.monotonic()
+        if left <= 0:
+            raise TimeoutError('the probe\'s time for this endpoint ran '
+                               'out')
+        return left
+
+
+@contextlib.contextmanager
+def _bounded(sock: socket.socket, budget: _Budget) -> Iterator[None]:
+    """Shut ``sock`` down when the budget ends, whatever blocks on it (a
+    per-read timeout alone lets a trickling server go on); a block cut
+    short raises ``TimeoutError``, even if what it read looked whole."""
+    fired = threading.Event()
+
+    def shutdown() -> None:
+        fired.set()
+        with contextlib.suppress(OSError):
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+    timer = threading.Timer(budget.left(), shutdown)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    except (OSError, ValueError, http.client.HTTPException):
+        if fired.is_set():
+            raise TimeoutError('timed out') from None
+        raise
+    finally:
+        timer.cancel()
+    if fired.is_set():
+        raise TimeoutError('timed out')
+
+
+def _connect(address: tuple[Any, ...], budget: _Budget) -> socket.socket:
+    family = socket.AF_INET6 if ':' in address[0] else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.settimeout(budget.left())
+        sock.connect(address)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+def _handshake(context: ssl.SSLContext, address: tuple[Any, ...],
+               host: str, budget: _Budget) -> ssl.SSLSocket:
+    sock = _connect(address, budget)
+    try:
+        with _bounded(sock, budget):
+            return context.wrap_socket(sock, server_hostname=host)
+    except BaseException:
+        sock.close()
+        raise
+
+
+def _request(sock: socket.socket, method: str, endpoint: Endpoint,
+             budget: _Budget) -> tuple[int, bytes]:
+    """Send one request, without any credential, and read the answer
+    (at most :data:`MAX_BODY` bytes of it)."""
+    host = '[%s]' % endpoint.host if ':' in endpoint.host else endpoint.host
+    sock.settimeout(budget.left())
+    with _bounded(sock, budget):
+        sock.sendall(('%s %s HTTP/1.1\r\nHost: %s:%d\r\nAccept: '
+                      'application/json\r\nUser-Agent: %s\r\nConnection: '
+                      'close\r\n\r\n' % (method, endpoint.path, host,
+                                         endpoint.port, _USER_AGENT)
+                      ).encode('ascii', 'replace'))
+        response = http.client.HTTPResponse(sock, method=method)
+        try:
+            response.begin()
+            body = b'' if method == 'HEAD' else response.read(MAX_BODY)
+        finally:
+            response.close()
+    return response.status, body
+
+
+def _cert_facts(sock: ssl.SSLSocket, seen: Observation) -> None:
+    seen.protocol = sock.version()
+    cipher = sock.cipher()
+    seen.cipher = cipher[0] if cipher else None
+    cert: Any = sock.getpeercert()
+    if not cert:
+        return
+    not_after = cert.get('notAfter')
+    if isinstance(not_after, str):
+        seen.not_after = float(ssl.cert_time_to_seconds(not_after))
+    names = [value for rdn in cert.get('subject', ()) for key, value in rdn
+             if key == 'commonName']
+    names += [value for kind, value in cert.get('subjectAltName', ())
+              if kind in ('DNS', 'IP Address')]
+    seen.names = tuple(redact.printable(str(n)) for n in names)
+
+
+def _reason(exc: BaseException) -> str:
+    """An exception as safe words: its class and OpenSSL's reason."""
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return 'certificate verify failed: %s' % redact.printable(
+            str(exc.verify_message))
+    if isinstance(exc, ssl.SSLError) and exc.reason:
+        return 'TLS error: %s' % redact.printable(str(exc.reason))
+    if isinstance(exc, (TimeoutError, socket.timeout)):
+        return 'timed out'
+    if isinstance(exc, OSError) and exc.strerror:
+        return redact.printable(exc.strerror)
+    return type(exc).__name__
+
+
+def _discover(seen: Observation, status: int, body: bytes) -> None:
+    seen.status = status
+    try:
+        document = json.loads(body.decode('utf-8'))
+    except ValueError:
+        return
+    versions = document.get('versions') if isinstance(document, dict) \
+        else None
+    if isinstance(versions, dict):  # the v1 shape: {"values": [...]}
+        versions = versions.get('values')
+    if not isinstance(versions, list):
+        return
+    seen.versions = tuple(
+        redact.printable(str(v.get('id')), 16) for v in versions
+        if isinstance(v, dict) and isinstance(v.get('id'), str)
+        and _IMAGE_VERSION_RE.fullmatch(v['id']))
+
+
+def _attempt(context: ssl.SSLContext, address: tuple[Any, ...],
+             host: str, budget: _Budget) -> ssl.SSLSocket | None:
+    """A handshake that may fail: the socket if it passed."""
+    try:
+        return _handshake(context, address, host, budget)
+    except (OSError, ValueError):
+        return None
+
+
+def _tls(seen: Observation, address: tuple[Any, ...],
+         budget: _Budget) -> None:
+    point = seen.endpoint
+    try:
+        context = nova_context(point.tls)
+    except (OSError, ValueError) as exc:
+        seen.failure = 'the TLS settings cannot be loaded here (%s)' \
+            % _reason(exc)
+        return
+    try:
+        sock: ssl.SSLSocket | None = _handshake(context, address,
+                                                point.host, budget)
+    except ssl.SSLCertVerificationError as exc:
+        sock = None
+        if exc.verify_code in _DATE_ERRORS:
+            seen.date_invalid = True
+            context.verify_flags |= _NO_CHECK_TIME
+        elif exc.verify_code in _NAME_ERRORS:
+            seen.name_mismatch = True
+            context.check_hostname = False
+        else:
+            seen.failure = _reason(exc)
+    except (OSError, ValueError) as exc:
+        sock, seen.failure = None, _reason(exc)
+    if sock is None and seen.failure is None:
+        # Why nova fails is known; a second handshake reads what the
+        # server presents.
+        sock = _attempt(context, address, point.host, budget)
+    if sock is not None:
+        with sock:
+            _cert_facts(sock, seen)
+            if seen.connected:
+                try:
+                    _discover(seen, *_request(sock, 'GET', point, budget))
+                except ssl.SSLError as exc:
+                    # TLS 1.3 reports a refused client certificate on the
+                    # first read, after the handshake.
+                    seen.failure = _reason(exc)
+                except (OSError, http.client.HTTPException) as exc:
+                    seen.discovery_failure = _reason(exc)
+    _downgrades(seen, context, address, budget)
+
+
+def _downgrades(seen: Observation, context: ssl.SSLContext,
+                address: tuple[Any, ...], budget: _Budget) -> None:
+    """What the server accepts that nova's settings would refuse, and
+    whether plain HTTP answers on its port."""
+    host = seen.endpoint.host
+    with contextlib.suppress(TimeoutError):
+        if _refuses_legacy(context):
+            legacy = _attempt(_unverified(
+                maximum=ssl.TLSVersion.TLSv1_1,
+                minimum=ssl.TLSVersion.MINIMUM_SUPPORTED,
+                ciphers=_LEGACY_CIPHERS), address, host, budget)
+            if legacy is not None:
+                with legacy:
+                    seen.legacy_protocol = legacy.version()
+        offer = _weak_offer(context)
+        if offer is not None:
+            weak = _attempt(_unverified(maximum=ssl.TLSVersion.TLSv1_2,
+                                        ciphers=offer), address, host,
+                            budget)
+            if weak is not None:
+                with weak:
+                    cipher = weak.cipher()
+                    seen.weak_cipher = cipher[0] if cipher else '?'
+        try:
+            with _connect(address, budget) as plain:
+                status, _ = _request(plain, 'HEAD', seen.endpoint, budget)
+        except (OSError, http.client.HTTPException):
+            return
+        if status < 400 and status not in _REDIRECTS:
+            seen.plain_http = status
+
+
+def probe_endpoint(point: Endpoint, timeout: float = DEFAULT_TIMEOUT
+                   ) -> Observation:
+    """Probe one endpoint within ``timeout`` seconds in all."""
+    seen = Observation(point)
+    start = time.monotonic()
+    budget = _Budget(timeout)
+    try:
+        infos = socket.getaddrinfo(point.host, point.port,
+                                   type=socket.SOCK_STREAM)
+        address = infos[0][4]
+        seen.address = str(address[0])
+        if point.scheme == 'https':
+            _tls(seen, address, budget)
+        else:
+            with _connect(address, budget) as sock:
+                _discover(seen, *_request(sock, 'GET', point, budget))
+    except (OSError, http.client.HTTPException) as exc:
+        if seen.address is None or point.scheme == 'https':
+            seen.failure = seen.failure or _reason(exc)
+        else:
+            seen.discovery_failure = _reason(exc)
+    seen.seconds = time.monotonic() - start
+    return seen
+
+
+# -- a run ------------------------------------------------------------------
+
+class Prober:
+    """Each distinct endpoint probed once, ``jobs`` at a time, within a
+    deadline; the observations kept by endpoint.
+
+    """
+
+    def __init__(self, *, timeout: float = DEFAULT_TIMEOUT,
+                 deadline: float = DEFAULT_DEADLINE,
+                 jobs: int = DEFAULT_JOBS,
+                 expiry_days: int = DEFAULT_EXPIRY_DAYS,
+                 use_catalog: bool = False,
+                 cloud: dict[str, Any] | None = None) -> None:
+        self.timeout = timeout
+        self.deadline = deadline
+        self.jobs = max(1, min(jobs, MAX_JOBS))
+        self.expiry_days = expiry_days
+        #: Whether a host without api_servers or endpoint_override has
+        #: its catalog looked up, and the clouds.yaml entry to do it with.
+        self.use_catalog = use_catalog
+        self.cloud = cloud
+        self.endpoints: dict[Endpoint, None] = {}
+        self.observations: dict[Endpoint, Observation] = {}
+        #: Catalog answers, by what was asked: looked up once per run.
+        self.catalog: dict[CatalogQuery, list[str]] = {}
+        #: Why a catalog lookup failed, in safe words.
+        self.catalog_failures: list[str] = []
+
+    def want(self, points: Iterable[Endpoint]) -> None:
+        """Note endpoints to probe; each is probed once however often it
+        is named."""
+        for point in points:
+            self.endpoints.setdefault(point)
+
+    def run(self) -> list[Observation]:
+        """Probe every endpoint noted and not yet probed."""
+        todo = [p for p in self.endpoints if p not in self.observations]
+        end = time.monotonic() + self.deadline
+
+        def one(point: Endpoint) -> Observation:
+            left = end - time.monotonic()
+            if left <= 0:
+                return Observation(point, discovery_failure=NOT_PROBED,
+                                   probed=False)
+            return probe_endpoint(point, min(self.timeout, left))
+
+        with concurrent.futures.ThreadPoolExecutor(self.jobs) as pool:
+            for seen in pool.map(one, todo):
+                self.observations[seen.endpoint] = seen
+        return [self.observations[p] for p in todo]
+
+    def seen(self, point: Endpoint) -> Observation | None:
+        return self.observations.get(point)
+
+    def lookup(self, ask: CatalogQuery) -> list[str]:
+        """The Image API URLs the catalog gives ``ask``, asked once per
+        run; ``[]`` (and :attr:`catalog_failures`) if Keystone says no."""
+        if ask not in self.catalog:
+            try:
+                self.catalog[ask] = catalog_urls(ask, self.timeout)
+            except Exception as exc:  # keystoneauth's, requests'...
+                self.catalog[ask] = []
+                self.catalog_failures.append('%s: %s' % (
+                    redact.redact_url(ask.auth_url),
+                    redact.redact_text(type(exc).__name__)))
+        return self.catalog[ask]
+
+
+@dataclasses.dataclass(frozen=True)
+class CatalogQuery:
+    """Who asks Keystone for the catalog, and what for: a v3 password
+    user, the Image service's type, interfaces and region."""
+
+    auth_url: str
+    username: str
+    password: str = dataclasses.field(repr=False)
+    project_name: str | None = None
+    user_domain_name: str = 'Default'
+    project_domain_name: str = 'Default'
+    cafile: str | None = None
+    insecure: bool = False
+    service_type: str = 'image'
+    interfaces: tuple[str, ...] = ('internal', 'public')
+    region_name: str | None = None
+
+
+def catalog_urls(ask: CatalogQuery, timeout: float = DEFAULT_TIMEOUT
+                 ) -> list[str]:
+    """The Image API URLs of the catalog, as keystoneauth picks them for
+    ``ask``: the first of its interfaces that the service has.
+
+    This authenticates to Keystone (``auth_url``) only; nothing is sent
+    to the Image API.
+    """
+    # Imported here: only the catalog lookup needs them.
+    from keystoneauth1 import session as ks_session
+    from keystoneauth1.identity import v3
+
+    url = ask.auth_url.rstrip('/')
+    if not re.search(r'/v3$', url):
+        url += '/v3'
+    auth = v3.Password(auth_url=url, username=ask.username,
+                       password=ask.password,
+                       project_name=ask.project_name,
+                       user_domain_name=ask.user_domain_name,
+                       project_domain_name=ask.project_domain_name)
+    session = ks_session.Session(
+        auth=auth, timeout=timeout,
+        verify=False if ask.insecure else (ask.cafile or True))
+    found = session.get_endpoint(service_type=ask.service_type,
+                                 interface=list(ask.interfaces),
+                                 region_name=ask.region_name)
+    return [found] if found else []

@@ -1,0 +1,227 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""``glance-conf-audit probe``: what nova would see if it connected now.
+
+Reads the configs as the audit does (fleet mode: ``FILE...``; service
+mode: ``--config-file``/``--config-dir``), probes each distinct endpoint
+once, read-only, and reports the GC7xx checks only: the static checks are
+the plain audit's, which needs no network. Exit codes as the audit's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Sequence
+from typing import Any
+from typing import TextIO
+
+import yaml  # type: ignore[import-untyped]
+
+from glance_conf.audit import identity
+from glance_conf.audit import manager
+from glance_conf.audit import probe
+from glance_conf.audit import runner
+from glance_conf.audit.checks import probe as probe_checks
+from glance_conf.audit.exception import PluginLoadError
+from glance_conf.audit.finding import Severity
+from glance_conf.audit.report.text import shown
+from glance_conf.cmd import _parser
+
+EXIT_OK, EXIT_FINDINGS = 0, 1
+EXIT_ERROR = _parser.EXIT_ERROR
+
+PROG = '%s probe' % identity.TOOL_NAME
+#: Where clouds.yaml is looked for, in order (openstacksdk's places).
+CLOUDS_YAML = ('clouds.yaml', '~/.config/openstack/clouds.yaml',
+               '/etc/openstack/clouds.yaml')
+
+
+def _positive(kind: type[Any], upper: float) -> Any:
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError('expected a number') from None
+        if not 0 < value <= upper:
+            raise argparse.ArgumentTypeError(
+                'expected a number above 0, at most %g' % upper)
+        return value
+    return parse
+
+
+def build_parser(stdout: TextIO, stderr: TextIO,
+                 formats: Sequence[str]) -> argparse.ArgumentParser:
+    from glance_conf.cmd import audit as audit_cmd  # its _Ordered action
+    parser = _parser.Parser(
+        stdout, stderr, prog=PROG,
+        description='Probe the Image API endpoints the configs name, '
+                    'read-only, as nova would connect to them now: one TLS '
+                    'handshake with the config\'s own settings and one '
+                    'GET / for version discovery, never a credential.',
+        epilog='Exit codes: 0 nothing at or above --fail-on; 1 findings at '
+               'or above it; 2 bad usage or an unreadable file.')
+    parser.add_argument('files', nargs='*', metavar='FILE',
+                        help='each FILE is one host\'s complete config')
+    parser.add_argument('--config-file', dest='config',
+                        action=audit_cmd._Ordered, metavar='PATH',
+                        help='one service\'s config file, layered as '
+                             'oslo.config does (repeatable)')
+    parser.add_argument('--config-dir', dest='config',
+                        action=audit_cmd._Ordered, metavar='DIR',
+                        help='a directory of *.conf files (repeatable)')
+    parser.add_argument('--format', choices=sorted(formats),
+                        default='text', help='report format (default: text)')
+    parser.add_argument('--output', metavar='FILE',
+                        help='write the report to FILE instead of stdout')
+    parser.add_argument('--fail-on', default='medium',
+                        choices=[s.label for s in Severity] + ['never'],
+                        help='lowest severity that makes the exit code 1 '
+                             '(default: medium)')
+    parser.add_argument('--expiry-days', type=_positive(int, 3650),
+                        default=probe.DEFAULT_EXPIRY_DAYS, metavar='DAYS',
+                        help='report a certificate expiring within DAYS '
+                             '(default: %d)' % probe.DEFAULT_EXPIRY_DAYS)
+    parser.add_argument('--jobs', type=_positive(int, probe.MAX_JOBS),
+                        default=probe.DEFAULT_JOBS, metavar='N',
+                        help='endpoints probed at once (default: %d, at '
+                             'most %d)' % (probe.DEFAULT_JOBS,
+                                           probe.MAX_JOBS))
+    parser.add_argument('--timeout', type=_positive(float, 600),
+                        default=probe.DEFAULT_TIMEOUT, metavar='SECONDS',
+                        help='time for all the connections of one endpoint '
+                             '(default: %g)' % probe.DEFAULT_TIMEOUT)
+    parser.add_argument('--deadline', type=_positive(float, 86400),
+                        default=probe.DEFAULT_DEADLINE, metavar='SECONDS',
+                        help='time for the whole probe; endpoints not '
+                             'reached by then are reported as not probed '
+                             '(default: %g)' % probe.DEFAULT_DEADLINE)
+    catalog = parser.add_argument_group(
+        'catalog', 'a host without api_servers or endpoint_override finds '
+        'glance in the Keystone catalog; these look it up, authenticating '
+        'to Keystone (never to the Image API)')
+    catalog.add_argument('--catalog', action='store_true',
+                         help='look the catalog up with the password '
+                              'credentials of [glance] or '
+                              '[keystone_authtoken]')
+    catalog.add_argument('--os-cloud', metavar='CLOUD',
+                         help='look it up with this clouds.yaml entry '
+                              'instead (implies --catalog)')
+    return parser
+
+
+def load_cloud(name: str) -> dict[str, Any]:
+    """The clouds.yaml entry ``name``, from the first clouds.yaml found.
+
+    :raises ValueError: with a one-line message naming the file.
+    """
+    for candidate in CLOUDS_YAML:
+        path = os.path.expanduser(candidate)
+        if not os.path.isfile(path):
+            continue
+        try:
+            with open(path, encoding='utf-8') as stream:
+                data = yaml.safe_load(stream)
+        except (OSError, yaml.YAMLError):
+            raise ValueError('%s: cannot be read as YAML' % shown(path)) \
+                from None
+        clouds = data.get('clouds') if isinstance(data, dict) else None
+        entry = clouds.get(name) if isinstance(clouds, dict) else None
+        if not isinstance(entry, dict):
+            raise ValueError('%s: no cloud named %s' % (shown(path),
+                                                        shown(name)))
+        return entry
+    raise ValueError('--os-cloud %s: no clouds.yaml found' % shown(name))
+
+
+def audit(args: argparse.Namespace,
+          checks: Sequence[manager.CheckClass]) -> runner.Result:
+    """One pass over the configs, in the mode the arguments ask for.
+
+    The probe's only use of the modes: a new source of host configs
+    (bundles) is one more branch here.
+    """
+    if args.files:
+        return runner.audit_fleet(args.files, checks)
+    return runner.audit_service(args.config or [], checks, offline=True)
+
+
+def probe_run(args: argparse.Namespace,
+              checks: Sequence[manager.CheckClass],
+              prober: probe.Prober) -> runner.Result:
+    """Plan, probe each distinct endpoint once, then judge every host."""
+    with probe_checks.observing(prober):
+        audit(args, [probe_checks.Planner]).close()
+        prober.run()
+        result = audit(args, checks)
+    result.probes = [prober.observations[p] for p in prober.endpoints
+                     if p in prober.observations]
+    return result
+
+
+def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
+    """The subcommand's core, callable from tests with any streams."""
+    from glance_conf.cmd import audit as audit_cmd
+    try:
+        formats = manager.load_formats()
+        checks = [c for c in manager.load_checks()
+                  if probe_checks.is_probe_check(c)]
+    except PluginLoadError as exc:
+        stderr.write('%s: error: %s\n' % (PROG, exc))
+        return EXIT_ERROR
+    try:
+        args = build_parser(stdout, stderr, list(formats)).parse_args(
+            list(argv))
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    if args.files and args.config:
+        stderr.write('%s: error: give either FILE arguments or '
+                     '--config-file/--config-dir, not both\n' % PROG)
+        return EXIT_ERROR
+    cloud = None
+    if args.os_cloud:
+        try:
+            cloud = load_cloud(args.os_cloud)
+        except ValueError as exc:
+            stderr.write('%s: error: %s\n' % (PROG, exc))
+            return EXIT_ERROR
+    prober = probe.Prober(timeout=args.timeout, deadline=args.deadline,
+                          jobs=args.jobs, expiry_days=args.expiry_days,
+                          use_catalog=bool(args.catalog or cloud),
+                          cloud=cloud)
+    with audit_cmd._quiet_oslo_logging():
+        result = probe_run(args, checks, prober)
+    try:
+        for problem in result.problems:
+            stderr.write('%s: error: %s: %s\n'
+                         % (PROG, shown(problem.path), shown(problem.reason)))
+        for failure in prober.catalog_failures:
+            stderr.write('%s: warning: catalog lookup failed: %s\n'
+                         % (PROG, shown(failure)))
+        result.fail_on = None if args.fail_on == 'never' else \
+            Severity.parse(args.fail_on)
+        writer = formats[args.format]
+        if args.output:
+            try:
+                with open(args.output, 'w', encoding='utf-8') as out:
+                    writer(result, out)
+            except OSError as exc:
+                stderr.write('%s: error: cannot write %s: %s\n'
+                             % (PROG, shown(args.output), exc.strerror))
+                return EXIT_ERROR
+        else:
+            writer(result, stdout)
+        return audit_cmd.exit_code(result, args.fail_on)
+    finally:
+        result.close()
+

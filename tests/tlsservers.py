@@ -1,0 +1,159 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Loopback glance-api look-alikes with trustme certificates, for the probe.
+
+Each server counts the connections it accepts and records the headers of
+every request, and stops by itself like :class:`tests.servers.
+FaultServer` (it is one).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import socket
+import ssl
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+import trustme
+
+from tests import servers
+
+#: glance-api's answer to ``GET /``: 300 and its version document.
+VERSIONS = json.dumps({'versions': [
+    {'id': 'v2.16', 'status': 'CURRENT', 'links': []},
+    {'id': 'v2.15', 'status': 'SUPPORTED', 'links': []}]}).encode()
+#: The Unix epoch's notion of a day, for certificate dates.
+DAY = datetime.timedelta(days=1)
+
+
+def glance() -> servers.Fault:
+    return servers.ok(VERSIONS, 300)
+
+
+def now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+class ProbeServer(servers.FaultServer):
+    """A FaultServer that counts connections and keeps request headers.
+
+    :param context: the server's TLS context; ``None`` for plain HTTP.
+    :param mixed: answer plain HTTP on the TLS port too (a listener that
+        reads the first byte and speaks TLS only to a ClientHello).
+    """
+
+    class _Server(servers.FaultServer._Server):
+        def get_request(self) -> Any:
+            sock, address = self.socket.accept()
+            self.owner.connections += 1
+            context = self.owner.tls
+            if context is not None:
+                first = b''
+                if self.owner.mixed:
+                    sock.settimeout(2.0)
+                    try:
+                        first = sock.recv(1, socket.MSG_PEEK)
+                    except OSError:
+                        first = b''
+                    sock.settimeout(None)
+                if not self.owner.mixed or first == b'\x16':
+                    sock = context.wrap_socket(
+                        sock, server_side=True,
+                        do_handshake_on_connect=False)
+            return sock, address
+
+    def __init__(self, context: ssl.SSLContext | None = None,
+                 mixed: bool = False, lifetime: float = 30.0) -> None:
+        self.connections = 0
+        self.tls = context
+        self.mixed = mixed
+        self.headers: list[dict[str, str]] = []
+        super().__init__(None, lifetime)
+        self.scheme = 'https' if context else 'http'
+        self.fault = self._recording(glance())
+
+    def _recording(self, then: servers.Fault) -> servers.Fault:
+        def answer(h: Any) -> None:
+            with self.lock:
+                self.headers.append(dict(h.headers.items()))
+            then(h)
+        return answer
+
+    def answer(self, fault: servers.Fault) -> ProbeServer:
+        self.fault = self._recording(fault)
+        return self
+
+
+class Pki:
+    """A CA, its trust bundle on disk, and server contexts it signs."""
+
+    def __init__(self, tmp: Any) -> None:
+        self.ca = trustme.CA()
+        self.dir = tmp
+        self.cafile = str(tmp / 'ca.pem')
+        self.ca.cert_pem.write_to_path(self.cafile)
+
+    def context(self, *names: str, not_after: datetime.datetime | None = None,
+                legacy: bool = False, ciphers: str | None = None,
+                client_ca: trustme.CA | None = None) -> ssl.SSLContext:
+        """A server context for ``names`` (127.0.0.1 by default)."""
+        cert = self.ca.issue_cert(*(names or ('127.0.0.1', 'localhost')),
+                                  not_after=not_after)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        cert.configure_cert(context)
+        if legacy:
+            with warnings.catch_warnings():
+                warnings.simplefilter('ignore', DeprecationWarning)
+                context.minimum_version = ssl.TLSVersion.TLSv1
+            # Debian's OpenSSL allows TLS 1.0/1.1 only at level 0.
+            context.set_ciphers('DEFAULT:@SECLEVEL=0')
+        if ciphers:
+            context.maximum_version = ssl.TLSVersion.TLSv1_2
+            context.set_ciphers(ciphers)
+        if client_ca is not None:
+            context.verify_mode = ssl.CERT_REQUIRED
+            client_ca.configure_trust(context)
+        return context
+
+    def client_files(self, name: str = 'nova') -> tuple[str, str]:
+        """A client certificate and key signed by this CA, on disk."""
+        cert = self.ca.issue_cert('%s.example' % name)
+        certfile = str(self.dir / ('%s-cert.pem' % name))
+        keyfile = str(self.dir / ('%s-key.pem' % name))
+        cert.cert_chain_pems[0].write_to_path(certfile)
+        cert.private_key_pem.write_to_path(keyfile)
+        return certfile, keyfile
+
+
+def config(tmp: Any, name: str, servers_: list[str],
+           **glance: str) -> str:
+    """A host's nova.conf naming ``servers_`` in ``api_servers``."""
+    lines = ['[glance]', 'api_servers = %s' % ','.join(servers_)]
+    lines += ['%s = %s' % item for item in glance.items()]
+    path = tmp / ('%s.conf' % name)
+    path.write_text('\n'.join(lines) + '\n')
+    return str(path)
+
+
+def started(*running: servers.FaultServer) -> Iterator[None]:
+    """Start servers, and stop them at the end of the block."""
+    for server in running:
+        server.start()
+    try:
+        yield
+    finally:
+        for server in running:
+            server.stop()

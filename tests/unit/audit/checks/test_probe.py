@@ -1,0 +1,351 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""GC701-GC707 against real loopback servers: each case gives exactly its
+finding, and a healthy glance-api gives none."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import pathlib
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from glance_conf.audit import manager
+from glance_conf.audit import probe
+from glance_conf.audit.checks import probe as probe_checks
+from glance_conf.audit.finding import Severity
+from glance_conf.audit.runner import audit_fleet
+from glance_conf.cmd import probe as probe_cmd
+from tests import servers
+from tests import tlsservers as T
+
+
+@pytest.fixture
+def pki(tmp_path: pathlib.Path) -> T.Pki:
+    return T.Pki(tmp_path)
+
+
+@contextlib.contextmanager
+def running(*each: servers.FaultServer) -> Iterator[None]:
+    yield from T.started(*each)
+
+
+def probe_checks_installed() -> list[Any]:
+    return [c for c in manager.load_checks() if probe_checks.is_probe_check(c)]
+
+
+def findings(paths: list[str], **options: Any) -> list[Any]:
+    """Run the probe over host configs; its findings."""
+    prober = probe.Prober(**{'timeout': 5.0, **options})
+    args = probe_cmd.build_parser(io.StringIO(), io.StringIO(),
+                                  ['text']).parse_args(paths)
+    result = probe_cmd.probe_run(args, probe_checks_installed(), prober)
+    try:
+        return list(result.findings)
+    finally:
+        result.close()
+
+
+def ids(found: list[Any]) -> list[str]:
+    return sorted(f.check_id for f in found)
+
+
+def host(tmp: pathlib.Path, pki: T.Pki, server: servers.FaultServer,
+         **glance: str) -> str:
+    glance.setdefault('cafile', pki.cafile)
+    return T.config(tmp, 'compute-%d' % server.port, [server.url], **glance)
+
+
+def test_healthy_server_gives_no_finding(tmp_path, pki):
+    """A valid certificate, TLS 1.2+ only, glance's version document."""
+    server = T.ProbeServer(pki.context())
+    with running(server):
+        assert findings([host(tmp_path, pki, server)]) == []
+    assert server.hits == 1  # one GET /, nothing else reached HTTP
+
+
+def test_no_credential_is_sent(tmp_path, pki):
+    """The one request carries no token, cookie or authorization, even
+    when the config holds credentials."""
+    server = T.ProbeServer(pki.context())
+    path = host(tmp_path, pki, server, password='s3cret',
+                username='nova', auth_type='password')
+    with running(server):
+        findings([path])
+    assert len(server.headers) == 1
+    sent = {k.lower() for k in server.headers[0]}
+    assert sent == {'host', 'accept', 'user-agent', 'connection'}
+    assert server.requests == [('GET', '/')]
+
+
+def test_expired_certificate_is_high_with_days(tmp_path, pki):
+    server = T.ProbeServer(pki.context(not_after=T.now() - 2 * T.DAY))
+    with running(server):
+        found = findings([host(tmp_path, pki, server)])
+    assert ids(found) == ['GC702']
+    assert found[0].severity is Severity.HIGH
+    assert dict(found[0].evidence)['days_to_expiry'] < 0
+
+
+def test_certificate_expiring_in_5_days_is_medium(tmp_path, pki):
+    server = T.ProbeServer(pki.context(not_after=T.now() + 5 * T.DAY))
+    with running(server):
+        found = findings([host(tmp_path, pki, server)])
+    assert ids(found) == ['GC702']
+    assert found[0].severity is Severity.MEDIUM
+    evidence = dict(found[0].evidence)
+    assert evidence['days_to_expiry'] in (4, 5)
+    assert evidence['address'] == '127.0.0.1'
+    assert evidence['protocol'].startswith('TLSv1.')
+    assert evidence['cipher']
+
+
+def test_expiry_days_moves_the_horizon(tmp_path, pki):
+    server = T.ProbeServer(pki.context(not_after=T.now() + 5 * T.DAY))
+    with running(server):
+        assert findings([host(tmp_path, pki, server)], expiry_days=3) == []
+
+
+def test_wrong_name(tmp_path, pki):
+    server = T.ProbeServer(pki.context('glance.example'))
+    with running(server):
+        found = findings([host(tmp_path, pki, server)])
+    assert ids(found) == ['GC703']
+    assert 'glance.example' in found[0].message
+
+
+def test_untrusted_ca(tmp_path, pki):
+    (tmp_path / 'other').mkdir()
+    other = T.Pki(tmp_path / 'other')
+    server = T.ProbeServer(other.context())
+    with running(server):
+        found = findings([host(tmp_path, pki, server)])
+    assert ids(found) == ['GC701']
+    assert 'certificate verify failed' in found[0].message
+
+
+def test_client_certificate_required(tmp_path, pki):
+    """Without certfile/keyfile the handshake fails (GC701); with them,
+    nothing is found."""
+    server = T.ProbeServer(pki.context(client_ca=pki.ca))
+    certfile, keyfile = pki.client_files()
+    with running(server):
+        assert ids(findings([host(tmp_path, pki, server)])) == ['GC701']
+        with_cert = T.config(tmp_path, 'with-cert', [server.url],
+                             cafile=pki.cafile, certfile=certfile,
+                             keyfile=keyfile)
+        assert findings([with_cert]) == []
+
+
+def test_tls_1_1_accepted(tmp_path, pki):
+    server = T.ProbeServer(pki.context(legacy=True))
+    with running(server):
+        found = findings([host(tmp_path, pki, server)])
+    assert ids(found) == ['GC704']
+    assert 'TLSv1' in found[0].message
+
+
+def test_weak_cipher_accepted(tmp_path, pki):
+    """A server that also takes anonymous ciphers (at level 0)."""
+    server = T.ProbeServer(pki.context(
+        ciphers='ALL:@SECLEVEL=0'))
+    with running(server):
+        found = findings([host(tmp_path, pki, server)])
+    assert ids(found) == ['GC704']
+    assert 'weak cipher' in found[0].message
+
+
+def test_plain_http_on_the_same_port(tmp_path, pki):
+    server = T.ProbeServer(pki.context(), mixed=True)
+    with running(server):
+        found = findings([host(tmp_path, pki, server)])
+    assert ids(found) == ['GC705']
+
+
+def test_http_url_of_the_same_host_in_the_list(tmp_path, pki):
+    secure = T.ProbeServer(pki.context())
+    plain = T.ProbeServer()
+    with running(secure, plain):
+        path = T.config(tmp_path, 'both', [secure.url, plain.url],
+                        cafile=pki.cafile)
+        found = findings([path])
+    assert ids(found) == ['GC705']
+    assert found[0].message.startswith(plain.url)
+
+
+def test_not_an_image_api(tmp_path, pki):
+    server = T.ProbeServer(pki.context()).answer(
+        servers.ok(b'<html>welcome</html>', 200, 'text/html'))
+    with running(server):
+        found = findings([host(tmp_path, pki, server)])
+    assert ids(found) == ['GC706']
+    assert found[0].severity is Severity.MEDIUM
+
+
+def test_discovery_without_answer_is_info(tmp_path, pki):
+    """A server that never answers the GET: bounded by the timeout."""
+    server = T.ProbeServer(pki.context()).answer(servers.stall(30))
+    with running(server), servers.Clock() as clock:
+        found = findings([host(tmp_path, pki, server)], timeout=1.0)
+    assert ids(found) == ['GC706']
+    assert found[0].severity is Severity.INFO
+    assert clock.elapsed < 5
+
+
+def test_deadline_bounds_the_run(tmp_path, pki):
+    """Endpoints that never answer: the run stops near the deadline, and
+    the endpoints it did not reach are reported as not probed."""
+    stalled = [T.ProbeServer(pki.context()).answer(servers.stall(30))
+               for _ in range(4)]
+    paths = [host(tmp_path, pki, s) for s in stalled]
+    with running(*stalled), servers.Clock() as clock:
+        found = findings(paths, timeout=1.0, deadline=1.5, jobs=1)
+    assert clock.elapsed < 5
+    assert ids(found) == ['GC706'] * 4
+    assert sum('not probed' in f.message for f in found) >= 2
+
+
+def test_fleet_probes_each_endpoint_once(tmp_path, pki):
+    """200 hosts over 20 endpoints: 20 endpoints probed, each once."""
+    endpoints = [T.ProbeServer(pki.context()) for _ in range(20)]
+    paths = [T.config(tmp_path, 'compute-%03d' % n,
+                      [endpoints[n % 20].url], cafile=pki.cafile)
+             for n in range(200)]
+    prober = probe.Prober(timeout=5.0, jobs=8)
+    args = probe_cmd.build_parser(io.StringIO(), io.StringIO(),
+                                  ['text']).parse_args(paths)
+    with running(*endpoints):
+        result = probe_cmd.probe_run(args, probe_checks_installed(), prober)
+        result.close()
+    assert len(result.probes) == 20
+    assert [s.hits for s in endpoints] == [1] * 20
+    # The nova handshake and GET, TLS 1.1, weak ciphers, plain HTTP.
+    assert {s.connections for s in endpoints} == {4}
+
+
+def test_gc707_public_address_with_internal(tmp_path, pki):
+    """No public address can be bound here: the check is judged on an
+    observation that saw one, with the real classification."""
+    point = probe.Endpoint('https', 'glance.example', 9292)
+    seen = probe.Observation(point, address='203.0.113.9', status=300,
+                             versions=('v2.16',))
+    public = probe.Observation(point, address='8.8.8.8', status=300,
+                               versions=('v2.16',))
+    check = probe_checks.PublicAddress()
+    use = probe_checks.Use('api_servers', point.url, point)
+
+    class Conf:
+        def value(self, name: str, group: str = 'glance') -> Any:
+            return ['internal', 'public']
+
+    prober = probe.Prober()
+    assert list(check.judge(Conf(), use, seen, [use], prober)) == []
+    found = list(check.judge(Conf(), use, public, [use], prober))
+    assert [f.check_id for f in found] == ['GC707']
+    assert dict(found[0].evidence)['address'] == '8.8.8.8'
+
+
+def test_probe_checks_find_nothing_outside_a_probe(tmp_path, pki):
+    """In a normal audit the GC7xx checks never run the network."""
+    server = T.ProbeServer(pki.context('glance.example'))
+    with running(server):
+        result = audit_fleet([host(tmp_path, pki, server)],
+                             probe_checks_installed())
+        assert len(result.findings) == 0
+        result.close()
+    assert server.connections == 0
+
+
+def test_evidence_is_not_in_the_fingerprint(tmp_path, pki):
+    server = T.ProbeServer(pki.context(not_after=T.now() + 5 * T.DAY))
+    with running(server):
+        first = findings([host(tmp_path, pki, server)])[0]
+    later = first.__class__(**{**first.__dict__, 'evidence': (
+        ('days_to_expiry', 1),)})
+    assert later.fingerprint == first.fingerprint
+
+
+def test_catalog_lookup_against_a_keystone_stub(tmp_path, pki):
+    """With --catalog, a host without api_servers finds glance in the
+    catalog (valid_interfaces, region_name) and that endpoint is probed;
+    the password goes to Keystone only."""
+    glance_api = T.ProbeServer(pki.context())
+    keystone = servers.FaultServer()
+    catalog = [{'type': 'image', 'name': 'glance', 'endpoints': [
+        {'interface': 'public', 'region': 'RegionOne', 'region_id':
+         'RegionOne', 'url': 'https://glance.public.example:9292',
+         'id': '1'},
+        {'interface': 'internal', 'region': 'RegionOne', 'region_id':
+         'RegionOne', 'url': 'PLACEHOLDER', 'id': '2'}]}]
+
+    def token(h: Any) -> None:
+        catalog[0]['endpoints'][1]['url'] = glance_api.url
+        body = json.dumps({'token': {
+            'catalog': catalog, 'methods': ['password'],
+            'expires_at': (T.now() + T.DAY).strftime(
+                '%Y-%m-%dT%H:%M:%S.000000Z'),
+            'user': {'id': 'u', 'name': 'nova', 'domain': {
+                'id': 'default', 'name': 'Default'}},
+            'project': {'id': 'p', 'name': 'service', 'domain': {
+                'id': 'default', 'name': 'Default'}}}}).encode()
+        length = int(h.headers.get('Content-Length', 0))
+        h.rfile.read(length)
+        h.send_response(201)
+        h.send_header('X-Subject-Token', 'tok')
+        h.send_header('Content-Type', 'application/json')
+        h.send_header('Content-Length', str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
+    keystone.routes['/v3/auth/tokens'] = token
+    path = tmp_path / 'catalog.conf'
+    path.write_text(
+        '[glance]\ncafile = %s\nvalid_interfaces = internal\n'
+        'region_name = RegionOne\n[keystone_authtoken]\nauth_url = %s/v3\n'
+        'username = nova\npassword = s3cret\nproject_name = service\n'
+        % (pki.cafile, keystone.url))
+    with running(glance_api, keystone):
+        found = findings([str(path)], use_catalog=True)
+    assert found == []
+    assert keystone.requests == [('POST', '/v3/auth/tokens')]
+    assert glance_api.hits == 1
+    assert 's3cret' not in json.dumps(glance_api.headers)
+
+
+def test_finding_placed_at_api_servers(tmp_path, pki):
+    server = T.ProbeServer(pki.context('glance.example'))
+    path = host(tmp_path, pki, server)
+    with running(server):
+        found = findings([path])
+    assert (found[0].option, found[0].file, found[0].line) == (
+        'glance.api_servers', path, 2)
+    assert found[0].host == pathlib.Path(path).stem
+
+
+def test_days_left_counts_whole_days():
+    seen = probe.Observation(probe.Endpoint('https', 'h', 1),
+                             not_after=10 * 86400.0)
+    assert seen.days_left(now=0.0) == 10
+    assert seen.days_left(now=10 * 86400.0 + 1) == -1
+    assert probe.Observation(probe.Endpoint('https', 'h', 1)).days_left() \
+        is None
+
+
+def test_catalogue_documents_every_probe_check():
+    assert [c.id for c in probe_checks_installed()] == [
+        'GC701', 'GC702', 'GC703', 'GC704', 'GC705', 'GC706', 'GC707']
+    assert all(c.doc() for c in probe_checks_installed())
+

@@ -1,0 +1,152 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The probe's mechanism: endpoints, address classes, nova's TLS context,
+and the bounds of one endpoint's probe."""
+
+from __future__ import annotations
+
+import socket
+import ssl
+
+import pytest
+
+from glance_conf.audit import probe
+from tests import servers
+from tests import tlsservers as T
+
+TLS = probe.TlsSettings(cafile='/ca.pem')
+
+
+@pytest.mark.parametrize('url, expected', [
+    ('https://glance:9292/v2', 'https://glance:9292/'),
+    ('https://lb/image/v2.1/', 'https://lb:443/image/'),
+    ('https://user:pw@Glance.Example/?q=s3cret', 'https://glance.example:443/'),
+    ('http://[::1]:9292', 'http://[::1]:9292/'),
+    ('http://glance', 'http://glance:80/'),
+])
+def test_endpoint_url_drops_secrets(url, expected):
+    assert probe.endpoint(url, TLS).url == expected
+
+
+@pytest.mark.parametrize('url', ['ftp://glance', 'glance:9292', 'https://',
+                                 'https://glance:99999'])
+def test_endpoint_refuses_what_nova_cannot_reach(url):
+    assert probe.endpoint(url, TLS) is None
+
+
+def test_http_endpoints_share_no_tls():
+    """Two hosts that differ only in cafile share an http endpoint."""
+    a = probe.endpoint('http://glance:9292', TLS)
+    b = probe.endpoint('http://glance:9292', probe.TlsSettings())
+    assert a == b
+    assert probe.endpoint('https://glance', TLS) != probe.endpoint(
+        'https://glance', probe.TlsSettings())
+
+
+@pytest.mark.parametrize('address, public', [
+    ('8.8.8.8', True), ('2001:4860:4860::8888', True),
+    ('10.0.0.1', False), ('172.16.0.1', False), ('192.168.1.1', False),
+    ('127.0.0.1', False), ('169.254.1.1', False), ('100.64.0.1', False),
+    ('::1', False), ('fe80::1%eth0', False), ('fd00::1', False),
+    ('::ffff:10.0.0.1', False), ('::ffff:8.8.8.8', True),
+    ('203.0.113.9', False),  # documentation range: never routed
+])
+def test_is_public(address, public):
+    assert probe.is_public(address) is public
+
+
+def test_nova_context_applies_the_config(tmp_path):
+    pki = T.Pki(tmp_path)
+    context = probe.nova_context(probe.TlsSettings(
+        cafile=pki.cafile, min_version='1.3'))
+    assert context.minimum_version is ssl.TLSVersion.TLSv1_3
+    assert context.verify_mode is ssl.CERT_REQUIRED
+    assert context.check_hostname
+    assert len(context.get_ca_certs()) == 1
+    insecure = probe.nova_context(probe.TlsSettings(insecure=True))
+    assert insecure.verify_mode is ssl.CERT_NONE
+
+
+def test_nova_context_refuses_a_missing_cafile(tmp_path):
+    with pytest.raises(OSError):
+        probe.nova_context(probe.TlsSettings(cafile=str(tmp_path / 'no')))
+
+
+def test_missing_cafile_is_reported_not_raised(tmp_path):
+    pki = T.Pki(tmp_path)
+    server = T.ProbeServer(pki.context())
+    for _ in T.started(server):
+        seen = probe.probe_endpoint(probe.endpoint(
+            server.url, probe.TlsSettings(cafile=str(tmp_path / 'no'))))
+    assert 'cannot be loaded here' in seen.failure
+    assert server.hits == 0
+
+
+def test_refused_connection_is_a_failure():
+    seen = probe.probe_endpoint(probe.endpoint(
+        'https://127.0.0.1:%d' % servers.closed_port(), TLS), 2.0)
+    assert seen.failure and not seen.connected
+    assert seen.address == '127.0.0.1'
+
+
+def test_a_silent_server_is_bounded_by_the_timeout(tmp_path):
+    """A server that never answers the GET: the whole probe (the GET
+    and the handshakes after it) ends within its budget."""
+    silent = T.ProbeServer(T.Pki(tmp_path).context()).answer(
+        servers.stall(30))
+    for _ in T.started(silent):
+        with servers.Clock() as clock:
+            seen = probe.probe_endpoint(probe.endpoint(
+                silent.url, probe.TlsSettings(insecure=True)), 1.0)
+    assert clock.elapsed < 3
+    assert seen.discovery_failure == 'timed out'
+
+
+def test_trickling_server_is_bounded(tmp_path):
+    plain = T.ProbeServer().answer(servers.trickle(10_000, 0.05))
+    for _ in T.started(plain):
+        with servers.Clock() as clock:
+            seen = probe.probe_endpoint(probe.endpoint(plain.url, TLS), 1.0)
+    assert clock.elapsed < 3
+    assert seen.discovery_failure is not None
+
+
+def test_prober_probes_each_endpoint_once(tmp_path):
+    plain = T.ProbeServer()
+    prober = probe.Prober(timeout=2.0)
+    for _ in T.started(plain):
+        point = probe.endpoint(plain.url, TLS)
+        prober.want([point, point])
+        prober.want([probe.endpoint(plain.url + '/v2', TLS)])
+        assert len(prober.run()) == 1
+        assert prober.run() == []
+    assert plain.hits == 1
+    assert prober.seen(point).versions == ('v2.16', 'v2.15')
+
+
+def test_jobs_are_bounded():
+    assert probe.Prober(jobs=10_000).jobs == probe.MAX_JOBS
+    assert probe.Prober(jobs=0).jobs == 1
+
+
+def test_a_listener_that_never_answers_the_handshake_is_bounded():
+    """The kernel accepts the connection; nobody ever reads the
+    ClientHello. Every connection of the probe shares the one budget."""
+    with socket.create_server(('127.0.0.1', 0)) as mute:
+        port = mute.getsockname()[1]
+        with servers.Clock() as clock:
+            seen = probe.probe_endpoint(probe.endpoint(
+                'https://127.0.0.1:%d' % port,
+                probe.TlsSettings(insecure=True)), 1.0)
+    assert clock.elapsed < 3
+    assert seen.failure == 'timed out'

@@ -1,0 +1,159 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""``glance-conf-audit probe``: exit codes, one-line errors, and the
+probe's evidence in every report format."""
+
+from __future__ import annotations
+
+import io
+import json
+import pathlib
+
+import pytest
+from lxml import etree
+
+from glance_conf.cmd import audit as cli
+from tests import tlsservers as T
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.run(['probe', *argv], out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def expiring(tmp_path: pathlib.Path):
+    """A glance-api whose certificate expires in 5 days, and a host
+    config naming it with a password in the URL's user-info."""
+    pki = T.Pki(tmp_path)
+    server = T.ProbeServer(pki.context(not_after=T.now() + 5 * T.DAY))
+    url = server.url.replace('https://', 'https://nova:s3cret@') + '/v2'
+    path = T.config(tmp_path, 'compute-1', [url], cafile=pki.cafile)
+    for _ in T.started(server):
+        yield path, server
+
+
+EVIDENCE = ('address', 'protocol', 'cipher', 'days_to_expiry')
+
+
+def test_text_shows_the_evidence(expiring):
+    path, server = expiring
+    code, out, err = run(path)
+    assert code == 1, err
+    assert 'GC702' in out
+    seen = [line for line in out.splitlines() if 'Seen:' in line]
+    assert len(seen) == 1
+    for name in EVIDENCE:
+        assert name + '=' in seen[0]
+    assert 's3cret' not in out + err
+
+
+def test_json_carries_the_evidence(expiring):
+    path, _ = expiring
+    code, out, _ = run('--format', 'json', path)
+    document = json.loads(out)
+    [found] = document['findings']
+    assert found['id'] == 'GC702'
+    assert set(EVIDENCE) <= set(found['evidence'])
+    assert found['evidence']['days_to_expiry'] in (4, 5)
+    assert 's3cret' not in out
+
+
+def test_sarif_result_properties_carry_the_evidence(expiring):
+    path, _ = expiring
+    _, out, _ = run('--format', 'sarif', path)
+    [result] = json.loads(out)['runs'][0]['results']
+    assert result['ruleId'] == 'GC702'
+    assert set(EVIDENCE) <= set(result['properties']['evidence'])
+    rules = json.loads(out)['runs'][0]['tool']['driver']['rules']
+    assert [r['id'] for r in rules] == ['GC701', 'GC702', 'GC703', 'GC704',
+                                        'GC705', 'GC706', 'GC707']
+
+
+def test_junit_failure_quotes_the_evidence(expiring):
+    path, _ = expiring
+    _, out, _ = run('--format', 'junit', path)
+    failures = etree.fromstring(out.encode('utf-8')).findall('.//failure')
+    assert len(failures) == 1
+    for name in EVIDENCE:
+        assert name + '=' in (failures[0].text or '')
+
+
+def test_prometheus_exports_the_expiry_per_endpoint(expiring):
+    path, server = expiring
+    _, out, _ = run('--format', 'prometheus', path)
+    [sample] = [line for line in out.splitlines() if line.startswith(
+        'glance_conf_audit_certificate_expiry_timestamp_seconds{')]
+    assert 'endpoint="https://127.0.0.1:%d"' % server.port in sample
+    days = (float(sample.rsplit(' ', 1)[1]) - T.now().timestamp()) / 86400
+    assert 4 < days <= 5
+    assert 's3cret' not in out
+
+
+def test_html_shows_the_days_left(expiring):
+    path, server = expiring
+    _, out, _ = run('--format', 'html', path)
+    assert '<section id="probe">' in out
+    assert '127.0.0.1:%d' % server.port in out
+    assert 's3cret' not in out
+
+
+def test_service_mode(expiring):
+    path, _ = expiring
+    code, out, _ = run('--config-file', path, '--fail-on', 'high')
+    assert code == 0
+    assert 'GC702' in out and 'service mode' in out
+
+
+def test_the_plain_audit_leaves_the_probe_checks_out(expiring):
+    """The normal audit never touches the network, and lists no GC7xx
+    results."""
+    path, server = expiring
+    out, err = io.StringIO(), io.StringIO()
+    cli.run(['--format', 'json', path], out, err)
+    document = json.loads(out.getvalue())
+    assert not [c for c in document['checks'] if c['id'] >= 'GC700']
+    assert server.connections == 0
+
+
+@pytest.mark.parametrize('argv, words', [
+    (['--jobs', '0', 'x.conf'], '--jobs'),
+    (['--timeout', 'soon', 'x.conf'], '--timeout'),
+    (['--deadline', '-1', 'x.conf'], '--deadline'),
+    (['--expiry-days', '0', 'x.conf'], '--expiry-days'),
+])
+def test_bad_usage_is_one_line(argv, words):
+    code, out, err = run(*argv)
+    assert code == 2
+    assert err.count('\n') == 1 and words in err
+
+
+def test_both_modes_refused(tmp_path):
+    code, _, err = run(str(tmp_path / 'a.conf'), '--config-file',
+                       str(tmp_path / 'b.conf'))
+    assert code == 2 and 'not both' in err
+
+
+def test_unknown_cloud_is_one_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / 'clouds.yaml').write_text(
+        'clouds:\n  lab:\n    auth:\n      password: s3cret\n')
+    code, _, err = run('--os-cloud', 'prod', 'x.conf')
+    assert code == 2
+    assert 'no cloud named prod' in err and 's3cret' not in err
+
+
+def test_unreadable_file_is_an_error(tmp_path):
+    code, _, err = run(str(tmp_path / 'missing.conf'))
+    assert code == 2 and 'missing.conf' in err
