@@ -370,7 +370,9 @@ class GuardedHTTPAdapter(ks_session.TCPKeepAliveAdapter):
         self.glance_tls = (tls_ciphers, tls_min_version)
         super().__init__()
 
-    def _tls_context(self) -> ssl.SSLContext | None:
+    def tls_context(self) -> ssl.SSLContext | None:
+        """The context for the pinned floor and ciphers, or ``None`` for
+        urllib3's own; the probe handshakes with it, as nova would."""
         ciphers, min_version = self.glance_tls
         if not (ciphers or min_version):
             return None
@@ -385,7 +387,7 @@ class GuardedHTTPAdapter(ks_session.TCPKeepAliveAdapter):
         return context
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        context = self._tls_context()
+        context = self.tls_context()
         if context is not None:
             kwargs['ssl_context'] = context
         super().init_poolmanager(*args, **kwargs)
@@ -394,7 +396,7 @@ class GuardedHTTPAdapter(ks_session.TCPKeepAliveAdapter):
     def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
         if proxy in self.proxy_manager:
             return super().proxy_manager_for(proxy, **proxy_kwargs)
-        context = self._tls_context()
+        context = self.tls_context()
         if context is not None:
             proxy_kwargs['ssl_context'] = context
         manager = super().proxy_manager_for(proxy, **proxy_kwargs)

@@ -63,6 +63,7 @@ AREAS = {
     4: 'Ceph RBD downloads',
     5: 'Host: config files and logging',
     6: 'Fleet consistency',
+    7: 'Live probe of the Image endpoint (glance-conf-audit probe)',
     9: 'Reserved for site-specific checks',
 }
 
@@ -100,6 +101,9 @@ class _Described:
     #: Whether the check looks at the host's files (modes, owners,
     #: existence) rather than at the text of the config alone.
     needs_host: ClassVar[bool] = False
+    #: Whether the check judges a live endpoint (``glance-conf-audit
+    #: probe``) rather than files: the plain audit leaves it out.
+    live: ClassVar[bool] = False
     #: What the check maps to, as ``<framework>/<ID>`` (see
     #: :data:`FRAMEWORKS`): ``security-guide/Check-Compute-05``,
     #: ``nist-800-53/SC-8``.

@@ -94,8 +94,12 @@ def render(checks: Sequence[manager.CheckClass] | None = None) -> str:
     lines += _references_index(checks)
     for check in checks:
         heading = '%s: %s' % (check.id, check.title)
-        kind = ('fleet mode only' if issubclass(check, base.FleetCheck)
-                else 'every mode')
+        if check.live:
+            kind = '``glance-conf-audit probe`` only'
+        elif issubclass(check, base.FleetCheck):
+            kind = 'fleet mode only'
+        else:
+            kind = 'every mode'
         lines += [
             '.. _%s:' % check.id.lower(), '',
             heading, '-' * len(heading), '',

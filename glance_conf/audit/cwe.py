@@ -28,6 +28,8 @@ IMPROPER_INPUT_VALIDATION = 20
 IMPROPER_OWNERSHIP_MANAGEMENT = 282
 #: Improper Certificate Validation.
 IMPROPER_CERTIFICATE_VALIDATION = 295
+#: Improper Validation of Certificate Expiration.
+CERTIFICATE_EXPIRATION = 298
 #: Cleartext Transmission of Sensitive Information.
 CLEARTEXT_TRANSMISSION = 319
 #: Inadequate Encryption Strength.
@@ -46,6 +48,8 @@ OBSOLETE_FUNCTION = 477
 SENSITIVE_INFORMATION_IN_LOG = 532
 #: Improper Initialization.
 IMPROPER_INITIALIZATION = 665
+#: Exposure of Resource to Wrong Sphere.
+WRONG_SPHERE = 668
 #: Protection Mechanism Failure.
 PROTECTION_MECHANISM_FAILURE = 693
 #: Incorrect Permission Assignment for Critical Resource.

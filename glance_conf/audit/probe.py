@@ -241,7 +241,7 @@ def nova_context(tls: TlsSettings) -> ssl.SSLContext:
     """
     adapter = transport.GuardedHTTPAdapter(tls_ciphers=tls.ciphers,
                                            tls_min_version=tls.min_version)
-    context = adapter._tls_context() or create_urllib3_context()
+    context = adapter.tls_context() or create_urllib3_context()
     adapter.close()
     if tls.insecure:
         context.check_hostname = False

@@ -237,7 +237,7 @@ def _progress_bar(stream: TextIO) -> runner.Progress:
 def list_checks(checks: Sequence[manager.CheckClass], out: TextIO) -> None:
     for check in checks:
         kind = ' (fleet)' if issubclass(check, base.FleetCheck) else \
-            ' (probe)' if getattr(check, 'live', False) else \
+            ' (probe)' if check.live else \
             ' (host)' if check.needs_host else ''
         out.write('%s  %-6s  CWE-%-4d  %s%s\n' % (
             check.id, check.severity.label, check.cwe, check.title, kind))
@@ -327,7 +327,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         checks = manager.load_checks()
         if not args.list_checks:
             # The live checks are the probe's (``probe`` subcommand).
-            checks = [c for c in checks if not getattr(c, 'live', False)]
+            checks = [c for c in checks if not c.live]
         if args.list_checks:
             list_checks(checks, stdout)
             return EXIT_OK

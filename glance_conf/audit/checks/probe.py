@@ -36,10 +36,11 @@ from glance_conf.audit import compliance as refs
 from glance_conf.audit import probe
 from glance_conf.audit.checks import transport as transport_checks
 from glance_conf.audit.cwe import BROKEN_OR_RISKY_CRYPTO
+from glance_conf.audit.cwe import CERTIFICATE_EXPIRATION
 from glance_conf.audit.cwe import CLEARTEXT_TRANSMISSION
 from glance_conf.audit.cwe import IMPROPER_CERTIFICATE_VALIDATION
 from glance_conf.audit.cwe import IMPROPER_INTERACTION_BETWEEN_ENTITIES
-from glance_conf.audit.cwe import PROTECTION_MECHANISM_FAILURE
+from glance_conf.audit.cwe import WRONG_SPHERE
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.target import INVALID
@@ -68,7 +69,7 @@ def observing(prober: probe.Prober) -> Iterator[probe.Prober]:
 
 def is_probe_check(check: Any) -> bool:
     """Whether a check class judges the probe's observations."""
-    return bool(getattr(check, 'live', False))
+    return bool(check.live)
 
 
 def _text(conf: AuditedConf, name: str, group: str = 'glance') -> Any:
@@ -254,7 +255,7 @@ class CertificateExpiry(_ProbeCheck):
 
     id = 'GC702'
     severity = Severity.MEDIUM
-    cwe = IMPROPER_CERTIFICATE_VALIDATION
+    cwe = CERTIFICATE_EXPIRATION
     title = 'Live: the certificate has expired or expires soon'
     references = (refs.SC_12, refs.SC_8)
     remediation = ('Renew the Image API\'s certificate (and any expired '
@@ -414,7 +415,7 @@ class PublicAddress(_ProbeCheck):
 
     id = 'GC707'
     severity = Severity.MEDIUM
-    cwe = PROTECTION_MECHANISM_FAILURE
+    cwe = WRONG_SPHERE
     title = 'Live: the internal endpoint has a public address'
     references = (refs.OSSN_0090, refs.SC_8)
     remediation = ('Give nova the internal glance-api endpoint (a private '
