@@ -44,6 +44,16 @@ CASTELLAN_DEFAULT_BACKEND = 'barbican'
 #: (``castellan/key_manager/migration.py``, ``handle_migration``, line 40).
 FIXED_KEY_SUFFIX = 'ConfKeyManager'
 
+#: What the swap does to a file that does not set
+#: ``verify_glance_signatures``: said once, for GC207 and the upgrade
+#: check.
+VERIFICATION_TURNS_ON = (
+    'The file does not set verify_glance_signatures: nova\'s default is '
+    'off and the drop-in\'s is on, so the swap turns signature '
+    'verification on: unsigned images stop booting (the instance goes to '
+    'ERROR), and the key manager must be able to serve the signing '
+    'certificates.')
+
 #: What every boot does when nova cannot verify: said once, for GC204 and
 #: the upgrade check.
 EVERY_BOOT_FAILS = ('every boot from an image then fails, signed or not: '
@@ -221,12 +231,8 @@ class VerificationTurnsOn(base.Check):
             definitions.NOVA)
         if (_silent(conf) and nova_default is False
                 and conf.value('verify_glance_signatures') is True):
-            yield self.finding('verify_glance_signatures', 'The file does not '
-                               'set verify_glance_signatures: with the '
-                               'drop-in\'s defaults signature verification '
-                               'turns on, so unsigned images stop booting '
-                               'and the key manager must serve signing '
-                               'certificates.')
+            yield self.finding('verify_glance_signatures',
+                               VERIFICATION_TURNS_ON)
 
 
 def _key_manager_problem(conf: AuditedConf

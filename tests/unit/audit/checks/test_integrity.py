@@ -78,6 +78,7 @@ def test_gc207_tells_a_migrating_operator_what_changes(audit_text):
     [found] = audit_text('[glance]\n', 'GC207', defaults='glance-conf')
     assert found.severity.label == 'low'
     assert 'unsigned images stop booting' in found.message
+    assert 'the key manager must be able to serve' in found.message
 
 
 FIXED_KEY = ('[key_manager]\nfixed_key = 00ff\n'
