@@ -69,6 +69,9 @@ SC_8 = 'nist-800-53/SC-8'
 SC_12 = 'nist-800-53/SC-12'
 #: SC-13: Cryptographic Protection.
 SC_13 = 'nist-800-53/SC-13'
+#: SC-17: Public Key Infrastructure Certificates (the signing and trusted
+#: certificates image signature verification needs: GC204, GC205).
+SC_17 = 'nist-800-53/SC-17'
 #: SI-7: Software, Firmware, and Information Integrity.
 SI_7 = 'nist-800-53/SI-7'
 

@@ -113,3 +113,62 @@ def test_no_real_file_has_a_value_the_drop_in_refuses():
     for path in FILES:
         for defaults in SEMANTICS:
             assert 'GC302' not in expected_ids(path, defaults), path
+
+
+#: ``glance-conf-status upgrade check`` on each file: the checks that do
+#: not succeed, by meaning of the defaults (every other check succeeds).
+#: Reviewed against each file and its audit verdict above: the files
+#: that do not set ``verify_glance_signatures`` (all but TripleO's and
+#: the DCN sites') get a warning with glance-conf's defaults, where the
+#: swap turns verification on (GC207); devstack's fixed-key
+#: ``ConfKeyManager`` makes that a failure (GC204): it cannot serve a
+#: certificate. The ``api_servers`` files warn of a name deprecated for
+#: removal (GC304) under both. No file has a refused value (GC302) or a
+#: bound above the recommended one (GC307).
+_DEPRECATED = {'deprecated-names': 'warning'}
+_TURNS_ON = {'signature-verification': 'warning'}
+STATUS: dict[str, dict[str, dict[str, str]]] = {
+    'charm-nova-compute': {'nova': _DEPRECATED,
+                           'glance-conf': {**_TURNS_ON, **_DEPRECATED}},
+    'central': {'nova': {}, 'glance-conf': {}},
+    'dcn0': {'nova': {}, 'glance-conf': {}},
+    'dcn1': {'nova': {}, 'glance-conf': {}},
+    'devstack': {'nova': {},
+                 'glance-conf': {'signature-verification': 'failure'}},
+    'install-guide-compute': {'nova': _DEPRECATED,
+                              'glance-conf': {**_TURNS_ON, **_DEPRECATED}},
+    'kolla-ansible-compute': {'nova': _DEPRECATED,
+                              'glance-conf': {**_TURNS_ON, **_DEPRECATED}},
+    'nova-operator-compute': {'nova': {}, 'glance-conf': _TURNS_ON},
+    'openstack-ansible-compute': {'nova': {}, 'glance-conf': _TURNS_ON},
+    'openstack-helm-compute-tls': {'nova': _DEPRECATED,
+                                   'glance-conf': {**_TURNS_ON,
+                                                   **_DEPRECATED}},
+    'openstack-helm-compute': {'nova': _DEPRECATED,
+                               'glance-conf': {**_TURNS_ON, **_DEPRECATED}},
+    'tripleo-compute': {'nova': {}, 'glance-conf': {}},
+}
+_CODES = {'success': 0, 'warning': 1, 'failure': 2}
+
+
+def test_every_file_has_an_expected_status():
+    assert sorted(STATUS) == sorted(p.stem for p in FILES)
+
+
+@pytest.mark.parametrize('defaults', SEMANTICS)
+@pytest.mark.parametrize('path', FILES, ids=lambda p: p.stem)
+def test_upgrade_check_gives_the_expected_result(path, defaults, capsys):
+    from glance_conf.cmd import status
+
+    err = io.StringIO()
+    code = status.run(['--config-file', str(path), '--defaults', defaults,
+                       'upgrade', 'check', '--json'], err)
+    out = capsys.readouterr().out
+    results = {c['check'].removeprefix('glance-conf-'): c['result']
+               for c in json.loads(out)['checks']}
+    expected = STATUS[path.stem][defaults]
+    assert {name: code for name, code in results.items() if code} == {
+        name: _CODES[word] for name, word in expected.items()}
+    assert code == max(results.values()), err.getvalue()
+    assert err.getvalue() == ''
+    assert not CANARY_RE.findall(out)

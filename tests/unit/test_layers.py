@@ -39,6 +39,7 @@ LAYERS = {
     'audit.report.html': 8,
     'audit.fix': 7,
     'cmd': 8,
+    'upgradecheck': 8,
 }
 #: The package's own __init__ re-exports the public API of every layer.
 TOP = ''

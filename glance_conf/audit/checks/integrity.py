@@ -16,15 +16,49 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from oslo_config import types
+
 from glance_conf import definitions
 from glance_conf.audit import base
 from glance_conf.audit import compliance as refs
+from glance_conf.audit import source
 from glance_conf.audit.cwe import IMPROPER_CERTIFICATE_VALIDATION
+from glance_conf.audit.cwe import IMPROPER_INITIALIZATION
 from glance_conf.audit.cwe import IMPROPER_SIGNATURE_VERIFICATION
 from glance_conf.audit.cwe import PROTECTION_MECHANISM_FAILURE
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.target import AuditedConf
+
+#: castellan's default ``[key_manager] backend`` (castellan 5.8.0,
+#: ``castellan/key_manager/__init__.py``, ``key_manager_opts``, line 32).
+#: nova 34 keeps it: ``nova/conf/key_manager.py`` ``register_opts`` calls
+#: ``castellan_opts.set_defaults(conf)`` with no backend, and
+#: ``castellan/options.py`` ``set_defaults`` changes the default only when
+#: one is given.
+CASTELLAN_DEFAULT_BACKEND = 'barbican'
+
+#: What ends the class path of a fixed-key backend: nova's
+#: ``nova.keymgr.conf_key_mgr.ConfKeyManager`` (and its copies in other
+#: services). castellan tells it apart the same way
+#: (``castellan/key_manager/migration.py``, ``handle_migration``, line 40).
+FIXED_KEY_SUFFIX = 'ConfKeyManager'
+
+#: What the swap does to a file that does not set
+#: ``verify_glance_signatures``: said once, for GC207 and the upgrade
+#: check.
+VERIFICATION_TURNS_ON = (
+    'The file does not set verify_glance_signatures: nova\'s default is '
+    'off and the drop-in\'s is on, so the swap turns signature '
+    'verification on: unsigned images stop booting (the instance goes to '
+    'ERROR), and the key manager must be able to serve the signing '
+    'certificates.')
+
+#: What every boot does when nova cannot verify: said once, for GC204 and
+#: the upgrade check.
+EVERY_BOOT_FAILS = ('every boot from an image then fails, signed or not: '
+                    'an unsigned image fails for lack of a signature, a '
+                    'signed one because its certificate cannot be fetched')
 
 
 def _verifies(conf: AuditedConf) -> bool:
@@ -38,6 +72,25 @@ def _verifies(conf: AuditedConf) -> bool:
     return (conf.value('verify_glance_signatures') is True
             or (conf.value('enable_certificate_validation') is True
                 and bool(conf.value('default_trusted_certificate_ids'))))
+
+
+def _plain(hit: source.Hit | None) -> str:
+    """A raw value as oslo.config reads it: stripped, and unquoted
+    (``oslo_config/iniparser.py``, ``BaseParser._split_key_value``)."""
+    if hit is None:
+        return ''
+    value = hit.value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in '"\'':
+        value = value[1:-1]
+    return value
+
+
+def _true(hit: source.Hit | None) -> bool:
+    """Whether a raw boolean reads as true, as oslo.config reads it."""
+    try:
+        return hit is not None and types.Boolean()(_plain(hit)) is True
+    except ValueError:
+        return False
 
 
 def _silent(conf: AuditedConf) -> bool:
@@ -178,9 +231,206 @@ class VerificationTurnsOn(base.Check):
             definitions.NOVA)
         if (_silent(conf) and nova_default is False
                 and conf.value('verify_glance_signatures') is True):
-            yield self.finding('verify_glance_signatures', 'The file does not '
-                               'set verify_glance_signatures: with the '
-                               'drop-in\'s defaults signature verification '
-                               'turns on, so unsigned images stop booting '
-                               'and the key manager must serve signing '
-                               'certificates.')
+            yield self.finding('verify_glance_signatures',
+                               VERIFICATION_TURNS_ON)
+
+
+def _key_manager_problem(conf: AuditedConf
+                         ) -> tuple[str, str, source.Hit | None] | None:
+    """Why the key manager cannot serve certificates, the setting that
+    says so (``section.key``) and where it is set; or None.
+
+    Only what the config alone proves is judged: the fixed-key backend,
+    and Barbican with a service-user token and no service user.
+    """
+    hit = conf.raw('key_manager', 'backend', 'api_class')
+    backend = _plain(hit) or CASTELLAN_DEFAULT_BACKEND
+    if backend.endswith(FIXED_KEY_SUFFIX):
+        return ('[key_manager] backend is the fixed-key ConfKeyManager, '
+                'which holds one symmetric key and cannot return a '
+                'certificate', 'key_manager.%s' % hit.key if hit else '', hit)
+    if backend != 'barbican' and not backend.endswith('.BarbicanKeyManager'):
+        return None
+    send = conf.raw('barbican', 'send_service_user_token')
+    if not _true(send):
+        return None
+    section = _plain(conf.raw('barbican_service_user', 'auth_section')) \
+        or 'barbican_service_user'
+    if _plain(conf.raw(section, 'auth_type', 'auth_plugin')):
+        return None
+    return ('the key manager is Barbican with [barbican] '
+            'send_service_user_token on, but [%s] names no auth_type, so '
+            'castellan refuses every request' % section,
+            'barbican.send_service_user_token', send)
+
+
+class KeyManagerCannotServeCertificates(base.Check):
+    """Signature verification is on, but the key manager cannot serve
+    certificates.
+
+    nova fetches the signing certificate (and each trusted certificate)
+    from the castellan key manager: ``nova/image/glance.py``
+    ``GlanceImageServiceV2._get_verifier`` (lines 474-495) calls cursive's
+    ``signature_utils.get_verifier``, whose ``get_certificate`` (cursive
+    0.3.1 ``cursive/signature_utils.py`` lines 341-385) does
+    ``key_manager.API().get(context, uuid)``; castellan loads
+    ``[key_manager] backend`` (castellan 5.8.0
+    ``castellan/key_manager/__init__.py`` ``API``, lines 43-69). Unsigned
+    images fail earlier: ``get_verifier`` requires the four
+    ``img_signature*`` properties (lines 244-256). So when the key manager
+    cannot return a certificate, every boot from an image fails, signed or
+    not. Reported where verification is effectively on (as GC201/GC202
+    judge it), under either ``--defaults``: a file that does not set
+    ``verify_glance_signatures`` is reported only under the drop-in's
+    defaults, where the swap turns verification on.
+
+    What the config alone proves cannot work:
+
+    * the fixed-key backend, ``nova.keymgr.conf_key_mgr.ConfKeyManager``
+      (any class path ending in ``ConfKeyManager``, as castellan's
+      ``migration.handle_migration`` tells it apart). Its ``get``
+      (``nova/keymgr/conf_key_mgr.py`` lines 102-115) raises ``KeyError``
+      for every ID but the all-zero one, and that one is a symmetric key,
+      which cursive refuses as a certificate ("Invalid certificate
+      format"). DevStack writes this backend.
+    * Barbican (castellan's default, which nova 34 keeps: an unset
+      ``backend`` means Barbican) with ``[barbican]
+      send_service_user_token`` on and no ``auth_type`` in
+      ``[barbican_service_user]`` (or in the section its ``auth_section``
+      names): castellan 5.8.0 ``barbican_key_manager.py``
+      ``_get_keystone_auth`` (lines 272-279) raises ``Forbidden`` ("missing
+      configuration for service user") for every request, which
+      ``_get_barbican_client`` turns into ``KeyManagerError``.
+
+    Not reported: an unset ``backend`` or Barbican without
+    ``[barbican] barbican_endpoint``. castellan then takes Barbican's
+    endpoint from the catalog of the request's own token
+    (``_get_barbican_endpoint``, lines 288-307): nova's context carries
+    that catalog, with ``key-manager`` kept in it (``nova/context.py``
+    ``RequestContext.__init__`` and ``_ContextAuthPlugin``), so nova.conf
+    alone cannot tell whether Barbican is there. Vault and other backends
+    are not judged.
+
+    Fix: run Barbican (or Vault) and set ``[key_manager] backend`` to it;
+    give ``[barbican_service_user]`` credentials when the service-user
+    token is on; or leave signature verification off until then.
+    """
+
+    id = 'GC204'
+    severity = Severity.HIGH
+    cwe = IMPROPER_INITIALIZATION
+    title = 'Signature verification on, key manager cannot serve certificates'
+    references = (refs.SI_7, refs.SC_12, refs.SC_17)
+    remediation = ('Configure a key manager that stores certificates '
+                   '([key_manager] backend = barbican, reachable), or turn '
+                   '[glance] verify_glance_signatures off until then.')
+
+    def run(self, conf: AuditedConf) -> Iterator[Finding]:
+        if not _verifies(conf):
+            return
+        problem = _key_manager_problem(conf)
+        if problem is None:
+            return
+        why, option, hit = problem
+        message = ('Signature verification is on, but %s: %s.'
+                   % (why, EVERY_BOOT_FAILS))
+        if hit is None:
+            yield self.finding('verify_glance_signatures', message)
+        else:
+            # About the key manager's setting: placed there.
+            yield self.finding(option, message, hit.path, hit.line)
+
+
+class TrustedCertificatesRequired(base.Check):
+    """Certificate validation is on with no default trusted certificates.
+
+    With ``verify_glance_signatures`` and ``enable_certificate_validation``
+    on and ``default_trusted_certificate_ids`` empty, nova refuses every
+    image whose boot request names no trusted certificates:
+    ``nova/image/glance.py`` ``GlanceImageServiceV2._get_verifier`` (lines
+    467-470 fill in the defaults only when there are some; lines 508-514
+    raise ``CertificateValidationFailed``, "no trusted certificate IDs were
+    provided"). The API does not fill them in either
+    (``nova/compute/api.py`` ``_retrieve_trusted_certs_object``, lines
+    1647-1656). Every boot that does not pass
+    ``trusted_image_certificates`` (API microversion 2.63) fails.
+
+    That is a valid choice for a cloud whose users must name the
+    certificates they trust; record it with a waiver. Medium: the service
+    fails closed (no image is booted unchecked), but it stops booting for
+    every user who does not know to pass certificates.
+
+    Fix: list the certificates your cloud trusts in
+    ``default_trusted_certificate_ids``, or make sure every request names
+    its own.
+    """
+
+    id = 'GC205'
+    severity = Severity.MEDIUM
+    cwe = IMPROPER_INITIALIZATION
+    title = 'Certificate validation on, no default trusted certificates'
+    references = (refs.SI_7, refs.SC_17)
+    remediation = ('Set [glance] default_trusted_certificate_ids, or waive '
+                   'this if every request must name its certificates.')
+
+    def run(self, conf: AuditedConf) -> Iterator[Finding]:
+        if (conf.value('verify_glance_signatures') is True
+                and conf.value('enable_certificate_validation') is True
+                and conf.value('default_trusted_certificate_ids') == []):
+            yield self.finding(
+                'default_trusted_certificate_ids', 'Certificate validation '
+                'is on and default_trusted_certificate_ids is empty: every '
+                'boot whose request names no trusted certificates fails. '
+                'Valid if your users must name them; otherwise list the '
+                'certificates you trust.')
+
+
+class VerificationSkippedOnRbdClone(base.Check):
+    """Signature verification is on, but RBD-backed disks are cloned
+    without it.
+
+    With ``[libvirt] images_type = rbd`` the libvirt driver first tries to
+    clone the image inside Ceph: ``nova/virt/libvirt/driver.py``
+    ``_create_and_inject_local_root`` (lines 5527-5552) builds
+    ``clone_fallback_to_fetch``, which calls ``backend.clone`` and only on
+    ``ImageUnacceptable`` falls back to ``libvirt_utils.fetch_image``, the
+    path that downloads and verifies. ``imagebackend.Rbd.clone``
+    (``nova/virt/libvirt/imagebackend.py`` lines 1105-1130) reads the
+    image's locations and clones a raw or ISO image in the same Ceph
+    cluster: no download, no verifier, ``trusted_certs`` unused. So for
+    exactly the images Ceph deployments use (raw, in Glance's RBD store),
+    verification is silently skipped: no error, no log line. nova's
+    documentation says so ("not supported ... when using the rbd image
+    backend ... and RAW formatted images", ``doc/source/user/
+    certificate-validation.rst``).
+
+    Not reported: ``[glance] enable_rbd_download``. That direct RBD read
+    *does* verify: ``_try_special_handlers`` (``nova/image/glance.py``
+    lines 338-353) runs the downloaded file through
+    ``_verify_and_write`` with the verifier ``download`` built first. (It
+    doubles the copy on an RBD compute: GC403.)
+
+    Fix: treat the Ceph images pool as the trust boundary (who can write
+    to it can change what boots), or use ``images_type`` other than ``rbd``
+    (or non-raw images) where signatures must be checked.
+    """
+
+    id = 'GC206'
+    severity = Severity.MEDIUM
+    cwe = IMPROPER_SIGNATURE_VERIFICATION
+    title = 'Signature verification skipped for RBD-cloned disks'
+    references = (refs.SI_7,)
+    remediation = ('Know that raw images cloned in Ceph are not verified; '
+                   'restrict writes to the images pool, or do not rely on '
+                   'signatures for rbd-backed disks.')
+
+    def run(self, conf: AuditedConf) -> Iterator[Finding]:
+        if not _verifies(conf):
+            return
+        hit = conf.raw('libvirt', 'images_type')
+        if _plain(hit) == 'rbd' and hit is not None:
+            yield self.finding(
+                'libvirt.images_type', 'Signature verification is on, but '
+                'libvirt images_type is rbd: raw images in the same Ceph '
+                'cluster are cloned, not downloaded, and their signature is '
+                'silently never checked.', hit.path, hit.line)

@@ -37,6 +37,7 @@ CATALOGUE = {
     'GC101': 'high', 'GC102': 'medium', 'GC103': 'high', 'GC104': 'high',
     'GC105': 'medium', 'GC106': 'info', 'GC107': 'high',
     'GC201': 'high', 'GC202': 'medium', 'GC207': 'low',
+    'GC204': 'high', 'GC205': 'medium', 'GC206': 'medium',
     'GC203': 'low', 'GC301': 'low', 'GC302': 'high', 'GC303': 'medium',
     'GC304': 'info', 'GC305': 'info', 'GC306': 'info',
     'GC307': 'low', 'GC401': 'medium', 'GC402': 'medium',

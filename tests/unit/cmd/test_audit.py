@@ -39,6 +39,7 @@ INSECURE = ('[glance]\nverify_glance_signatures = false\n'
 LOW_ONLY = ('[glance]\nendpoint_override = https://glance:9292\n'
             'verify_glance_signatures = true\n'
             'enable_certificate_validation = true\n'
+            'default_trusted_certificate_ids = 1f0e\n'
             'tls_min_version = 1.2\n')
 
 

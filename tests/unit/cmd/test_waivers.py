@@ -29,6 +29,7 @@ PAST = (TODAY - datetime.timedelta(days=30)).isoformat()
 INSECURE = ('[glance]\ninsecure = true\nendpoint_override = https://g:9292\n'
             'verify_glance_signatures = true\ntimeout = 30\n'
             'enable_certificate_validation = true\n'
+            'default_trusted_certificate_ids = 1f0e\n'
             'tls_min_version = 1.2\n')
 
 

@@ -78,3 +78,123 @@ def test_gc207_tells_a_migrating_operator_what_changes(audit_text):
     [found] = audit_text('[glance]\n', 'GC207', defaults='glance-conf')
     assert found.severity.label == 'low'
     assert 'unsigned images stop booting' in found.message
+    assert 'the key manager must be able to serve' in found.message
+
+
+FIXED_KEY = ('[key_manager]\nfixed_key = 00ff\n'
+             'backend = nova.keymgr.conf_key_mgr.ConfKeyManager\n')
+NO_SERVICE_USER = '[barbican]\nsend_service_user_token = true\n'
+
+
+@pytest.mark.parametrize('text,nova,ours', [
+    # Verification on with the fixed-key backend: under both defaults.
+    ('[glance]\nverify_glance_signatures = true\n' + FIXED_KEY, 1, 1),
+    # Silent file: only the drop-in's defaults turn verification on.
+    ('[glance]\n' + FIXED_KEY, 0, 1),
+    # Verification explicitly off: the key manager is never asked.
+    ('[glance]\nverify_glance_signatures = false\n' + FIXED_KEY, 0, 0),
+    # Default certificates make nova verify with the option off.
+    ('[glance]\nverify_glance_signatures = false\n'
+     'enable_certificate_validation = true\n'
+     'default_trusted_certificate_ids = abc\n' + FIXED_KEY, 1, 1),
+    # The deprecated name of backend, quoted, as castellan reads it.
+    ('[glance]\nverify_glance_signatures = true\n[key_manager]\n'
+     'api_class = "nova.keymgr.conf_key_mgr.ConfKeyManager"\n', 1, 1),
+    # An unset backend is Barbican, found in the user's catalog: fine.
+    ('[glance]\nverify_glance_signatures = true\n', 0, 0),
+    ('[glance]\nverify_glance_signatures = true\n'
+     '[key_manager]\nbackend = barbican\n', 0, 0),
+    ('[glance]\nverify_glance_signatures = true\n'
+     '[key_manager]\nbackend = vault\n', 0, 0),
+    # Barbican with the service-user token and no service user.
+    ('[glance]\nverify_glance_signatures = true\n' + NO_SERVICE_USER, 1, 1),
+    ('[glance]\n' + NO_SERVICE_USER, 0, 1),
+    ('[glance]\nverify_glance_signatures = true\n' + NO_SERVICE_USER
+     + '[barbican_service_user]\nauth_type = password\n', 0, 0),
+    ('[glance]\nverify_glance_signatures = true\n' + NO_SERVICE_USER
+     + '[barbican_service_user]\nauth_section = ks\n[ks]\n'
+     'auth_type = password\n', 0, 0),
+    ('[glance]\nverify_glance_signatures = true\n' + NO_SERVICE_USER
+     + '[barbican_service_user]\nauth_section = ks\n'
+     'auth_type = password\n', 1, 1),
+    ('[glance]\nverify_glance_signatures = true\n'
+     '[barbican]\nsend_service_user_token = false\n', 0, 0),
+])
+def test_gc204_key_manager_that_cannot_serve_certificates(
+        audit_text, text, nova, ours):
+    assert len(audit_text(text, 'GC204', defaults='nova')) == nova
+    assert len(audit_text(text, 'GC204', defaults='glance-conf')) == ours
+
+
+def test_gc204_is_placed_at_the_backend_and_says_every_boot_fails(
+        audit_text):
+    [found] = audit_text('[glance]\n' + FIXED_KEY, 'GC204')
+    assert (found.severity.label, found.option, found.line) == (
+        'high', 'key_manager.backend', 4)
+    assert 'every boot from an image then fails, signed or not' \
+        in found.message
+    assert 'ConfKeyManager' in found.message
+    [found] = audit_text('[glance]\n' + NO_SERVICE_USER, 'GC204')
+    assert (found.option, found.line) == (
+        'barbican.send_service_user_token', 3)
+    assert '[barbican_service_user] names no auth_type' in found.message
+
+
+def test_gc204_never_quotes_the_backend_value(audit_text):
+    """A value pasted into the wrong option stays out of the report."""
+    [found] = audit_text('[glance]\n[key_manager]\n'
+                         'backend = s3cr3t.ConfKeyManager\n', 'GC204')
+    assert 's3cr3t' not in found.message + found.remediation
+
+
+@pytest.mark.parametrize('text,nova,ours', [
+    ('[glance]\nverify_glance_signatures = true\n'
+     'enable_certificate_validation = true\n', 1, 1),
+    # Silent: nova's default leaves verification off (GC203's case).
+    ('[glance]\nenable_certificate_validation = true\n', 0, 1),
+    ('[glance]\nverify_glance_signatures = true\n'
+     'enable_certificate_validation = true\n'
+     'default_trusted_certificate_ids = abc\n', 0, 0),
+    ('[glance]\nverify_glance_signatures = true\n', 0, 0),
+    ('[glance]\nverify_glance_signatures = false\n'
+     'enable_certificate_validation = true\n', 0, 0),
+])
+def test_gc205_certificate_validation_without_defaults(audit_text, text,
+                                                       nova, ours):
+    assert len(audit_text(text, 'GC205', defaults='nova')) == nova
+    assert len(audit_text(text, 'GC205', defaults='glance-conf')) == ours
+
+
+def test_gc205_says_boots_fail_and_that_it_can_be_meant(audit_text):
+    [found] = audit_text('[glance]\nverify_glance_signatures = true\n'
+                         'enable_certificate_validation = true\n', 'GC205')
+    assert found.severity.label == 'medium'
+    assert 'every boot whose request names no trusted certificates ' \
+        'fails' in found.message
+    assert 'Valid if your users must name them' in found.message
+
+
+RBD = '[libvirt]\nimages_type = rbd\n'
+
+
+@pytest.mark.parametrize('text,nova,ours', [
+    ('[glance]\nverify_glance_signatures = true\n' + RBD, 1, 1),
+    ('[glance]\n' + RBD, 0, 1),
+    ('[glance]\nverify_glance_signatures = false\n' + RBD, 0, 0),
+    ('[glance]\nverify_glance_signatures = true\n'
+     '[libvirt]\nimages_type = qcow2\n', 0, 0),
+    # Direct RBD download verifies (_try_special_handlers): not GC206.
+    ('[glance]\nverify_glance_signatures = true\n'
+     'enable_rbd_download = true\nrbd_user = glance\nrbd_pool = images\n',
+     0, 0),
+])
+def test_gc206_rbd_clone_skips_verification(audit_text, text, nova, ours):
+    assert len(audit_text(text, 'GC206', defaults='nova')) == nova
+    assert len(audit_text(text, 'GC206', defaults='glance-conf')) == ours
+
+
+def test_gc206_says_verification_is_silently_skipped(audit_text):
+    [found] = audit_text('[glance]\nverify_glance_signatures = true\n' + RBD,
+                         'GC206')
+    assert (found.option, found.line) == ('libvirt.images_type', 4)
+    assert 'silently never checked' in found.message
