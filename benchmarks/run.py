@@ -123,6 +123,15 @@ if mode == 'ours':
     seconds = time.perf_counter() - t
     assert result.files == len(paths), result.problems[:3]
     result.findings.close()
+elif mode == 'bundles':
+    checks = manager.load_checks()
+    bundles = sorted(glob.glob(os.path.join(directory, '*.json')))[:count]
+    t = time.perf_counter()
+    result = runner.audit_bundles(bundles, checks)
+    seconds = time.perf_counter() - t
+    assert result.files == len(bundles) and not result.problems, \
+        result.problems[:3]
+    result.findings.close()
 else:
     from oslo_config import cfg
     import glance_conf
@@ -179,6 +188,58 @@ def bench_fleet(directory: str, sizes: list[int]) -> dict[str, Any]:
                 and per[large] / per[small] <= 1.3
                 and mem[large] / mem[small] <= 1.25),
     }
+
+
+#: The ``[glance]`` options whose paths a bundle records.
+BUNDLE_PATHS = ('cafile', 'certfile', 'keyfile', 'rbd_ceph_conf')
+
+
+def write_bundles(paths: list[str]) -> None:
+    """Beside each generated config, the bundle ``collect`` would return
+    for a host holding it as ``/etc/nova/nova.conf`` (format v1)."""
+    from glance_conf.audit import source
+
+    def stat_of(mode: int, gid: int = 42436) -> dict[str, int]:
+        return {'mode': mode, 'uid': 0, 'gid': gid}
+    walk = [{'path': p, 'stat': stat_of(0o40755, 0)}
+            for p in ('/', '/etc', '/etc/ssl', '/etc/ssl/certs')]
+    for path in paths:
+        with open(path, encoding='utf-8') as handle:
+            text = handle.read()
+        named = source.parse_text(path, text).sections.get('glance', {})
+        host = os.path.splitext(os.path.basename(path))[0]
+        bundle = {
+            'format': 'glance-conf-bundle', 'version': 1, 'host': host,
+            'group': None, 'collected_at': '2026-11-29T14:00:00Z',
+            'root': None,
+            'account': {'user': 'nova', 'uid': 42436, 'gid': 42436,
+                        'groups': [42436]},
+            'config': [{'path': '/etc/nova/nova.conf', 'text': text,
+                        'error': None, 'stat': stat_of(0o100640)}],
+            'config_dirs': [{'path': '/etc/nova', 'error': None,
+                             'stat': stat_of(0o40755, 0)}],
+            'paths': {named[k].value: {'stat': stat_of(0o100644, 0),
+                                       'error': None, 'directories': walk}
+                      for k in BUNDLE_PATHS if k in named},
+        }
+        with open(os.path.join(os.path.dirname(path), host + '.json'), 'w',
+                  encoding='utf-8') as handle:
+            json.dump(bundle, handle)
+
+
+def bench_bundles(directory: str, count: int) -> dict[str, Any]:
+    """``--bundles`` of ``count`` hosts, against oslo.config's own parse
+    of the same config files (the fleet figure's floor)."""
+    paths = genconf.write_fleet(directory, count)
+    write_bundles(paths)
+    ours = _fleet_child('bundles', directory, count)
+    floor = _fleet_child('floor', directory, count)
+    ratio = ours['seconds'] / floor['seconds']
+    return {'hosts': count,
+            'ours_ms_per_host': 1000 * ours['seconds'] / count,
+            'floor_ms_per_host': 1000 * floor['seconds'] / count,
+            'peak_rss_mib': ours['peak_rss_kib'] / 1024,
+            'ratio': ratio, 'goal': '<= 2.0', 'met': ratio <= 2.0}
 
 
 def bench_validator(directory: str, count: int,
@@ -384,6 +445,9 @@ def table(results: dict[str, Any]) -> str:
         ('peak memory, large / small fleet',
          '%.2f' % fleet['memory_large_over_small'], 'flat (<= 1.25)',
          fleet['memory_large_over_small'] <= 1.25),
+        ('%d bundles: audit / oslo parse' % results['bundles']['hosts'],
+         '%.2f' % results['bundles']['ratio'], results['bundles']['goal'],
+         results['bundles']['met']),
         ('oslo-config-validator / ours, per file', '%.0f' % val['ratio'],
          val['goal'], val['met']),
         ('1 MiB %s config: audit / oslo parse' % adv['shape'],
@@ -430,6 +494,8 @@ def main(argv: list[str] | None = None) -> int:
         ours_ms = results['fleet']['runs'][str(sizes[1])]['ours_ms_per_file']
         results['validator'] = bench_validator(
             os.path.join(tmp, 'fleet'), 5 if args.quick else 20, ours_ms)
+        results['bundles'] = bench_bundles(os.path.join(tmp, 'bundles'),
+                                           sizes[-1])
         results['adversarial'] = bench_adversarial(tmp)
         results['html'] = bench_html(os.path.join(tmp, 'html', 'fleet'),
                                      300 if args.quick else 10000)

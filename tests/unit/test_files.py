@@ -137,3 +137,48 @@ def test_a_fifo_is_not_a_file_to_read(tmp_path):
     fifo = tmp_path / 'ca.pem'
     os.mkfifo(fifo)
     assert _files.problem_reading(str(fifo)) == 'is not a regular file'
+
+
+class _Told(_files.Host):
+    """A host that answers from a table, as a recorded host does."""
+
+    def __init__(self, facts):
+        super().__init__(None, AS_NOVA)
+        object.__setattr__(self, 'facts', facts)
+
+    def stat(self, path):
+        if path not in self.facts:
+            raise _files.NotRecorded(errno.ENODATA, 'not recorded')
+        if self.facts[path] is None:
+            raise FileNotFoundError(errno.ENOENT, 'gone')
+        return os.stat_result((self.facts[path], 0, 0, 1, 0, 0, 0, 0, 0, 0))
+
+    def directories(self, path):
+        yield '/srv'
+
+
+def test_problem_reading_asks_the_host_not_the_disk():
+    """Every fact comes through the host's ``stat``: a host known from
+    elsewhere (a bundle) judges paths this machine does not have."""
+    host = _Told({'/srv/ca.pem': 0o100644, '/srv/key.pem': 0o100600,
+                  '/srv/gone.pem': None, '/srv': 0o40755})
+    assert not os.path.exists('/srv/ca.pem')
+    assert host.problem_reading('/srv/ca.pem') is None
+    assert _files.problem_reading('/srv/ca.pem', host) is None
+    assert host.problem_reading('/srv/key.pem') == \
+        'is not readable by the service account'
+    assert host.problem_reading('/srv/gone.pem') == _files.DOES_NOT_EXIST
+    assert host.examine('/srv/key.pem').st_mode == 0o100600
+    # Nothing known: no finding either way; the host keeps the question.
+    assert host.problem_reading('/elsewhere') is None
+    assert host.examine('/elsewhere') is None
+
+
+def test_directory_of_and_config_dirs_resolve_links(tmp_path):
+    (tmp_path / 'real').mkdir()
+    (tmp_path / 'link').symlink_to(tmp_path / 'real')
+    host = _files.Host()
+    assert host.directory_of(str(tmp_path / 'link' / 'nova.conf')) == \
+        str(tmp_path / 'real')
+    assert host.config_dirs([str(tmp_path / 'link')]) == {
+        str(tmp_path / 'real')}

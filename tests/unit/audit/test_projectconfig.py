@@ -99,7 +99,7 @@ def test_two_configs_in_one_directory_is_an_error(tmp_path):
 @pytest.mark.parametrize('body, reason', [
     ('fail_on: high\nfail-on: low\n',
      'line 2: unknown key fail-on (expected one of: fail_on, waivers, '
-     'baseline, defaults, format, skip)'),
+     'baseline, defaults, format, bundles, skip)'),
     ('fail_on: critical\n', 'line 1: fail_on: expected one of: high, info, '
      'low, medium, never'),
     ('format: [json]\n', 'line 1: format: expected a non-empty text of '
@@ -257,3 +257,20 @@ def test_a_dangling_config_link_is_named_not_ignored(tmp_path):
     (tmp_path / projectconfig.YAML_NAME).symlink_to(tmp_path / 'gone.yaml')
     assert projectconfig.find(str(tmp_path)) == str(
         tmp_path / projectconfig.YAML_NAME)
+
+
+def test_bundles_is_a_path_relative_to_the_config(tmp_path):
+    (tmp_path / 'ci').mkdir()
+    path = tmp_path / 'ci' / 'gate.yaml'
+    path.write_text('bundles: collected\n')
+    assert projectconfig.load(str(path), CHOICES) == {
+        'bundles': str(tmp_path / 'ci' / 'collected')}
+
+
+def test_files_on_the_command_line_win_over_the_configs_bundles(project):
+    """Not a usage error: the project's bundles give way, as defaults
+    do, to the inputs the command line names."""
+    (project / projectconfig.YAML_NAME).write_text('bundles: nowhere\n')
+    code, out, err = run()
+    assert code == 1 and err == ''
+    assert out.startswith('glance-conf-audit (service mode')

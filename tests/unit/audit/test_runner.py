@@ -237,3 +237,39 @@ def test_fleet_keeps_one_bounded_posture_row_per_host(write_conf,
     assert row['DEFAULT.debug'] == ('True', 2)
     assert row['glance.timeout'] == ('set', 4)
     assert row['glance.insecure'] == ('False', 0)
+
+
+# -- bundles ------------------------------------------------------------------
+
+def test_bundles_are_hosts_named_by_their_bundle(tmp_path):
+    """Labels ``host:path``, the bundle's host in findings and posture,
+    one fleet when no bundle names a group."""
+    from tests import bundles as make
+    two = [make.config('/etc/nova/nova.conf', make.NOVA_CONF),
+           make.config('/etc/nova/nova.conf.d/10.conf', '[glance]\n'
+                       'insecure = True\n')]
+    result = make.audit(tmp_path, make.bundle('a', files=two),
+                        make.bundle('b'), make.bundle('c'))
+    assert result.mode == 'fleet' and result.files == 4
+    assert result.paths == ['a:/etc/nova/nova.conf',
+                            'a:/etc/nova/nova.conf.d/10.conf',
+                            'b:/etc/nova/nova.conf', 'c:/etc/nova/nova.conf']
+    assert [(r.host, r.group, r.file) for r in result.posture] == [
+        ('a', '', 'a:/etc/nova/nova.conf'), ('b', '', 'b:/etc/nova/nova.conf'),
+        ('c', '', 'c:/etc/nova/nova.conf')]
+    assert result.groups == [] and result.not_checked == []
+    gc101 = [f for f in result.findings if f.check_id == 'GC101']
+    assert [(f.host, f.file) for f in gc101] == [
+        ('a', 'a:/etc/nova/nova.conf.d/10.conf')]
+
+
+def test_bundles_with_a_group_compare_within_groups(tmp_path):
+    """A bundle with no group, beside grouped ones, is ungrouped."""
+    from tests import bundles as make
+    result = make.audit(tmp_path, make.bundle('a', 'az1'),
+                        make.bundle('b'), ids=('GC601',))
+    assert result.groups == ['(ungrouped)', 'az1']
+    assert {r.host: r.group for r in result.posture} == {
+        'a': 'az1', 'b': '(ungrouped)'}
+    regrouped = make.audit(tmp_path, group_of=lambda host: 'g-' + host)
+    assert regrouped.groups == ['g-a', 'g-b']

@@ -704,3 +704,17 @@ def test_previous_gives_the_html_report_a_since_section(conf_file, tmp_path):
     assert (code, out) == (2, '')
     assert err == 'glance-conf-audit: error: --previous %s: no such file\n' \
         % bad
+
+
+def test_bundles_is_its_own_fleet_input(tmp_path):
+    """``--bundles`` names no file and no host of this machine: FILE
+    arguments, --root and --offline contradict it, and say why."""
+    from tests import bundles as make
+    make.write(tmp_path, make.bundle())
+    code, out, err = run('--bundles', str(tmp_path), '--offline')
+    assert (code, out) == (2, '')
+    assert err == ('glance-conf-audit: error: --bundles and --offline '
+                   'contradict each other: the host checks run from the '
+                   'facts each bundle recorded on its host\n')
+    code, out, _ = run('--bundles', str(tmp_path), '--format', 'json')
+    assert code == 1 and json.loads(out)['mode'] == 'fleet'

@@ -246,3 +246,18 @@ def test_a_writable_directory_lets_others_win(tmp_path, dir_mode,
     assert [f.check_id for f in found] == expected
     if found:
         assert str(confdir) in found[0].message
+
+
+def test_file_checks_judge_the_hosts_recorded_facts(tmp_path):
+    """The modes and owners a bundle recorded, for files that do not
+    exist on this machine: the checks ask ``self.host``."""
+    from tests import bundles as make
+    assert not os.path.exists('/etc/nova/nova.conf')
+    files = [make.config('/etc/nova/nova.conf', SECRETS, mode=0o644,
+                         gid=0)]
+    dirs = [make.directory('/etc/nova', mode=0o777)]
+    result = make.audit(tmp_path, make.bundle(files=files, dirs=dirs),
+                        ids=PERMISSION_CHECKS + ('GC507',))
+    assert sorted((f.check_id, f.file) for f in result.findings) == [
+        ('GC502', 'compute-01:/etc/nova/nova.conf'),
+        ('GC507', 'compute-01:/etc/nova/nova.conf')]

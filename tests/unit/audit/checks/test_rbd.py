@@ -63,3 +63,14 @@ def test_gc402_looks_under_root_as_the_service(write_conf, tmp_path):
     ceph.chmod(0o644)
     assert audit.run(conf, checks, host=_files.Host(str(root), nova)) == []
     assert audit.run(conf, checks, offline=True) == []
+
+
+def test_ceph_conf_is_judged_from_the_hosts_recorded_facts(tmp_path):
+    from tests import bundles as make
+    ceph = '/etc/ceph/ceph.conf'
+    text = make.NOVA_CONF + 'rbd_ceph_conf = %s\n' % ceph
+    result = make.audit(tmp_path, make.bundle(
+        files=[make.config('/etc/nova/nova.conf', text)],
+        paths={ceph: make.missing(ceph)}), ids=('GC402',))
+    assert [f.message for f in result.findings] == [
+        'rbd_ceph_conf %s does not exist.' % ceph]

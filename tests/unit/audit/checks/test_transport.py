@@ -206,3 +206,24 @@ def test_host_checks_do_not_run_offline(write_conf):
                                                             'GC104')]
     assert audit.run(conf, checks, offline=True) == []
     assert [f.check_id for f in audit.run(conf, checks)] == ['GC103'] * 2
+
+
+def test_tls_files_are_judged_from_the_hosts_recorded_facts(tmp_path):
+    """GC103 and GC104 from a bundle: present, missing, exposed."""
+    from tests import bundles as make
+    ca, key = '/etc/nova/certs/ca.pem', '/etc/nova/certs/nova.key'
+    text = make.NOVA_CONF + 'certfile = %s\nkeyfile = %s\n' % (ca, key)
+    paths = {ca: make.present(ca), key: make.present(key, mode=0o604)}
+    result = make.audit(tmp_path, make.bundle(
+        files=[make.config('/etc/nova/nova.conf', text)], paths=paths),
+        ids=('GC103', 'GC104'))
+    assert not os.path.exists(ca)
+    assert [(f.check_id, f.message) for f in result.findings] == [
+        ('GC104', 'keyfile %s has mode 0604: readable by every user.'
+         % key)]
+    del paths[key]
+    again = make.audit(tmp_path / 'again', make.bundle(
+        files=[make.config('/etc/nova/nova.conf', text)], paths=paths),
+        ids=('GC103', 'GC104'))
+    assert len(again.findings) == 0
+    assert [p.path for p in again.problems] == ['compute-01:%s' % key]
