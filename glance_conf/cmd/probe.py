@@ -28,11 +28,13 @@ from typing import TextIO
 
 import yaml  # type: ignore[import-untyped]
 
+from glance_conf.audit import bundle
 from glance_conf.audit import identity
 from glance_conf.audit import manager
 from glance_conf.audit import probe
 from glance_conf.audit import runner
 from glance_conf.audit.checks import probe as probe_checks
+from glance_conf.audit.exception import LoadError
 from glance_conf.audit.exception import PluginLoadError
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.report.text import shown
@@ -80,6 +82,10 @@ def build_parser(stdout: TextIO, stderr: TextIO,
     parser.add_argument('--config-dir', dest='config',
                         action=audit_cmd._Ordered, metavar='DIR',
                         help='a directory of *.conf files (repeatable)')
+    parser.add_argument('--bundles', metavar='DIR',
+                        help='each *.json in DIR is one host\'s bundle '
+                             '(from the glance_conf.audit Ansible '
+                             'collection); probes the endpoints they name')
     parser.add_argument('--format', choices=sorted(formats),
                         default='text', help='report format (default: text)')
     parser.add_argument('--output', metavar='FILE',
@@ -151,6 +157,8 @@ def audit(args: argparse.Namespace,
     The probe's only use of the modes: a new source of host configs
     (bundles) is one more branch here.
     """
+    if args.bundles:
+        return runner.audit_bundles(args.bundle_files, checks)
     if args.files:
         return runner.audit_fleet(args.files, checks)
     return runner.audit_service(args.config or [], checks, offline=True)
@@ -184,10 +192,17 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             list(argv))
     except SystemExit as exc:
         return int(exc.code or 0)
-    if args.files and args.config:
-        stderr.write('%s: error: give either FILE arguments or '
-                     '--config-file/--config-dir, not both\n' % PROG)
+    if sum(map(bool, (args.files, args.config, args.bundles))) > 1:
+        stderr.write('%s: error: give one of FILE arguments, '
+                     '--config-file/--config-dir or --bundles\n' % PROG)
         return EXIT_ERROR
+    if args.bundles:
+        try:
+            args.bundle_files = bundle.files(args.bundles)
+        except LoadError as exc:
+            stderr.write('%s: error: --bundles %s: %s\n'
+                         % (PROG, shown(exc.path), exc.reason))
+            return EXIT_ERROR
     cloud = None
     if args.os_cloud:
         try:

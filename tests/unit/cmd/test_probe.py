@@ -23,6 +23,7 @@ import pytest
 from lxml import etree
 
 from glance_conf.cmd import audit as cli
+from tests import bundles
 from tests import tlsservers as T
 
 
@@ -142,7 +143,7 @@ def test_bad_usage_is_one_line(argv, words):
 def test_both_modes_refused(tmp_path):
     code, _, err = run(str(tmp_path / 'a.conf'), '--config-file',
                        str(tmp_path / 'b.conf'))
-    assert code == 2 and 'not both' in err
+    assert code == 2 and 'give one of' in err
 
 
 def test_unknown_cloud_is_one_line(tmp_path, monkeypatch):
@@ -157,3 +158,36 @@ def test_unknown_cloud_is_one_line(tmp_path, monkeypatch):
 def test_unreadable_file_is_an_error(tmp_path):
     code, _, err = run(str(tmp_path / 'missing.conf'))
     assert code == 2 and 'missing.conf' in err
+
+
+def test_bundles_are_probed_like_files(tmp_path):
+    """Hosts collected by the Ansible collection: each distinct endpoint
+    is probed once, its finding attached to every host naming it."""
+    pki = T.Pki(tmp_path)
+    server = T.ProbeServer(pki.context(not_after=T.now() + 5 * T.DAY))
+    text = '[glance]\napi_servers = %s\ncafile = %s\n' % (server.url,
+                                                          pki.cafile)
+    for host in ('compute-01', 'compute-02'):
+        bundles.write(tmp_path / 'bundles', bundles.bundle(
+            host, files=[bundles.config('/etc/nova/nova.conf', text)],
+            paths={}))
+    for _ in T.started(server):
+        code, out, err = run('--format', 'json', '--bundles',
+                             str(tmp_path / 'bundles'))
+    assert code == 1, err
+    found = json.loads(out)['findings']
+    assert sorted((f['id'], f['host']) for f in found) == [
+        ('GC702', 'compute-01'), ('GC702', 'compute-02')]
+    assert {f['file'] for f in found} == {
+        'compute-01:/etc/nova/nova.conf', 'compute-02:/etc/nova/nova.conf'}
+    assert len(server.headers) == 1  # one GET for both hosts
+
+
+def test_bundles_and_files_refused_together(tmp_path):
+    code, _, err = run('--bundles', str(tmp_path), 'x.conf')
+    assert code == 2 and '--bundles' in err and err.count('\n') == 1
+
+
+def test_empty_bundle_directory_is_one_line(tmp_path):
+    code, _, err = run('--bundles', str(tmp_path))
+    assert code == 2 and 'no bundle' in err and err.count('\n') == 1
