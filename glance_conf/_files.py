@@ -39,6 +39,7 @@ import os
 import pwd
 import stat
 from collections.abc import Callable
+from collections.abc import Iterable
 from collections.abc import Iterator
 
 from glance_conf import redact
@@ -49,6 +50,19 @@ MAX_SYMLINKS = 40
 
 #: Permission wanted, in the "others" bit position.
 READ, WRITE, SEARCH = 0o4, 0o2, 0o1
+
+
+#: Why a path the service names cannot be read, when it is not there.
+DOES_NOT_EXIST = 'does not exist'
+
+
+class NotRecorded(OSError):
+    """A path a host known only by its recorded facts has no facts for.
+
+    Not "does not exist": nothing is known of it. The host keeps such
+    paths (:class:`Host` subclasses that record), so that the caller can
+    report them as not checked.
+    """
 
 
 class UnknownAccount(ValueError):
@@ -161,6 +175,67 @@ class Host:
             here = os.path.dirname(here)
         yield from reversed(chain)
 
+    def stat(self, path: str) -> os.stat_result:
+        """``os.stat`` of ``path`` (a path returned by :meth:`path`).
+
+        :raises OSError: as ``os.stat`` does.
+        """
+        return os.stat(path)
+
+    def examine(self, path: str) -> os.stat_result | None:
+        """:meth:`stat` of ``path``, or ``None`` when it cannot be had."""
+        try:
+            return self.stat(path)
+        except OSError:
+            return None
+
+    def readable(self, path: str) -> bool:
+        """Whether this process can read ``path`` (ACLs and all); asked
+        only when the account is the process itself."""
+        return os.access(path, os.R_OK)
+
+    def directory_of(self, path: str) -> str:
+        """The directory holding a loaded config file (a path on this
+        machine), symbolic links resolved."""
+        return os.path.realpath(os.path.dirname(os.path.abspath(path)))
+
+    def config_dirs(self, given: Iterable[str]) -> set[str]:
+        """The ``--config-dir`` directories among what :meth:`directory_of`
+        returns, from the ones the command line ``given``."""
+        return {os.path.realpath(d) for d in given}
+
+    def problem_reading(self, path: str) -> str | None:
+        """Why the service could not read ``path``, or ``None``.
+
+        :param path: as the service names it.
+        """
+        try:
+            where = self.path(path)
+            info = self.stat(where)
+        except NotRecorded:
+            return None  # the host keeps it, for the caller to report
+        except FileNotFoundError:
+            return DOES_NOT_EXIST
+        except OSError as exc:
+            return 'cannot be examined (%s)' % exc.strerror
+        if stat.S_ISDIR(info.st_mode):
+            return 'is a directory, not a file'
+        if not stat.S_ISREG(info.st_mode):
+            # A FIFO or a device: reading it can block for ever.
+            return 'is not a regular file'
+        account = self.account
+        if account.process:
+            return None if self.readable(where) else 'is not readable'
+        for directory in self.directories(where):
+            walked = self.examine(directory)
+            if walked is None:
+                continue
+            if account.allowed(walked, SEARCH) is False:
+                return 'is in a directory the service account cannot enter'
+        if account.allowed(info, READ) is False:
+            return 'is not readable by the service account'
+        return None
+
 
 def _id(given: str | None, default: str, flag: str,
         lookup: Callable[[str], int]) -> int | None:
@@ -220,40 +295,12 @@ def problem_reading(path: str, host: Host | None = None) -> str | None:
     :param host: where the service is; by default this machine, the
         service being this process.
     """
-    host = host or Host()
-    try:
-        where = host.path(path)
-        info = os.stat(where)
-    except FileNotFoundError:
-        return 'does not exist'
-    except OSError as exc:
-        return 'cannot be examined (%s)' % exc.strerror
-    if stat.S_ISDIR(info.st_mode):
-        return 'is a directory, not a file'
-    if not stat.S_ISREG(info.st_mode):
-        # A FIFO or a device: reading it can block for ever.
-        return 'is not a regular file'
-    account = host.account
-    if account.process:
-        return None if os.access(where, os.R_OK) else 'is not readable'
-    for directory in host.directories(where):
-        try:
-            walked = os.stat(directory)
-        except OSError:
-            continue
-        if account.allowed(walked, SEARCH) is False:
-            return 'is in a directory the service account cannot enter'
-    if account.allowed(info, READ) is False:
-        return 'is not readable by the service account'
-    return None
+    return (host or Host()).problem_reading(path)
 
 
 def examine(path: str) -> os.stat_result | None:
     """``os.stat`` of ``path`` (a path on this machine), or ``None``."""
-    try:
-        return os.stat(path)
-    except OSError:
-        return None
+    return Host().examine(path)
 
 
 def privileged_group(gid: int, account: Account) -> bool:

@@ -16,10 +16,11 @@ Read from ``--project-config FILE``, else from the current directory:
 ``.glance-conf-audit.yaml``, or the ``[tool.glance-conf-audit]`` table of
 ``pyproject.toml``. Keys are those of the flags they stand for
 (``fail_on``, ``skip``, ``waivers``, ``baseline``, ``defaults``,
-``format``); a flag on the command line wins. Paths are relative to the
-file's directory. Reading ``pyproject.toml`` needs Python 3.11's
-``tomllib``; on 3.10 a ``pyproject.toml`` with that table is an error
-rather than a gate run without its settings.
+``format``, ``bundles``); a flag on the command line wins, and FILE
+arguments or ``--config-file``/``--config-dir`` win over ``bundles``.
+Paths are relative to the file's directory. Reading ``pyproject.toml``
+needs Python 3.11's ``tomllib``; on 3.10 a ``pyproject.toml`` with that
+table is an error rather than a gate run without its settings.
 """
 
 from __future__ import annotations
@@ -44,12 +45,13 @@ PYPROJECT_NAME = 'pyproject.toml'
 #: The ``pyproject.toml`` table, as ``[tool.<TABLE>]``.
 TABLE = 'glance-conf-audit'
 #: Keys that hold one text each.
-TEXT_KEYS = ('fail_on', 'waivers', 'baseline', 'defaults', 'format')
+TEXT_KEYS = ('fail_on', 'waivers', 'baseline', 'defaults', 'format',
+             'bundles')
 #: Keys that hold a list of texts (or one comma-separated text).
 LIST_KEYS = ('skip',)
 KEYS = TEXT_KEYS + LIST_KEYS
 #: Keys that name a file, relative to the config file's directory.
-PATH_KEYS = ('waivers', 'baseline')
+PATH_KEYS = ('waivers', 'baseline', 'bundles')
 NEEDS_TOMLLIB = ('reading [tool.%s] needs Python 3.11 or later; put the '
                  'settings in %s instead' % (TABLE, YAML_NAME))
 

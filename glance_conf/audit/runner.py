@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import sys
 import tempfile
 from collections.abc import Callable
@@ -44,8 +45,10 @@ from oslo_config import cfg
 from glance_conf import _files
 from glance_conf import definitions
 from glance_conf import glance
+from glance_conf import redact
 from glance_conf.audit import base
 from glance_conf.audit import baseline as baseline_mod
+from glance_conf.audit import bundle as bundle_mod
 from glance_conf.audit import engine
 from glance_conf.audit import manager
 from glance_conf.audit import source
@@ -95,8 +98,8 @@ def _posture_line(target: AuditedConf, option: str) -> int:
 def posture_row(target: AuditedConf, host: str, group: str) -> PostureRow:
     """``target``'s posture; the values are interned, as most hosts
     share them, so a row costs little more than its host name."""
-    # Imported here: the fleet checks import compliance, which imports
-    # this module.
+    # Imported here (and below): the fleet checks import compliance,
+    # which imports this module.
     from glance_conf.audit.checks import fleet as fleet_mod
     values = tuple(None if v is None else sys.intern(v)
                    for v in (p.read(target) for p in fleet_mod.POSTURE))
@@ -400,13 +403,13 @@ def audit_service(config_args: Sequence[tuple[str, str]],
     return result
 
 
-def _keep_posture(result: Result, target: AuditedConf, path: str,
+def _keep_posture(result: Result, target: AuditedConf, host: str,
                   group: str) -> None:
     if len(result.posture) >= MAX_POSTURE_ROWS:
         result.posture_dropped += 1
         return
     try:
-        row = posture_row(target, baseline_mod.host_of(path), group)
+        row = posture_row(target, host, group)
     except LoadError:  # a $ loop the checks skipped: no row, no value
         result.posture_dropped += 1
         return
@@ -463,15 +466,131 @@ def audit_fleet(paths: Sequence[str], checks: Sequence[manager.CheckClass],
                           host, baseline_mod.host_of(path)):
                 result.files += 1
                 result.paths.append(utf8_safe(path))
-                _keep_posture(result, target, path, group)
+                _keep_posture(result, target, baseline_mod.host_of(path),
+                              group)
         if progress is not None:
             progress(done, total)
-    result.groups = [utf8_safe(g) for g in sorted(groups)] if group_of \
+    _compare(result, groups, group_of is not None, result.files)
+    return result
+
+
+def _compare(result: Result, groups: dict[str, list[base.FleetCheck]],
+             grouped: bool, hosts: int) -> None:
+    """The fleet checks' findings, once every host was seen."""
+    result.groups = [utf8_safe(g) for g in sorted(groups)] if grouped \
         else []
-    if result.files > 1:
+    if hosts > 1:
         for group in sorted(groups):
             for fleet_check in groups[group]:
                 for found in fleet_check.finish():
-                    result.add(
-                        _in_group(found, group) if group_of else found)
+                    result.add(_in_group(found, group) if grouped else found)
+
+
+def audit_bundles(paths: Sequence[str],
+                  checks: Sequence[manager.CheckClass],
+                  progress: Progress | None = None,
+                  defaults: str = definitions.NOVA,
+                  group_of: Callable[[str], str] | None = None,
+                  waivers: waivers_mod.Waivers | None = None) -> Result:
+    """Audit each bundle as one host, with its host checks, then compare.
+
+    Each bundle's files are layered as the host's service layers them,
+    and the host checks judge the facts the bundle recorded
+    (:class:`~glance_conf.audit.bundle.RecordedHost`). A config file is
+    named ``host:path`` in findings and errors; its masked text is
+    written to a temporary directory for oslo.config to parse, removed
+    whatever happens.
+
+    :param paths: the bundle files, one per host.
+    :param group_of: the group of a host, by its name; by default, the
+        group each bundle names (none: hosts are compared all together).
+    """
+    from glance_conf.audit.checks import fleet as fleet_mod  # see above
+    result = Result('fleet', list(checks), defaults, waivers=waivers)
+    fleet_classes = [c for c in checks if issubclass(c, base.FleetCheck)]
+    groups: dict[str, list[base.FleetCheck]] = {}
+    conf = _new_conf(result.defaults)
+    seen: set[str] = set()
+    grouped = group_of is not None
+    with tempfile.TemporaryDirectory(prefix='glance-conf-bundles-') as tmp:
+        for done, path in enumerate(paths, 1):
+            try:
+                found = bundle_mod.load(path)
+            except LoadError as exc:
+                result.problem(exc.path, exc.reason)
+            else:
+                grouped = found.group is not None or grouped
+                group = group_of(found.host) if group_of else \
+                    found.group or fleet_mod.UNGROUPED
+                if _audit_bundle(found, checks, result, conf, tmp, seen,
+                                 groups, group, fleet_classes):
+                    seen.add(found.host)
+            if progress is not None:
+                progress(done, len(paths))
+    if not grouped:
+        # No bundle named a group: one fleet, as with plain files.
+        groups = {'': groups.get(fleet_mod.UNGROUPED, [])}
+        result.posture = [row._replace(group='') for row in result.posture]
+    _compare(result, groups, grouped, len(seen))
     return result
+
+
+def _audit_bundle(found: bundle_mod.Bundle,
+                  checks: Sequence[manager.CheckClass], result: Result,
+                  conf: cfg.ConfigOpts, tmp: str, seen: set[str],
+                  groups: dict[str, list[base.FleetCheck]], group: str,
+                  fleet_classes: Sequence[type[base.FleetCheck]]) -> bool:
+    """Audit one host's bundle; whether it was audited."""
+    from glance_conf.audit.checks import fleet as fleet_mod  # see above
+    host = found.host
+    if host in seen:
+        result.problem(found.file, 'host %s is in another bundle too; '
+                       'each host must be in one' % host)
+        return False
+    unread = [c for c in found.config if c.error is not None]
+    for config in unread:
+        result.problem(bundle_mod.label(host, config.path),
+                       'on the host: %s' % redact.printable(
+                           config.error or '', 200))
+    if unread:
+        return False
+    if not found.config:
+        result.problem(found.file, 'host %s: no config file in the bundle'
+                       % host)
+        return False
+    fleet = groups.get(group)
+    if fleet is None:
+        if len(groups) >= fleet_mod.MAX_GROUPS:
+            result.problem(found.file, 'more than %d drift groups; a group '
+                           'is a set of hosts that should match'
+                           % fleet_mod.MAX_GROUPS)
+            return False
+        fleet = groups[group] = [c() for c in fleet_classes]
+    labels = [bundle_mod.label(host, c.path) for c in found.config]
+    args = []
+    try:
+        raws = [source.parse_text(name, c.text or '')
+                for name, c in zip(labels, found.config, strict=True)]
+        for i, config in enumerate(found.config):
+            written = os.path.join(tmp, '%d.conf' % i)
+            with open(written, 'w', encoding='utf-8') as handle:
+                handle.write(config.text or '')
+            args += ['--config-file', written]
+        _parse(conf, args)
+    except LoadError as exc:
+        result.problem(exc.path, exc.reason)
+        return False
+    except (cfg.Error, ValueError, OSError) as exc:
+        result.problem(labels[-1], _oslo_reason(exc))
+        return False
+    facts = found.host_facts()
+    target = AuditedConf(conf, raws)
+    audited = _audit_one(target, checks, result, fleet, facts, host)
+    for unknown in sorted(facts.unrecorded):
+        result.problem(bundle_mod.label(host, redact.redact_url(unknown)),
+                       bundle_mod.NOT_RECORDED)
+    if audited:
+        result.files += len(raws)
+        result.paths += [utf8_safe(name) for name in labels]
+        _keep_posture(result, target, host, group)
+    return audited

@@ -32,6 +32,7 @@ from glance_conf import _files
 from glance_conf import definitions
 from glance_conf.audit import base
 from glance_conf.audit import baseline
+from glance_conf.audit import bundle
 from glance_conf.audit import compliance
 from glance_conf.audit import identity
 from glance_conf.audit import manager
@@ -90,6 +91,11 @@ def build_parser(stdout: TextIO = sys.stdout,
     parser.add_argument('files', nargs='*', metavar='FILE',
                         help='fleet mode: each FILE is one host\'s complete '
                              'config; each is audited, then all compared')
+    parser.add_argument('--bundles', metavar='DIR',
+                        help='fleet mode from the hosts themselves: each '
+                             '*.json in DIR is one host\'s bundle (from '
+                             'the glance_conf.audit Ansible collection); '
+                             'the host checks run from its recorded facts')
     parser.add_argument('--config-file', dest='config', action=_Ordered,
                         metavar='PATH',
                         help='service mode: a config file, layered as '
@@ -201,6 +207,42 @@ def host_of(args: argparse.Namespace) -> _files.Host | None:
     return _files.Host(None, account)
 
 
+#: Flags that say where the files are, or whom the service runs as: a
+#: bundle says both itself.
+BUNDLE_CONFLICTS = (
+    ('files', 'FILE arguments', 'each bundle holds its host\'s files'),
+    ('config', '--config-file/--config-dir',
+     'each bundle holds its host\'s files'),
+    ('root', '--root', 'the host checks run from the facts each bundle '
+     'recorded on its host, never from this machine\'s disk'),
+    ('offline', '--offline', 'the host checks run from the facts each '
+     'bundle recorded on its host'),
+    ('service_user', '--service-user', 'each bundle records its service '
+     'account'),
+    ('service_group', '--service-group', 'each bundle records its service '
+     'account'),
+)
+
+
+def _bundle_files(args: argparse.Namespace) -> list[str]:
+    """The bundle files of ``--bundles``.
+
+    :raises ValueError: for a flag that contradicts it.
+    :raises LoadError: for a directory that is missing or holds none.
+    """
+    for dest, flag, why in BUNDLE_CONFLICTS:
+        if getattr(args, dest):
+            raise ValueError('--bundles and %s contradict each other: %s'
+                             % (flag, why))
+    return bundle.files(args.bundles)
+
+
+def _error_line(exc: Exception) -> str:
+    if isinstance(exc, LoadError):
+        return '--bundles %s: %s' % (shown(exc.path), exc.reason)
+    return str(exc)
+
+
 def _group_by(pattern: str) -> fleet.Grouping:
     try:
         return fleet.group_by_regex(pattern)
@@ -283,12 +325,17 @@ def _with_project_config(parser: argparse.ArgumentParser,
         'fail_on': [s.label for s in Severity] + ['never'],
         'defaults': definitions.SEMANTICS, 'format': formats})
     skip = settings.pop('skip', None)
+    bundles = settings.pop('bundles', None)
     # ``baseline`` is kept as ``args.baseline`` for --baseline to default
     # to; the flags' own defaults give way to the file's.
     parser.set_defaults(**settings)
     args = parser.parse_args(list(argv))
     if skip is not None and not args.skip:
         args.skip = skip
+    if bundles is not None and args.bundles is None and not args.files \
+            and not args.config:
+        # Inputs named on the command line win over the project's.
+        args.bundles = bundles
     return args
 
 
@@ -330,6 +377,13 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     except PluginLoadError as exc:
         stderr.write('%s: error: %s\n' % (PROG, exc))
         return EXIT_ERROR
+    bundles: list[str] = []
+    if args.bundles is not None:
+        try:
+            bundles = _bundle_files(args)
+        except (ValueError, LoadError) as exc:
+            stderr.write('%s: error: %s\n' % (PROG, _error_line(exc)))
+            return EXIT_ERROR
     if args.files and args.config:
         stderr.write('%s: error: give either FILE arguments (fleet mode) or '
                      '--config-file/--config-dir (service mode), not both\n'
@@ -340,11 +394,11 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     except ValueError as exc:
         stderr.write('%s: error: %s\n' % (PROG, exc))
         return EXIT_ERROR
-    if args.grouping and not args.files:
+    if args.grouping and not args.files and not bundles:
         stderr.write('%s: error: --group-by and --groups need FILE arguments '
                      '(fleet mode)\n' % PROG)
         return EXIT_ERROR
-    if args.grouping:
+    if args.grouping and args.files:
         try:
             fleet.count_groups(args.files, args.grouping)
         except ValueError as exc:
@@ -374,11 +428,16 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
                          'files, such as %s: their findings share '
                          'fingerprints; name each file after its host\n'
                          % (PROG, len(shared), shown(shared[0])))
+    progress = None
+    if not args.no_progress and stderr.isatty():
+        progress = _progress_bar(stderr)
     with _quiet_oslo_logging():
-        if args.files:
-            progress = None
-            if not args.no_progress and stderr.isatty():
-                progress = _progress_bar(stderr)
+        if bundles:
+            result = runner.audit_bundles(bundles, checks, progress,
+                                          defaults=args.defaults,
+                                          group_of=args.grouping,
+                                          waivers=active)
+        elif args.files:
             result = runner.audit_fleet(args.files, checks, progress, host,
                                         defaults=args.defaults,
                                         group_of=args.grouping,

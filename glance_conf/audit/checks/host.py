@@ -105,15 +105,16 @@ def secrets_in(raw_file: source.RawFile) -> list[str]:
 class _FilePermissionCheck(base.Check):
     """Shared loop: at most one finding per loaded config file.
 
-    The config files are judged where the command line names them (on
-    this machine), with the service account of ``self.host``.
+    The config files are judged as ``self.host`` finds them (on this
+    machine where the command line names them, or from a bundle's
+    recorded facts), with its service account.
     """
 
     needs_host = True
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
         for raw_file in conf.files:
-            info = _files.examine(raw_file.path)
+            info = self.host.examine(raw_file.path)
             if info is None:
                 continue
             problem = self.problem(self.host.account, raw_file, info)
@@ -191,16 +192,15 @@ class ConfigDirectoryWritableByOthers(base.Check):
     needs_host = True
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
-        config_dirs = {os.path.realpath(d) for d in
-                       getattr(conf.conf, 'config_dir', None) or []}
+        config_dirs = self.host.config_dirs(
+            getattr(conf.conf, 'config_dir', None) or [])
         seen: set[str] = set()
         for raw_file in conf.files:
-            directory = os.path.realpath(
-                os.path.dirname(os.path.abspath(raw_file.path)))
+            directory = self.host.directory_of(raw_file.path)
             if directory in seen:
                 continue
             seen.add(directory)
-            info = _files.examine(directory)
+            info = self.host.examine(directory)
             if info is None:
                 continue
             writers = _files.strangers(self.host.account, info,

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from glance_conf import _files
 from glance_conf import redact
 from glance_conf.audit import base
 from glance_conf.audit import compliance as refs
@@ -85,7 +84,7 @@ class CephConfUnusable(base.Check):
         value = conf.value('rbd_ceph_conf')
         if not value or value is INVALID:
             return
-        problem = _files.problem_reading(value, self.host)
+        problem = self.host.problem_reading(value)
         if problem:
             yield self.finding('rbd_ceph_conf', 'rbd_ceph_conf %s %s.'
                                % (redact.redact_url(value), problem))

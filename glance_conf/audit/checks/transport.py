@@ -144,7 +144,7 @@ class TlsFileUnusable(base.Check):
             value = conf.value(name)
             if not value or value is INVALID:
                 continue
-            problem = _files.problem_reading(value, self.host)
+            problem = self.host.problem_reading(value)
             if problem:
                 yield self.finding(name, '%s %s %s.' % (
                     name, redact.redact_url(value), problem), key=problem)
@@ -182,7 +182,7 @@ class KeyFileExposed(base.Check):
             path = self.host.path(value)
         except OSError:
             return  # GC103 says why the file cannot be found
-        info = _files.examine(path)
+        info = self.host.examine(path)
         if info is None:
             return
         rights = [(verb, who) for verb, who in (

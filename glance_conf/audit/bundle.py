@@ -1,0 +1,400 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Read the bundles the Ansible module ``collect`` writes, one per host.
+
+A bundle (format ``glance-conf-bundle``, version 1) holds one host's
+config files, in oslo.config's order, their text already masked on the
+host, and the facts the host checks need: each file's mode and owner,
+the config directories', those of every path the ``[glance]`` options
+name, and the service account. :func:`load` checks the shape and turns
+it into a :class:`Bundle`; :class:`RecordedHost` answers the host
+checks from those facts, never from this machine's disk.
+
+Paths in the audit's findings and errors are the host's own: a config
+file is named ``host:/etc/nova/nova.conf`` (:func:`label`).
+
+Errors name the bundle file and the field (``config[2].stat.mode``),
+never a value: a masked text may still say more than it should.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import errno
+import json
+import os
+import posixpath
+import re
+from collections.abc import Iterable
+from collections.abc import Iterator
+from collections.abc import Mapping
+from typing import Any
+
+from glance_conf import _files
+from glance_conf import redact
+from glance_conf.audit import source
+from glance_conf.audit.exception import LoadError
+
+FORMAT = 'glance-conf-bundle'
+#: The versions of the format this reader knows.
+VERSIONS = (1,)
+#: Largest bundle file read: 256 config files are allowed, but a real
+#: host's text is a few hundred KiB.
+MAX_BUNDLE_SIZE = 64 * 1024 * 1024
+#: Largest config text, in UTF-8 bytes: the command line's own limit,
+#: which is also the one the collector applies on the host.
+MAX_TEXT_SIZE = source.MAX_FILE_SIZE
+#: Config files one bundle may hold (the collector's own limit).
+MAX_CONFIG_FILES = 256
+#: Paths named by the options that one bundle may hold (ditto).
+MAX_NAMED_PATHS = 64
+#: Config directories, and directories walked to reach one path.
+MAX_DIRECTORIES = 1024
+#: Longest path, or reason, read (Linux's PATH_MAX).
+MAX_PATH = 4096
+#: Longest host or group name.
+MAX_NAME = 255
+#: Said of a path the bundle holds no facts for.
+NOT_RECORDED = ('not in the bundle: the collector recorded no facts for '
+                'this path, so the host checks on it were not run')
+
+_EXAMINED = re.compile(r'cannot be examined \((.{1,200})\)')
+
+
+def label(host: str, path: str) -> str:
+    """A host's file as the audit names it: ``compute-01:/etc/nova/...``."""
+    return '%s:%s' % (host, path)
+
+
+def files(directory: str) -> list[str]:
+    """Every ``*.json`` in ``directory``, in name order.
+
+    :raises LoadError: if it is not a directory, or holds no bundle.
+    """
+    try:
+        names = sorted(entry.name for entry in os.scandir(directory)
+                       if entry.name.endswith('.json'))
+    except (FileNotFoundError, NotADirectoryError):
+        raise LoadError(directory, 'no such directory') from None
+    except OSError as exc:
+        raise LoadError(directory, 'cannot list directory: %s'
+                        % exc.strerror) from None
+    if not names:
+        raise LoadError(directory, 'no bundle (*.json) in it')
+    return [os.path.join(directory, name) for name in names]
+
+
+@dataclasses.dataclass(frozen=True)
+class ConfigFile:
+    """One config file of a host, as the collector found it."""
+
+    path: str
+    #: The masked text; ``None`` when ``error`` says why it was not read.
+    text: str | None
+    error: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class Bundle:
+    """One host's bundle, its shape checked."""
+
+    #: The bundle file on this machine.
+    file: str
+    host: str
+    #: Its drift group; ``None``: not grouped.
+    group: str | None
+    config: tuple[ConfigFile, ...]
+    account: _files.Account
+    #: Every path the host recorded, config files included, by its
+    #: path on the host.
+    facts: Mapping[str, Fact]
+    #: The config directories and the directories of the config files.
+    config_dirs: frozenset[str]
+
+    def host_facts(self) -> RecordedHost:
+        """A new :class:`RecordedHost` of this bundle (it records what it
+        was asked and could not answer: one per audit of the host)."""
+        return RecordedHost(None, self.account, facts=self.facts,
+                            prefix=label(self.host, ''),
+                            loading_dirs=self.config_dirs)
+
+
+@dataclasses.dataclass(frozen=True)
+class Fact:
+    """What the host recorded about one of its paths."""
+
+    stat: os.stat_result | None
+    #: Why there is no ``stat``: ``does not exist``, ``cannot be
+    #: examined (Permission denied)``...
+    error: str | None = None
+    #: The directories walked to reach it, from ``/`` down.
+    directories: tuple[str, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class RecordedHost(_files.Host):
+    """A host known by the facts its bundle recorded.
+
+    Paths are the host's own (the collector resolved ``root`` there); a
+    config file may also be asked for by its :func:`label`. A path with
+    no facts raises :class:`glance_conf._files.NotRecorded` and is kept in
+    :attr:`unrecorded`, never taken as missing nor as fine.
+    """
+
+    facts: Mapping[str, Fact] = dataclasses.field(default_factory=dict)
+    #: The prefix of the config files' labels (``compute-01:``).
+    prefix: str = ''
+    #: Directories that may be ``--config-dir``\\ s: the bundle does not
+    #: tell them from the directories of ``--config-file``\\ s, so each
+    #: is judged as one (the stricter reading).
+    loading_dirs: frozenset[str] = frozenset()
+    #: Paths asked about that the bundle holds no facts for.
+    unrecorded: set[str] = dataclasses.field(default_factory=set)
+
+    def _own(self, path: str) -> str:
+        return path[len(self.prefix):] if self.prefix and \
+            path.startswith(self.prefix) else path
+
+    def path(self, configured: str) -> str:
+        return configured
+
+    def stat(self, path: str) -> os.stat_result:
+        own = self._own(path)
+        fact = self.facts.get(own)
+        if fact is None:
+            self.unrecorded.add(own)
+            raise _files.NotRecorded(errno.ENODATA, NOT_RECORDED)
+        if fact.stat is not None:
+            return fact.stat
+        if fact.error == _files.DOES_NOT_EXIST:
+            raise FileNotFoundError(errno.ENOENT, _files.DOES_NOT_EXIST)
+        match = _EXAMINED.fullmatch(fact.error or '')
+        raise OSError(errno.EIO, match.group(1) if match else
+                      redact.printable(fact.error or 'no stat recorded',
+                                       200))
+
+    def directories(self, path: str) -> Iterator[str]:
+        fact = self.facts.get(self._own(path))
+        yield from fact.directories if fact else ()
+
+    def readable(self, path: str) -> bool:
+        return False  # never this process: asked of no recorded host
+
+    def directory_of(self, path: str) -> str:
+        return posixpath.dirname(posixpath.normpath(self._own(path)))
+
+    def config_dirs(self, given: Iterable[str]) -> set[str]:
+        return set(self.loading_dirs)
+
+
+# -- reading and checking the shape -------------------------------------------
+
+class _Reader:
+    """Shape checks of one bundle; each failure names the field."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def fail(self, where: str, what: str) -> LoadError:
+        return LoadError(self.path, '%s: %s' % (where, what))
+
+    def mapping(self, value: Any, where: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(where, 'expected an object')
+        return value
+
+    def items(self, value: Any, where: str, limit: int) -> list[Any]:
+        if not isinstance(value, list):
+            raise self.fail(where, 'expected a list')
+        if len(value) > limit:
+            raise self.fail(where, 'more than %d entries' % limit)
+        return value
+
+    def text(self, value: Any, where: str, limit: int = MAX_PATH,
+             null: bool = False) -> Any:
+        if value is None and null:
+            return None
+        if not isinstance(value, str) or not value:
+            raise self.fail(where, 'expected a non-empty text%s'
+                            % (' or null' if null else ''))
+        if len(value) > limit:
+            raise self.fail(where, 'longer than %d characters' % limit)
+        return value
+
+    def number(self, value: Any, where: str, null: bool = False) -> Any:
+        if value is None and null:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) \
+                or value < 0:
+            raise self.fail(where, 'expected a number of 0 or more%s'
+                            % (' or null' if null else ''))
+        return value
+
+    def name(self, value: Any, where: str) -> str | None:
+        value = self.text(value, where, MAX_NAME, null=True)
+        if value is not None and not value.isprintable():
+            raise self.fail(where, 'expected a printable name')
+        return str(value) if value is not None else None
+
+    def path_text(self, value: Any, where: str) -> str:
+        value = self.text(value, where)
+        if not value.startswith('/'):
+            raise self.fail(where, 'expected an absolute path')
+        return str(value)
+
+    def stat(self, value: Any, where: str) -> os.stat_result | None:
+        if value is None:
+            return None
+        fields = self.mapping(value, where)
+        mode, uid, gid = (self.number(fields.get(name), '%s.%s'
+                                      % (where, name))
+                          for name in ('mode', 'uid', 'gid'))
+        return os.stat_result((mode, 0, 0, 1, uid, gid, 0, 0, 0, 0))
+
+    def fact(self, value: Any, where: str
+             ) -> tuple[Fact, list[tuple[str, os.stat_result | None]]]:
+        fields = self.mapping(value, where)
+        info = self.stat(fields.get('stat'), where + '.stat')
+        error = self.text(fields.get('error'), where + '.error', null=True)
+        walked = []
+        for i, entry in enumerate(self.items(
+                fields.get('directories', []), where + '.directories',
+                MAX_DIRECTORIES)):
+            at = '%s.directories[%d]' % (where, i)
+            entry = self.mapping(entry, at)
+            walked.append((self.path_text(entry.get('path'), at + '.path'),
+                           self.stat(entry.get('stat'), at + '.stat')))
+        return Fact(info, error, tuple(p for p, _ in walked)), walked
+
+    def account(self, value: Any) -> _files.Account:
+        fields = self.mapping(value, 'account')
+        self.name(fields.get('user'), 'account.user')
+        uid = self.number(fields.get('uid'), 'account.uid', null=True)
+        gid = self.number(fields.get('gid'), 'account.gid', null=True)
+        groups = {self.number(g, 'account.groups[%d]' % i) for i, g in
+                  enumerate(self.items(fields.get('groups', []),
+                                       'account.groups', MAX_DIRECTORIES))}
+        if gid is not None:
+            groups.add(gid)
+        return _files.Account(uid, gid, frozenset(groups))
+
+    def config(self, value: Any, where: str) -> tuple[ConfigFile, Fact]:
+        fields = self.mapping(value, where)
+        path = self.path_text(fields.get('path'), where + '.path')
+        at = '%s (%s)' % (where, redact.printable(path, 200))
+        error = self.text(fields.get('error'), at + '.error', null=True)
+        text = fields.get('text')
+        if text is None and error is None:
+            raise self.fail(at, 'no text and no error')
+        if text is not None:
+            if not isinstance(text, str):
+                raise self.fail(at + '.text', 'expected a text or null')
+            self.check_text(text, at)
+        info = self.stat(fields.get('stat'), at + '.stat')
+        return ConfigFile(path, text, error), Fact(info, error)
+
+    def check_text(self, text: str, where: str) -> None:
+        try:
+            data = text.encode('utf-8')
+        except UnicodeEncodeError:
+            raise self.fail(where, 'the text is not valid UTF-8') from None
+        if len(data) > MAX_TEXT_SIZE:
+            raise self.fail(where, 'the text is larger than %d bytes'
+                            % MAX_TEXT_SIZE)
+        if '\x00' in text:
+            raise self.fail(where, 'binary data (a NUL character); not a '
+                            'config file')
+
+    def bundle(self, data: Any) -> Bundle:
+        top = self.mapping(data, 'the bundle')
+        if top.get('format') != FORMAT:
+            raise LoadError(self.path, 'not a %s (its "format" is not %s)'
+                            % (FORMAT, FORMAT))
+        version = top.get('version')
+        if isinstance(version, bool) or version not in VERSIONS:
+            shown = str(version) if isinstance(version, int) \
+                and not isinstance(version, bool) else 'not a number'
+            raise LoadError(self.path, 'bundle version %s is not one this '
+                            'reader knows (%s)' % (
+                                shown, ', '.join(map(str, VERSIONS))))
+        host = self.name(top.get('host'), 'host')
+        if host is None:
+            stem = os.path.splitext(os.path.basename(self.path))[0]
+            host = redact.printable(stem, MAX_NAME) or '?'
+        group = self.name(top.get('group') or None, 'group')
+        account = self.account(top.get('account'))
+        facts: dict[str, Fact] = {}
+        directories: dict[str, os.stat_result | None] = {}
+        config = []
+        for i, entry in enumerate(self.items(top.get('config'), 'config',
+                                             MAX_CONFIG_FILES)):
+            one, fact = self.config(entry, 'config[%d]' % i)
+            config.append(one)
+            facts.setdefault(one.path, fact)
+        dirs = set()
+        for i, entry in enumerate(self.items(top.get('config_dirs', []),
+                                             'config_dirs',
+                                             MAX_DIRECTORIES)):
+            fact, _ = self.fact(entry, 'config_dirs[%d]' % i)
+            path = self.path_text(entry.get('path'),
+                                  'config_dirs[%d].path' % i)
+            dirs.add(path)
+            facts.setdefault(path, fact)
+        named = self.mapping(top.get('paths', {}), 'paths')
+        if len(named) > MAX_NAMED_PATHS:
+            raise self.fail('paths', 'more than %d entries'
+                            % MAX_NAMED_PATHS)
+        for i, (key, entry) in enumerate(named.items()):
+            # The key is a value of the config: never shown.
+            self.text(key, 'paths (entry %d)' % (i + 1))
+            fact, walked = self.fact(entry, 'paths (entry %d)' % (i + 1))
+            facts[key] = fact
+            for path, info in walked:
+                directories.setdefault(path, info)
+        for path, info in directories.items():
+            facts.setdefault(path, Fact(info, None if info else
+                                        'no stat recorded'))
+        return Bundle(self.path, host, group, tuple(config), account,
+                      facts, frozenset(dirs))
+
+
+def load(path: str) -> Bundle:
+    """Read and check one bundle file.
+
+    :raises LoadError: for a file that cannot be read, is not JSON, is
+        not a bundle of a known version, or does not have its shape; the
+        reason names the field, never a value.
+    """
+    try:
+        with open(path, 'rb') as handle:
+            data = handle.read(MAX_BUNDLE_SIZE + 1)
+    except OSError as exc:
+        raise LoadError(path, 'cannot read: %s' % exc.strerror) from None
+    if len(data) > MAX_BUNDLE_SIZE:
+        raise LoadError(path, 'bundle is larger than %d bytes'
+                        % MAX_BUNDLE_SIZE)
+    try:
+        text = data.decode('utf-8')
+    except UnicodeDecodeError as exc:
+        raise LoadError(path, 'not valid UTF-8 (at byte %d)'
+                        % exc.start) from None
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError as exc:
+        # Its message quotes no input; the position is enough.
+        raise LoadError(path, 'not valid JSON (line %d, column %d)'
+                        % (exc.lineno, exc.colno)) from None
+    except RecursionError:
+        raise LoadError(path, 'not valid JSON (nested too deeply)') from None
+    return _Reader(path).bundle(parsed)
+

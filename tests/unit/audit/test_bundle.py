@@ -1,0 +1,204 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Reading bundles: the contract's shape, refused in one line, and the
+host facts answered from the bundle, never from this machine's disk."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+
+import pytest
+
+from glance_conf import _files
+from glance_conf.audit import bundle
+from glance_conf.audit.exception import LoadError
+from tests import bundles as make
+
+CA = '/etc/nova/certs/ca.pem'
+
+
+def _load(tmp_path, data, raw=None):
+    path = tmp_path / 'compute-01.json'
+    if raw is not None:
+        path.write_bytes(raw)
+    else:
+        path.write_text(json.dumps(data))
+    return bundle.load(str(path))
+
+
+def _refused(tmp_path, data=None, raw=None):
+    with pytest.raises(LoadError) as caught:
+        _load(tmp_path, data, raw)
+    assert caught.value.path.endswith('compute-01.json')
+    assert '\n' not in caught.value.reason
+    return caught.value.reason
+
+
+def test_a_bundle_is_read_as_the_contract_says(tmp_path):
+    """Host, group, account, files in order and every recorded fact."""
+    data = make.bundle(group='az1', files=[
+        make.config('/etc/nova/nova.conf', '[glance]\n'),
+        make.config('/etc/nova/nova.conf.d/10.conf', '[DEFAULT]\n')])
+    found = _load(tmp_path, data)
+    assert (found.host, found.group) == ('compute-01', 'az1')
+    assert [c.path for c in found.config] == [
+        '/etc/nova/nova.conf', '/etc/nova/nova.conf.d/10.conf']
+    assert found.account == _files.Account(
+        make.NOVA, make.NOVA, frozenset({make.NOVA}))
+    assert found.facts[CA].stat.st_mode == make.REGULAR | 0o644
+    assert found.facts['/etc/nova/certs'].stat is not None
+    assert found.config_dirs == {'/etc/nova', '/etc/nova/nova.conf.d'}
+
+
+def test_the_host_falls_back_to_the_file_name(tmp_path):
+    assert _load(tmp_path, make.bundle(host=None)).host == 'compute-01'
+
+
+@pytest.mark.parametrize('change, expected', [
+    ({'format': 'something-else'}, 'not a glance-conf-bundle'),
+    ({'version': 2}, 'bundle version 2 is not one this reader knows (1)'),
+    ({'version': '1'}, 'bundle version not a number'),
+    ({'version': True}, 'bundle version not a number'),
+    ({'account': None}, 'account: expected an object'),
+    ({'account': {'uid': -1}}, 'account.uid: expected a number'),
+    ({'config': {}}, 'config: expected a list'),
+    ({'config': [{'path': 'nova.conf', 'text': ''}]},
+     'config[0].path: expected an absolute path'),
+    ({'config': [{'path': '/n', 'text': None, 'error': None}]},
+     'config[0] (/n): no text and no error'),
+    ({'config': [{'path': '/n', 'text': 7}]},
+     'config[0] (/n).text: expected a text or null'),
+    ({'config': [{'path': '/n', 'text': '', 'stat': {'mode': 1.5}}]},
+     'config[0] (/n).stat.mode: expected a number'),
+    ({'config': [{'path': '/n', 'text': '[a]\n\x00'}]}, 'binary data'),
+    ({'config': [{'path': '/n', 'text': '\udcff'}]},
+     'config[0] (/n): the text is not valid UTF-8'),
+    ({'host': 'two\nlines'}, 'host: expected a printable name'),
+    ({'group': 7}, 'group: expected a non-empty text or null'),
+    ({'paths': []}, 'paths: expected an object'),
+    ({'paths': {CA: {'directories': [{'path': 'etc'}]}}},
+     'paths (entry 1).directories[0].path: expected an absolute path'),
+    ({'config_dirs': [{'path': '/etc/nova', 'stat': 'x'}]},
+     'config_dirs[0].stat: expected an object'),
+])
+def test_a_wrong_shape_is_refused_naming_the_field(tmp_path, change,
+                                                   expected):
+    data = dict(make.bundle(), **change)
+    assert expected in _refused(tmp_path, data)
+
+
+def test_the_limits_are_the_contracts(tmp_path):
+    """A text over 2 MiB, too many files or paths: refused, named."""
+    big = 'x' * (bundle.MAX_TEXT_SIZE + 1)
+    assert 'larger than %d bytes' % bundle.MAX_TEXT_SIZE in _refused(
+        tmp_path, make.bundle(files=[make.config('/n', big)]))
+    many = [make.config('/n%d' % i, '') for i in range(
+        bundle.MAX_CONFIG_FILES + 1)]
+    assert 'config: more than 256 entries' in _refused(
+        tmp_path, make.bundle(files=many))
+    paths = {'/p%d' % i: make.missing('/p%d' % i)
+             for i in range(bundle.MAX_NAMED_PATHS + 1)}
+    assert 'paths: more than 64 entries' in _refused(
+        tmp_path, make.bundle(paths=paths))
+
+
+def test_a_bundle_over_the_size_limit_is_not_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(bundle, 'MAX_BUNDLE_SIZE', 100)
+    assert _refused(tmp_path, make.bundle()) == \
+        'bundle is larger than 100 bytes'
+
+
+def test_not_json_nor_utf8_is_refused_without_quoting(tmp_path):
+    """The position is named; the text (a masked secret...) never is."""
+    reason = _refused(tmp_path, raw=b'{"password": hunter2}')
+    assert reason == 'not valid JSON (line 1, column 14)'
+    assert _refused(tmp_path, raw=b'{"a": "\xff"}') == \
+        'not valid UTF-8 (at byte 7)'
+    assert 'nested too deeply' in _refused(tmp_path, raw=b'[' * 100_000)
+
+
+def test_a_path_value_is_never_shown_in_a_shape_error(tmp_path):
+    """A ``paths`` key is a config value: the entry is numbered."""
+    data = make.bundle(paths={'https://u:SECRET@x/': {'stat': 'x'}})
+    reason = _refused(tmp_path, data)
+    assert 'SECRET' not in reason and 'paths (entry 1).stat' in reason
+
+
+def test_files_are_the_json_in_name_order(tmp_path):
+    for name in ('b.json', 'a.json', 'notes.txt'):
+        (tmp_path / name).write_text('{}')
+    assert bundle.files(str(tmp_path)) == [
+        str(tmp_path / 'a.json'), str(tmp_path / 'b.json')]
+    with pytest.raises(LoadError, match='no such directory'):
+        bundle.files(str(tmp_path / 'gone'))
+    (tmp_path / 'empty').mkdir()
+    with pytest.raises(LoadError, match=r'no bundle \(\*\.json\)'):
+        bundle.files(str(tmp_path / 'empty'))
+
+
+# -- the recorded host --------------------------------------------------------
+
+def _host(tmp_path, **kwargs):
+    return _load(tmp_path, make.bundle(**kwargs)).host_facts()
+
+
+def test_facts_come_from_the_bundle_not_this_machine(tmp_path):
+    """``/etc/nova/certs/ca.pem`` exists on no test machine."""
+    assert not os.path.exists(CA)
+    host = _host(tmp_path)
+    assert host.problem_reading(CA) is None
+    assert host.examine('compute-01:/etc/nova/nova.conf').st_mode == \
+        make.REGULAR | 0o640
+    assert host.directory_of('compute-01:/etc/nova/nova.conf') == \
+        '/etc/nova'
+    assert host.config_dirs([]) == {'/etc/nova'}
+
+
+def test_recorded_problems_read_as_on_the_host(tmp_path):
+    unreadable = make.present(CA, mode=0o600, uid=0)
+    closed = make.present(CA)
+    closed['directories'][-1]['stat'] = make.stat_of(0o700, 0, 0,
+                                                     make.DIRECTORY)
+    denied = {'stat': None, 'error': 'cannot be examined (Permission '
+              'denied)', 'directories': []}
+    cases = [(make.missing(CA), 'does not exist'),
+             (unreadable, 'is not readable by the service account'),
+             (closed, 'is in a directory the service account cannot '
+              'enter'),
+             (denied, 'cannot be examined (Permission denied)'),
+             (make.present(CA, mode=0o644) | {
+                 'stat': make.stat_of(0o755, kind=make.DIRECTORY)},
+              'is a directory, not a file')]
+    for fact, expected in cases:
+        assert _host(tmp_path, paths={CA: fact}).problem_reading(CA) == \
+            expected
+
+
+def test_a_path_not_recorded_is_kept_not_judged(tmp_path):
+    """Neither "does not exist" nor fine: the caller reports it."""
+    host = _host(tmp_path)
+    assert host.problem_reading('/var/lib/nova/ca.pem') is None
+    assert host.examine('/var/lib/nova/key.pem') is None
+    with pytest.raises(_files.NotRecorded) as caught:
+        host.stat('/x')
+    assert caught.value.errno == errno.ENODATA
+    assert host.unrecorded == {'/var/lib/nova/ca.pem',
+                               '/var/lib/nova/key.pem', '/x'}
+
+
+def test_an_unknown_account_judges_nothing(tmp_path):
+    host = _host(tmp_path, uid=None,
+                 paths={CA: make.present(CA, mode=0o600)})
+    assert host.problem_reading(CA) is None
