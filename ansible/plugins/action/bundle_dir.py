@@ -36,7 +36,7 @@ class ActionModule(ActionBase):
 
     TRANSFERS_FILES = False
     _requires_connection = False
-    _VALID_ARGS = frozenset(('output_dir', 'bundle_dir'))
+    _VALID_ARGS = frozenset(('output_dir', 'bundle_dir', 'clean'))
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
@@ -53,7 +53,8 @@ class ActionModule(ActionBase):
             for path in (output, bundles):
                 os.makedirs(path, mode=0o700, exist_ok=True)
             removed = 0
-            for entry in os.scandir(bundles):
+            clean = self._task.args.get('clean', True)
+            for entry in os.scandir(bundles) if clean else ():
                 if entry.is_file(follow_symlinks=False) and (
                         entry.name.endswith(BUNDLE_SUFFIX)
                         or entry.name.startswith(PART_PREFIX)):

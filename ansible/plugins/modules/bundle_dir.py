@@ -39,6 +39,12 @@ options:
     description: Where the bundles go.
     type: str
     default: <output_dir>/bundles
+  clean:
+    description:
+      - Remove the bundles of an earlier run. With C(false), only make
+        sure the directories exist and return their paths.
+    type: bool
+    default: true
 attributes:
   check_mode:
     support: none
