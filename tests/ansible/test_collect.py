@@ -61,6 +61,8 @@ CASES = [
     ('enable_instance_password', 'true'),
     ('metadata_proxy_shared_secret', 's3cr3t'),
     ('secret_file', '/etc/secret'),
+    ('secret_path', 'etc/secret'),
+    ('password_id', 'abc'),
     ('auth_token', 'gAAAAAB'),
     ('token', 'x'),
     ('admin_token', 'ADMIN'),

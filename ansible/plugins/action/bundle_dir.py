@@ -62,7 +62,8 @@ class ActionModule(ActionBase):
                     removed += 1
         except OSError as exc:
             raise AnsibleActionFail(
-                'cannot prepare the bundle directory: %s' % exc.strerror)
+                'cannot prepare the bundle directory: %s'
+                % exc.strerror) from None
         result.update(changed=bool(removed), cwd=cwd, output_dir=output,
                       bundle_dir=bundles, removed=removed)
         return result

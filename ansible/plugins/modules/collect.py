@@ -257,7 +257,7 @@ MASK = '********'
 #: The secret rule: a copy of glance_conf.audit.checks.host (the test
 #: tests/ansible/test_collect.py keeps the two equal).
 SECRET_WORDS = ('password', 'secret')
-SECRET_SUFFIX = '_key'
+SECRET_SUFFIX = '_key'  # noqa: S105 - a name, not a password
 SECRET_NAMES = ('admin_token', 'token', 'auth_token')
 NOT_SECRET_SUFFIXES = ('_uuid', '_id', '_file', '_path')
 NOT_SECRET_NAMES = ('password_length', 'enable_instance_password')
@@ -459,7 +459,9 @@ def parse_and_mask(text):
             continue
         state['pending'] = (index, key, [value], state['section'], True)
     flush()
-    return ''.join(l + e for l, e in zip(lines, ends)), assignments
+    # zip without strict=: hosts may run Python older than 3.10.
+    text = ''.join(line + end for line, end in zip(lines, ends))  # noqa: B905
+    return text, assignments
 
 
 # --- Paths, chroot-style --------------------------------------------------
