@@ -151,6 +151,11 @@ def test_the_bundle_comes_over_ssh(collection, ansible_home, tmp_path,
     assert "'%s && sleep 0'" % ansible_env.HOST_PYTHON in done.stdout
     assert 'Accepted publickey for %s from 127.0.0.1' % getpass.getuser() \
         in log.read_text()
+    # ...and the audit ran on the controller, not over SSH, although the
+    # pattern "localhost" matches an inventory host at 127.0.0.1.
+    audit = done.stdout[done.stdout.index('PLAY [Audit the fleet'):]
+    assert 'ESTABLISH LOCAL CONNECTION' in audit
+    assert 'ESTABLISH SSH CONNECTION' not in audit
     report = ansible_env.read_json(tmp_path / 'out' / 'report.json')
     found = {(f['id'], f['host']) for f in report['findings']}
     assert {('GC502', '127.0.0.1'), ('GC103', '127.0.0.1')} <= found
