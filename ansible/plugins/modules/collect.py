@@ -1,0 +1,803 @@
+#!/usr/bin/python
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Collect one host's nova config as a glance-conf bundle (format v1).
+
+It runs on the managed host with the Python standard library only: the
+hosts do not have glance-conf. The secret rule (:func:`is_secret`) is a
+copy of ``glance_conf.audit.checks.host.is_secret``; the test
+``tests/ansible/test_collect.py`` holds the two to each other.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: collect
+short_description: Collect a host's nova config for glance-conf-audit
+version_added: "1.0.0"
+description:
+  - Reads the nova config files and config dirs it is given, in
+    oslo.config's order (every file of O(config_files) as given, then the
+    C(*.conf) files of each of O(config_dirs) sorted by name), and returns
+    them as a glance-conf bundle (format C(glance-conf-bundle), version 1)
+    that C(glance-conf-audit --bundles DIR) audits on the controller.
+  - Secret values are masked on the host, before anything leaves it.
+    Any option named C(*password*) or C(*secret*), C(*_key) (unless its
+    value is an absolute path, a key file), C(token), C(admin_token) or
+    C(auth_token) (not C(*_uuid), C(*_id), C(*_file), C(*_path)) becomes
+    C(********); the password in a URL (C(rabbit://nova:********@host))
+    and the values of a URL's query string are masked too. Masked text
+    keeps its lines and keys, so findings keep their file and line.
+  - Each config file comes with its mode, owner and group; so does every
+    path the C([glance]) options C(cafile), C(certfile), C(keyfile) and
+    C(rbd_ceph_conf) name (as the last file that sets them, in
+    oslo.config's order, sets them), with every directory on the way,
+    present or not. With the service account's IDs, the audit judges
+    permissions and presence from the host's own facts.
+  - Read-only. It never changes anything, in check mode or not.
+  - Needs only the Python standard library on the host.
+options:
+  config_files:
+    description:
+      - The config files, as the service names them (its C(--config-file)
+        flags), in order. Absolute paths.
+    type: list
+    elements: str
+    default: [/etc/nova/nova.conf]
+  config_dirs:
+    description:
+      - The service's config dirs (its C(--config-dir) flags), in order;
+        each contributes its C(*.conf) files, sorted by name, after all
+        of O(config_files). Absolute paths.
+    type: list
+    elements: str
+    default: []
+  root:
+    description:
+      - The service's root file system on the host, for a service that
+        runs in a container, for example C(/proc/<pid>/root) of kolla's
+        C(nova_compute) container.
+      - Every path (config files, config dirs, the paths the config names,
+        C(/etc/passwd) and C(/etc/group) for the account) is then found
+        under O(root) as a C(chroot) would find it. An absolute symbolic
+        link starts again at O(root), C(..) stops at it, and after 40
+        links a path is reported as unusable. Nothing outside O(root) is
+        looked at. Paths in the bundle stay the service's paths.
+    type: str
+  service_user:
+    description:
+      - The service's user, a name or a number. A name is looked up in
+        O(root)C(/etc/passwd) when O(root) is given (the container's
+        accounts, for example kolla's C(nova), 42436), else on the host.
+      - Defaults to C(nova); when no account of that name exists, the
+        IDs are reported as unknown. A name given that does not exist is
+        an error.
+    type: raw
+  service_group:
+    description:
+      - The service's group, a name or a number, looked up as
+        O(service_user) is. Defaults to C(nova).
+    type: raw
+attributes:
+  check_mode:
+    support: full
+    description: Read-only; check mode runs it unchanged.
+  diff_mode:
+    support: none
+    description: Nothing is changed, so there is no diff.
+  platform:
+    platforms: posix
+    description: Linux hosts (and containers) running nova.
+notes:
+  - Files larger than 2 MiB are not read (their C(error) says so); at
+    most 256 config files and 64 named paths are collected.
+  - C($) references are not resolved; a path the config names is
+    reported under its literal value.
+  - Needs the rights to read the files, usually C(become=true).
+seealso:
+  - name: glance-conf-audit
+    description: The audit that reads the bundles (C(--bundles DIR)).
+    link: https://pypi.org/project/glance-conf/
+author:
+  - glance-conf developers
+'''
+
+EXAMPLES = r'''
+- name: Collect nova.conf and nova.conf.d on compute hosts
+  glance_conf.audit.collect:
+    config_files: [/etc/nova/nova.conf]
+    config_dirs: [/etc/nova/nova.conf.d]
+  become: true
+  register: collected
+
+- name: Inside kolla's nova_compute container, seen from the host
+  glance_conf.audit.collect:
+    config_files: [/etc/nova/nova.conf]
+    root: "/proc/{{ nova_compute_pid }}/root"
+    service_user: nova
+    service_group: nova
+  become: true
+  register: collected
+
+- name: Save the bundle on the controller
+  ansible.builtin.copy:
+    content: "{{ collected.bundle | to_nice_json }}"
+    dest: "bundles/{{ inventory_hostname }}.json"
+    mode: "0600"
+  delegate_to: localhost
+'''
+
+RETURN = r'''
+changed:
+  description: Always false; the module only reads.
+  returned: always
+  type: bool
+  sample: false
+bundle:
+  description:
+    - The host's bundle, format C(glance-conf-bundle) version 1. The
+      playbook C(glance_conf.audit.fleet) sets C(host) and C(group)
+      and writes it to C(<bundle dir>/<inventory_hostname>.json).
+  returned: success
+  type: dict
+  contains:
+    format:
+      description: Always C(glance-conf-bundle).
+      type: str
+      returned: always
+      sample: glance-conf-bundle
+    version:
+      description: The bundle format's version.
+      type: int
+      returned: always
+      sample: 1
+    host:
+      description: Null; the playbook sets the inventory name.
+      type: str
+      returned: always
+      sample: null
+    group:
+      description: Null; the playbook sets the drift group.
+      type: str
+      returned: always
+      sample: null
+    collected_at:
+      description: When, in UTC (ISO 8601).
+      type: str
+      returned: always
+      sample: "2026-11-29T14:00:00Z"
+    root:
+      description: O(root) as given, or null.
+      type: str
+      returned: always
+      sample: /proc/1234/root
+    account:
+      description:
+        - The service account as the host (or O(root)) knows it. C(uid)
+          and C(gid) are null and C(groups) empty when unknown.
+      type: dict
+      returned: always
+      sample: {"user": "nova", "uid": 42436, "gid": 42436,
+               "groups": [42436]}
+    config:
+      description:
+        - Every config file oslo.config would load, in its order, with
+          the service path, the masked text (null when not read), why it
+          was not read (C(error)), and its C(stat) (C(mode) is the full
+          C(st_mode); C(uid), C(gid)), null when it cannot be stat'ed.
+      type: list
+      elements: dict
+      returned: always
+      sample: [{"path": "/etc/nova/nova.conf",
+                "text": "[DEFAULT]\ntransport_url = rabbit://nova:********@mq\n",
+                "error": null,
+                "stat": {"mode": 33184, "uid": 0, "gid": 42436}}]
+    config_dirs:
+      description:
+        - Each config dir given, then the directory of each config
+          file, once each, with its C(stat) and C(error).
+      type: list
+      elements: dict
+      returned: always
+      sample: [{"path": "/etc/nova", "error": null,
+                "stat": {"mode": 16877, "uid": 0, "gid": 0}}]
+    paths:
+      description:
+        - Every path the C([glance]) options C(cafile), C(certfile),
+          C(keyfile) and C(rbd_ceph_conf) name, keyed by the value as
+          configured, with its C(stat) (links followed), C(error)
+          (C(does not exist), C(cannot be examined (...))) and the
+          C(directories) walked to reach it, from C(/) down.
+      type: dict
+      returned: always
+      sample: {"/etc/nova/certs/ca.pem": {
+                 "stat": {"mode": 33188, "uid": 0, "gid": 0},
+                 "error": null,
+                 "directories": [
+                   {"path": "/", "stat": {"mode": 16877, "uid": 0,
+                                          "gid": 0}}]}}
+'''
+
+import errno  # noqa: E402
+import os  # noqa: E402
+import re  # noqa: E402
+import stat  # noqa: E402
+import time  # noqa: E402
+
+from ansible.module_utils.basic import AnsibleModule  # noqa: E402
+
+#: The bundle format this module writes.
+BUNDLE_FORMAT = 'glance-conf-bundle'
+BUNDLE_VERSION = 1
+
+#: Largest config file read (the audit's own limit).
+MAX_FILE_SIZE = 2 * 1024 * 1024
+#: Most config files in one bundle.
+MAX_CONFIG_FILES = 256
+#: Most paths named by the config in one bundle.
+MAX_PATHS = 64
+#: Symbolic links followed in one path, as Linux does (ELOOP).
+MAX_SYMLINKS = 40
+#: What a secret value, or the secret part of one, becomes.
+MASK = '********'
+
+#: The secret rule: a copy of glance_conf.audit.checks.host (the test
+#: tests/ansible/test_collect.py keeps the two equal).
+SECRET_WORDS = ('password', 'secret')
+SECRET_SUFFIX = '_key'  # noqa: S105 - a name, not a password
+SECRET_NAMES = ('admin_token', 'token', 'auth_token')
+NOT_SECRET_SUFFIXES = ('_uuid', '_id', '_file', '_path')
+NOT_SECRET_NAMES = ('password_length', 'enable_instance_password')
+
+#: The options whose values are paths on the host: (section, name) of
+#: the current name first, then its deprecated names (as nova registers
+#: them: [ssl] ca_file... for keystoneauth's TLS files).
+PATH_OPTIONS = (
+    (('glance', 'cafile'), ('ssl', 'ca_file')),
+    (('glance', 'certfile'), ('ssl', 'cert_file')),
+    (('glance', 'keyfile'), ('ssl', 'key_file')),
+    (('glance', 'rbd_ceph_conf'),),
+)
+
+_URL_SCHEME = re.compile(r'[A-Za-z][A-Za-z0-9+.-]*://')
+_PASSWORD = re.compile(r':[^@]')
+_LINE_END = re.compile(r'(\r\n|\r|\n)')
+
+
+class BadParameter(Exception):
+    """A parameter the module refuses; the message names it, never its
+    value."""
+
+
+# --- The secret rule and masking -----------------------------------------
+
+def _password_span(value):
+    """``(start, end)`` of the password in a URL's user-info, or None.
+
+    As glance_conf reads it: everything from the scheme to the last ``@``
+    is user-info (so the several hosts of a transport_url are covered),
+    and the password starts after its first ``:`` not followed by ``@``.
+    """
+    match = _URL_SCHEME.search(value)
+    if match is None:
+        return None
+    at = max(value.rfind('@'), match.end())
+    colon = _PASSWORD.search(value, match.end(), at)
+    if colon is None:
+        return None
+    return colon.start() + 1, at
+
+
+def is_secret(key, value):
+    """Whether ``key = value`` holds a secret (the audit's own rule)."""
+    value = value.strip()
+    if not value:
+        return False
+    if _password_span(value) is not None:
+        return True
+    name = key.lower()
+    if name in NOT_SECRET_NAMES or name.endswith(NOT_SECRET_SUFFIXES):
+        return False
+    if name in SECRET_NAMES or any(w in name for w in SECRET_WORDS):
+        return True
+    return name.endswith(SECRET_SUFFIX) and not value.startswith('/')
+
+
+def _secret_by_name(key, value):
+    return is_secret(key, value) and _password_span(value.strip()) is None
+
+
+def _mask_query(value):
+    """Mask the values of a URL's query string, and its fragment."""
+    match = _URL_SCHEME.search(value)
+    if match is None:
+        return value
+    start = max(value.rfind('@'), match.end())
+    cut = value.find('?', start)
+    fragment = value.find('#', start)
+    if fragment != -1 and (cut == -1 or fragment < cut):
+        return value[:fragment + 1] + MASK
+    if cut == -1:
+        return value
+    query, hash_, _ = value[cut + 1:].partition('#')
+    pairs = []
+    for pair in query.split('&'):
+        name, equal, _ = pair.partition('=')
+        pairs.append(name + '=' + MASK if equal else MASK if pair else pair)
+    masked = value[:cut + 1] + '&'.join(pairs)
+    return masked + '#' + MASK if hash_ else masked
+
+
+def mask_value(key, value):
+    """``value`` with its secret parts masked; ``value`` if it has none.
+
+    A secret by name becomes :data:`MASK` whole; a URL keeps its scheme,
+    user and hosts, its password and query values masked. Either way
+    :func:`is_secret` of the result equals that of ``value``.
+    """
+    if _secret_by_name(key, value):
+        return MASK
+    span = _password_span(value)
+    if span is not None:
+        value = value[:span[0]] + MASK + value[span[1]:]
+    return _mask_query(value)
+
+
+def _split(line):
+    """``(cut, key)`` of ``key = value`` / ``key: value`` (oslo.config's
+    rule: the first ``=`` unless a ``:`` comes before it), or None."""
+    colon, equal = line.find(':'), line.find('=')
+    if colon < 0 and equal < 0:
+        return None
+    cut = equal if colon < 0 or (0 <= equal < colon) else colon
+    return cut, line[:cut].strip()
+
+
+def _section_name(name):
+    return name if name == 'DEFAULT' else name.lower()
+
+
+def _value_start(line, cut):
+    """Where the value starts after the separator at ``cut``."""
+    start = cut + 1
+    while start < len(line) and line[start] in ' \t':
+        start += 1
+    return start
+
+
+def _unquote(value):
+    if value and value[0] == value[-1] and value[0] in '"\'':
+        return value[1:-1]
+    return value
+
+
+def parse_and_mask(text):
+    """Mask ``text`` line by line; return it with its assignments.
+
+    The grammar is oslo.config's (as ``glance_conf.audit.source`` reads
+    it): sections, ``key = value`` or ``key: value``, continuation lines
+    (indented), comments (``#``, ``;``), and only ``\\n``, ``\\r`` and
+    ``\\r\\n`` end a line. Line numbers and keys are kept. A commented-out
+    assignment is masked too, and so is every line oslo.config would
+    refuse (no separator, a stray continuation): it may hold a secret.
+
+    :returns: ``(masked text, [(section, key, value, line)])``.
+    """
+    pieces = _LINE_END.split(text)
+    lines, ends = pieces[0::2], pieces[1::2] + ['']
+    assignments = []
+    state = {'section': None, 'pending': None}
+
+    def flush():
+        pending = state['pending']
+        state['pending'] = None
+        if pending is None:
+            return
+        first, key, values, section, assigned = pending
+        value = '\n'.join(values)
+        if assigned and section is not None:
+            assignments.append((section, key, value, first + 1))
+        masked = mask_value(key, value)
+        if masked == value:
+            return
+        parts = masked.split('\n') if masked != MASK else []
+        parts += [MASK] * (len(values) - len(parts))
+        head = lines[first]
+        lines[first] = head[:_value_start(head, _split(head)[0])] + \
+            (parts[0] or MASK)
+        for offset, part in enumerate(parts[1:len(values)], 1):
+            line = lines[first + offset]
+            indent = line[:len(line) - len(line.lstrip())]
+            lines[first + offset] = indent + (part.strip() or MASK)
+
+    for index, raw in enumerate(lines):
+        line = raw.rstrip()
+        if not line:
+            flush()
+            continue
+        if line[0] in ' \t':
+            pending = state['pending']
+            if pending is not None:
+                pending[2].append(line.lstrip())
+            else:
+                # A continuation of nothing: refused, and maybe secret.
+                lines[index] = line[:len(line) - len(line.lstrip())] + MASK
+            continue
+        flush()
+        first = line[0]
+        if first == '[':
+            if line.endswith(']') and len(line) > 2:
+                state['section'] = _section_name(line[1:-1])
+            continue
+        body = line[1:] if first in '#;' else line
+        split = _split(body)
+        if split is None:
+            if first not in '#;':
+                lines[index] = MASK
+            continue
+        cut, key = split
+        offset = len(line) - len(body)
+        value = _unquote(body[cut + 1:].strip())
+        if first in '#;':
+            masked = mask_value(key, value)
+            if masked != value:
+                lines[index] = line[:offset + _value_start(body, cut)] + \
+                    masked.replace('\n', ' ')
+            continue
+        state['pending'] = (index, key, [value], state['section'], True)
+    flush()
+    # zip without strict=: hosts may run Python older than 3.10.
+    text = ''.join(line + end for line, end in zip(lines, ends))  # noqa: B905
+    return text, assignments
+
+
+# --- Paths, chroot-style --------------------------------------------------
+
+def resolve(root, path):
+    """``path`` resolved under ``root`` as a chroot would.
+
+    :returns: the components of the service path reached (links
+        resolved); a missing component ends the walk.
+    :raises OSError: ELOOP after :data:`MAX_SYMLINKS` links.
+    """
+    parts = []
+    todo = list(reversed(path.split('/')))
+    links = 0
+    while todo:
+        name = todo.pop()
+        if name in ('', '.'):
+            continue
+        if name == '..':
+            if parts:
+                parts.pop()
+            continue
+        here = os.path.join(root, *(parts + [name]))
+        try:
+            info = os.lstat(here)
+        except OSError:
+            return parts + [name]
+        if not stat.S_ISLNK(info.st_mode):
+            parts.append(name)
+            continue
+        links += 1
+        if links > MAX_SYMLINKS:
+            raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), path)
+        target = os.readlink(here)
+        if target.startswith('/'):
+            parts = []
+        todo.extend(reversed(target.split('/')))
+    return parts
+
+
+def _local(root, parts):
+    return os.path.join(root, *parts)
+
+
+def _stat(local):
+    """``(stat dict, error)`` of a path of this machine."""
+    try:
+        info = os.stat(local)
+    except OSError as exc:
+        return None, _problem(exc)
+    return {'mode': info.st_mode, 'uid': info.st_uid,
+            'gid': info.st_gid}, None
+
+
+def _problem(exc):
+    if exc.errno == errno.ENOENT:
+        return 'does not exist'
+    return 'cannot be examined (%s)' % (exc.strerror or 'error')
+
+
+def _service(parts):
+    return '/' + '/'.join(parts)
+
+
+# --- What the module collects ----------------------------------------------
+
+def read_config(root, path):
+    """One config file's entry, and its assignments."""
+    entry = {'path': path, 'text': None, 'error': None, 'stat': None}
+    try:
+        local = _local(root, resolve(root, path))
+    except OSError as exc:
+        entry['error'] = _problem(exc)
+        return entry, []
+    entry['stat'], error = _stat(local)
+    if error:
+        entry['error'] = error
+        return entry, []
+    mode = entry['stat']['mode']
+    if stat.S_ISDIR(mode):
+        entry['error'] = 'is a directory, not a file'
+    elif not stat.S_ISREG(mode):
+        entry['error'] = 'is not a regular file'
+    if entry['error']:
+        return entry, []
+    try:
+        with open(local, 'rb') as handle:
+            data = handle.read(MAX_FILE_SIZE + 1)
+    except OSError as exc:
+        entry['error'] = ('permission denied' if exc.errno == errno.EACCES
+                          else 'cannot be read (%s)' % exc.strerror)
+        return entry, []
+    if len(data) > MAX_FILE_SIZE:
+        entry['error'] = 'larger than %d bytes' % MAX_FILE_SIZE
+        return entry, []
+    try:
+        text = data.decode('utf-8')
+    except UnicodeDecodeError:
+        entry['error'] = 'not valid UTF-8'
+        return entry, []
+    entry['text'], assignments = parse_and_mask(text)
+    return entry, assignments
+
+
+def dir_entry(root, path):
+    """A directory's entry; its ``*.conf`` files in oslo.config's order."""
+    entry = {'path': path, 'stat': None, 'error': None}
+    try:
+        local = _local(root, resolve(root, path))
+    except OSError as exc:
+        entry['error'] = _problem(exc)
+        return entry, []
+    entry['stat'], entry['error'] = _stat(local)
+    if entry['error']:
+        return entry, []
+    try:
+        names = os.listdir(local)
+    except OSError as exc:
+        entry['error'] = 'cannot be listed (%s)' % exc.strerror
+        return entry, []
+    # glob('*.conf'), as oslo.config: no hidden files, sorted by name.
+    return entry, [os.path.join(path, name) for name in sorted(names)
+                   if name.endswith('.conf') and not name.startswith('.')]
+
+
+def named_paths(assignments_by_file):
+    """The values of :data:`PATH_OPTIONS` oslo.config applies.
+
+    The last file that sets any of an option's names wins; within one
+    file, the current name before a deprecated one, and a later line
+    before an earlier one.
+    """
+    found = []
+    for names in PATH_OPTIONS:
+        winner = None
+        for assignments in assignments_by_file:
+            here = {}
+            for section, key, value, _ in assignments:
+                if (section, key) in names:
+                    here[(section, key)] = value
+            for name in names:
+                if name in here:
+                    winner = here[name]
+                    break
+        if winner and winner not in found:
+            found.append(winner)
+    return found
+
+
+def path_entry(root, path):
+    entry = {'stat': None, 'error': None, 'directories': []}
+    try:
+        parts = resolve(root, path)
+    except OSError as exc:
+        entry['error'] = _problem(exc)
+        return entry
+    entry['stat'], entry['error'] = _stat(_local(root, parts))
+    for depth in range(len(parts)):
+        info, _ = _stat(_local(root, parts[:depth]))
+        entry['directories'].append({'path': _service(parts[:depth]),
+                                     'stat': info})
+    return entry
+
+
+def _read_table(root, name):
+    """The lines of ``/etc/passwd`` or ``/etc/group`` under ``root``."""
+    try:
+        local = _local(root, resolve(root, name))
+        with open(local, 'rb') as handle:
+            data = handle.read(MAX_FILE_SIZE)
+    except OSError:
+        return []
+    return [line.split(':') for line in
+            data.decode('utf-8', 'replace').splitlines()
+            if line and not line.startswith('#')]
+
+
+def _number(value, parameter):
+    """A user or group given as a number, else its name (a str)."""
+    if isinstance(value, bool):
+        raise BadParameter('%s must be a name or a number' % parameter)
+    if isinstance(value, int):
+        if value < 0:
+            raise BadParameter('%s must not be negative' % parameter)
+        return value
+    if not isinstance(value, str) or not value or '\x00' in value \
+            or ':' in value or '\n' in value:
+        raise BadParameter('%s must be a name or a number' % parameter)
+    return int(value) if value.isdigit() else value
+
+
+def account(root, user, group):
+    """The service account: ``{"user", "uid", "gid", "groups"}``.
+
+    Under ``root`` its names are those of ``<root>/etc/passwd`` and
+    ``<root>/etc/group``, else the host's own. A name given that is not
+    found is an error; the default ``nova`` not found is unknown.
+    """
+    given_user, given_group = user is not None, group is not None
+    user = _number('nova' if user is None else user, 'service_user')
+    group = _number('nova' if group is None else group, 'service_group')
+    where = 'the /etc/%s under root' if root != '/' else 'this host\'s %s'
+    passwd = _read_table(root, '/etc/passwd')
+    groups_table = _read_table(root, '/etc/group')
+    uid = primary = None
+    if isinstance(user, int):
+        uid = user
+    else:
+        for row in passwd:
+            if len(row) >= 4 and row[0] == user and row[2].isdigit() \
+                    and row[3].isdigit():
+                uid, primary = int(row[2]), int(row[3])
+                break
+        if uid is None and given_user:
+            raise BadParameter(
+                'service_user: no such user in %s; give the number the '
+                'service runs as (kolla\'s nova is 42436)'
+                % (where % 'passwd'))
+    gid = None
+    if isinstance(group, int):
+        gid = group
+    else:
+        for row in groups_table:
+            if len(row) >= 3 and row[0] == group and row[2].isdigit():
+                gid = int(row[2])
+                break
+        if gid is None and given_group:
+            raise BadParameter(
+                'service_group: no such group in %s; give the number the '
+                'service runs as (kolla\'s nova is 42436)'
+                % (where % 'group'))
+    groups = set() if gid is None else {gid}
+    if primary is not None:
+        groups.add(primary)
+        for row in groups_table:
+            if len(row) >= 4 and row[2].isdigit() \
+                    and user in row[3].split(','):
+                groups.add(int(row[2]))
+    return {'user': str(user), 'uid': uid, 'gid': gid,
+            'groups': sorted(groups)}
+
+
+def _paths(values, parameter):
+    if not isinstance(values, list):
+        raise BadParameter('%s must be a list of paths' % parameter)
+    for number, value in enumerate(values, 1):
+        if not isinstance(value, str) or not value.startswith('/') \
+                or '\x00' in value:
+            raise BadParameter('%s: item %d is not an absolute path'
+                               % (parameter, number))
+    return values
+
+
+def collect(config_files, config_dirs, root=None, service_user=None,
+            service_group=None, now=None):
+    """The bundle of this host (see the module's RETURN).
+
+    :raises BadParameter: for a parameter the module refuses.
+    """
+    config_files = _paths(config_files, 'config_files')
+    config_dirs = _paths(config_dirs, 'config_dirs')
+    if root is not None:
+        if not isinstance(root, str) or not root.startswith('/') \
+                or '\x00' in root:
+            raise BadParameter('root must be an absolute path')
+        if not os.path.isdir(root):
+            raise BadParameter('root is not a directory on this host')
+    top = root or '/'
+    bundle = {
+        'format': BUNDLE_FORMAT, 'version': BUNDLE_VERSION,
+        'host': None, 'group': None,
+        'collected_at': time.strftime('%Y-%m-%dT%H:%M:%SZ',
+                                      time.gmtime(now)),
+        'root': root,
+        'account': account(top, service_user, service_group),
+        'config': [], 'config_dirs': [], 'paths': {},
+    }
+    dirs, seen, files = [], set(), list(config_files)
+    for path in config_dirs:
+        entry, names = dir_entry(top, path)
+        if path not in seen:
+            seen.add(path)
+            dirs.append(entry)
+        files.extend(names)
+    if len(files) > MAX_CONFIG_FILES:
+        raise BadParameter(
+            'config_files and config_dirs name %d config files; the limit '
+            'is %d' % (len(files), MAX_CONFIG_FILES))
+    by_file = []
+    for path in files:
+        entry, assignments = read_config(top, path)
+        bundle['config'].append(entry)
+        by_file.append(assignments)
+        parent = os.path.dirname(path.rstrip('/')) or '/'
+        if parent not in seen:
+            seen.add(parent)
+            dirs.append(_dir_only(top, parent))
+    bundle['config_dirs'] = dirs
+    for value in named_paths(by_file)[:MAX_PATHS]:
+        bundle['paths'][value] = path_entry(top, value)
+    return bundle
+
+
+def _dir_only(root, path):
+    """A directory's entry, without listing it."""
+    entry = {'path': path, 'stat': None, 'error': None}
+    try:
+        local = _local(root, resolve(root, path))
+    except OSError as exc:
+        entry['error'] = _problem(exc)
+        return entry
+    entry['stat'], entry['error'] = _stat(local)
+    return entry
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            config_files=dict(type='list', elements='str',
+                              default=['/etc/nova/nova.conf']),
+            config_dirs=dict(type='list', elements='str', default=[]),
+            root=dict(type='str'),
+            service_user=dict(type='raw'),
+            service_group=dict(type='raw'),
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+    try:
+        bundle = collect(params['config_files'], params['config_dirs'],
+                         params['root'], params['service_user'],
+                         params['service_group'])
+    except BadParameter as exc:
+        module.fail_json(msg=str(exc), changed=False)
+    module.exit_json(changed=False, bundle=bundle)
+
+
+if __name__ == '__main__':
+    main()

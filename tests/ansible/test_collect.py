@@ -1,0 +1,296 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The module ``collect`` itself (ansible/plugins/modules/collect.py).
+
+It cannot import glance-conf (the hosts do not have it), so its secret
+rule and its INI reading are copies; these tests hold them to the
+audit's own (``checks.host.is_secret``, ``source.parse_text``), so the
+copies cannot drift silently.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import pathlib
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from glance_conf.audit import bundle as bundle_reader
+from glance_conf.audit import source
+from glance_conf.audit.checks import host
+from tests.ansible import ansible_env
+
+_SPEC = importlib.util.spec_from_file_location(
+    'glance_conf_collect',
+    ansible_env.COLLECTION / 'plugins' / 'modules' / 'collect.py')
+assert _SPEC is not None and _SPEC.loader is not None
+collect = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(collect)
+
+#: (key, value) pairs where a copy of the rule is most likely to drift.
+CASES = [
+    ('transport_url', 'rabbit://nova:pw1@mq1:5672,nova:pw2@mq2:5672/'),
+    ('transport_url', 'rabbit://mq1:5672,mq2:5672/'),
+    ('transport_url', 'rabbit://nova@mq1:5672/'),
+    ('transport_url', 'rabbit://nova:p@ss:w0rd@mq1:5672/?ssl=1'),
+    ('connection', 'mysql+pymysql://nova:dbpass@db/nova?charset=utf8'),
+    ('connection', 'sqlite:////var/lib/nova/nova.sqlite'),
+    ('connection', 'mysql+pymysql://db/nova?read_default_file=/etc/my.cnf'),
+    ('fixed_key', '0123456789abcdef'),
+    ('fixed_key', '/etc/nova/fixed.key'),
+    ('memcache_secret_key', 'abc'),
+    ('rbd_secret_uuid', '457eb676-33da-42ec-9a8c-9293d545c337'),
+    ('password', 'hunter2'),
+    ('Password', 'hunter2'),
+    ('admin_password', ''),
+    ('password_length', '12'),
+    ('enable_instance_password', 'true'),
+    ('metadata_proxy_shared_secret', 's3cr3t'),
+    ('secret_file', '/etc/secret'),
+    ('secret_path', 'etc/secret'),
+    ('password_id', 'abc'),
+    ('auth_token', 'gAAAAAB'),
+    ('token', 'x'),
+    ('admin_token', 'ADMIN'),
+    ('api_servers', 'https://glance:9292'),
+    ('endpoint_override', 'https://user:pass@glance:9292/v2?x=1#frag'),
+    ('cafile', '/etc/nova/certs/ca.pem'),
+    ('ssh_key', 'ssh-rsa AAAA'),
+    ('user_id', 'abc'),
+    ('region_name', 'RegionOne'),
+    ('note', 'see http://a:b@c and more'),
+]
+
+
+def _masked_values(text: str) -> dict[tuple[str, str], source.Assignment]:
+    raw = source.parse_text('nova.conf', text)
+    return {(section, key): assignment
+            for section, keys in raw.sections.items()
+            for key, assignment in keys.items()}
+
+
+@pytest.mark.parametrize('key, value', CASES)
+def test_the_secret_rule_is_the_audits(key, value):
+    assert collect.is_secret(key, value) == host.is_secret(key, value)
+
+
+@pytest.mark.parametrize('key, value', CASES)
+def test_masking_keeps_keys_lines_and_what_the_audit_judges(key, value):
+    """The masked file reads as the original to the audit: same keys
+    and lines, the same verdict of is_secret; no password is left."""
+    text = '[DEFAULT]\nhost = c1\n\n[database]\n%s = %s\n' % (key, value)
+    masked, _ = collect.parse_and_mask(text)
+    before, after = _masked_values(text), _masked_values(masked)
+    assert before.keys() == after.keys()
+    for where, assignment in before.items():
+        assert after[where].line == assignment.line
+        assert host.is_secret(where[1], after[where].value) == \
+            host.is_secret(where[1], assignment.value)
+    for secret in ('pw1', 'pw2', 'p@ss', 'dbpass', 'hunter2', 's3cr3t',
+                   'gAAAAAB', 'ADMIN', '0123456789abcdef', 'charset=utf8',
+                   'x=1', 'frag', 'ssh-rsa', ':pass@'):
+        if secret in value and (host.is_secret(key, value) or '?' in value
+                                or '#' in value):
+            assert secret not in masked, (key, masked)
+
+
+def test_what_is_not_secret_is_kept_as_is():
+    text = ('[glance]\ncafile = /etc/nova/certs/ca.pem\n'
+            'rbd_secret_uuid = 457eb676\n[key_manager]\n'
+            'fixed_key = /etc/nova/fixed.key\n')
+    assert collect.parse_and_mask(text)[0] == text
+
+
+_KEYS = st.sampled_from(['transport_url', 'connection', 'password',
+                         'db_password', 'fixed_key', 'rbd_secret_uuid',
+                         'password_length', 'auth_token', 'tls_ciphers',
+                         'secret_file', 'my_key', 'api_servers'])
+_VALUES = st.one_of(
+    st.text(alphabet='ab:/@?#=&%.-_ 1', max_size=40),
+    st.builds('{}://{}{}{}'.format,
+              st.sampled_from(['rabbit', 'mysql+pymysql', 'https']),
+              st.text(alphabet='ab:@%', max_size=12),
+              st.text(alphabet='hm:,.@', max_size=12),
+              st.text(alphabet='/?=&#ab', max_size=12)))
+
+
+@given(_KEYS, _VALUES)
+def test_the_rule_and_the_mask_agree_on_any_value(key, value):
+    assert collect.is_secret(key, value) == host.is_secret(key, value)
+    value = value.strip()
+    masked, _ = collect.parse_and_mask('[DEFAULT]\n%s = %s\n' % (key, value))
+    after = _masked_values(masked)[('DEFAULT', key)]
+    assert host.is_secret(key, after.value) == host.is_secret(key, value)
+    assert after.line == 2
+
+
+def test_continuation_lines_comments_and_broken_lines_are_masked():
+    text = ('[DEFAULT]\r\n'
+            'password = first\r\n'
+            '    second-part\r\n'
+            '# password = old-one\r\n'
+            '; transport_url = rabbit://u:commented@mq/\r\n'
+            'not-an-assignment-but-a-pasted-secret\r\n'
+            '  stray-continuation\r\n'
+            '[glance]\r\ncafile = /ca.pem\r\n')
+    masked, assignments = collect.parse_and_mask(text)
+    for secret in ('first', 'second-part', 'old-one', 'commented',
+                   'pasted-secret', 'stray-continuation'):
+        assert secret not in masked
+    # Line ends and line numbers are kept.
+    assert masked.count('\r\n') == text.count('\r\n')
+    assert ('glance', 'cafile', '/ca.pem', 9) in assignments
+    original = text.replace('not-an-assignment-but-a-pasted-secret\r\n'
+                            '  stray-continuation\r\n', '')
+    masked_ok, _ = collect.parse_and_mask(original)
+    value = _masked_values(masked_ok)[('DEFAULT', 'password')]
+    assert value.line == 2 and host.is_secret('password', value.value)
+
+
+def _tree(root: pathlib.Path, conf: str) -> pathlib.Path:
+    return ansible_env.make_root(root, conf)
+
+
+def test_bundle_is_read_by_the_audit(tmp_path):
+    """The contract: what collect returns, glance-conf-audit loads."""
+    root = _tree(tmp_path / 'r', '[glance]\ncafile = /etc/nova/certs/ca.pem'
+                 '\n[DEFAULT]\ntransport_url = rabbit://n:pw@mq/\n')
+    made = collect.collect(['/etc/nova/nova.conf'], [], str(root))
+    assert made['format'] == 'glance-conf-bundle' and made['version'] == 1
+    assert made['account'] == {'user': 'nova', 'uid': 42436, 'gid': 42436,
+                               'groups': [42436]}
+    assert [d['path'] for d in made['config_dirs']] == ['/etc/nova']
+    ca = made['paths']['/etc/nova/certs/ca.pem']
+    assert ca['error'] is None and ca['stat']['mode'] & 0o777 == 0o644
+    assert [d['path'] for d in ca['directories']] == [
+        '/', '/etc', '/etc/nova', '/etc/nova/certs']
+    made.update(host='compute-1', group='az1')
+    path = tmp_path / 'compute-1.json'
+    path.write_text(json.dumps(made))
+    loaded = bundle_reader.load(str(path))
+    assert loaded.host == 'compute-1' and loaded.group == 'az1'
+    assert 'pw' not in loaded.config[0].text.split('@')[0].split(':')[-1]
+
+
+def test_files_then_dirs_in_oslo_order_and_the_last_value_wins(tmp_path):
+    root = _tree(tmp_path / 'r', '[glance]\ncafile = /first.pem\n')
+    conf_d = root / 'etc' / 'nova' / 'nova.conf.d'
+    conf_d.mkdir()
+    (conf_d / '20-b.conf').write_text('[ssl]\nca_file = /old-name.pem\n'
+                                      '[glance]\ncafile = /last.pem\n')
+    (conf_d / '10-a.conf').write_text('[glance]\nrbd_ceph_conf = /c.conf\n')
+    (conf_d / '.hidden.conf').write_text('[glance]\ncafile = /no.pem\n')
+    (conf_d / 'notes.txt').write_text('[glance]\ncafile = /no.pem\n')
+    made = collect.collect(['/etc/nova/nova.conf'],
+                           ['/etc/nova/nova.conf.d'], str(root))
+    assert [c['path'] for c in made['config']] == [
+        '/etc/nova/nova.conf', '/etc/nova/nova.conf.d/10-a.conf',
+        '/etc/nova/nova.conf.d/20-b.conf']
+    # The current name beats the deprecated one in the same file.
+    assert sorted(made['paths']) == ['/c.conf', '/last.pem']
+    assert made['paths']['/last.pem']['error'] == 'does not exist'
+    assert [d['path'] for d in made['config_dirs']] == [
+        '/etc/nova/nova.conf.d', '/etc/nova']
+
+
+def test_root_resolves_links_as_a_chroot(tmp_path):
+    outside = tmp_path / 'outside'
+    outside.mkdir()
+    (outside / 'ca.pem').write_text('not the container\'s')
+    root = _tree(tmp_path / 'r', '[glance]\ncafile = /etc/nova/certs/ca.pem'
+                 '\ncertfile = /etc/nova/up.pem\nkeyfile = /loop\n')
+    certs = root / 'etc' / 'nova' / 'certs'
+    (certs / 'ca.pem').unlink()
+    (root / 'srv').mkdir()
+    (root / 'srv' / 'ca.pem').write_text('container CA')
+    # An absolute target starts again at root, not at this host's /.
+    (certs / 'ca.pem').symlink_to('/srv/ca.pem')
+    # '..' stops at root: this reaches <root>/srv/ca.pem, not outside.
+    (root / 'etc' / 'nova' / 'up.pem').symlink_to(
+        '../../../../../../srv/ca.pem')
+    (root / 'loop').symlink_to('/loop')
+    made = collect.collect(['/etc/nova/nova.conf'], [], str(root))
+    ca = made['paths']['/etc/nova/certs/ca.pem']
+    assert ca['error'] is None
+    assert ca['stat']['mode'] & 0o777 == (root / 'srv' / 'ca.pem').stat(
+        ).st_mode & 0o777
+    assert [d['path'] for d in ca['directories']] == ['/', '/srv']
+    assert made['paths']['/etc/nova/up.pem']['error'] is None
+    assert made['paths']['/loop']['error'] == (
+        'cannot be examined (%s)' % os.strerror(40))
+
+
+def test_accounts_come_from_the_root_or_are_numbers(tmp_path):
+    root = _tree(tmp_path / 'r', '[glance]\n')
+    (root / 'etc' / 'group').write_text('nova:x:42436:\nlibvirt:x:500:nova\n')
+    made = collect.collect(['/etc/nova/nova.conf'], [], str(root))
+    assert made['account']['groups'] == [500, 42436]
+    made = collect.collect(['/etc/nova/nova.conf'], [], str(root), 42436,
+                           '42436')
+    assert made['account'] == {'user': '42436', 'uid': 42436, 'gid': 42436,
+                               'groups': [42436]}
+    (root / 'etc' / 'passwd').write_text('root:x:0:0::/:/bin/sh\n')
+    (root / 'etc' / 'group').write_text('root:x:0:\n')
+    made = collect.collect(['/etc/nova/nova.conf'], [], str(root))
+    assert made['account'] == {'user': 'nova', 'uid': None, 'gid': None,
+                               'groups': []}
+    with pytest.raises(collect.BadParameter,
+                       match=r'^service_user: no such user in the '
+                             r'/etc/passwd under root; give the number'):
+        collect.collect(['/etc/nova/nova.conf'], [], str(root), 'nova')
+
+
+@pytest.mark.parametrize('args, message', [
+    ((['etc/nova/nova.conf'], []), 'config_files: item 1 is not an '
+                                   'absolute path'),
+    ((['/a', 'hunter2'], []), 'config_files: item 2 is not an absolute '
+                              'path'),
+    (([], ['x']), 'config_dirs: item 1 is not an absolute path'),
+    ((['/a'], [], 'relative'), 'root must be an absolute path'),
+    ((['/a'], [], '/no/such/dir'), 'root is not a directory on this host'),
+    ((['/a'], [], None, True), 'service_user must be a name or a number'),
+    ((['/a'], [], None, None, 'a:b'), 'service_group must be a name or a '
+                                      'number'),
+])
+def test_bad_parameters_are_named_never_echoed(args, message):
+    with pytest.raises(collect.BadParameter) as caught:
+        collect.collect(*args)
+    assert str(caught.value) == message
+    assert 'hunter2' not in str(caught.value)
+
+
+def test_limits(tmp_path):
+    root = _tree(tmp_path / 'r', '[glance]\n')
+    big = root / 'etc' / 'nova' / 'big.conf'
+    big.write_text('#' * (collect.MAX_FILE_SIZE + 1))
+    made = collect.collect(['/etc/nova/big.conf', '/etc/nova'], [],
+                           str(root))
+    assert [c['error'] for c in made['config']] == [
+        'larger than 2097152 bytes', 'is a directory, not a file']
+    assert made['config'][0]['text'] is None
+    many = root / 'etc' / 'nova' / 'many'
+    many.mkdir()
+    for number in range(collect.MAX_CONFIG_FILES):
+        (many / ('%03d.conf' % number)).write_text('')
+    with pytest.raises(collect.BadParameter, match='257 config files; the '
+                       'limit is 256'):
+        collect.collect(['/etc/nova/nova.conf'], ['/etc/nova/many'],
+                        str(root))
+    assert (collect.MAX_FILE_SIZE, collect.MAX_CONFIG_FILES,
+            collect.MAX_PATHS, collect.MAX_SYMLINKS) == (
+        bundle_reader.MAX_TEXT_SIZE, bundle_reader.MAX_CONFIG_FILES,
+        bundle_reader.MAX_NAMED_PATHS, 40)
