@@ -33,7 +33,9 @@ import tempfile
 import time
 from typing import Any
 
+from benchmarks import ansible as ansible_bench
 from benchmarks import genconf
+from benchmarks import probe as probe_bench
 from glance_conf.audit.report import html
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -448,6 +450,14 @@ def table(results: dict[str, Any]) -> str:
         ('%d bundles: audit / oslo parse' % results['bundles']['hosts'],
          '%.2f' % results['bundles']['ratio'], results['bundles']['goal'],
          results['bundles']['met']),
+        ('%d probes, %d jobs / ceil(N/J) x one probe'
+         % (results['probe']['endpoints'], results['probe']['jobs']),
+         '%.2f' % results['probe']['ratio'],
+         '<= %s' % results['probe']['bound'],
+         results['probe']['within_bound']),
+        ('ansible collect / bare stat, per host (%d hosts)'
+         % results['ansible']['hosts'], '%.2f' % results['ansible']['ratio'],
+         results['ansible']['goal'], results['ansible']['met']),
         ('oslo-config-validator / ours, per file', '%.0f' % val['ratio'],
          val['goal'], val['met']),
         ('1 MiB %s config: audit / oslo parse' % adv['shape'],
@@ -497,6 +507,11 @@ def main(argv: list[str] | None = None) -> int:
         results['bundles'] = bench_bundles(os.path.join(tmp, 'bundles'),
                                            sizes[-1])
         results['adversarial'] = bench_adversarial(tmp)
+        results['probe'] = probe_bench.measure(
+            16 if args.quick else 32, 8, 1 if args.quick else 3)
+        results['ansible'] = ansible_bench.bench_ansible(
+            os.path.join(tmp, 'ansible'), 20 if args.quick else 50,
+            rounds=1 if args.quick else 3)
         results['html'] = bench_html(os.path.join(tmp, 'html', 'fleet'),
                                      300 if args.quick else 10000)
     print(table(results))

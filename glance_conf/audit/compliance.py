@@ -148,12 +148,13 @@ class Collector:
     the audit's checks, so the evidence comes from the very configs,
     layered the same way, that the checks judged.
 
-    :param host: whether the files are on this host (not offline); the
-        ownership and mode of each file is then evidence.
+    Where the audit has the service's host (on the host, under
+    ``--root``, or a bundle's recorded facts), the ownership and mode of
+    each file, as that host reports them, are evidence too; offline they
+    are not.
     """
 
-    def __init__(self, host: bool) -> None:
-        self.host = host
+    def __init__(self) -> None:
         self.configs: list[_Config] = []
 
     def check(self) -> type[base.Check]:
@@ -169,23 +170,25 @@ class Collector:
             remediation = ''
 
             def run(self, conf: target.AuditedConf) -> Iterator[Finding]:
-                collector.observe(conf)
+                # The engine sets ``host`` only where it has one.
+                collector.observe(conf, getattr(self, 'host', None))
                 return iter(())
         return Evidence
 
-    def observe(self, conf: target.AuditedConf) -> None:
+    def observe(self, conf: target.AuditedConf,
+                host: _files.Host | None = None) -> None:
         config = _Config([f.path for f in conf.files], {}, set(), set())
-        files = self._files(conf) if self.host else []
+        files = self._files(conf, host) if host is not None else []
         config.evidence[CHECK_COMPUTE_01] = files
         config.evidence[CHECK_COMPUTE_02] = files
         config.evidence[CHECK_COMPUTE_05] = self._transport(conf, config)
         self.configs.append(config)
 
     @staticmethod
-    def _files(conf: target.AuditedConf) -> list[str]:
+    def _files(conf: target.AuditedConf, host: _files.Host) -> list[str]:
         lines = []
         for raw_file in conf.files:
-            info = _files.examine(raw_file.path)
+            info = host.examine(raw_file.path)
             if info is not None:
                 lines.append('%s: owner uid %d, group gid %d, mode %04o' % (
                     _shown(raw_file.path), info.st_uid, info.st_gid,

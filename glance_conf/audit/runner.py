@@ -184,6 +184,9 @@ class Result:
     fail_on: Severity | None = Severity.MEDIUM
     #: The files audited, in order, as the findings name them.
     paths: list[str] = dataclasses.field(default_factory=list)
+    #: Fleet mode: the host of each of :attr:`paths` (a file's name, or
+    #: the bundle's ``host``: a bundle's files are ``host:/etc/...``).
+    hosts: list[str] = dataclasses.field(default_factory=list)
     #: The waivers in use, if any; they keep what they matched.
     waivers: waivers_mod.Waivers | None = None
     #: Findings a waiver in force covers: they do not count toward the
@@ -471,6 +474,7 @@ def audit_fleet(paths: Sequence[str], checks: Sequence[manager.CheckClass],
                           host, baseline_mod.host_of(path)):
                 result.files += 1
                 result.paths.append(utf8_safe(path))
+                result.hosts.append(baseline_mod.host_of(path))
                 _keep_posture(result, target, baseline_mod.host_of(path),
                               group)
         if progress is not None:
@@ -596,6 +600,7 @@ def _audit_bundle(found: bundle_mod.Bundle,
     if audited:
         result.files += len(raws)
         result.paths += [utf8_safe(name) for name in labels]
+        result.hosts += [host] * len(labels)
         _keep_posture(result, target, host, group)
     return audited
 

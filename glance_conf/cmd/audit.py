@@ -411,7 +411,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         except ValueError as exc:
             stderr.write('%s: error: %s\n' % (PROG, exc))
             return EXIT_ERROR
-    collector = compliance.Collector(host is not None)
+    collector = compliance.Collector()
     if args.compliance:
         checks = [*checks, collector.check()]
     # Earlier JSON reports: the baseline (known findings) and the

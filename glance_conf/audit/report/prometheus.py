@@ -38,7 +38,6 @@ from typing import TYPE_CHECKING
 from typing import TextIO
 
 from glance_conf import redact
-from glance_conf.audit import baseline
 from glance_conf.audit import identity
 from glance_conf.audit.checks import fleet
 from glance_conf.audit.finding import Finding
@@ -182,7 +181,7 @@ def host_label(result: Result, found: Finding) -> str:
 def audited_hosts(result: Result) -> list[str]:
     """The host label of every audited file, in order."""
     if result.mode == 'fleet':
-        return [shown(baseline.host_of(path)) for path in result.paths]
+        return [shown(host) for host in result.hosts]
     return [shown(path) for path in result.paths]
 
 

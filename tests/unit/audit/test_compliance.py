@@ -21,17 +21,20 @@ from glance_conf.audit import base
 from glance_conf.audit import compliance
 from glance_conf.audit import manager
 from glance_conf.audit import runner
+from tests import bundles
 
 HTTPS = '[glance]\nendpoint_override = https://glance:9292\n'
 SECRET_URL = ('[glance]\napi_servers = https://admin:s3cret@glance:9292/'
               '?token=t0ken\n')
 
 
-def _audit(paths, *, offline=True, skip=(), fleet=False):
+def _audit(paths, *, offline=True, skip=(), fleet=False, bundles=False):
     catalogue = manager.load_checks()
-    collector = compliance.Collector(not offline)
+    collector = compliance.Collector()
     checks = [*manager.select(catalogue, skip), collector.check()]
-    if fleet:
+    if bundles:
+        result = runner.audit_bundles([str(p) for p in paths], checks)
+    elif fleet:
         result = runner.audit_fleet([str(p) for p in paths], checks)
     else:
         result = runner.audit_service(
@@ -158,3 +161,20 @@ def test_fleet_mode_judges_each_file(write_conf):
                 for _, items in verdicts]
     assert statuses == [[compliance.PASS], [compliance.FAIL]]
     assert text.rstrip().endswith('1 pass, 1 fail, 4 not-checked')
+
+
+def test_bundle_evidence_is_the_hosts_own(tmp_path):
+    """From a bundle, owner and mode are those the host recorded; the
+    controller has no such file."""
+    assert not os.path.exists('/etc/nova/nova.conf.bundle-test')
+    text = HTTPS + '[database]\nconnection = mysql://n:********@db/n\n'
+    path = bundles.write(tmp_path, bundles.bundle('compute-07', files=[
+        bundles.config('/etc/nova/nova.conf.bundle-test', text, mode=0o644,
+                       uid=0, gid=42436)], paths={}))
+    verdicts, text = _audit([path], bundles=True)
+    status, evidence = _status(verdicts, 'Check-Compute-01')
+    assert status == compliance.PASS
+    assert ('compute-07:/etc/nova/nova.conf.bundle-test: owner uid 0, '
+            'group gid 42436, mode 0644') in evidence
+    status, evidence = _status(verdicts, 'Check-Compute-02')
+    assert status == compliance.FAIL and 'GC502' in evidence

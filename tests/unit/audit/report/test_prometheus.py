@@ -28,6 +28,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from glance_conf.audit import manager
 from glance_conf.audit import runner
+from tests import bundles
 from glance_conf.audit import waivers
 from glance_conf.audit.checks import fleet
 from glance_conf.audit.finding import Severity
@@ -212,6 +213,23 @@ def test_fleet_hosts_and_drift_per_group(tmp_path):
     assert metrics['glance_conf_audit_info'][
         (next(iter(metrics['glance_conf_audit_info']))[0], 'nova',
          'fleet')] == 1
+
+
+def test_bundle_hosts_are_the_bundles_hosts(tmp_path):
+    """Every bundle's file is /etc/nova/nova.conf: the host is the
+    bundle's, never the file's name."""
+    for host in ('compute-01', 'compute-02'):
+        bundles.write(tmp_path, bundles.bundle(host, paths={}))
+    res = runner.audit_bundles(
+        sorted(str(p) for p in tmp_path.glob('*.json')),
+        manager.load_checks())
+    try:
+        metrics = render(res)
+    finally:
+        res.close()
+    hosts = {h for (h,) in metrics['glance_conf_audit_host_gate_failing']}
+    assert {'compute-01', 'compute-02'} <= hosts
+    assert 'nova' not in hosts
 
 
 def test_without_groups_the_fleet_is_ungrouped(tmp_path):
