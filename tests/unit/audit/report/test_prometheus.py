@@ -28,12 +28,12 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from glance_conf.audit import manager
 from glance_conf.audit import runner
-from tests import bundles
 from glance_conf.audit import waivers
 from glance_conf.audit.checks import fleet
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.report import prometheus
 from glance_conf.audit.report.text import shown
+from tests import bundles
 
 ROOT = pathlib.Path(__file__).parents[4]
 EXAMPLES = ROOT / 'doc' / 'source' / 'examples'
