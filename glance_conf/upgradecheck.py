@@ -29,10 +29,7 @@ secret reaches the output that the audit would not show.
 
 from __future__ import annotations
 
-import contextlib
-import logging
 from collections.abc import Callable
-from collections.abc import Iterator
 from collections.abc import Sequence
 
 from oslo_config import cfg
@@ -80,19 +77,6 @@ def _listing(findings: Sequence[Finding]) -> str:
     return '; '.join(shown) + '.'
 
 
-@contextlib.contextmanager
-def _quiet_oslo_logging() -> Iterator[None]:
-    """oslo.config warns of deprecated names as the audit's own re-read
-    meets them; the deprecated-names check reports them instead."""
-    logger = logging.getLogger('oslo_config')
-    saved = logger.level
-    logger.setLevel(logging.CRITICAL + 1)
-    try:
-        yield
-    finally:
-        logger.setLevel(saved)
-
-
 def _audit(conf: cfg.ConfigOpts, defaults: str,
            *checks: type[base.Check]) -> list[Finding] | Result:
     """The findings of ``checks`` on the files ``conf`` loaded, judged by
@@ -103,7 +87,7 @@ def _audit(conf: cfg.ConfigOpts, defaults: str,
     paths = locate.loaded_paths(conf)
     if not paths:
         return Result(Code.WARNING, NOTHING_LOADED)
-    with _quiet_oslo_logging():
+    with runner.quiet_oslo_logging():
         result = runner.audit_service(
             [('--config-file', p) for p in paths], list(checks),
             defaults=defaults, offline=True)

@@ -10,14 +10,18 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""The argument parser every ``glance-conf-audit`` command uses."""
+"""What every ``glance-conf-audit`` command shares: the argument parser,
+the ordered config flags, and writing the report."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from typing import Any
 from typing import TextIO
+
+from glance_conf.audit.report.text import shown
 
 #: Bad usage, or a file that cannot be read: the same for every command.
 EXIT_ERROR = 2
@@ -40,3 +44,50 @@ class Parser(argparse.ArgumentParser):
         # One line, no usage dump: CI logs stay readable.
         self.exit(EXIT_ERROR, '%s: error: %s (see --help)\n'
                   % (self.prog, message))
+
+
+class Ordered(argparse.Action):
+    """Collect --config-file and --config-dir in command-line order.
+
+    oslo.config layers them in the order given, so the order is kept.
+    """
+
+    def __call__(self, parser: argparse.ArgumentParser,
+                 namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        ordered = getattr(namespace, self.dest) or []
+        ordered.append((option_string, values))
+        setattr(namespace, self.dest, ordered)
+
+
+def add_config_args(parser: argparse.ArgumentParser,
+                    prefix: str = '') -> None:
+    """``--config-file`` and ``--config-dir``, kept in order in
+    ``args.config``; ``prefix`` starts their help (``'service mode: '``)."""
+    parser.add_argument('--config-file', dest='config', action=Ordered,
+                        metavar='PATH',
+                        help='%sa config file, layered as oslo.config does '
+                             '(repeatable)' % prefix)
+    parser.add_argument('--config-dir', dest='config', action=Ordered,
+                        metavar='DIR',
+                        help='%sa directory of *.conf files (repeatable)'
+                             % prefix)
+
+
+def write_report(writer: Callable[[Any, TextIO], None], result: Any,
+                 output: str | None, stdout: TextIO, stderr: TextIO,
+                 prog: str) -> bool:
+    """Write ``result`` with ``writer`` to the file ``output``, else to
+    ``stdout``; ``False`` (and one line on ``stderr``) if the file cannot
+    be written."""
+    if not output:
+        writer(result, stdout)
+        return True
+    try:
+        with open(output, 'w', encoding='utf-8') as out:
+            writer(result, out)
+    except OSError as exc:
+        stderr.write('%s: error: cannot write %s: %s\n'
+                     % (prog, shown(output), exc.strerror))
+        return False
+    return True

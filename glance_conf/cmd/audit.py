@@ -19,13 +19,9 @@ it; 2, bad usage or a file that cannot be read or parsed.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import logging
 import os
 import sys
-from collections.abc import Iterator
 from collections.abc import Sequence
-from typing import Any
 from typing import TextIO
 
 from glance_conf import _files
@@ -53,20 +49,6 @@ EXIT_OK, EXIT_FINDINGS = 0, 1
 EXIT_ERROR = _parser.EXIT_ERROR
 
 PROG = identity.TOOL_NAME
-
-
-class _Ordered(argparse.Action):
-    """Collect --config-file and --config-dir in command-line order.
-
-    oslo.config layers them in the order given, so the order is kept.
-    """
-
-    def __call__(self, parser: argparse.ArgumentParser,
-                 namespace: argparse.Namespace, values: Any,
-                 option_string: str | None = None) -> None:
-        ordered = getattr(namespace, self.dest) or []
-        ordered.append((option_string, values))
-        setattr(namespace, self.dest, ordered)
 
 
 def build_parser(stdout: TextIO = sys.stdout,
@@ -97,14 +79,7 @@ def build_parser(stdout: TextIO = sys.stdout,
                              '*.json in DIR is one host\'s bundle (from '
                              'the glance_conf.audit Ansible collection); '
                              'the host checks run from its recorded facts')
-    parser.add_argument('--config-file', dest='config', action=_Ordered,
-                        metavar='PATH',
-                        help='service mode: a config file, layered as '
-                             'oslo.config does (repeatable)')
-    parser.add_argument('--config-dir', dest='config', action=_Ordered,
-                        metavar='DIR',
-                        help='service mode: a directory of *.conf files '
-                             '(repeatable)')
+    _parser.add_config_args(parser, 'service mode: ')
     parser.add_argument('--format', choices=sorted(formats),
                         default='text', help='report format (default: text)')
     parser.add_argument('--output', metavar='FILE',
@@ -297,21 +272,6 @@ def exit_code(result: runner.Result, fail_on: str) -> int:
     return EXIT_OK
 
 
-@contextlib.contextmanager
-def _quiet_oslo_logging() -> Iterator[None]:
-    """Keep oslo.config's deprecation warnings out of the report streams.
-
-    The audit reports deprecated names itself (GC304).
-    """
-    logger = logging.getLogger('oslo_config')
-    saved = logger.level
-    logger.setLevel(logging.CRITICAL + 1)
-    try:
-        yield
-    finally:
-        logger.setLevel(saved)
-
-
 def _with_project_config(parser: argparse.ArgumentParser,
                          args: argparse.Namespace, argv: Sequence[str],
                          formats: Sequence[str]) -> argparse.Namespace:
@@ -438,7 +398,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     progress = None
     if not args.no_progress and stderr.isatty():
         progress = _progress_bar(stderr)
-    with _quiet_oslo_logging():
+    with runner.quiet_oslo_logging():
         if bundles:
             result = runner.audit_bundles(bundles, checks, progress,
                                           defaults=args.defaults,
@@ -474,16 +434,9 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         writer = formats[args.format]
         if args.compliance:
             writer = compliance.writer(collector, catalogue)
-        if args.output:
-            try:
-                with open(args.output, 'w', encoding='utf-8') as out:
-                    writer(result, out)
-            except OSError as exc:
-                stderr.write('%s: error: cannot write %s: %s\n'
-                             % (PROG, shown(args.output), exc.strerror))
-                return EXIT_ERROR
-        else:
-            writer(result, stdout)
+        if not _parser.write_report(writer, result, args.output, stdout,
+                                    stderr, PROG):
+            return EXIT_ERROR
         return exit_code(result, args.fail_on)
     finally:
         result.close()

@@ -32,12 +32,12 @@ from glance_conf import definitions
 from glance_conf.audit import fix
 from glance_conf.audit import identity
 from glance_conf.audit import manager
+from glance_conf.audit import runner
 from glance_conf.audit.exception import LoadError
 from glance_conf.audit.exception import PluginLoadError
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.report.text import shown
 from glance_conf.cmd import _parser
-from glance_conf.cmd import audit
 
 # ``audit`` imports this module to dispatch to it: a cycle, by design.
 # Its parser classes are used only at run time, once both are loaded.
@@ -58,13 +58,7 @@ def build_parser(stdout: TextIO, stderr: TextIO) -> _parser.Parser:
         epilog='Exit codes: 0 nothing to fix (or all fixed); 1 fixes '
                'pending, or a targeted finding remains; 2 bad usage or an '
                'unreadable file.')
-    parser.add_argument('--config-file', dest='config',
-                        action=audit._Ordered, metavar='PATH',
-                        help='a config file, layered as oslo.config does '
-                             '(repeatable)')
-    parser.add_argument('--config-dir', dest='config',
-                        action=audit._Ordered, metavar='DIR',
-                        help='a directory of *.conf files (repeatable)')
+    _parser.add_config_args(parser)
     parser.add_argument('--write', action='store_true',
                         help='write the fixes, keeping a backup of each '
                              'file changed (FILE.orig)')
@@ -136,7 +130,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             return EXIT_ERROR
     try:
         checks = manager.load_checks()
-        with audit._quiet_oslo_logging():
+        with runner.quiet_oslo_logging():
             outcome = fix.fix(args.config, defaults=args.defaults,
                               host=host, checks=checks, skip=skip)
             for path in outcome.changed:

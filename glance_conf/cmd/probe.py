@@ -64,7 +64,6 @@ def _positive(kind: type[Any], upper: float) -> Any:
 
 def build_parser(stdout: TextIO, stderr: TextIO,
                  formats: Sequence[str]) -> argparse.ArgumentParser:
-    from glance_conf.cmd import audit as audit_cmd  # its _Ordered action
     parser = _parser.Parser(
         stdout, stderr, prog=PROG,
         description='Probe the Image API endpoints the configs name, '
@@ -75,13 +74,7 @@ def build_parser(stdout: TextIO, stderr: TextIO,
                'or above it; 2 bad usage or an unreadable file.')
     parser.add_argument('files', nargs='*', metavar='FILE',
                         help='each FILE is one host\'s complete config')
-    parser.add_argument('--config-file', dest='config',
-                        action=audit_cmd._Ordered, metavar='PATH',
-                        help='one service\'s config file, layered as '
-                             'oslo.config does (repeatable)')
-    parser.add_argument('--config-dir', dest='config',
-                        action=audit_cmd._Ordered, metavar='DIR',
-                        help='a directory of *.conf files (repeatable)')
+    _parser.add_config_args(parser, 'one service: ')
     parser.add_argument('--bundles', metavar='DIR',
                         help='each *.json in DIR is one host\'s bundle '
                              '(from the glance_conf.audit Ansible '
@@ -214,7 +207,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
                           jobs=args.jobs, expiry_days=args.expiry_days,
                           use_catalog=bool(args.catalog or cloud),
                           cloud=cloud)
-    with audit_cmd._quiet_oslo_logging():
+    with runner.quiet_oslo_logging():
         result = probe_run(args, checks, prober)
     try:
         for problem in result.problems:
@@ -225,17 +218,9 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
                          % (PROG, shown(failure)))
         result.fail_on = None if args.fail_on == 'never' else \
             Severity.parse(args.fail_on)
-        writer = formats[args.format]
-        if args.output:
-            try:
-                with open(args.output, 'w', encoding='utf-8') as out:
-                    writer(result, out)
-            except OSError as exc:
-                stderr.write('%s: error: cannot write %s: %s\n'
-                             % (PROG, shown(args.output), exc.strerror))
-                return EXIT_ERROR
-        else:
-            writer(result, stdout)
+        if not _parser.write_report(formats[args.format], result,
+                                    args.output, stdout, stderr, PROG):
+            return EXIT_ERROR
         return audit_cmd.exit_code(result, args.fail_on)
     finally:
         result.close()
