@@ -45,6 +45,7 @@ transport_url = rabbit://nova:rabbit-secret-1@mq1:5672,nova:rabbit-secret-2@mq2:
 cafile = /etc/nova/certs/ca.pem
 verify_glance_signatures = true
 enable_certificate_validation = true
+default_trusted_certificate_ids = 0d1a7b5e-3c2f-4e8a-9b6d-5f4c3e2a1b0c
 timeout = 60
 tls_min_version = {tls}
 """

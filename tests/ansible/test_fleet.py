@@ -75,7 +75,8 @@ def _playbook(collection, home, fleet, *extra):
 
 
 #: What every host gets: enable_certificate_validation, which the
-#: clean config sets (GC202 otherwise), is deprecated (info).
+#: clean config sets (GC202 otherwise), is deprecated (info). The config
+#: names a default trusted certificate, so GC205 does not apply.
 COMMON = {'GC304'}
 
 
