@@ -102,8 +102,8 @@ def environ() -> dict[str, str]:
         os.path.dirname(sys.executable), os.pathsep, os.environ['PATH']))
 
 
-def run_as_shown(page_steps: list[Step], cwd: pathlib.Path, env: dict[str, str],
-        timeout: float) -> list[Ran]:
+def run_as_shown(page_steps: list[Step], cwd: pathlib.Path,
+                 env: dict[str, str], timeout: float) -> list[Ran]:
     """Run the steps in one bash script in ``cwd``, within ``timeout``
     seconds; assert that each shown line is among what its command
     printed (stdout and stderr, right-stripped lines)."""
@@ -128,9 +128,10 @@ def run_as_shown(page_steps: list[Step], cwd: pathlib.Path, env: dict[str, str],
     for number, (command, shown) in enumerate(page_steps):
         start = output.find(MARK % number)
         end = output.find(END % number, start)
-        assert -1 not in (start, end), (command, 'did not run', output)
+        assert -1 not in (start, end), (command, 'did not finish', output)
+        # What follows the marker's own line, up to the status.
         printed = [line.rstrip() for line in
-                   output[start + len(MARK % number):end].splitlines()]
+                   output[start:end].split('\n', 1)[1].splitlines()]
         status = output[end + len(END % number):].split('\n', 1)[0]
         ran.append(Ran(command, int(status), printed))
         for line in shown:
