@@ -32,10 +32,10 @@ import sys
 
 import pytest
 
+from tests import pages
 from tests.ansible import ansible_env
 
 PAGE = ansible_env.ROOT / 'doc' / 'source' / 'integrations' / 'ansible.rst'
-MARK = '@@@ command %d @@@'
 #: kolla's in-container nova.conf: owned by nova, 0600
 #: (nova-compute.json.j2 of kolla-ansible).
 KOLLA_MODE = 0o600
@@ -43,28 +43,11 @@ KOLLA_MODE = 0o600
 
 def blocks(kind: str) -> list[tuple[str | None, list[str]]]:
     """``(caption, lines)`` of every ``.. code-block:: <kind>``."""
-    found: list[tuple[str | None, list[str]]] = []
-    inside = False
-    for line in PAGE.read_text().splitlines():
-        if line.startswith('.. code-block:: '):
-            inside = line.split()[-1] == kind
-            if inside:
-                found.append((None, []))
-            continue
-        if not inside:
-            continue
-        if line and not line.startswith(' '):
-            inside = False
-        elif line.strip().startswith(':caption:'):
-            found[-1] = (line.split(':caption:')[1].strip(), found[-1][1])
-        elif line.strip():
-            found[-1][1].append(line[3:] if kind == 'yaml' else line[4:])
-    return found
+    return pages.blocks(PAGE.read_text(), kind)
 
 
 def commands() -> list[str]:
-    return [line[2:] for _, lines in blocks('console') for line in lines
-            if line.startswith('$ ')]
+    return [command for command, _ in pages.steps(PAGE.read_text())]
 
 
 def test_the_page_has_both_recipes():
@@ -148,20 +131,11 @@ def _lab(tmp_path: pathlib.Path, pids: dict[str, int]) -> pathlib.Path:
 
 def test_every_command_runs(tmp_path, ansible_home, containers):
     lab = _lab(tmp_path, containers)
-    script = ['status=0']
-    for number, command in enumerate(commands()):
-        script += ['echo "%s"' % (MARK % number),
-                   '%s 2>&1; echo "exit $?"' % command]
     env = ansible_env.environment(lab / 'collections', ansible_home)
-    done = subprocess.run(['bash', '-c', '\n'.join(script)], cwd=lab,
-                          env=env, capture_output=True, text=True,
-                          timeout=ansible_env.RUN_TIMEOUT, check=False)
-    output = done.stdout
-    for number, command in enumerate(commands()):
-        start = output.index(MARK % number)
-        end = output.find('@@@ command', start + 1)
-        printed = output[start:end if end != -1 else None]
-        assert printed.rstrip().endswith('exit 0'), (command, printed)
+    ran = pages.run_as_shown(pages.steps(PAGE.read_text()), lab, env,
+                             timeout=ansible_env.RUN_TIMEOUT)
+    for command, status, printed in ran:
+        assert status == 0, (command, printed)
     kolla = ansible_env.read_json(lab / 'kolla-audit' / 'report.json')
     found = {(f['id'], f['host']) for f in kolla['findings']}
     if os.geteuid() == 0:

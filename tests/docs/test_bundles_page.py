@@ -19,37 +19,22 @@ run in one shell, and each line the page shows must be printed.
 
 from __future__ import annotations
 
-import os
 import pathlib
-import subprocess
-import sys
 
 from tests import bundles as make
+from tests import pages
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 PAGE = ROOT / 'doc' / 'source' / 'audit' / 'cli.rst'
 CA = '/etc/nova/certs/ca.pem'
 
 
-def section() -> list[tuple[str, list[str]]]:
+def section() -> list[pages.Step]:
     """``(command, shown lines)`` of the Bundles section's console."""
     text = PAGE.read_text()
     start = text.index('\nBundles\n-------\n')
     end = text.index('\nFile permissions\n', start)
-    found: list[tuple[str, list[str]]] = []
-    in_console = False
-    for line in text[start:end].splitlines():
-        if line.startswith('.. code-block:: console'):
-            in_console = True
-            continue
-        if in_console and line and not line.startswith(' '):
-            in_console = False
-        if in_console and line.strip():
-            if line[4:].startswith('$ '):
-                found.append((line[6:], []))
-            else:
-                found[-1][1].append(line[4:].rstrip())
-    return found
+    return pages.steps(text[start:end])
 
 
 def test_the_bundles_command_prints_what_the_page_shows(tmp_path):
@@ -59,18 +44,4 @@ def test_the_bundles_command_prints_what_the_page_shows(tmp_path):
         'compute-03', paths={CA: make.missing(CA)}))
     steps = section()
     assert [c for c, _ in steps][0].startswith('glance-conf-audit --bundles')
-    script = ['status=0']
-    for number, (command, _) in enumerate(steps):
-        script += ['echo "@@@ %d"; (exit $status)' % number,
-                   '%s 2>&1; status=$?' % command]
-    env = dict(os.environ, PATH='%s%s%s' % (
-        os.path.dirname(sys.executable), os.pathsep, os.environ['PATH']))
-    done = subprocess.run(['bash', '-c', '\n'.join(script)], cwd=tmp_path,
-                          env=env, capture_output=True, text=True,
-                          timeout=120, check=False)
-    chunks = done.stdout.split('@@@ ')[1:]
-    assert len(chunks) == len(steps)
-    for chunk, (command, shown) in zip(chunks, steps, strict=True):
-        printed = [line.rstrip() for line in chunk.splitlines()[1:]]
-        for line in shown:
-            assert line in printed, (command, line, printed)
+    pages.run_as_shown(steps, tmp_path, pages.environ(), timeout=120)

@@ -23,6 +23,7 @@ import shlex
 import pytest
 
 from glance_conf.cmd import audit as cli
+from tests import pages
 from tests import tlsservers as T
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -30,12 +31,15 @@ PAGE = ROOT / 'doc' / 'source' / 'audit' / 'probe.rst'
 
 
 def commands() -> list[str]:
-    return [line.strip()[2:] for line in PAGE.read_text().splitlines()
-            if line.strip().startswith('$ glance-conf-audit probe ')]
+    return [command for command, _ in pages.steps(PAGE.read_text())]
 
 
 def test_the_page_shows_commands():
+    """Each is a probe that prints nothing: what it writes is checked."""
     assert len(commands()) >= 3
+    for command, shown in pages.steps(PAGE.read_text()):
+        assert command.startswith('glance-conf-audit probe '), command
+        assert shown == [], command
 
 
 @pytest.mark.parametrize('command', commands())

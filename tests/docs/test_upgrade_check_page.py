@@ -22,52 +22,23 @@ a nova-style status command.
 from __future__ import annotations
 
 import json
-import os
 import pathlib
 import subprocess
 import sys
 
+from tests import pages
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 PAGE = ROOT / 'doc' / 'source' / 'integrations' / 'upgrade-check.rst'
-MARK = '@@@ command %d @@@'
 
 
 def blocks(language: str) -> list[tuple[str | None, list[str]]]:
     """``(caption, lines)`` of each code block in ``language``."""
-    found: list[tuple[str | None, list[str]]] = []
-    inside = False
-    for line in PAGE.read_text().splitlines():
-        if line.startswith('.. code-block:: '):
-            inside = line.split()[-1] == language
-            if inside:
-                found.append((None, []))
-            continue
-        if not inside:
-            continue
-        if line and not line.startswith(' '):
-            inside = False
-        elif line.strip().startswith(':caption:'):
-            found[-1] = (line.split(':caption:')[1].strip(), found[-1][1])
-        else:
-            found[-1][1].append(line[3:])
-    return [(caption, '\n'.join(text).strip('\n').splitlines())
-            for caption, text in found]
+    return pages.blocks(PAGE.read_text(), language)
 
 
-def steps() -> list[tuple[str, list[str]]]:
-    found: list[tuple[str, list[str]]] = []
-    for _, lines in blocks('console'):
-        for text in lines:
-            if text.startswith('$ '):
-                found.append((text[2:], []))
-            elif text.strip():
-                found[-1][1].append(text)
-    return found
-
-
-def _env() -> dict[str, str]:
-    return dict(os.environ, PATH='%s%s%s' % (
-        os.path.dirname(sys.executable), os.pathsep, os.environ['PATH']))
+def steps() -> list[pages.Step]:
+    return pages.steps(PAGE.read_text())
 
 
 def _lay_out(directory: pathlib.Path) -> None:
@@ -90,21 +61,7 @@ def test_the_page_shows_each_result_and_exit_code():
 
 def test_every_command_runs_and_prints_what_the_page_shows(tmp_path):
     _lay_out(tmp_path)
-    script = ['status=0']
-    for number, (command, _) in enumerate(steps()):
-        script += ['echo "%s"; (exit $status)' % (MARK % number),
-                   '%s 2>&1; status=$?' % command]
-    done = subprocess.run(['bash', '-c', '\n'.join(script)], cwd=tmp_path,
-                          env=_env(), capture_output=True, text=True,
-                          timeout=120, check=False)
-    output = done.stdout
-    for number, (command, shown) in enumerate(steps()):
-        start = output.index(MARK % number) + len(MARK % number)
-        end = output.find('@@@ command', start)
-        printed = [line.rstrip() for line in
-                   output[start:end if end != -1 else None].splitlines()]
-        for line in shown:
-            assert line.rstrip() in printed, (command, line, printed)
+    pages.run_as_shown(steps(), tmp_path, pages.environ(), timeout=120)
 
 
 def test_the_nova_style_status_command_runs_as_shown(tmp_path):
@@ -114,7 +71,7 @@ def test_the_nova_style_status_command_runs_as_shown(tmp_path):
     done = subprocess.run(
         [sys.executable, 'status.py', '--config-file', 'nova.conf',
          '--config-file', 'key-manager.conf', 'upgrade', 'check',
-         '--json'], cwd=tmp_path, env=_env(), capture_output=True,
+         '--json'], cwd=tmp_path, env=pages.environ(), capture_output=True,
         text=True, timeout=60, check=False)
     results = {c['check']: c['result']
                for c in json.loads(done.stdout)['checks']}

@@ -26,11 +26,11 @@ from __future__ import annotations
 
 import pathlib
 import re
-import subprocess
 import sys
 
 import pytest
 
+from tests import pages
 from tests.precommit.conftest import EXAMPLES
 from tests.precommit.conftest import ROOT
 from tests.precommit.conftest import TIMEOUT
@@ -38,53 +38,32 @@ from tests.precommit.conftest import git_repo
 from tests.precommit.conftest import use_clone
 
 PAGE = ROOT / 'doc' / 'source' / 'integrations' / 'pre-commit.rst'
-MARK = '@@@ command %d @@@'
 SRC = 'src=/etc/nova/nova.conf'
 
 
 class Scenario:
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, text: str) -> None:
         self.name = name
         self.files: dict[str, str] = {}
-        self.steps: list[tuple[str, list[str]]] = []
+        for match in re.finditer(r'^\.\. file: (\S+)\n', text, re.M):
+            rest = text[match.end():]
+            directive = re.match(r'\.\. code-block:: (\S+)\n', rest)
+            assert directive, match.group(0)
+            _, lines = pages.blocks(rest, directive.group(1))[0]
+            self.files[match.group(1)] = '\n'.join(lines) + '\n'
+        self.steps = pages.steps(text)
 
 
 def scenarios() -> dict[str, Scenario]:
     """The page's sections, with their files and commands."""
-    found: dict[str, Scenario] = {}
-    current: Scenario | None = None
-    lines = PAGE.read_text().splitlines()
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        index += 1
-        match = re.match(r'\.\. scenario: (\S+)$', line)
-        if match:
-            current = found.setdefault(match.group(1),
-                                       Scenario(match.group(1)))
-            continue
-        match = re.match(r'\.\. file: (\S+)$', line)
-        console = line.startswith('.. code-block:: console')
-        if not (match or console):
-            continue
-        assert current is not None, line
-        if match:
-            assert lines[index].startswith('.. code-block::'), line
-            index += 1
-        block = []
-        while index < len(lines) and (not lines[index].strip()
-                                      or lines[index].startswith(' ')):
-            block.append(lines[index][4:])
-            index += 1
-        if match:
-            current.files[match.group(1)] = '\n'.join(block).strip() + '\n'
-            continue
-        for text in block:
-            if text.startswith('$ '):
-                current.steps.append((text[2:], []))
-            elif text.strip():
-                current.steps[-1][1].append(text)
-    return found
+    parts = re.split(r'^\.\. scenario: (\S+)$', PAGE.read_text(),
+                     flags=re.M)
+    names = parts[1::2]
+    assert len(set(names)) == len(names), names
+    before = Scenario('', parts[0])
+    assert not (before.files or before.steps), 'outside a scenario'
+    return {name: Scenario(name, text)
+            for name, text in zip(names, parts[2::2], strict=True)}
 
 
 def test_the_page_has_every_recipe():
@@ -132,20 +111,7 @@ def test_every_command_runs_and_prints_what_the_page_shows(
     env = dict(env)
     if name == 'osa':
         env.update(_osa_hosts(repo))
-    script = ['status=0']
-    for number, (command, _) in enumerate(scenario.steps):
-        command = command.replace(SRC, 'src=%s/hosts/{{ inventory_hostname '
-                                  '}}/nova.conf' % tmp_path)
-        script += ['echo "%s"; (exit $status)' % (MARK % number),
-                   '%s 2>&1; status=$?' % command]
-    done = subprocess.run(['bash', '-c', '\n'.join(script)], cwd=repo,
-                          env=env, capture_output=True, text=True,
-                          timeout=TIMEOUT, check=False)
-    output = done.stdout
-    for number, (command, shown) in enumerate(scenario.steps):
-        start = output.index(MARK % number) + len(MARK % number)
-        end = output.find('@@@ command', start)
-        printed = output[start:end if end != -1 else None].splitlines()
-        printed = [line.rstrip() for line in printed]
-        for line in shown:
-            assert line.rstrip() in printed, (command, line, printed)
+    page_steps = [pages.Step(command.replace(
+        SRC, 'src=%s/hosts/{{ inventory_hostname }}/nova.conf' % tmp_path),
+        shown) for command, shown in scenario.steps]
+    pages.run_as_shown(page_steps, repo, env, timeout=TIMEOUT)
