@@ -239,14 +239,16 @@ def test_fleet_probes_each_endpoint_once(tmp_path, pki):
 
 def test_gc707_public_address_with_internal(tmp_path, pki):
     """No public address can be bound here: the check is judged on an
-    observation that saw one, with the real classification."""
+    observation that saw one, with the real classification. Every
+    resolved address counts, not only the one that connected."""
     point = probe.Endpoint('https', 'glance.example', 9292)
     seen = probe.Observation(point, address='203.0.113.9', status=300,
                              versions=('v2.16',))
-    public = probe.Observation(point, address='8.8.8.8', status=300,
-                               versions=('v2.16',))
+    public = probe.Observation(point, address='10.0.0.5', status=300,
+                               versions=('v2.16',),
+                               addresses=('10.0.0.5', '8.8.8.8'))
     check = probe_checks.PublicAddress()
-    use = probe_checks.Use('api_servers', point.url, point)
+    use = probe_checks.Use(probe_checks.CATALOG_OPTION, point.url, point)
 
     class Conf:
         def value(self, name: str, group: str = 'glance') -> Any:
@@ -256,7 +258,25 @@ def test_gc707_public_address_with_internal(tmp_path, pki):
     assert list(check.judge(Conf(), use, seen, [use], prober)) == []
     found = list(check.judge(Conf(), use, public, [use], prober))
     assert [f.check_id for f in found] == ['GC707']
-    assert dict(found[0].evidence)['address'] == '8.8.8.8'
+    assert '8.8.8.8' in found[0].message
+
+
+def test_gc707_ignores_api_servers_and_endpoint_override():
+    """With api_servers or endpoint_override nova uses the URL and never
+    reads valid_interfaces (nova/image/glance.py get_api_servers): the
+    default valid_interfaces says nothing about it."""
+    point = probe.Endpoint('https', 'glance.example', 9292)
+    public = probe.Observation(point, address='8.8.8.8', addresses=(
+        '8.8.8.8',), status=300, versions=('v2.16',))
+
+    class Conf:
+        def value(self, name: str, group: str = 'glance') -> Any:
+            return ['internal', 'public']
+
+    for option in ('api_servers', 'endpoint_override'):
+        use = probe_checks.Use(option, point.url, point)
+        assert list(probe_checks.PublicAddress().judge(
+            Conf(), use, public, [use], probe.Prober())) == []
 
 
 def test_probe_checks_find_nothing_outside_a_probe(tmp_path, pki):
@@ -318,7 +338,8 @@ def test_catalog_lookup_against_a_keystone_stub(tmp_path, pki):
         'username = nova\npassword = s3cret\nproject_name = service\n'
         % (pki.cafile, keystone.url))
     with running(glance_api, keystone):
-        found = findings([str(path)], use_catalog=True)
+        found = findings([str(path)], use_catalog=True,
+                         allow_http_auth=True)
     assert found == []
     assert keystone.requests == [('POST', '/v3/auth/tokens')]
     assert glance_api.hits == 1
@@ -339,7 +360,8 @@ def test_days_left_counts_whole_days():
     seen = probe.Observation(probe.Endpoint('https', 'h', 1),
                              not_after=10 * 86400.0)
     assert seen.days_left(now=0.0) == 10
-    assert seen.days_left(now=10 * 86400.0 + 1) == -1
+    assert seen.days_left(now=10 * 86400.0 + 1) == 0
+    assert seen.days_left(now=12.5 * 86400.0) == -2  # toward zero
     assert probe.Observation(probe.Endpoint('https', 'h', 1)).days_left() \
         is None
 
