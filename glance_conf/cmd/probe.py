@@ -215,6 +215,9 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         stderr.write('%s: error: give one of FILE arguments, '
                      '--config-file/--config-dir or --bundles\n' % PROG)
         return EXIT_ERROR
+    if args.bundles and args.catalog and not args.os_cloud:
+        stderr.write('%s: error: %s\n' % (PROG, CATALOG_NEEDS_CLOUD))
+        return EXIT_ERROR
     if args.bundles:
         try:
             args.bundle_files = bundle.files(args.bundles)
@@ -222,9 +225,6 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             stderr.write('%s: error: --bundles %s: %s\n'
                          % (PROG, shown(exc.path), exc.reason))
             return EXIT_ERROR
-    if args.bundles and args.catalog and not args.os_cloud:
-        stderr.write('%s: error: %s\n' % (PROG, CATALOG_NEEDS_CLOUD))
-        return EXIT_ERROR
     try:
         flag = '--waivers'
         active = waivers.load(args.waivers) if args.waivers else None
@@ -257,7 +257,8 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         for failure in prober.catalog_failures:
             stderr.write('%s: error: catalog lookup failed: %s\n'
                          % (PROG, shown(failure)))
-        nothing = not result.problems and not prober.observations
+        nothing = not (result.problems or prober.catalog_failures
+                       or prober.observations)
         if nothing:
             stderr.write('%s: error: %s\n' % (PROG, NOTHING_PROBED))
         result.fail_on = None if args.fail_on == 'never' else \

@@ -16,6 +16,7 @@ finding, and a healthy glance-api gives none."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import json
 import pathlib
@@ -98,7 +99,37 @@ def test_expired_certificate_is_high_with_days(tmp_path, pki):
         found = findings([host(tmp_path, pki, server)])
     assert ids(found) == ['GC702']
     assert found[0].severity is Severity.HIGH
-    assert dict(found[0].evidence)['days_to_expiry'] < 0
+    # Whole days toward zero, the same in the message and the evidence.
+    assert dict(found[0].evidence)['days_to_expiry'] == -2
+    assert 'expired 2 days ago' in found[0].message
+
+
+def test_expired_and_wrong_name_gives_both(tmp_path, pki):
+    """OpenSSL reports the name first; the dates are read from the
+    certificate the relaxed handshake gets, so GC702 is not lost and
+    GC703 names the certificate's names."""
+    server = T.ProbeServer(pki.context('glance.example',
+                                       not_after=T.now() - 2 * T.DAY))
+    with running(server):
+        found = findings([host(tmp_path, pki, server)])
+    assert ids(found) == ['GC702', 'GC703']
+    assert all(f.severity is Severity.HIGH for f in found)
+    assert 'glance.example' in [f for f in found
+                                if f.check_id == 'GC703'][0].message
+
+
+def test_expired_and_expiring_have_different_fingerprints(tmp_path, pki):
+    """A baseline that holds an expiring certificate never hides the
+    same certificate once expired."""
+    soon = T.ProbeServer(pki.context(not_after=T.now() + 5 * T.DAY))
+    gone = T.ProbeServer(pki.context(not_after=T.now() - 2 * T.DAY))
+    with running(soon, gone):
+        [expiring] = findings([host(tmp_path, pki, soon)])
+        [expired] = findings([host(tmp_path, pki, gone)])
+    # The same endpoint and host, once expiring, once expired.
+    moved = dataclasses.replace(expired, host=expiring.host, key=(
+        expired.key or '').replace(str(gone.port), str(soon.port)))
+    assert moved.fingerprint != expiring.fingerprint
 
 
 def test_certificate_expiring_in_5_days_is_medium(tmp_path, pki):
@@ -371,3 +402,80 @@ def test_catalogue_documents_every_probe_check():
         'GC701', 'GC702', 'GC703', 'GC704', 'GC705', 'GC706', 'GC707']
     assert all(c.doc() for c in probe_checks_installed())
 
+
+
+@pytest.mark.parametrize('document', [T.NOVA_VERSIONS, T.NEUTRON_VERSIONS],
+                         ids=['nova-api', 'neutron-server'])
+def test_other_services_version_documents_are_not_glance(
+        tmp_path, pki, document):
+    """nova's v2.0/v2.1 (with microversion fields) and neutron's v2.0
+    (a /v2.0/ link) are not the Image API: GC706, medium."""
+    server = T.ProbeServer(pki.context()).answer(
+        servers.json_status(200, document))
+    with running(server):
+        found = findings([host(tmp_path, pki, server)])
+    assert ids(found) == ['GC706']
+    assert found[0].severity is Severity.MEDIUM
+
+
+def test_glance_300_document_is_the_image_api(tmp_path, pki):
+    """glance answers GET / with 300 Multiple Choices and its document."""
+    server = T.ProbeServer(pki.context()).answer(
+        servers.ok(T.VERSIONS, 300))
+    with running(server):
+        assert findings([host(tmp_path, pki, server)]) == []
+
+
+def test_a_redirect_is_reported_not_followed(tmp_path, pki):
+    server = T.ProbeServer(pki.context()).answer(servers.redirect(
+        'https://nova:s3cret@elsewhere.example/v2/?token=t0ken', 302))
+    with running(server):
+        found = findings([host(tmp_path, pki, server)])
+    assert ids(found) == ['GC706']
+    assert 'redirect to https://' in found[0].message
+    assert 'not followed' in found[0].message
+    assert 'not glance-api' not in found[0].message
+    assert 's3cret' not in found[0].message
+    assert 't0ken' not in found[0].message
+    assert server.hits == 1
+
+
+def test_a_refused_http_endpoint_is_gc701(tmp_path):
+    """The same dead port is high over http as over https."""
+    url = 'http://127.0.0.1:%d' % servers.closed_port()
+    found = findings([T.config(tmp_path, 'dead', [url])])
+    assert ids(found) == ['GC701']
+
+
+def test_a_malformed_host_name_is_gc701(tmp_path):
+    found = findings([T.config(tmp_path, 'bad', ['https://a..b:9292'])])
+    assert ids(found) == ['GC701']
+    assert probe.BAD_HOST in found[0].message
+
+
+def _keystone_conf(tmp: pathlib.Path, auth_url: str, password: str = 's3',
+                   cafile: str = '') -> str:
+    path = tmp / ('catalog-%d.conf' % len(list(tmp.iterdir())))
+    path.write_text(
+        '[glance]\nvalid_interfaces = internal\n[keystone_authtoken]\n'
+        'auth_url = %s/v3\nusername = nova\npassword = %s\n'
+        'project_name = service\n%s' % (
+            auth_url, password, 'cafile = %s\n' % cafile if cafile else ''))
+    return str(path)
+
+
+def test_catalog_lookup_never_follows_a_redirect(tmp_path, pki):
+    """An https Keystone that redirects (307 and 308 keep the body) to a
+    plain http server: the password never reaches the second server."""
+    second = servers.FaultServer()
+    keystones = [servers.FaultServer(pki.context()) for _ in range(3)]
+    for code, keystone in zip((302, 307, 308), keystones):
+        keystone.fault = servers.redirect(
+            'http://127.0.0.1:%d/v3/auth/tokens' % second.port, code)
+    paths = [_keystone_conf(tmp_path, k.url, cafile=pki.cafile)
+             for k in keystones]
+    with running(second, *keystones):
+        assert findings(paths, use_catalog=True) == []
+    assert [k.requests for k in keystones] == [
+        [('POST', '/v3/auth/tokens')]] * 3
+    assert second.requests == []
