@@ -195,13 +195,24 @@ def test_empty_bundle_directory_is_one_line(tmp_path):
 
 
 def _keystone_conf(tmp: pathlib.Path, auth_url: str,
-                   password: str = 's3cret') -> str:
+                   password: str = 's3cret', cafile: str = '') -> str:
     path = tmp / 'catalog.conf'
     path.write_text(
         '[glance]\nvalid_interfaces = internal\n[keystone_authtoken]\n'
         'auth_url = %s/v3\nusername = nova\npassword = %s\n'
-        'project_name = service\n' % (auth_url, password))
+        'project_name = service\ncafile = %s\n' % (auth_url, password,
+                                                  cafile))
     return str(path)
+
+
+def _trickling_keystone(tmp: pathlib.Path) -> tuple[servers.FaultServer,
+                                                    str]:
+    """An https Keystone whose answer trickles (each byte well within
+    requests' per-read timeout), and a config that trusts it."""
+    pki = T.Pki(tmp)
+    keystone = servers.FaultServer(pki.context(), lifetime=60)
+    keystone.fault = servers.trickle(100, 0.3)
+    return keystone, _keystone_conf(tmp, keystone.url, cafile=pki.cafile)
 
 
 def test_a_plain_http_auth_url_is_refused(tmp_path):
@@ -227,11 +238,11 @@ def test_catalog_with_bundles_needs_a_cloud(tmp_path):
 
 
 def test_a_masked_password_is_never_sent(tmp_path):
-    keystone = servers.FaultServer()
+    pki = T.Pki(tmp_path)
+    keystone = servers.FaultServer(pki.context())
     for _ in T.started(keystone):
-        code, _, err = run('--catalog', '--allow-http-auth',
-                           _keystone_conf(tmp_path, keystone.url,
-                                          '********'))
+        code, _, err = run('--catalog', _keystone_conf(
+            tmp_path, keystone.url, '********', pki.cafile))
     assert keystone.requests == []
     assert code == 2 and 'masked' in err
 
@@ -239,26 +250,21 @@ def test_a_masked_password_is_never_sent(tmp_path):
 def test_a_catalog_lookup_is_bounded_by_the_timeout(tmp_path):
     """A Keystone that trickles its answer (each read within requests'
     per-read timeout) is cut off at --timeout; the run says so, exit 2."""
-    keystone = servers.FaultServer(lifetime=60)
-    keystone.fault = servers.trickle(100, 0.3)
+    keystone, path = _trickling_keystone(tmp_path)
     for _ in T.started(keystone):
         with servers.Clock() as clock:
-            code, _, err = run('--catalog', '--allow-http-auth',
-                               '--timeout', '1', _keystone_conf(
-                                   tmp_path, keystone.url))
+            code, _, err = run('--catalog', '--timeout', '1', path)
     assert clock.elapsed < 5
     assert code == 2 and 'timed out' in err
 
 
 def test_the_deadline_counts_the_catalog_lookups(tmp_path):
     """--deadline bounds the whole run: lookups made in planning too."""
-    keystone = servers.FaultServer(lifetime=60)
-    keystone.fault = servers.trickle(100, 0.3)
+    keystone, path = _trickling_keystone(tmp_path)
     for _ in T.started(keystone):
         with servers.Clock() as clock:
-            code, _, err = run('--catalog', '--allow-http-auth',
-                               '--timeout', '30', '--deadline', '1',
-                               _keystone_conf(tmp_path, keystone.url))
+            code, _, err = run('--catalog', '--timeout', '30',
+                               '--deadline', '1', path)
     assert clock.elapsed < 5
     assert code == 2
 
