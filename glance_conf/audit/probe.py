@@ -658,7 +658,7 @@ def probe_endpoint(point: Endpoint, timeout: float = DEFAULT_TIMEOUT,
         except OSError as exc:  # refused, unreachable, timed out
             seen.failure = _reason(exc)
         else:
-            if contexts is not None:
+            if isinstance(contexts, Contexts):
                 _tls(seen, sock, address, budget, contexts)
             else:
                 with sock:
@@ -716,8 +716,7 @@ class Prober:
 
     def _left(self) -> float:
         self.start()
-        assert self._end is not None
-        return self._end - time.monotonic()
+        return (self._end or 0.0) - time.monotonic()
 
     def want(self, points: Iterable[Endpoint]) -> None:
         """Note endpoints to probe; each is probed once however often it

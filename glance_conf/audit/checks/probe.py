@@ -58,8 +58,8 @@ CATALOG_OPTION = 'valid_interfaces'
 BUNDLE_MASK = '********'
 #: Why a masked password is never sent: a failed login may lock the
 #: service user out.
-MASKED_PASSWORD = ('the password is masked (bundles hold no secret): '
-                   'give --os-cloud')
+MASKED_CREDENTIAL = ('the password is masked (bundles hold no secret): '
+                     'give --os-cloud')
 #: ``[keystone_authtoken]`` and ``[glance]`` keys a catalog lookup reads.
 _AUTH_KEYS = ('auth_url', 'username', 'password', 'project_name',
               'user_domain_name', 'project_domain_name')
@@ -139,7 +139,8 @@ def catalog_query(conf: AuditedConf,
         user_domain_name=found.get('user_domain_name') or 'Default',
         project_domain_name=found.get('project_domain_name') or 'Default',
         cafile=found.get('cafile'), insecure=bool(found.get('insecure')),
-        option=found['option'], service_type=_text(conf, 'service_type') or 'image',
+        option=found['option'],
+        service_type=_text(conf, 'service_type') or 'image',
         interfaces=interfaces(conf) or ('internal', 'public'),
         region_name=region or None)
 
@@ -162,7 +163,7 @@ def uses(conf: AuditedConf, prober: probe.Prober) -> list[Use]:
     if not named and prober.use_catalog:
         ask = catalog_query(conf, prober.cloud)
         if ask is not None and ask.password.strip() == BUNDLE_MASK:
-            prober.skip(ask, MASKED_PASSWORD)
+            prober.skip(ask, MASKED_CREDENTIAL)
         elif ask is not None:
             named = [(CATALOG_OPTION, url) for url in prober.lookup(ask)]
     found = []

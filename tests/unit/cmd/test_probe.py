@@ -195,7 +195,8 @@ def test_empty_bundle_directory_is_one_line(tmp_path):
 
 
 def _keystone_conf(tmp: pathlib.Path, auth_url: str,
-                   password: str = 's3cret', cafile: str = '') -> str:
+                   password: str = 's3cret',  # noqa: S107
+                   cafile: str = '') -> str:
     path = tmp / 'catalog.conf'
     path.write_text(
         '[glance]\nvalid_interfaces = internal\n[keystone_authtoken]\n'

@@ -453,7 +453,7 @@ def test_a_malformed_host_name_is_gc701(tmp_path):
     assert probe.BAD_HOST in found[0].message
 
 
-def _keystone_conf(tmp: pathlib.Path, auth_url: str, password: str = 's3',
+def _keystone_conf(tmp: pathlib.Path, auth_url: str, password: str = 's3',  # noqa: S107
                    cafile: str = '') -> str:
     path = tmp / ('catalog-%d.conf' % len(list(tmp.iterdir())))
     path.write_text(
@@ -469,7 +469,7 @@ def test_catalog_lookup_never_follows_a_redirect(tmp_path, pki):
     plain http server: the password never reaches the second server."""
     second = servers.FaultServer()
     keystones = [servers.FaultServer(pki.context()) for _ in range(3)]
-    for code, keystone in zip((302, 307, 308), keystones):
+    for code, keystone in zip((302, 307, 308), keystones, strict=True):
         keystone.fault = servers.redirect(
             'http://127.0.0.1:%d/v3/auth/tokens' % second.port, code)
     paths = [_keystone_conf(tmp_path, k.url, cafile=pki.cafile)
