@@ -51,15 +51,20 @@ def _slow_glance() -> servers.Fault:
     return slow
 
 
-def measure(endpoints: int = 32, jobs: int = 8,
-            repeat: int = 3) -> dict[str, Any]:
+def measure(endpoints: int = 32, jobs: int = 8, repeat: int = 3,
+            cafile: bool = True) -> dict[str, Any]:
     """Time one probe, and N probes with J jobs; the ratio of the second
-    to ceil(N/J) times the first (medians of ``repeat`` runs each)."""
+    to ceil(N/J) times the first (medians of ``repeat`` runs each).
+
+    Without ``cafile`` the configs name none, so requests' whole CA
+    bundle is the trust (the handshakes fail: it does not hold the test
+    CA): the case where loading trust per endpoint would cost most.
+    """
     with tempfile.TemporaryDirectory() as tmp:
         pki = tlsservers.Pki(pathlib.Path(tmp))
         fleet = [tlsservers.ProbeServer(pki.context(), lifetime=600)
                  .answer(_slow_glance()) for _ in range(endpoints)]
-        tls = probe.TlsSettings(cafile=pki.cafile)
+        tls = probe.TlsSettings(cafile=pki.cafile if cafile else None)
         points = [probe.endpoint(s.url, tls) for s in fleet]
         for _ in tlsservers.started(*fleet):
             singles, runs = [], []
@@ -69,17 +74,18 @@ def measure(endpoints: int = 32, jobs: int = 8,
                 start = time.perf_counter()
                 seen = prober.run()
                 singles.append(time.perf_counter() - start)
-                assert seen[0].connected and seen[0].versions
+                assert seen[0].connected or not cafile
                 prober = probe.Prober(jobs=jobs)
                 prober.want(points)
                 start = time.perf_counter()
                 seen = prober.run()
                 runs.append(time.perf_counter() - start)
-                assert all(s.connected and s.versions for s in seen)
+                assert all(s.connected for s in seen) or not cafile
     one, many = statistics.median(singles), statistics.median(runs)
     ideal = math.ceil(endpoints / jobs) * one
     return {'endpoints': endpoints, 'jobs': jobs, 'one_probe_s': one,
-            'all_probes_s': many, 'ratio': many / ideal, 'bound': BOUND,
+            'cafile': cafile, 'all_probes_s': many, 'ratio': many / ideal,
+            'bound': BOUND,
             'within_bound': many / ideal <= BOUND}
 
 
@@ -88,8 +94,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument('--endpoints', type=int, default=32)
     parser.add_argument('--jobs', type=int, default=8)
     parser.add_argument('--repeat', type=int, default=3)
+    parser.add_argument('--no-cafile', action='store_true',
+                        help='configs without cafile: requests\' bundle')
     args = parser.parse_args(argv)
-    figures = measure(args.endpoints, args.jobs, args.repeat)
+    figures = measure(args.endpoints, args.jobs, args.repeat,
+                      not args.no_cafile)
     print(json.dumps(figures, indent=2))
     return 0 if figures['within_bound'] else 1
 

@@ -31,10 +31,33 @@ import trustme
 
 from tests import servers
 
-#: glance-api's answer to ``GET /``: 300 and its version document.
+
+def _version(id_: str, status: str, href: str, **more: str) -> dict[str, Any]:
+    return {'id': id_, 'status': status, **more,
+            'links': [{'rel': 'self', 'href': href}]}
+
+
+#: glance-api's answer to ``GET /`` (``300 Multiple Choices``): its
+#: version document as glance/api/versions.py ``build_version_object``
+#: builds it (openstack/glance c76abb08): ``v2.x`` ids, a status, and a
+#: ``self`` link to ``<url>/v2/`` for every one.
 VERSIONS = json.dumps({'versions': [
-    {'id': 'v2.16', 'status': 'CURRENT', 'links': []},
-    {'id': 'v2.15', 'status': 'SUPPORTED', 'links': []}]}).encode()
+    _version('v2.%d' % minor, 'CURRENT' if minor == 17 else 'SUPPORTED',
+             'https://glance.example:9292/v2/')
+    for minor in (17, 16, 15, 9, 7, 6, 5, 4, 3, 2, 1, 0)]}).encode()
+#: nova-api's ``GET /`` (nova/api/openstack/compute/versions.py
+#: ``VERSIONS``, openstack/nova 00a03040; the views builder adds the self
+#: links): ``v2.0``/``v2.1`` with the microversion fields.
+NOVA_VERSIONS = {'versions': [
+    _version('v2.0', 'SUPPORTED', 'https://nova.example:8774/v2/',
+             version='', min_version='', updated='2011-01-21T11:33:21Z'),
+    _version('v2.1', 'CURRENT', 'https://nova.example:8774/v2.1/',
+             version='2.96', min_version='2.1',
+             updated='2013-07-23T11:33:21Z')]}
+#: neutron-server's ``GET /`` (neutron/api/versions.py, the views
+#: builder's link ``<url>/v2.0/``).
+NEUTRON_VERSIONS = {'versions': [
+    _version('v2.0', 'CURRENT', 'https://neutron.example:9696/v2.0/')]}
 #: The Unix epoch's notion of a day, for certificate dates.
 DAY = datetime.timedelta(days=1)
 

@@ -88,10 +88,33 @@ _LEGACY_CIPHERS = 'ALL:@SECLEVEL=0'
 _WEAK_CIPHERS = ('aNULL:eNULL:NULL:EXPORT:LOW:RC4:DES:3DES:MD5:'
                  '@SECLEVEL=0')
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
-#: A version id of the Image API, as glance's version document lists it.
+#: A version id of the Image API, as glance's version document lists it
+#: (glance/api/versions.py: ``'v%s' % version``, ``2.0`` to ``2.x``).
 _IMAGE_VERSION_RE = re.compile(r'v2(\.[0-9]+)?')
+#: The path of glance's ``self`` link for every v2.x entry (its
+#: ``build_version_object(..., 'v2', ...)``); neutron's says ``/v2.0/``.
+_IMAGE_LINK_RE = re.compile(r'.*/v2/')
+#: Fields of a microversioned API's entries (nova's ``version`` and
+#: ``min_version``); glance's entries never carry them.
+_MICROVERSION_FIELDS = ('version', 'min_version')
 #: Said of an endpoint the deadline left unprobed.
 NOT_PROBED = 'not probed: the deadline of the run passed first'
+#: Said of a host name that no resolver can take (an empty or overlong
+#: label: IDNA refuses it before any lookup).
+BAD_HOST = 'the host name is not valid'
+#: Said of TLS settings that cannot be used on this machine.
+NOT_LOADED = 'the TLS settings cannot be loaded here (%s)'
+#: Said of a key file that needs a passphrase: the probe never prompts.
+ENCRYPTED_KEY = 'the key is encrypted'
+#: Said of an endpoint whose probe broke on something unforeseen: the
+#: exception's class only, never its text.
+PROBE_BROKE = 'the probe of this endpoint failed (%s)'
+#: Said of a catalog lookup the deadline left undone.
+NOT_LOOKED_UP = 'not looked up: the deadline of the run passed first'
+#: Said of a catalog lookup refused because ``auth_url`` is plain http.
+HTTP_AUTH_REFUSED = ('auth_url is plain http: the password would cross '
+                     'the network in the clear (--allow-http-auth '
+                     'allows it)')
 _USER_AGENT = 'glance-conf-audit-probe'
 
 
@@ -133,7 +156,8 @@ def endpoint(url: str, tls: TlsSettings) -> Endpoint | None:
     """The endpoint of an Image API URL, or ``None`` if it has no http(s)
     scheme or no host. User-info and queries are dropped, and so is the
     TLS of an ``http`` URL (it has none); a trailing ``/vN`` is removed,
-    as nova removes it, so discovery asks the base path."""
+    as nova removes it, so discovery asks the base path. An IPv6 zone id
+    (``[fe80::1%25eth0]``) is decoded to ``fe80::1%eth0``."""
     try:
         parts = urllib.parse.urlsplit(url.strip())
         port = parts.port
@@ -145,7 +169,11 @@ def endpoint(url: str, tls: TlsSettings) -> Endpoint | None:
     path = loading.strip_version(parts.path) or '/'
     if not path.endswith('/'):
         path += '/'
-    return Endpoint(scheme, parts.hostname.lower(),
+    host = parts.hostname.lower()
+    address, _, zone = host.partition('%25')
+    if ':' in address and zone:  # an IPv6 zone id, decoded as urllib3 does
+        host = '%s%%%s' % (address, zone)
+    return Endpoint(scheme, host,
                     port or (443 if scheme == 'https' else 80), path,
                     tls if scheme == 'https' else TlsSettings())
 
@@ -167,6 +195,8 @@ class Observation:
     endpoint: Endpoint
     #: The address connected to, as resolved here.
     address: str | None = None
+    #: Every address the host name resolves to here, in order.
+    addresses: tuple[str, ...] = ()
     #: Why nova could not connect at all (DNS, TCP, TLS), if it could not.
     failure: str | None = None
     #: The handshake failed on the certificate's dates.
@@ -177,6 +207,8 @@ class Observation:
     cipher: str | None = None
     #: The certificate's ``notAfter``, as a Unix timestamp.
     not_after: float | None = None
+    #: The certificate's ``notBefore``, as a Unix timestamp.
+    not_before: float | None = None
     #: The certificate's subject common name and DNS/IP alternative names.
     names: tuple[str, ...] = ()
     #: A TLS version below 1.2 the server accepted, and a weak cipher.
@@ -187,6 +219,8 @@ class Observation:
     plain_http: int | None = None
     #: The status of the version discovery ``GET``, if it got one.
     status: int | None = None
+    #: Where a redirect of that ``GET`` pointed, redacted; not followed.
+    location: str | None = None
     #: The Image API versions the discovery document lists.
     versions: tuple[str, ...] = ()
     #: Why discovery did not get a document, if it did not.
@@ -203,11 +237,12 @@ class Observation:
             and not self.date_invalid and not self.name_mismatch
 
     def days_left(self, now: float | None = None) -> int | None:
-        """Whole days until ``notAfter`` (negative once expired)."""
+        """Whole days until ``notAfter``, truncated toward zero: negative
+        once expired (``-2``: expired two whole days ago)."""
         if self.not_after is None:
             return None
         seconds = self.not_after - (time.time() if now is None else now)
-        return int(seconds // 86400)
+        return int(seconds / 86400)
 
     def evidence(self, now: float | None = None
                  ) -> tuple[tuple[str, str | int], ...]:
@@ -229,12 +264,22 @@ class Observation:
 
 # -- TLS contexts -----------------------------------------------------------
 
+class EncryptedKey(ValueError):
+    """The key file needs a passphrase; the probe never asks for one."""
+
+
+def _no_passphrase() -> bytes:
+    # Without a callback OpenSSL prompts on the terminal, and waits.
+    raise EncryptedKey(ENCRYPTED_KEY)
+
+
 def nova_context(tls: TlsSettings) -> ssl.SSLContext:
     """The client context nova's transport would use for ``tls``.
 
     The floor and ciphers are applied by :mod:`glance_conf.transport`
     itself; trust and the client certificate as requests applies
-    ``verify`` and ``cert``: ``cafile`` alone, else requests' bundle.
+    ``verify`` and ``cert``: ``cafile`` alone, else requests' bundle. An
+    encrypted key fails at once (:class:`EncryptedKey`), never prompts.
 
     :raises OSError: if a TLS file cannot be read.
     :raises ssl.SSLError: if it cannot be used.
@@ -252,8 +297,33 @@ def nova_context(tls: TlsSettings) -> ssl.SSLContext:
         context.load_verify_locations(
             cafile=tls.cafile or requests.utils.DEFAULT_CA_BUNDLE_PATH)
     if tls.certfile:
-        context.load_cert_chain(tls.certfile, tls.keyfile or None)
+        context.load_cert_chain(tls.certfile, tls.keyfile or None,
+                                password=_no_passphrase)
     return context
+
+
+@dataclasses.dataclass(frozen=True)
+class Contexts:
+    """The contexts of one :class:`TlsSettings`, built once per run and
+    never changed after (threads share them): nova's, and a relaxed one
+    (no name check, no dates) that reads a certificate nova refuses."""
+
+    nova: ssl.SSLContext
+    relaxed: ssl.SSLContext
+
+
+def load_contexts(tls: TlsSettings) -> Contexts | str:
+    """The contexts of ``tls``, or why they cannot be built here."""
+    try:
+        nova = nova_context(tls)
+        relaxed = nova_context(tls)
+    except EncryptedKey:
+        return NOT_LOADED % ENCRYPTED_KEY
+    except (OSError, ValueError) as exc:
+        return NOT_LOADED % _reason(exc)
+    relaxed.check_hostname = False
+    relaxed.verify_flags |= _NO_CHECK_TIME
+    return Contexts(nova, relaxed)
 
 
 def _unverified(maximum: ssl.TLSVersion | None = None,
@@ -347,9 +417,28 @@ def _connect(address: tuple[Any, ...], budget: _Budget) -> socket.socket:
     return sock
 
 
+def _connect_any(seen: Observation, infos: list[Any], budget: _Budget
+                 ) -> tuple[socket.socket, tuple[Any, ...]]:
+    """Connect to each resolved address in turn, as urllib3 does, until
+    one accepts; the last error if none does."""
+    error: OSError = TimeoutError('timed out')
+    for info in infos:
+        try:
+            sock = _connect(info[4], budget)
+        except TimeoutError:
+            raise
+        except OSError as exc:
+            error = exc
+            continue
+        seen.address = str(info[4][0])
+        return sock, info[4]
+    raise error
+
+
 def _handshake(context: ssl.SSLContext, address: tuple[Any, ...],
-               host: str, budget: _Budget) -> ssl.SSLSocket:
-    sock = _connect(address, budget)
+               host: str, budget: _Budget,
+               sock: socket.socket | None = None) -> ssl.SSLSocket:
+    sock = sock or _connect(address, budget)
     try:
         with _bounded(sock, budget):
             return context.wrap_socket(sock, server_hostname=host)
@@ -358,8 +447,15 @@ def _handshake(context: ssl.SSLContext, address: tuple[Any, ...],
         raise
 
 
+@dataclasses.dataclass(frozen=True)
+class _Answer:
+    status: int
+    body: bytes = b''
+    location: str | None = None
+
+
 def _request(sock: socket.socket, method: str, endpoint: Endpoint,
-             budget: _Budget) -> tuple[int, bytes]:
+             budget: _Budget) -> _Answer:
     """Send one request, without any credential, and read the answer
     (at most :data:`MAX_BODY` bytes of it)."""
     host = '[%s]' % endpoint.host if ':' in endpoint.host else endpoint.host
@@ -376,7 +472,9 @@ def _request(sock: socket.socket, method: str, endpoint: Endpoint,
             body = b'' if method == 'HEAD' else response.read(MAX_BODY)
         finally:
             response.close()
-    return response.status, body
+    location = response.getheader('Location')
+    return _Answer(response.status, body, redact.redact_url(location)
+                   if location is not None else None)
 
 
 def _cert_facts(sock: ssl.SSLSocket, seen: Observation) -> None:
@@ -386,9 +484,11 @@ def _cert_facts(sock: ssl.SSLSocket, seen: Observation) -> None:
     cert: Any = sock.getpeercert()
     if not cert:
         return
-    not_after = cert.get('notAfter')
-    if isinstance(not_after, str):
-        seen.not_after = float(ssl.cert_time_to_seconds(not_after))
+    for field, attribute in (('notAfter', 'not_after'),
+                             ('notBefore', 'not_before')):
+        if isinstance(cert.get(field), str):
+            setattr(seen, attribute,
+                    float(ssl.cert_time_to_seconds(cert[field])))
     names = [value for rdn in cert.get('subject', ()) for key, value in rdn
              if key == 'commonName']
     names += [value for kind, value in cert.get('subjectAltName', ())
@@ -410,22 +510,40 @@ def _reason(exc: BaseException) -> str:
     return type(exc).__name__
 
 
-def _discover(seen: Observation, status: int, body: bytes) -> None:
-    seen.status = status
+def _is_image_api(entry: Any) -> bool:
+    """Whether a version entry has glance's shape: a ``v2.x`` id, a
+    status, a ``self`` link to ``.../v2/``, and no microversion fields."""
+    if not isinstance(entry, dict) or not isinstance(entry.get('id'), str) \
+            or not _IMAGE_VERSION_RE.fullmatch(entry['id']) \
+            or not isinstance(entry.get('status'), str) \
+            or any(field in entry for field in _MICROVERSION_FIELDS):
+        return False
+    links = entry.get('links')
+    return isinstance(links, list) and any(
+        isinstance(link, dict) and link.get('rel') == 'self'
+        and isinstance(link.get('href'), str)
+        and _IMAGE_LINK_RE.fullmatch(link['href']) for link in links)
+
+
+def _discover(seen: Observation, answer: _Answer) -> None:
+    seen.status = answer.status
+    if answer.status in _REDIRECTS:
+        seen.location = answer.location or ''
+        return
     try:
-        document = json.loads(body.decode('utf-8'))
+        document = json.loads(answer.body.decode('utf-8'))
     except ValueError:
         return
     versions = document.get('versions') if isinstance(document, dict) \
         else None
-    if isinstance(versions, dict):  # the v1 shape: {"values": [...]}
-        versions = versions.get('values')
     if not isinstance(versions, list):
         return
-    seen.versions = tuple(
-        redact.printable(str(v.get('id')), 16) for v in versions
-        if isinstance(v, dict) and isinstance(v.get('id'), str)
-        and _IMAGE_VERSION_RE.fullmatch(v['id']))
+    seen.versions = tuple(redact.printable(v['id'], 16) for v in versions
+                          if _is_image_api(v))
+
+
+#: What a request on a connected socket may raise.
+_AFTER_CONNECT = (OSError, ValueError, http.client.HTTPException)
 
 
 def _attempt(context: ssl.SSLContext, address: tuple[Any, ...],
@@ -437,47 +555,44 @@ def _attempt(context: ssl.SSLContext, address: tuple[Any, ...],
         return None
 
 
-def _tls(seen: Observation, address: tuple[Any, ...],
-         budget: _Budget) -> None:
+def _tls(seen: Observation, sock: socket.socket, address: tuple[Any, ...],
+         budget: _Budget, contexts: Contexts) -> None:
     point = seen.endpoint
+    tls: ssl.SSLSocket | None = None
     try:
-        context = nova_context(point.tls)
-    except (OSError, ValueError) as exc:
-        seen.failure = 'the TLS settings cannot be loaded here (%s)' \
-            % _reason(exc)
-        return
-    try:
-        sock: ssl.SSLSocket | None = _handshake(context, address,
-                                                point.host, budget)
+        tls = _handshake(contexts.nova, address, point.host, budget, sock)
     except ssl.SSLCertVerificationError as exc:
-        sock = None
         if exc.verify_code in _DATE_ERRORS:
             seen.date_invalid = True
-            context.verify_flags |= _NO_CHECK_TIME
         elif exc.verify_code in _NAME_ERRORS:
+            # OpenSSL checks the name before the dates: these are read
+            # from the certificate below.
             seen.name_mismatch = True
-            context.check_hostname = False
         else:
             seen.failure = _reason(exc)
     except (OSError, ValueError) as exc:
-        sock, seen.failure = None, _reason(exc)
-    if sock is None and seen.failure is None:
-        # Why nova fails is known; a second handshake reads what the
-        # server presents.
-        sock = _attempt(context, address, point.host, budget)
-    if sock is not None:
-        with sock:
-            _cert_facts(sock, seen)
+        seen.failure = _reason(exc)
+    if tls is None and seen.failure is None:
+        # Why nova fails is known; a second handshake, with the copy that
+        # checks neither names nor dates, reads what the server presents.
+        tls = _attempt(contexts.relaxed, address, point.host, budget)
+    if tls is not None:
+        with tls:
+            _cert_facts(tls, seen)
+            now = time.time()
+            if (seen.not_after is not None and seen.not_after < now) or \
+                    (seen.not_before is not None and seen.not_before > now):
+                seen.date_invalid = True
             if seen.connected:
                 try:
-                    _discover(seen, *_request(sock, 'GET', point, budget))
+                    _discover(seen, _request(tls, 'GET', point, budget))
                 except ssl.SSLError as exc:
                     # TLS 1.3 reports a refused client certificate on the
                     # first read, after the handshake.
                     seen.failure = _reason(exc)
-                except (OSError, http.client.HTTPException) as exc:
+                except _AFTER_CONNECT as exc:
                     seen.discovery_failure = _reason(exc)
-    _downgrades(seen, context, address, budget)
+    _downgrades(seen, contexts.nova, address, budget)
 
 
 def _downgrades(seen: Observation, context: ssl.SSLContext,
@@ -505,34 +620,53 @@ def _downgrades(seen: Observation, context: ssl.SSLContext,
                     seen.weak_cipher = cipher[0] if cipher else '?'
         try:
             with _connect(address, budget) as plain:
-                status, _ = _request(plain, 'HEAD', seen.endpoint, budget)
+                status = _request(plain, 'HEAD', seen.endpoint,
+                                  budget).status
         except (OSError, http.client.HTTPException):
             return
         if status < 400 and status not in _REDIRECTS:
             seen.plain_http = status
 
 
-def probe_endpoint(point: Endpoint, timeout: float = DEFAULT_TIMEOUT
-                   ) -> Observation:
-    """Probe one endpoint within ``timeout`` seconds in all."""
+def probe_endpoint(point: Endpoint, timeout: float = DEFAULT_TIMEOUT,
+                   contexts: Contexts | str | None = None) -> Observation:
+    """Probe one endpoint within ``timeout`` seconds in all.
+
+    ``contexts`` are ``point``'s (:func:`load_contexts`), built before
+    the budget starts; built here if not given.
+    """
     seen = Observation(point)
     start = time.monotonic()
+    if point.scheme == 'https' and contexts is None:
+        contexts = load_contexts(point.tls)
     budget = _Budget(timeout)
     try:
         infos = socket.getaddrinfo(point.host, point.port,
                                    type=socket.SOCK_STREAM)
-        address = infos[0][4]
-        seen.address = str(address[0])
-        if point.scheme == 'https':
-            _tls(seen, address, budget)
+    except ValueError:  # IDNA refuses an empty or overlong label
+        infos, seen.failure = [], BAD_HOST
+    except OSError as exc:
+        infos, seen.failure = [], _reason(exc)
+    seen.addresses = tuple(dict.fromkeys(str(i[4][0]) for i in infos))
+    # The first, until another is the one that connects.
+    seen.address = seen.addresses[0] if seen.addresses else None
+    if isinstance(contexts, str):
+        seen.failure = seen.failure or contexts  # nothing is sent
+    if seen.failure is None:
+        try:
+            sock, address = _connect_any(seen, infos, budget)
+        except OSError as exc:  # refused, unreachable, timed out
+            seen.failure = _reason(exc)
         else:
-            with _connect(address, budget) as sock:
-                _discover(seen, *_request(sock, 'GET', point, budget))
-    except (OSError, http.client.HTTPException) as exc:
-        if seen.address is None or point.scheme == 'https':
-            seen.failure = seen.failure or _reason(exc)
-        else:
-            seen.discovery_failure = _reason(exc)
+            if isinstance(contexts, Contexts):
+                _tls(seen, sock, address, budget, contexts)
+            else:
+                with sock:
+                    try:  # connected: what fails now is discovery's
+                        _discover(seen, _request(sock, 'GET', point,
+                                                 budget))
+                    except _AFTER_CONNECT as exc:
+                        seen.discovery_failure = _reason(exc)
     seen.seconds = time.monotonic() - start
     return seen
 
@@ -543,6 +677,9 @@ class Prober:
     """Each distinct endpoint probed once, ``jobs`` at a time, within a
     deadline; the observations kept by endpoint.
 
+    The deadline runs from :meth:`start` (the command calls it before
+    the planning pass, so that catalog lookups count) or else from the
+    first :meth:`run`.
     """
 
     def __init__(self, *, timeout: float = DEFAULT_TIMEOUT,
@@ -550,7 +687,8 @@ class Prober:
                  jobs: int = DEFAULT_JOBS,
                  expiry_days: int = DEFAULT_EXPIRY_DAYS,
                  use_catalog: bool = False,
-                 cloud: dict[str, Any] | None = None) -> None:
+                 cloud: dict[str, Any] | None = None,
+                 allow_http_auth: bool = False) -> None:
         self.timeout = timeout
         self.deadline = deadline
         self.jobs = max(1, min(jobs, MAX_JOBS))
@@ -559,12 +697,26 @@ class Prober:
         #: its catalog looked up, and the clouds.yaml entry to do it with.
         self.use_catalog = use_catalog
         self.cloud = cloud
+        #: Whether a plain-http ``auth_url`` may carry the password.
+        self.allow_http_auth = allow_http_auth
         self.endpoints: dict[Endpoint, None] = {}
         self.observations: dict[Endpoint, Observation] = {}
+        #: The contexts of each distinct TLS settings, built once per run.
+        self.contexts: dict[TlsSettings, Contexts | str] = {}
         #: Catalog answers, by what was asked: looked up once per run.
         self.catalog: dict[CatalogQuery, list[str]] = {}
-        #: Why a catalog lookup failed, in safe words.
+        #: Why a catalog lookup failed or was not made, in safe words.
         self.catalog_failures: list[str] = []
+        self._end: float | None = None
+
+    def start(self) -> None:
+        """Start the deadline's clock, if it has not started."""
+        if self._end is None:
+            self._end = time.monotonic() + self.deadline
+
+    def _left(self) -> float:
+        self.start()
+        return (self._end or 0.0) - time.monotonic()
 
     def want(self, points: Iterable[Endpoint]) -> None:
         """Note endpoints to probe; each is probed once however often it
@@ -575,14 +727,24 @@ class Prober:
     def run(self) -> list[Observation]:
         """Probe every endpoint noted and not yet probed."""
         todo = [p for p in self.endpoints if p not in self.observations]
-        end = time.monotonic() + self.deadline
+        self.start()
+        # Built before any budget starts: loading a CA bundle takes CPU
+        # time that is no endpoint's.
+        for point in todo:
+            if point.scheme == 'https' and point.tls not in self.contexts:
+                self.contexts[point.tls] = load_contexts(point.tls)
 
         def one(point: Endpoint) -> Observation:
-            left = end - time.monotonic()
+            left = self._left()
             if left <= 0:
                 return Observation(point, discovery_failure=NOT_PROBED,
                                    probed=False)
-            return probe_endpoint(point, min(self.timeout, left))
+            try:
+                return probe_endpoint(point, min(self.timeout, left),
+                                      self.contexts.get(point.tls))
+            except Exception as exc:  # one endpoint never ends the run
+                return Observation(point, failure=PROBE_BROKE
+                                   % type(exc).__name__)
 
         with concurrent.futures.ThreadPoolExecutor(self.jobs) as pool:
             for seen in pool.map(one, todo):
@@ -594,16 +756,56 @@ class Prober:
 
     def lookup(self, ask: CatalogQuery) -> list[str]:
         """The Image API URLs the catalog gives ``ask``, asked once per
-        run; ``[]`` (and :attr:`catalog_failures`) if Keystone says no."""
-        if ask not in self.catalog:
+        run within the endpoint timeout and the run's deadline; ``[]``
+        (and :attr:`catalog_failures`) if it cannot be asked, or Keystone
+        does not answer."""
+        if ask in self.catalog:
+            return self.catalog[ask]
+        left = self._left()
+        if urllib.parse.urlsplit(ask.auth_url).scheme.lower() != 'https' \
+                and not self.allow_http_auth:
+            self.skip(ask, HTTP_AUTH_REFUSED)
+        elif left <= 0:
+            self.skip(ask, NOT_LOOKED_UP)
+        else:
             try:
-                self.catalog[ask] = catalog_urls(ask, self.timeout)
+                self.catalog[ask] = _bounded_call(catalog_urls, ask,
+                                                  min(self.timeout, left))
+            except TimeoutError:
+                self.skip(ask, 'timed out')
             except Exception as exc:  # keystoneauth's, requests'...
-                self.catalog[ask] = []
-                self.catalog_failures.append('%s: %s' % (
-                    redact.redact_url(ask.auth_url),
-                    redact.redact_text(type(exc).__name__)))
+                self.skip(ask, type(exc).__name__)
         return self.catalog[ask]
+
+    def skip(self, ask: CatalogQuery, why: str) -> None:
+        """Note, once, that ``ask`` was not (or not well) answered."""
+        if ask not in self.catalog:
+            self.catalog[ask] = []
+            self.catalog_failures.append('%s (%s): %s' % (
+                redact.redact_url(ask.auth_url), ask.option, why))
+
+
+def _bounded_call(call: Any, ask: CatalogQuery, seconds: float) -> Any:
+    """``call(ask, seconds)`` given ``seconds`` in all, whatever its
+    reads do (requests' timeout is per read: a trickling server would go
+    on): past them the caller gets ``TimeoutError``, and the call, left
+    in a daemon thread, ends when its own timeout does."""
+    done: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            done['value'] = call(ask, seconds)
+        except BaseException as exc:
+            done['error'] = exc
+
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise TimeoutError('timed out')
+    if 'error' in done:
+        raise done['error']
+    return done['value']
 
 
 @dataclasses.dataclass(frozen=True)
@@ -622,6 +824,9 @@ class CatalogQuery:
     service_type: str = 'image'
     interfaces: tuple[str, ...] = ('internal', 'public')
     region_name: str | None = None
+    #: Where ``auth_url`` was read (``[keystone_authtoken] auth_url``,
+    #: ``clouds.yaml lab``), for messages.
+    option: str = 'auth_url'
 
 
 def catalog_urls(ask: CatalogQuery, timeout: float = DEFAULT_TIMEOUT
@@ -644,8 +849,9 @@ def catalog_urls(ask: CatalogQuery, timeout: float = DEFAULT_TIMEOUT
                        project_name=ask.project_name,
                        user_domain_name=ask.user_domain_name,
                        project_domain_name=ask.project_domain_name)
+    # redirect=False: a redirect would carry the password elsewhere.
     session = ks_session.Session(
-        auth=auth, timeout=timeout,
+        auth=auth, timeout=timeout, redirect=False,
         verify=False if ask.insecure else (ask.cafile or True))
     found = session.get_endpoint(service_type=ask.service_type,
                                  interface=list(ask.interfaces),

@@ -28,11 +28,13 @@ from typing import TextIO
 
 import yaml  # type: ignore[import-untyped]
 
+from glance_conf.audit import baseline
 from glance_conf.audit import bundle
 from glance_conf.audit import identity
 from glance_conf.audit import manager
 from glance_conf.audit import probe
 from glance_conf.audit import runner
+from glance_conf.audit import waivers
 from glance_conf.audit.checks import probe as probe_checks
 from glance_conf.audit.exception import LoadError
 from glance_conf.audit.exception import PluginLoadError
@@ -44,6 +46,12 @@ EXIT_OK, EXIT_FINDINGS = 0, 1
 EXIT_ERROR = _parser.EXIT_ERROR
 
 PROG = '%s probe' % identity.TOOL_NAME
+#: Said when --catalog would log in with the masked passwords of bundles.
+CATALOG_NEEDS_CLOUD = ('--catalog with --bundles needs --os-cloud: a '
+                       'bundle\'s passwords are masked')
+#: Said when the run probed no endpoint at all: nothing was checked.
+NOTHING_PROBED = ('no endpoint was probed: no config names api_servers or '
+                  'endpoint_override, and no catalog lookup found one')
 #: Where clouds.yaml is looked for, in order (openstacksdk's places).
 CLOUDS_YAML = ('clouds.yaml', '~/.config/openstack/clouds.yaml',
                '/etc/openstack/clouds.yaml')
@@ -79,6 +87,13 @@ def build_parser(stdout: TextIO, stderr: TextIO,
                         help='each *.json in DIR is one host\'s bundle '
                              '(from the glance_conf.audit Ansible '
                              'collection); probes the endpoints they name')
+    parser.add_argument('--baseline', metavar='REPORT.json',
+                        help='an earlier JSON report: the findings it holds '
+                             'are known and do not count toward --fail-on')
+    parser.add_argument('--waivers', metavar='FILE',
+                        help='a YAML waiver file: findings accepted by an '
+                             'owner until a date do not count toward '
+                             '--fail-on')
     parser.add_argument('--format', choices=sorted(formats),
                         default='text', help='report format (default: text)')
     parser.add_argument('--output', metavar='FILE',
@@ -116,6 +131,10 @@ def build_parser(stdout: TextIO, stderr: TextIO,
     catalog.add_argument('--os-cloud', metavar='CLOUD',
                          help='look it up with this clouds.yaml entry '
                               'instead (implies --catalog)')
+    catalog.add_argument('--allow-http-auth', action='store_true',
+                         help='let a plain-http auth_url carry the '
+                              'password (refused by default: it would '
+                              'cross the network in the clear)')
     return parser
 
 
@@ -144,27 +163,34 @@ def load_cloud(name: str) -> dict[str, Any]:
 
 
 def audit(args: argparse.Namespace,
-          checks: Sequence[manager.CheckClass]) -> runner.Result:
+          checks: Sequence[manager.CheckClass],
+          active: waivers.Waivers | None = None) -> runner.Result:
     """One pass over the configs, in the mode the arguments ask for.
 
     The probe's only use of the modes: a new source of host configs
     (bundles) is one more branch here.
     """
     if args.bundles:
-        return runner.audit_bundles(args.bundle_files, checks)
+        return runner.audit_bundles(args.bundle_files, checks,
+                                    waivers=active)
     if args.files:
-        return runner.audit_fleet(args.files, checks)
-    return runner.audit_service(args.config or [], checks, offline=True)
+        return runner.audit_fleet(args.files, checks, waivers=active)
+    return runner.audit_service(args.config or [], checks, offline=True,
+                                waivers=active)
 
 
 def probe_run(args: argparse.Namespace,
               checks: Sequence[manager.CheckClass],
-              prober: probe.Prober) -> runner.Result:
-    """Plan, probe each distinct endpoint once, then judge every host."""
+              prober: probe.Prober,
+              active: waivers.Waivers | None = None) -> runner.Result:
+    """Plan, probe each distinct endpoint once, then judge every host.
+    The deadline runs from the start of planning: catalog lookups count.
+    """
+    prober.start()
     with probe_checks.observing(prober):
         audit(args, [probe_checks.Planner]).close()
         prober.run()
-        result = audit(args, checks)
+        result = audit(args, checks, active)
     result.probes = [prober.observations[p] for p in prober.endpoints
                      if p in prober.observations]
     return result
@@ -189,6 +215,9 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         stderr.write('%s: error: give one of FILE arguments, '
                      '--config-file/--config-dir or --bundles\n' % PROG)
         return EXIT_ERROR
+    if args.bundles and args.catalog and not args.os_cloud:
+        stderr.write('%s: error: %s\n' % (PROG, CATALOG_NEEDS_CLOUD))
+        return EXIT_ERROR
     if args.bundles:
         try:
             args.bundle_files = bundle.files(args.bundles)
@@ -196,6 +225,15 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             stderr.write('%s: error: --bundles %s: %s\n'
                          % (PROG, shown(exc.path), exc.reason))
             return EXIT_ERROR
+    try:
+        flag = '--waivers'
+        active = waivers.load(args.waivers) if args.waivers else None
+        flag = '--baseline'
+        known = baseline.load(args.baseline) if args.baseline else None
+    except LoadError as exc:  # the audit's loaders and messages
+        stderr.write('%s: error: %s %s: %s\n'
+                     % (PROG, flag, shown(exc.path), exc.reason))
+        return EXIT_ERROR
     cloud = None
     if args.os_cloud:
         try:
@@ -206,20 +244,29 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     prober = probe.Prober(timeout=args.timeout, deadline=args.deadline,
                           jobs=args.jobs, expiry_days=args.expiry_days,
                           use_catalog=bool(args.catalog or cloud),
-                          cloud=cloud)
+                          cloud=cloud, allow_http_auth=args.allow_http_auth)
     with runner.quiet_oslo_logging():
-        result = probe_run(args, checks, prober)
+        result = probe_run(args, checks, prober, active)
     try:
+        if known is not None:
+            result.use_baseline(known)
         for problem in result.problems:
             stderr.write('%s: error: %s: %s\n'
                          % (PROG, shown(problem.path), shown(problem.reason)))
+        # A lookup that failed leaves hosts unprobed: exit 2, not green.
         for failure in prober.catalog_failures:
-            stderr.write('%s: warning: catalog lookup failed: %s\n'
+            stderr.write('%s: error: catalog lookup failed: %s\n'
                          % (PROG, shown(failure)))
+        nothing = not (result.problems or prober.catalog_failures
+                       or prober.observations)
+        if nothing:
+            stderr.write('%s: error: %s\n' % (PROG, NOTHING_PROBED))
         result.fail_on = None if args.fail_on == 'never' else \
             Severity.parse(args.fail_on)
         if not _parser.write_report(formats[args.format], result,
                                     args.output, stdout, stderr, PROG):
+            return EXIT_ERROR
+        if prober.catalog_failures or nothing:
             return EXIT_ERROR
         return audit_cmd.exit_code(result, args.fail_on)
     finally:

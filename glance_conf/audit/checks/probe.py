@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import dataclasses
+import time
 from collections.abc import Iterator
 from typing import Any
 from typing import ClassVar
@@ -52,6 +53,13 @@ _CURRENT: contextvars.ContextVar[probe.Prober | None] = \
 
 #: The option a catalog endpoint is reported on.
 CATALOG_OPTION = 'valid_interfaces'
+#: What the Ansible collection puts in place of a password in a bundle
+#: (``ansible/plugins/modules/collect.py``: ``MASK``): no credential.
+BUNDLE_MASK = '********'
+#: Why a masked password is never sent: a failed login may lock the
+#: service user out.
+MASKED_CREDENTIAL = ('the password is masked (bundles hold no secret): '
+                     'give --os-cloud')
 #: ``[keystone_authtoken]`` and ``[glance]`` keys a catalog lookup reads.
 _AUTH_KEYS = ('auth_url', 'username', 'password', 'project_name',
               'user_domain_name', 'project_domain_name')
@@ -110,12 +118,14 @@ def catalog_query(conf: AuditedConf,
         found = {k: auth.get(k) for k in _AUTH_KEYS}
         found['cafile'] = cloud.get('cacert')
         found['insecure'] = cloud.get('verify') is False
+        found['option'] = 'clouds.yaml auth_url'
     else:
         for section in ('glance', 'keystone_authtoken'):
             found = {k: _raw(conf, section, k) for k in _AUTH_KEYS}
             found['cafile'] = _raw(conf, section, 'cafile')
             found['insecure'] = (_raw(conf, section, 'insecure') or ''
                                  ).strip().lower() == 'true'
+            found['option'] = '[%s] auth_url' % section
             if found['auth_url'] and found['username']:
                 break
     if not (found.get('auth_url') and found.get('username')
@@ -129,6 +139,7 @@ def catalog_query(conf: AuditedConf,
         user_domain_name=found.get('user_domain_name') or 'Default',
         project_domain_name=found.get('project_domain_name') or 'Default',
         cafile=found.get('cafile'), insecure=bool(found.get('insecure')),
+        option=found['option'],
         service_type=_text(conf, 'service_type') or 'image',
         interfaces=interfaces(conf) or ('internal', 'public'),
         region_name=region or None)
@@ -151,7 +162,9 @@ def uses(conf: AuditedConf, prober: probe.Prober) -> list[Use]:
     named = transport_checks._endpoints(conf)
     if not named and prober.use_catalog:
         ask = catalog_query(conf, prober.cloud)
-        if ask is not None:
+        if ask is not None and ask.password.strip() == BUNDLE_MASK:
+            prober.skip(ask, MASKED_CREDENTIAL)
+        elif ask is not None:
             named = [(CATALOG_OPTION, url) for url in prober.lookup(ask)]
     found = []
     for option, url in named:
@@ -202,10 +215,14 @@ class _ProbeCheck(base.Check):
         raise NotImplementedError
 
     def found(self, use: Use, seen: probe.Observation, message: str,
-              severity: Severity | None = None) -> Finding:
-        """A finding about ``use``'s endpoint, with what was seen."""
+              severity: Severity | None = None,
+              kind: str | None = None) -> Finding:
+        """A finding about ``use``'s endpoint, with what was seen;
+        ``kind`` tells apart findings of one check that a baseline must
+        not confuse (an expired certificate and one expiring)."""
         found = self.finding(use.option, '%s: %s' % (
-            use.endpoint.url, message), key=use.endpoint.url)
+            use.endpoint.url, message), key=use.endpoint.url + (
+                ' ' + kind if kind else ''))
         return dataclasses.replace(found, evidence=seen.evidence(),
                                    severity=severity or self.severity)
 
@@ -249,8 +266,12 @@ class CertificateExpiry(_ProbeCheck):
     An expired certificate (or one not valid yet) fails every handshake
     nova makes: high. One that expires soon is medium, with the days left,
     so that it is renewed before the night every boot fails. The days are
-    counted from the certificate the server presents, read with a second
-    handshake when the first one fails on the dates.
+    whole days, counted from the certificate the server presents (read
+    with a second handshake when the first one fails on the dates or the
+    name), toward zero: "expired 2 days ago" is ``days_to_expiry`` -2.
+    The two have different fingerprints: a baseline of one never hides
+    the other. With ``insecure = true`` the certificate is not read: no
+    expiry is reported.
     """
 
     id = 'GC702'
@@ -266,15 +287,17 @@ class CertificateExpiry(_ProbeCheck):
               every: list[Use], prober: probe.Prober) -> Iterator[Finding]:
         days = seen.days_left()
         if seen.date_invalid:
-            yield self.found(use, seen, 'the certificate has expired or '
-                             'is not valid yet%s: nova\'s handshake fails.'
-                             % ('' if days is None
-                                else ' (%d days to expiry)' % days),
-                             Severity.HIGH)
+            expired = seen.not_after is not None \
+                and seen.not_after < time.time()
+            yield self.found(use, seen, '%s: nova\'s handshake fails.' % (
+                'the certificate expired %d days ago' % -(days or 0)
+                if expired else 'the certificate has expired or is not '
+                'valid yet'), Severity.HIGH, 'expired')
         elif days is not None and days < prober.expiry_days:
             yield self.found(use, seen, 'the certificate expires in %d '
                              'days (within %d).' % (days,
-                                                    prober.expiry_days))
+                                                    prober.expiry_days),
+                             kind='expiring')
 
 
 class NameMismatch(_ProbeCheck):
@@ -374,7 +397,11 @@ class NotImageApi(_ProbeCheck):
 
     Once connected, the probe sends one ``GET`` of the endpoint's base
     path, without any credential, as a client's version discovery does.
-    glance answers with a ``versions`` list holding ``v2.x`` IDs. No
+    glance answers (``300 Multiple Choices``) with a ``versions`` list of
+    ``v2.x`` IDs, each with a status and a ``self`` link to ``.../v2/``;
+    nova's (``version``/``min_version`` fields) and neutron's (``/v2.0/``
+    links) documents are not the Image API's. A redirect is reported
+    with where it points, redacted, and is not followed. No
     answer (a timeout, a dropped connection) is info: the endpoint may be
     busy. An answer without Image API versions (another service, a load
     balancer's page) is medium: nova would send its requests, and its
@@ -397,6 +424,11 @@ class NotImageApi(_ProbeCheck):
         elif seen.discovery_failure is not None and seen.connected:
             yield self.found(use, seen, 'version discovery got no answer: '
                              '%s.' % seen.discovery_failure)
+        elif seen.location is not None:
+            yield self.found(use, seen, 'the answer (status %d) is a '
+                             'redirect to %s, not followed.' % (
+                                 seen.status or 0, seen.location or '?'),
+                             Severity.MEDIUM)
         elif seen.status is not None and not seen.versions:
             yield self.found(use, seen, 'the answer (status %d) lists no '
                              'Image API version: this is not glance-api.'
@@ -404,13 +436,18 @@ class NotImageApi(_ProbeCheck):
 
 
 class PublicAddress(_ProbeCheck):
-    """The endpoint resolves to a public address, while
+    """A catalog endpoint resolves to a public address, while
     ``valid_interfaces`` asks for ``internal``.
 
     OSSN-0090: nova should talk to an internal-only glance-api; the
     public one may expose image locations and direct-URL features meant
-    for trusted services. The address is the one this machine resolves;
-    run the probe where nova runs, so that it resolves the same.
+    for trusted services. Every address the name resolves to is judged,
+    as this machine resolves it; run the probe where nova runs, so that
+    it resolves the same. Only catalog endpoints are judged: with
+    ``api_servers`` or ``endpoint_override`` nova uses that URL and never
+    reads ``valid_interfaces`` (nova/image/glance.py ``get_api_servers``;
+    keystoneauth's ``Adapter.get_endpoint`` returns
+    ``endpoint_override`` as is).
     """
 
     id = 'GC707'
@@ -424,8 +461,10 @@ class PublicAddress(_ProbeCheck):
 
     def judge(self, conf: AuditedConf, use: Use, seen: probe.Observation,
               every: list[Use], prober: probe.Prober) -> Iterator[Finding]:
-        if 'internal' in interfaces(conf) and seen.address \
-                and probe.is_public(seen.address):
+        public = [a for a in seen.addresses or (seen.address or '',)
+                  if a and probe.is_public(a)]
+        if use.option == CATALOG_OPTION and 'internal' in interfaces(conf) \
+                and public:
             yield self.found(use, seen, 'it resolves to the public address '
                              '%s, but valid_interfaces asks for internal.'
-                             % seen.address)
+                             % public[0])

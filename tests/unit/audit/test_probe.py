@@ -15,6 +15,7 @@ and the bounds of one endpoint's probe."""
 
 from __future__ import annotations
 
+import pathlib
 import socket
 import ssl
 
@@ -131,7 +132,7 @@ def test_prober_probes_each_endpoint_once(tmp_path):
         assert len(prober.run()) == 1
         assert prober.run() == []
     assert plain.hits == 1
-    assert prober.seen(point).versions == ('v2.16', 'v2.15')
+    assert prober.seen(point).versions[:2] == ('v2.17', 'v2.16')
 
 
 def test_jobs_are_bounded():
@@ -150,3 +151,102 @@ def test_a_listener_that_never_answers_the_handshake_is_bounded():
                 probe.TlsSettings(insecure=True)), 1.0)
     assert clock.elapsed < 3
     assert seen.failure == 'timed out'
+
+
+@pytest.mark.parametrize('url', ['https://a..b:9292',
+                                 'https://%s.invalid:9292' % ('a' * 64)])
+def test_a_malformed_host_name_is_a_failure_not_a_crash(url):
+    """IDNA refuses the name (a ValueError from getaddrinfo) before any
+    lookup: GC701's words, never a traceback that ends the run."""
+    seen = probe.probe_endpoint(probe.endpoint(url, TLS), 1.0)
+    assert seen.failure == probe.BAD_HOST
+    assert not seen.connected
+
+
+def test_one_broken_endpoint_never_ends_the_run(monkeypatch):
+    """Whatever one endpoint's probe raises becomes its failure, by the
+    exception's class only (its text may quote a value)."""
+    plain = T.ProbeServer()
+    real = probe.probe_endpoint
+
+    def breaks_on_port_1(point, *args):
+        if point.port == 1:
+            raise RuntimeError('s3cret')
+        return real(point, *args)
+    monkeypatch.setattr(probe, 'probe_endpoint', breaks_on_port_1)
+    prober = probe.Prober(timeout=2.0)
+    for _ in T.started(plain):
+        prober.want([probe.endpoint('http://127.0.0.1:1', TLS),
+                     probe.endpoint(plain.url, TLS)])
+        broken, fine = prober.run()
+    assert broken.failure == probe.PROBE_BROKE % 'RuntimeError'
+    assert fine.versions
+
+
+def test_an_encrypted_key_fails_at_once(tmp_path):
+    """OpenSSL would prompt on the terminal for the passphrase, and wait
+    past any deadline; the probe says why instead, sending nothing."""
+    from cryptography.hazmat.primitives import serialization
+    pki = T.Pki(tmp_path)
+    certfile, keyfile = pki.client_files()
+    key = serialization.load_pem_private_key(
+        pathlib.Path(keyfile).read_bytes(), None)
+    pathlib.Path(keyfile).write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(b'passphrase')))
+    server = T.ProbeServer(pki.context())
+    tls = probe.TlsSettings(cafile=pki.cafile, certfile=certfile,
+                            keyfile=keyfile)
+    for _ in T.started(server):
+        with servers.Clock() as clock:
+            seen = probe.probe_endpoint(probe.endpoint(server.url, tls), 5)
+    assert clock.elapsed < 2
+    assert seen.failure == probe.NOT_LOADED % probe.ENCRYPTED_KEY
+    assert server.connections == 0
+
+
+def test_a_refused_http_endpoint_is_a_failure():
+    """No connection is a failure (GC701) over http as over https; only
+    what fails after the request was sent is discovery's."""
+    seen = probe.probe_endpoint(probe.endpoint(
+        'http://127.0.0.1:%d' % servers.closed_port(), TLS), 2.0)
+    assert seen.failure and seen.discovery_failure is None
+
+
+def test_contexts_are_built_once_per_settings_and_never_changed(tmp_path):
+    """One CA load per distinct TLS settings, before any budget; the
+    name-mismatch retry uses the relaxed copy, not nova's context."""
+    pki = T.Pki(tmp_path)
+    wrong = [T.ProbeServer(pki.context('glance.example')) for _ in range(3)]
+    tls = probe.TlsSettings(cafile=pki.cafile)
+    prober = probe.Prober(timeout=5.0)
+    for _ in T.started(*wrong):
+        prober.want(probe.endpoint(s.url, tls) for s in wrong)
+        assert all(s.name_mismatch for s in prober.run())
+    [contexts] = prober.contexts.values()
+    assert contexts.nova.check_hostname
+    assert not contexts.nova.verify_flags & probe._NO_CHECK_TIME
+
+
+def test_each_resolved_address_is_tried_until_one_connects():
+    """urllib3 tries each address in turn; so does the probe."""
+    plain = T.ProbeServer()
+    seen = probe.Observation(probe.endpoint(plain.url, TLS))
+    dead = ('127.0.0.1', servers.closed_port())
+    infos = [(socket.AF_INET, socket.SOCK_STREAM, 6, '', dead),
+             (socket.AF_INET, socket.SOCK_STREAM, 6, '',
+              ('127.0.0.1', plain.port))]
+    for _ in T.started(plain):
+        sock, address = probe._connect_any(seen, infos,
+                                           probe._Budget(2.0))
+        sock.close()
+    assert address[1] == plain.port
+    assert seen.address == '127.0.0.1'
+    with pytest.raises(ConnectionRefusedError):
+        probe._connect_any(seen, infos[:1], probe._Budget(2.0))
+
+
+def test_an_ipv6_zone_id_is_decoded_as_urllib3_does():
+    point = probe.endpoint('https://[fe80::1%25lo]:1/', TLS)
+    assert point.host == 'fe80::1%lo'
+    assert point.url == 'https://[fe80::1%lo]:1/'

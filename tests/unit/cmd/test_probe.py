@@ -24,6 +24,7 @@ from lxml import etree
 
 from glance_conf.cmd import audit as cli
 from tests import bundles
+from tests import servers
 from tests import tlsservers as T
 
 
@@ -191,3 +192,105 @@ def test_bundles_and_files_refused_together(tmp_path):
 def test_empty_bundle_directory_is_one_line(tmp_path):
     code, _, err = run('--bundles', str(tmp_path))
     assert code == 2 and 'no bundle' in err and err.count('\n') == 1
+
+
+def _keystone_conf(tmp: pathlib.Path, auth_url: str,
+                   password: str = 's3cret',  # noqa: S107
+                   cafile: str = '') -> str:
+    path = tmp / 'catalog.conf'
+    path.write_text(
+        '[glance]\nvalid_interfaces = internal\n[keystone_authtoken]\n'
+        'auth_url = %s/v3\nusername = nova\npassword = %s\n'
+        'project_name = service\ncafile = %s\n' % (auth_url, password,
+                                                  cafile))
+    return str(path)
+
+
+def _trickling_keystone(tmp: pathlib.Path) -> tuple[servers.FaultServer,
+                                                    str]:
+    """An https Keystone whose answer trickles (each byte well within
+    requests' per-read timeout), and a config that trusts it."""
+    pki = T.Pki(tmp)
+    keystone = servers.FaultServer(pki.context(), lifetime=60)
+    keystone.fault = servers.trickle(100, 0.3)
+    return keystone, _keystone_conf(tmp, keystone.url, cafile=pki.cafile)
+
+
+def test_a_plain_http_auth_url_is_refused(tmp_path):
+    """The password would cross the network in the clear: nothing is
+    sent, one line names the host and the option, exit 2."""
+    keystone = servers.FaultServer()
+    for _ in T.started(keystone):
+        code, _, err = run('--catalog', _keystone_conf(tmp_path,
+                                                       keystone.url))
+    assert keystone.requests == []
+    assert code == 2
+    [line] = [x for x in err.splitlines() if 'catalog' in x]
+    assert '127.0.0.1:%d' % keystone.port in line
+    assert '[keystone_authtoken] auth_url' in line
+    assert '--allow-http-auth' in line and 's3cret' not in err
+
+
+def test_catalog_with_bundles_needs_a_cloud(tmp_path):
+    """A bundle's passwords are masked: logging in with the mask could
+    lock nova's service user out."""
+    code, _, err = run('--catalog', '--bundles', str(tmp_path))
+    assert code == 2 and '--os-cloud' in err and err.count('\n') == 1
+
+
+def test_a_masked_password_is_never_sent(tmp_path):
+    pki = T.Pki(tmp_path)
+    keystone = servers.FaultServer(pki.context())
+    for _ in T.started(keystone):
+        code, _, err = run('--catalog', _keystone_conf(
+            tmp_path, keystone.url, '********', pki.cafile))
+    assert keystone.requests == []
+    assert code == 2 and 'masked' in err
+
+
+def test_a_catalog_lookup_is_bounded_by_the_timeout(tmp_path):
+    """A Keystone that trickles its answer (each read within requests'
+    per-read timeout) is cut off at --timeout; the run says so, exit 2."""
+    keystone, path = _trickling_keystone(tmp_path)
+    for _ in T.started(keystone):
+        with servers.Clock() as clock:
+            code, _, err = run('--catalog', '--timeout', '1', path)
+    assert clock.elapsed < 5
+    assert code == 2 and 'timed out' in err
+
+
+def test_the_deadline_counts_the_catalog_lookups(tmp_path):
+    """--deadline bounds the whole run: lookups made in planning too."""
+    keystone, path = _trickling_keystone(tmp_path)
+    for _ in T.started(keystone):
+        with servers.Clock() as clock:
+            code, _, err = run('--catalog', '--timeout', '30',
+                               '--deadline', '1', path)
+    assert clock.elapsed < 5
+    assert code == 2
+
+
+def test_nothing_to_probe_is_an_error(tmp_path):
+    """A run that probed nothing checked nothing: not a green night."""
+    path = tmp_path / 'empty.conf'
+    path.write_text('[glance]\n')
+    code, out, err = run(str(path))
+    assert code == 2
+    assert err.count('\n') == 1 and 'no endpoint was probed' in err
+
+
+def test_waivers_and_baseline_apply_to_the_probe(expiring, tmp_path):
+    """The page promises that a baseline or a waiver keeps matching as
+    the days go by: both flags are the audit's."""
+    path, _ = expiring
+    code, out, _ = run('--format', 'json', path)
+    assert code == 1
+    report = tmp_path / 'known.json'
+    report.write_text(out)
+    assert run('--baseline', str(report), path)[0] == 0
+    waivers = tmp_path / 'waivers.yaml'
+    waivers.write_text('- id: GC702\n  reason: renewal booked\n'
+                       '  owner: alice\n  expires: 2999-01-01\n')
+    assert run('--waivers', str(waivers), path)[0] == 0
+    code, _, err = run('--waivers', str(tmp_path / 'none.yaml'), path)
+    assert code == 2 and '--waivers' in err

@@ -16,6 +16,7 @@ finding, and a healthy glance-api gives none."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import json
 import pathlib
@@ -98,7 +99,37 @@ def test_expired_certificate_is_high_with_days(tmp_path, pki):
         found = findings([host(tmp_path, pki, server)])
     assert ids(found) == ['GC702']
     assert found[0].severity is Severity.HIGH
-    assert dict(found[0].evidence)['days_to_expiry'] < 0
+    # Whole days toward zero, the same in the message and the evidence.
+    assert dict(found[0].evidence)['days_to_expiry'] == -2
+    assert 'expired 2 days ago' in found[0].message
+
+
+def test_expired_and_wrong_name_gives_both(tmp_path, pki):
+    """OpenSSL reports the name first; the dates are read from the
+    certificate the relaxed handshake gets, so GC702 is not lost and
+    GC703 names the certificate's names."""
+    server = T.ProbeServer(pki.context('glance.example',
+                                       not_after=T.now() - 2 * T.DAY))
+    with running(server):
+        found = findings([host(tmp_path, pki, server)])
+    assert ids(found) == ['GC702', 'GC703']
+    assert all(f.severity is Severity.HIGH for f in found)
+    assert 'glance.example' in [f for f in found
+                                if f.check_id == 'GC703'][0].message
+
+
+def test_expired_and_expiring_have_different_fingerprints(tmp_path, pki):
+    """A baseline that holds an expiring certificate never hides the
+    same certificate once expired."""
+    soon = T.ProbeServer(pki.context(not_after=T.now() + 5 * T.DAY))
+    gone = T.ProbeServer(pki.context(not_after=T.now() - 2 * T.DAY))
+    with running(soon, gone):
+        [expiring] = findings([host(tmp_path, pki, soon)])
+        [expired] = findings([host(tmp_path, pki, gone)])
+    # The same endpoint and host, once expiring, once expired.
+    moved = dataclasses.replace(expired, host=expiring.host, key=(
+        expired.key or '').replace(str(gone.port), str(soon.port)))
+    assert moved.fingerprint != expiring.fingerprint
 
 
 def test_certificate_expiring_in_5_days_is_medium(tmp_path, pki):
@@ -239,14 +270,16 @@ def test_fleet_probes_each_endpoint_once(tmp_path, pki):
 
 def test_gc707_public_address_with_internal(tmp_path, pki):
     """No public address can be bound here: the check is judged on an
-    observation that saw one, with the real classification."""
+    observation that saw one, with the real classification. Every
+    resolved address counts, not only the one that connected."""
     point = probe.Endpoint('https', 'glance.example', 9292)
     seen = probe.Observation(point, address='203.0.113.9', status=300,
                              versions=('v2.16',))
-    public = probe.Observation(point, address='8.8.8.8', status=300,
-                               versions=('v2.16',))
+    public = probe.Observation(point, address='10.0.0.5', status=300,
+                               versions=('v2.16',),
+                               addresses=('10.0.0.5', '8.8.8.8'))
     check = probe_checks.PublicAddress()
-    use = probe_checks.Use('api_servers', point.url, point)
+    use = probe_checks.Use(probe_checks.CATALOG_OPTION, point.url, point)
 
     class Conf:
         def value(self, name: str, group: str = 'glance') -> Any:
@@ -256,7 +289,25 @@ def test_gc707_public_address_with_internal(tmp_path, pki):
     assert list(check.judge(Conf(), use, seen, [use], prober)) == []
     found = list(check.judge(Conf(), use, public, [use], prober))
     assert [f.check_id for f in found] == ['GC707']
-    assert dict(found[0].evidence)['address'] == '8.8.8.8'
+    assert '8.8.8.8' in found[0].message
+
+
+def test_gc707_ignores_api_servers_and_endpoint_override():
+    """With api_servers or endpoint_override nova uses the URL and never
+    reads valid_interfaces (nova/image/glance.py get_api_servers): the
+    default valid_interfaces says nothing about it."""
+    point = probe.Endpoint('https', 'glance.example', 9292)
+    public = probe.Observation(point, address='8.8.8.8', addresses=(
+        '8.8.8.8',), status=300, versions=('v2.16',))
+
+    class Conf:
+        def value(self, name: str, group: str = 'glance') -> Any:
+            return ['internal', 'public']
+
+    for option in ('api_servers', 'endpoint_override'):
+        use = probe_checks.Use(option, point.url, point)
+        assert list(probe_checks.PublicAddress().judge(
+            Conf(), use, public, [use], probe.Prober())) == []
 
 
 def test_probe_checks_find_nothing_outside_a_probe(tmp_path, pki):
@@ -318,7 +369,8 @@ def test_catalog_lookup_against_a_keystone_stub(tmp_path, pki):
         'username = nova\npassword = s3cret\nproject_name = service\n'
         % (pki.cafile, keystone.url))
     with running(glance_api, keystone):
-        found = findings([str(path)], use_catalog=True)
+        found = findings([str(path)], use_catalog=True,
+                         allow_http_auth=True)
     assert found == []
     assert keystone.requests == [('POST', '/v3/auth/tokens')]
     assert glance_api.hits == 1
@@ -339,7 +391,8 @@ def test_days_left_counts_whole_days():
     seen = probe.Observation(probe.Endpoint('https', 'h', 1),
                              not_after=10 * 86400.0)
     assert seen.days_left(now=0.0) == 10
-    assert seen.days_left(now=10 * 86400.0 + 1) == -1
+    assert seen.days_left(now=10 * 86400.0 + 1) == 0
+    assert seen.days_left(now=12.5 * 86400.0) == -2  # toward zero
     assert probe.Observation(probe.Endpoint('https', 'h', 1)).days_left() \
         is None
 
@@ -349,3 +402,80 @@ def test_catalogue_documents_every_probe_check():
         'GC701', 'GC702', 'GC703', 'GC704', 'GC705', 'GC706', 'GC707']
     assert all(c.doc() for c in probe_checks_installed())
 
+
+
+@pytest.mark.parametrize('document', [T.NOVA_VERSIONS, T.NEUTRON_VERSIONS],
+                         ids=['nova-api', 'neutron-server'])
+def test_other_services_version_documents_are_not_glance(
+        tmp_path, pki, document):
+    """nova's v2.0/v2.1 (with microversion fields) and neutron's v2.0
+    (a /v2.0/ link) are not the Image API: GC706, medium."""
+    server = T.ProbeServer(pki.context()).answer(
+        servers.json_status(200, document))
+    with running(server):
+        found = findings([host(tmp_path, pki, server)])
+    assert ids(found) == ['GC706']
+    assert found[0].severity is Severity.MEDIUM
+
+
+def test_glance_300_document_is_the_image_api(tmp_path, pki):
+    """glance answers GET / with 300 Multiple Choices and its document."""
+    server = T.ProbeServer(pki.context()).answer(
+        servers.ok(T.VERSIONS, 300))
+    with running(server):
+        assert findings([host(tmp_path, pki, server)]) == []
+
+
+def test_a_redirect_is_reported_not_followed(tmp_path, pki):
+    server = T.ProbeServer(pki.context()).answer(servers.redirect(
+        'https://nova:s3cret@elsewhere.example/v2/?token=t0ken', 302))
+    with running(server):
+        found = findings([host(tmp_path, pki, server)])
+    assert ids(found) == ['GC706']
+    assert 'redirect to https://' in found[0].message
+    assert 'not followed' in found[0].message
+    assert 'not glance-api' not in found[0].message
+    assert 's3cret' not in found[0].message
+    assert 't0ken' not in found[0].message
+    assert server.hits == 1
+
+
+def test_a_refused_http_endpoint_is_gc701(tmp_path):
+    """The same dead port is high over http as over https."""
+    url = 'http://127.0.0.1:%d' % servers.closed_port()
+    found = findings([T.config(tmp_path, 'dead', [url])])
+    assert ids(found) == ['GC701']
+
+
+def test_a_malformed_host_name_is_gc701(tmp_path):
+    found = findings([T.config(tmp_path, 'bad', ['https://a..b:9292'])])
+    assert ids(found) == ['GC701']
+    assert probe.BAD_HOST in found[0].message
+
+
+def _keystone_conf(tmp: pathlib.Path, auth_url: str, password: str = 's3',  # noqa: S107
+                   cafile: str = '') -> str:
+    path = tmp / ('catalog-%d.conf' % len(list(tmp.iterdir())))
+    path.write_text(
+        '[glance]\nvalid_interfaces = internal\n[keystone_authtoken]\n'
+        'auth_url = %s/v3\nusername = nova\npassword = %s\n'
+        'project_name = service\n%s' % (
+            auth_url, password, 'cafile = %s\n' % cafile if cafile else ''))
+    return str(path)
+
+
+def test_catalog_lookup_never_follows_a_redirect(tmp_path, pki):
+    """An https Keystone that redirects (307 and 308 keep the body) to a
+    plain http server: the password never reaches the second server."""
+    second = servers.FaultServer()
+    keystones = [servers.FaultServer(pki.context()) for _ in range(3)]
+    for code, keystone in zip((302, 307, 308), keystones, strict=True):
+        keystone.fault = servers.redirect(
+            'http://127.0.0.1:%d/v3/auth/tokens' % second.port, code)
+    paths = [_keystone_conf(tmp_path, k.url, cafile=pki.cafile)
+             for k in keystones]
+    with running(second, *keystones):
+        assert findings(paths, use_catalog=True) == []
+    assert [k.requests for k in keystones] == [
+        [('POST', '/v3/auth/tokens')]] * 3
+    assert second.requests == []
