@@ -14,7 +14,7 @@
 
 A waiver file is YAML: a list of entries, or a mapping whose only key,
 ``waivers``, holds that list. Each entry says what it matches (``id``,
-required; ``option``, ``hosts`` and ``files``, optional) and who accepted
+required; ``option``, ``hosts``, ``files`` and ``severity``, optional) and who accepted
 it (``reason``, ``owner`` and ``expires``, all required). A waiver
 applies through its ``expires`` date; from the next day on it no longer
 applies and is reported as expired. A waiver still in force that matched
@@ -39,12 +39,14 @@ import yaml  # type: ignore[import-untyped]
 from glance_conf import redact
 from glance_conf.audit import source
 from glance_conf.audit.exception import LoadError
+from glance_conf.audit.exception import UnknownSeverity
 from glance_conf.audit.finding import Finding
+from glance_conf.audit.finding import Severity
 
 #: The fields an entry must have.
 REQUIRED = ('id', 'reason', 'owner', 'expires')
 #: The fields that narrow what an entry matches.
-SCOPES = ('option', 'hosts', 'files')
+SCOPES = ('option', 'hosts', 'files', 'severity')
 FIELDS = REQUIRED + SCOPES
 #: Entries a file may hold: a waiver file is reviewed by people.
 MAX_WAIVERS = 1000
@@ -77,10 +79,15 @@ class Waiver:
     option: str | None = None
     hosts: tuple[str, ...] = ()
     files: tuple[str, ...] = ()
+    #: The worst severity covered: a finding that becomes worse (an
+    #: expiring certificate that has expired, GC702) is no longer waived.
+    severity: Severity | None = None
 
     def matches(self, found: Finding, host_names: Iterable[str]) -> bool:
         """Whether this waiver covers ``found``, its date aside."""
         if found.check_id != self.check_id:
+            return False
+        if self.severity is not None and found.severity > self.severity:
             return False
         if self.option is not None and not _same_option(self.option,
                                                         found.option):
@@ -94,6 +101,7 @@ class Waiver:
     def to_dict(self) -> dict[str, Any]:
         return {'id': self.check_id, 'option': self.option,
                 'hosts': list(self.hosts), 'files': list(self.files),
+                'severity': self.severity.label if self.severity else None,
                 'reason': self.reason, 'owner': self.owner,
                 'expires': self.expires.isoformat(), 'line': self.line}
 
@@ -238,6 +246,16 @@ def _patterns(node: Any, field: str,
     return tuple(item for item in found if item is not None)
 
 
+def _severity(node: Any, problems: list[Problem]) -> Severity | None:
+    text = str(node.value) if isinstance(node, yaml.ScalarNode) else ''
+    try:
+        return Severity.parse(text)
+    except UnknownSeverity:
+        problems.append(Problem(_line(node), 'severity: expected one of %s'
+                                % ', '.join(s.label for s in Severity)))
+        return None
+
+
 def _date(node: Any, problems: list[Problem]) -> datetime.date | None:
     text = str(node.value).strip() if isinstance(node, yaml.ScalarNode) \
         else ''
@@ -292,13 +310,15 @@ def _entry(node: Any, number: int, problems: list[Problem]
         if 'hosts' in fields else ()
     files = _patterns(fields['files'], 'files', problems) \
         if 'files' in fields else ()
+    severity = _severity(fields['severity'], problems) \
+        if 'severity' in fields else None
     if len(problems) > before or check_id is None or reason is None \
             or owner is None or expires is None or hosts is None \
             or files is None:
         return None
     return Waiver(check_id=check_id.upper(), reason=reason, owner=owner,
                   expires=expires, line=_line(node), option=option,
-                  hosts=hosts, files=files)
+                  hosts=hosts, files=files, severity=severity)
 
 
 def parse(path: str, text: str) -> tuple[list[Waiver], list[Problem]]:

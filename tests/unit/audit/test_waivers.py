@@ -90,7 +90,7 @@ def test_scopes_take_one_glob_or_a_list(tmp_path):
      'line 5: waiver 2: missing required field reason'),
     (ENTRY + '  host: compute-1\n',
      'line 5: waiver 1: unknown field host (expected one of: id, reason, '
-     'owner, expires, option, hosts, files)'),
+     'owner, expires, option, hosts, files, severity)'),
     (ENTRY + '  owner: bob\n', 'line 5: waiver 1: field owner given twice'),
     (ENTRY.replace('2025-12-31', '2025-02-30'),
      'line 4: expires: expected a date, YYYY-MM-DD'),
@@ -103,7 +103,9 @@ def test_scopes_take_one_glob_or_a_list(tmp_path):
     (ENTRY + '  files: {a: b}\n', 'line 5: files: expected a non-empty '
      'text'),
     ('- GC101\n', 'line 1: waiver 1: expected a mapping of fields (id, '
-     'reason, owner, expires, option, hosts, files)'),
+     'reason, owner, expires, option, hosts, files, severity)'),
+    (ENTRY + '  severity: worst\n', 'line 5: severity: expected one of '
+     'info, low, medium, high'),
     ('id: GC101\n', 'line 1: expected a list of waivers, or a mapping whose '
      'only key is waivers'),
     ('waivers: GC101\n', 'line 1: expected a list of waivers'),
@@ -115,6 +117,12 @@ def test_malformed_files_name_the_line(tmp_path, body, reason):
     with pytest.raises(LoadError) as caught:
         _load(tmp_path, body)
     assert caught.value.reason == reason
+
+
+def test_severity_is_read_in_any_case(tmp_path):
+    [waiver] = _load(tmp_path, ENTRY + '  severity: Medium\n').entries
+    assert waiver.severity is Severity.MEDIUM
+    assert waiver.to_dict()['severity'] == 'medium'
 
 
 def test_errors_never_echo_values(tmp_path):
@@ -161,6 +169,8 @@ def test_too_many_waivers_is_an_error(tmp_path):
     (_waiver(files=('*/nova.conf.d/*.conf',)),
      _finding(file='/etc/nova/nova.conf.d/10.conf'), True),
     (_waiver(files=('*.conf',)), _finding(file=None), False),
+    (_waiver(severity=Severity.HIGH), _finding(), True),
+    (_waiver(severity=Severity.MEDIUM), _finding(), False),
 ])
 def test_what_a_waiver_matches(waiver, found, expected):
     """``id`` exactly; ``option`` by ``group.name`` or by name in any

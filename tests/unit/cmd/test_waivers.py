@@ -173,7 +173,7 @@ def test_a_malformed_waiver_file_is_exit_2_with_the_line(conf_path,
     assert code == 2 and out == ''
     assert err == ('glance-conf-audit: error: waivers %s: line 5: waiver 1: '
                    'unknown field host (expected one of: id, reason, owner, '
-                   'expires, option, hosts, files)\n' % path)
+                   'expires, option, hosts, files, severity)\n' % path)
 
 
 def test_a_missing_waiver_file_is_exit_2(conf_path, tmp_path):
