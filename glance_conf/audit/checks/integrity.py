@@ -350,8 +350,9 @@ class KeyManagerCannotServeCertificates(base.Check):
     cannot return a certificate, every image the compute host downloads
     fails to boot, signed or not. (Not every boot: a boot from volume
     downloads no image, and a raw image cloned in Ceph is never verified,
-    which GC206 reports and the message then says.) Reported where verification is effectively on (as GC201/GC202
-    judge it), under either ``--defaults``: a file that does not set
+    which GC206 reports and the message then says.) Reported where
+    verification is effectively on (as GC201/GC202 judge it), under
+    either ``--defaults``: a file that does not set
     ``verify_glance_signatures`` is reported only under the drop-in's
     defaults, where the swap turns verification on.
 
@@ -494,9 +495,9 @@ class VerificationSkippedOnRbdClone(base.Check):
     (``libvirt.LibvirtDriver`` or ``libvirt.driver.LibvirtDriver``: nova
     34 ``nova/virt/driver.py`` ``load_compute_driver`` imports
     ``nova.virt.<value>``), which never reads ``[libvirt]``; an unset one
-    is judged as libvirt. Nor ``[glance] enable_rbd_download``. That direct RBD read
-    *does* verify: ``_try_special_handlers`` (``nova/image/glance.py``
-    lines 338-353) runs the downloaded file through
+    is judged as libvirt. Nor ``[glance] enable_rbd_download``. That
+    direct RBD read *does* verify: ``_try_special_handlers``
+    (``nova/image/glance.py`` lines 338-353) runs the downloaded file through
     ``_verify_and_write`` with the verifier ``download`` built first. (It
     doubles the copy on an RBD compute: GC403.)
 

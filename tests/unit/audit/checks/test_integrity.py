@@ -77,7 +77,8 @@ def test_silent_file_says_why_verification_is_off(audit_text):
 def test_gc207_tells_a_migrating_operator_what_changes(audit_text):
     [found] = audit_text('[glance]\n', 'GC207', defaults='glance-conf')
     assert found.severity.label == 'low'
-    assert 'unsigned images the compute host downloads stop booting' in found.message
+    assert 'unsigned images the compute host downloads stop booting' \
+        in found.message
     assert 'the key manager must be able to serve' in found.message
 
 
