@@ -123,7 +123,8 @@ def signature_verification(
     """WARNING when the swap turns signature verification on (GC207,
     only with glance-conf's defaults); FAILURE when verification would be
     on after the swap with a key manager that cannot serve certificates
-    (GC204), because every boot then fails."""
+    (GC204), because every image the compute host downloads then fails
+    to boot."""
     found = _audit(conf, defaults,
                    integrity.KeyManagerCannotServeCertificates,
                    integrity.TrustedCertificatesRequired,

@@ -19,10 +19,21 @@ never a traceback). The options come first, as oslo.config parses them:
 ``glance-conf-status --config-file /etc/nova/nova.conf upgrade check``.
 Without ``--config-file``/``--config-dir``, nova's default files are read.
 ``--defaults nova`` judges a swap that keeps nova's defaults.
+
+Before oslo.config parses anything, every file it will read is read once
+with the audit's strict reader (:func:`glance_conf.audit.source.read_text`):
+a file the audit cannot read (not UTF-8, NUL bytes, over the audit's size
+limit) is an error (255) naming the file, not a traceback or a Failure.
+``--defaults`` is taken from the command line only: oslo.config would
+also read it from ``[DEFAULT]`` of the audited file, which must not choose
+how it is judged. oslo.config's ``config_source`` is switched off: the
+command reads local files only and fetches nothing.
 """
 
 from __future__ import annotations
 
+import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -34,6 +45,8 @@ from oslo_upgradecheck import upgradecheck
 from glance_conf import definitions
 from glance_conf import redact
 from glance_conf import upgradecheck as checks
+from glance_conf.audit import source
+from glance_conf.audit.exception import LoadError
 
 PROG = 'glance-conf-status'
 #: The project whose default config files are read, as nova-status does.
@@ -41,29 +54,137 @@ PROJECT = 'nova'
 #: oslo.upgradecheck's "not a check result" exit code.
 EXIT_ERROR = 255
 
+#: What --defaults does, for --help (oslo.config prints it as the epilog:
+#: the option is not one of oslo.config's, see :func:`_split_defaults`).
+DEFAULTS_HELP = (
+    '--defaults {%s}: the defaults the drop-in is registered with after '
+    'the swap: glance-conf (its own, the default) or nova (nova 34\'s, with '
+    'glance_conf.glance.use_defaults(conf, "nova")).'
+    % ','.join(definitions.SEMANTICS))
 
-#: Which defaults the drop-in will have after the swap, as
-#: glance-conf-audit's --defaults.
-DEFAULTS_OPT = cfg.StrOpt(
-    'defaults', default=definitions.GLANCE_CONF,
-    choices=definitions.SEMANTICS,
-    help='the defaults the drop-in is registered with after the swap: '
-         'glance-conf (its own, the default) or nova (nova 34\'s, with '
-         'glance_conf.glance.use_defaults(conf, "nova"))')
+#: The environment variable oslo.config reads ``[DEFAULT] config_source``
+#: from (``oslo_config/sources/_environment.py``).
+CONFIG_SOURCE_ENV = 'OS_DEFAULT__CONFIG_SOURCE'
+#: The name of the result shown when ``config_source`` is set.
+CONFIG_SOURCE_CHECK = 'glance-conf-config-source'
+#: Said when ``config_source`` is set; ``%s`` is where (never its value,
+#: nor the URI of its sources, which may hold a token).
+CONFIG_SOURCE_NOT_CHECKED = (
+    'config_source is set (%s): options from alternative sources are not '
+    'checked. glance-conf-status reads local files only and never fetches '
+    'them; the checks judged the local files.')
 
 
 def _run(_command: upgradecheck.UpgradeCommands, check: checks.Check,
-         conf: cfg.ConfigOpts) -> upgradecheck.Result:
-    return check(conf, defaults=conf.defaults)
+         conf: cfg.ConfigOpts, defaults: str) -> upgradecheck.Result:
+    return check(conf, defaults=defaults)
+
+
+def _config_source(_command: upgradecheck.UpgradeCommands,
+                   where: str) -> upgradecheck.Result:
+    return upgradecheck.Result(upgradecheck.Code.WARNING,
+                               CONFIG_SOURCE_NOT_CHECKED % where)
 
 
 class Commands(upgradecheck.UpgradeCommands):
-    """The glance-conf checks, on the config this command parsed."""
+    """The glance-conf checks, on the config this command parsed, judged
+    by ``defaults``; and, when ``config_source`` is set (``where``), a
+    warning that what it names was not checked."""
 
-    def __init__(self, conf: cfg.ConfigOpts) -> None:
-        self._upgrade_checks = tuple(
-            (name, (_run, {'check': check, 'conf': conf}))
-            for name, check in checks.CHECKS)
+    def __init__(self, conf: cfg.ConfigOpts,
+                 defaults: str = definitions.GLANCE_CONF,
+                 config_source: str | None = None) -> None:
+        found: list[tuple[str, Any]] = [
+            (name, (_run, {'check': check, 'conf': conf,
+                           'defaults': defaults}))
+            for name, check in checks.CHECKS]
+        if config_source is not None:
+            found.append((CONFIG_SOURCE_CHECK, (
+                _config_source, {'where': config_source})))
+        self._upgrade_checks = tuple(found)
+
+
+class _ConfigOpts(cfg.ConfigOpts):
+    """oslo.config, with ``--defaults`` described in ``--help``."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault('epilog', DEFAULTS_HELP)
+        super().__call__(*args, **kwargs)
+
+
+class _NoExit(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:
+        raise ValueError(message)
+
+
+def _split_defaults(argv: Sequence[str]) -> tuple[str, list[str]]:
+    """``--defaults`` and the rest of ``argv``, for oslo.config.
+
+    Read here, not as an oslo.config option: those are read from
+    ``[DEFAULT]`` of the config files and from ``OS_DEFAULT__*`` too, so
+    the audited file could choose how it is judged.
+
+    :raises SystemExit: on a bad value, after argparse's usage message.
+    """
+    parser = argparse.ArgumentParser(prog=PROG, add_help=False)
+    parser.add_argument('--defaults', choices=definitions.SEMANTICS,
+                        default=definitions.GLANCE_CONF)
+    known, rest = parser.parse_known_args(list(argv))
+    return known.defaults, rest
+
+
+def _config_paths(argv: Sequence[str]) -> list[str]:
+    """The files oslo.config will read for ``argv``, in its order
+    (``oslo_config/cfg.py`` ``ConfigOpts._parse_config_files``): nova's
+    default files unless ``--config-file`` is given, the existing default
+    directories unless ``--config-dir`` is, then those given.
+
+    :raises LoadError: for a ``--config-dir`` that cannot be listed.
+    """
+    peek = _NoExit(add_help=False)
+    peek.add_argument('--config-file', dest='given', action='append',
+                      type=lambda path: ('file', path), default=[])
+    peek.add_argument('--config-dir', dest='given', action='append',
+                      type=lambda path: ('dir', path), default=[])
+    try:
+        given: list[tuple[str, str]] = peek.parse_known_args(
+            list(argv))[0].given
+    except ValueError:
+        return []  # oslo.config's own parser says what is wrong
+    flags = {arg.split('=', 1)[0] for arg in argv}
+    paths: list[str] = []
+    if '--config-file' not in flags:
+        paths += cfg.find_config_files(PROJECT)
+    if '--config-dir' not in flags:
+        for path in cfg.find_config_dirs(PROJECT):
+            if os.path.exists(path):
+                paths += source.oslo_dir_files(path)
+    for kind, path in given:
+        paths += [path] if kind == 'file' else source.dir_files(path)
+    return paths
+
+
+def _preflight(paths: Sequence[str]) -> str | None:
+    """Read every file as the audit does; where ``config_source`` is set.
+
+    :raises LoadError: for the first file the audit cannot read.
+    """
+    where = None
+    for path in paths:
+        text = source.read_text(path)
+        try:
+            hit = source.parse_text(path, text).get('DEFAULT',
+                                                    'config_source')
+        except LoadError:
+            continue  # oslo.config names the file it cannot parse
+        if hit is not None:
+            where = ('[DEFAULT] config_source in %s line %d' % (
+                redact.printable(path, 200), hit.line)
+                if hit.value.strip() else None)
+    if os.environ.get(CONFIG_SOURCE_ENV) is not None:
+        where = ('the %s environment variable' % CONFIG_SOURCE_ENV
+                 if os.environ[CONFIG_SOURCE_ENV].strip() else None)
+    return where
 
 
 def _files(names: Any) -> str:
@@ -89,11 +210,25 @@ def _reason(exc: cfg.Error) -> str:
 
 def run(argv: Sequence[str], stderr: TextIO) -> int:
     """Parse ``argv`` and run the checks; the exit code."""
-    conf = cfg.ConfigOpts()
-    conf.register_cli_opt(DEFAULTS_OPT)
     try:
-        return upgradecheck.main(conf, PROJECT, Commands(conf),
-                                 argv=list(argv))
+        defaults, argv = _split_defaults(argv)
+        where = _preflight(_config_paths(argv))
+    except SystemExit as exc:
+        return 0 if exc.code in (0, None) else EXIT_ERROR
+    except LoadError as exc:
+        reason = exc.reason
+        if reason.startswith('cannot read: '):  # an OSError's strerror
+            reason = reason.removeprefix('cannot read: ').lower()
+        stderr.write('%s: error: cannot read %s: %s\n' % (
+            PROG, redact.printable(exc.path, 200), reason))
+        return EXIT_ERROR
+    conf = _ConfigOpts()
+    # Never load "alternative sources" (remote_file fetches a URL, and
+    # logs it with its query): in a file or in OS_DEFAULT__CONFIG_SOURCE.
+    conf.set_override('config_source', [])
+    try:
+        return upgradecheck.main(conf, PROJECT,
+                                 Commands(conf, defaults, where), argv=argv)
     except cfg.Error as exc:
         stderr.write('%s: error: %s\n' % (PROG, _reason(exc)))
         return EXIT_ERROR
@@ -105,6 +240,12 @@ def run(argv: Sequence[str], stderr: TextIO) -> int:
     except SystemExit as exc:
         # argparse has printed the usage error; 2 would read as FAILURE.
         return 0 if exc.code in (0, None) else EXIT_ERROR
+    except ValueError as exc:
+        # What the pre-flight did not foresee (UnicodeDecodeError is one):
+        # one line, never the text oslo.config quotes.
+        stderr.write('%s: error: cannot load the configuration (%s)\n'
+                     % (PROG, type(exc).__name__))
+        return EXIT_ERROR
 
 
 def main() -> int:

@@ -143,3 +143,23 @@ def test_service_mode_args_stay_offline(tmp_path, env, clone):
     assert done.returncode == 0, done.stdout
     assert '(service mode, nova defaults)' in done.stdout
     assert 'Not checked (offline): GC103' in done.stdout
+
+
+def test_symlinked_configs_are_audited(tmp_path, env, clone):
+    """pre-commit tags a symlink ``symlink``, not ``file``: with
+    ``types: [file]`` a linked nova.conf was skipped without a word.
+    The audit follows the link; a dangling one is one line, exit 2."""
+    repo = _repo(tmp_path, env, clone, {'shared/insecure.ini': INSECURE})
+    (repo / 'compute-1').mkdir()
+    (repo / 'compute-1' / 'nova.conf').symlink_to('../shared/insecure.ini')
+    run(['git', 'add', '.'], repo, env)
+    done = _pre_commit(repo, env, '--all-files')
+    assert done.returncode == 1, done.stdout
+    assert 'GC101  glance.insecure  compute-1/nova.conf:' in done.stdout
+    (repo / 'shared' / 'insecure.ini').unlink()
+    run(['git', 'add', '-A'], repo, env)
+    done = _pre_commit(repo, env, '--all-files')
+    assert done.returncode == 1 and '- exit code: 2' in done.stdout, \
+        done.stdout
+    assert 'compute-1/nova.conf: no such file' in done.stdout
+    assert 'Traceback' not in done.stdout

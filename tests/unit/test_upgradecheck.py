@@ -89,7 +89,8 @@ def test_a_refused_value_is_named_with_file_and_line_never_shown(
 
 def test_the_swap_warning_says_what_it_means(service_conf):
     result = upgradecheck.signature_verification(service_conf('[glance]\n'))
-    assert 'unsigned images stop booting' in result.details
+    assert 'unsigned images the compute host downloads stop booting' \
+        in result.details
     assert 'Fix: Set [glance] verify_glance_signatures explicitly' in \
         result.details
     assert 'key manager' in result.details and 'certificates' in \
@@ -101,17 +102,18 @@ def test_the_swap_warning_adds_the_missing_trusted_certificates(
     result = upgradecheck.signature_verification(service_conf(
         '[glance]\nenable_certificate_validation = true\n'))
     assert result.code == WARNING
-    assert 'every boot whose request names no trusted certificates' \
-        in result.details
+    assert 'for a request that names no trusted certificates fails to ' \
+        'boot' in result.details
 
 
-def test_the_key_manager_failure_says_every_boot_fails(service_conf):
+def test_the_key_manager_failure_says_downloads_fail(service_conf):
     result = upgradecheck.signature_verification(service_conf(
         '[glance]\n' + FIXED_KEY))
     assert 'the swap turns signature verification on' \
         in result.details
-    assert 'every boot from an image then fails, signed or not' \
-        in result.details
+    assert 'every image the compute host downloads then fails to boot, ' \
+        'signed or not' in result.details
+    assert 'every boot' not in result.details
 
 
 def test_a_config_dir_is_read_in_oslo_order(tmp_path):

@@ -38,6 +38,22 @@ from glance_conf.audit.target import AuditedConf
 #: one is given.
 CASTELLAN_DEFAULT_BACKEND = 'barbican'
 
+#: The castellan drivers ``[key_manager] backend`` can name without a
+#: class path: the ``castellan.drivers`` entry points of castellan 5.8.0
+#: (``setup.cfg``: ``barbican`` and ``vault``), matched as stevedore
+#: matches names, case-sensitively. Any other name that has no ``.`` is
+#: neither a driver nor a class path: ``castellan/key_manager/__init__.py``
+#: ``API`` (lines 43-69) falls back to ``importutils.import_class``, which
+#: raises ``ValueError`` for it.
+CASTELLAN_BACKENDS = ('barbican', 'vault')
+
+#: The ``[DEFAULT] compute_driver`` values that load the libvirt driver:
+#: nova 34 ``nova/virt/driver.py`` ``load_compute_driver`` (lines
+#: 2082-2117) imports ``'nova.virt.%s' % compute_driver``, and
+#: ``nova/virt/libvirt/__init__.py`` exports ``LibvirtDriver`` from
+#: ``nova.virt.libvirt.driver``.
+LIBVIRT_DRIVERS = ('libvirt.LibvirtDriver', 'libvirt.driver.LibvirtDriver')
+
 #: What ends the class path of a fixed-key backend: nova's
 #: ``nova.keymgr.conf_key_mgr.ConfKeyManager`` (and its copies in other
 #: services). castellan tells it apart the same way
@@ -50,15 +66,35 @@ FIXED_KEY_SUFFIX = 'ConfKeyManager'
 VERIFICATION_TURNS_ON = (
     'The file does not set verify_glance_signatures: nova\'s default is '
     'off and the drop-in\'s is on, so the swap turns signature '
-    'verification on: unsigned images stop booting (the instance goes to '
-    'ERROR), and the key manager must be able to serve the signing '
-    'certificates.')
+    'verification on: unsigned images the compute host downloads stop '
+    'booting (the instance goes to ERROR), and the key manager must be '
+    'able to serve the signing certificates.')
 
-#: What every boot does when nova cannot verify: said once, for GC204 and
-#: the upgrade check.
-EVERY_BOOT_FAILS = ('every boot from an image then fails, signed or not: '
-                    'an unsigned image fails for lack of a signature, a '
-                    'signed one because its certificate cannot be fetched')
+#: What happens to every image nova downloads when it cannot verify: said
+#: once, for GC204 and the upgrade check. Not "every boot": a disk cloned
+#: in Ceph (GC206) or a boot from volume downloads nothing.
+EVERY_DOWNLOAD_FAILS = (
+    'every image the compute host downloads then fails to boot, signed or '
+    'not: an unsigned image for lack of a signature, a signed one because '
+    'its certificate cannot be fetched')
+
+#: What GC205 means for the images nova downloads.
+NO_TRUSTED_CERTIFICATES = (
+    'Certificate validation is on and default_trusted_certificate_ids is '
+    'empty: every image the compute host downloads for a request that '
+    'names no trusted certificates fails to boot. Valid if your users '
+    'must name them; otherwise list the certificates you trust.')
+
+#: Added to GC204, GC205 and GC207 when GC206's condition holds.
+RBD_CLONES_UNCHECKED = (' (raw images cloned in Ceph boot unchecked '
+                        'instead: GC206)')
+
+#: GC206: which images skip verification, and when they do not.
+RBD_CLONE_SKIPS = (
+    'Signature verification is on, but libvirt images_type is rbd: a raw '
+    'image that Glance exposes at a location in this Ceph cluster (or '
+    'copies there, with images_rbd_glance_store_name) is cloned, not '
+    'downloaded, and its signature is silently never checked.')
 
 
 def _verifies(conf: AuditedConf) -> bool:
@@ -96,6 +132,30 @@ def _true(hit: source.Hit | None) -> bool:
 def _silent(conf: AuditedConf) -> bool:
     """Whether no loaded file sets ``verify_glance_signatures``."""
     return conf.where('verify_glance_signatures')[0] is None
+
+
+def _rbd_clone(conf: AuditedConf) -> source.Hit | None:
+    """Where ``[libvirt] images_type = rbd`` is set, when verification is
+    on and the libvirt driver clones raw images in Ceph (GC206); or None.
+
+    A ``[DEFAULT] compute_driver`` other than libvirt never reads
+    ``[libvirt]``; an unset one is judged as libvirt (a layer may leave
+    it to another file).
+    """
+    if not _verifies(conf):
+        return None
+    driver = conf.raw('DEFAULT', 'compute_driver')
+    if driver is not None and _plain(driver) not in LIBVIRT_DRIVERS:
+        return None
+    hit = conf.raw('libvirt', 'images_type')
+    return hit if hit is not None and _plain(hit) == 'rbd' else None
+
+
+def _but_rbd(conf: AuditedConf, message: str) -> str:
+    """``message`` about downloaded images, with GC206's exception."""
+    if _rbd_clone(conf) is None:
+        return message
+    return message[:-1] + RBD_CLONES_UNCHECKED + '.'
 
 
 class SignatureVerificationDisabled(base.Check):
@@ -207,9 +267,12 @@ class VerificationTurnsOn(base.Check):
     The file does not set ``verify_glance_signatures``. nova's default is
     off; ``glance_conf``'s is on. A host that swaps ``nova.conf.glance``
     for ``glance_conf.glance`` with this file starts verifying every image
-    download: unsigned images stop booting (the instance goes to ERROR),
-    and the key manager must be able to serve the signing certificates
-    (``nova/image/glance.py``, ``_get_verifier``). Reported when the audit
+    download: unsigned images it downloads stop booting (the instance goes
+    to ERROR), and the key manager must be able to serve the signing
+    certificates (``nova/image/glance.py``, ``_get_verifier``). Disks
+    cloned in Ceph (GC206, said in the message when it applies) and
+    boots from volume download nothing and are not affected. Reported
+    when the audit
     judges by the drop-in's defaults (``--defaults glance-conf``, or a
     service that registered them).
 
@@ -232,7 +295,7 @@ class VerificationTurnsOn(base.Check):
         if (_silent(conf) and nova_default is False
                 and conf.value('verify_glance_signatures') is True):
             yield self.finding('verify_glance_signatures',
-                               VERIFICATION_TURNS_ON)
+                               _but_rbd(conf, VERIFICATION_TURNS_ON))
 
 
 def _key_manager_problem(conf: AuditedConf
@@ -240,11 +303,17 @@ def _key_manager_problem(conf: AuditedConf
     """Why the key manager cannot serve certificates, the setting that
     says so (``section.key``) and where it is set; or None.
 
-    Only what the config alone proves is judged: the fixed-key backend,
-    and Barbican with a service-user token and no service user.
+    Only what the config alone proves is judged: a backend castellan
+    cannot load, the fixed-key backend, and Barbican with a service-user
+    token and no service user.
     """
     hit = conf.raw('key_manager', 'backend', 'api_class')
-    backend = _plain(hit) or CASTELLAN_DEFAULT_BACKEND
+    backend = _plain(hit) if hit is not None else CASTELLAN_DEFAULT_BACKEND
+    if '.' not in backend and backend not in CASTELLAN_BACKENDS:
+        return ('[key_manager] backend is neither a castellan driver (%s) '
+                'nor a class path, so castellan cannot load a key manager'
+                % ', '.join(CASTELLAN_BACKENDS),
+                'key_manager.%s' % hit.key if hit else '', hit)
     if backend.endswith(FIXED_KEY_SUFFIX):
         return ('[key_manager] backend is the fixed-key ConfKeyManager, '
                 'which holds one symmetric key and cannot return a '
@@ -278,14 +347,25 @@ class KeyManagerCannotServeCertificates(base.Check):
     ``castellan/key_manager/__init__.py`` ``API``, lines 43-69). Unsigned
     images fail earlier: ``get_verifier`` requires the four
     ``img_signature*`` properties (lines 244-256). So when the key manager
-    cannot return a certificate, every boot from an image fails, signed or
-    not. Reported where verification is effectively on (as GC201/GC202
-    judge it), under either ``--defaults``: a file that does not set
+    cannot return a certificate, every image the compute host downloads
+    fails to boot, signed or not. (Not every boot: a boot from volume
+    downloads no image, and a raw image cloned in Ceph is never verified,
+    which GC206 reports and the message then says.) Reported where
+    verification is effectively on (as GC201/GC202 judge it), under
+    either ``--defaults``: a file that does not set
     ``verify_glance_signatures`` is reported only under the drop-in's
     defaults, where the swap turns verification on.
 
     What the config alone proves cannot work:
 
+    * a ``backend`` castellan cannot load at all: a name without a ``.``
+      that is not one of its drivers, ``barbican`` or ``vault``
+      (``castellan.drivers`` in castellan 5.8.0's ``setup.cfg``; stevedore
+      matches them case-sensitively, so ``Barbican`` is not one).
+      ``API`` then calls ``importutils.import_class`` on the name, which
+      raises ``ValueError``; cursive's ``get_certificate`` catches only
+      ``ManagedObjectNotFoundError`` and ``KeyManagerError``, so every
+      verification fails. An empty ``backend =`` is such a name.
     * the fixed-key backend, ``nova.keymgr.conf_key_mgr.ConfKeyManager``
       (any class path ending in ``ConfKeyManager``, as castellan's
       ``migration.handle_migration`` tells it apart). Its ``get``
@@ -308,8 +388,9 @@ class KeyManagerCannotServeCertificates(base.Check):
     (``_get_barbican_endpoint``, lines 288-307): nova's context carries
     that catalog, with ``key-manager`` kept in it (``nova/context.py``
     ``RequestContext.__init__`` and ``_ContextAuthPlugin``), so nova.conf
-    alone cannot tell whether Barbican is there. Vault and other backends
-    are not judged.
+    alone cannot tell whether Barbican is there. Vault can store and
+    serve certificates, but whether it holds them and nova may read them
+    is not in nova.conf: it is not judged, nor is any other class path.
 
     Fix: run Barbican (or Vault) and set ``[key_manager] backend`` to it;
     give ``[barbican_service_user]`` credentials when the service-user
@@ -332,8 +413,8 @@ class KeyManagerCannotServeCertificates(base.Check):
         if problem is None:
             return
         why, option, hit = problem
-        message = ('Signature verification is on, but %s: %s.'
-                   % (why, EVERY_BOOT_FAILS))
+        message = _but_rbd(conf, 'Signature verification is on, but %s: '
+                                 '%s.' % (why, EVERY_DOWNLOAD_FAILS))
         if hit is None:
             yield self.finding('verify_glance_signatures', message)
         else:
@@ -352,8 +433,10 @@ class TrustedCertificatesRequired(base.Check):
     raise ``CertificateValidationFailed``, "no trusted certificate IDs were
     provided"). The API does not fill them in either
     (``nova/compute/api.py`` ``_retrieve_trusted_certs_object``, lines
-    1647-1656). Every boot that does not pass
-    ``trusted_image_certificates`` (API microversion 2.63) fails.
+    1647-1656). Every image the compute host downloads for a request that
+    does not pass ``trusted_image_certificates`` (API microversion 2.63)
+    fails to boot (raw images cloned in Ceph are not checked at all:
+    GC206, said in the message when it applies).
 
     That is a valid choice for a cloud whose users must name the
     certificates they trust; record it with a waiver. Medium: the service
@@ -377,12 +460,8 @@ class TrustedCertificatesRequired(base.Check):
         if (conf.value('verify_glance_signatures') is True
                 and conf.value('enable_certificate_validation') is True
                 and conf.value('default_trusted_certificate_ids') == []):
-            yield self.finding(
-                'default_trusted_certificate_ids', 'Certificate validation '
-                'is on and default_trusted_certificate_ids is empty: every '
-                'boot whose request names no trusted certificates fails. '
-                'Valid if your users must name them; otherwise list the '
-                'certificates you trust.')
+            yield self.finding('default_trusted_certificate_ids',
+                               _but_rbd(conf, NO_TRUSTED_CERTIFICATES))
 
 
 class VerificationSkippedOnRbdClone(base.Check):
@@ -396,17 +475,29 @@ class VerificationSkippedOnRbdClone(base.Check):
     ``ImageUnacceptable`` falls back to ``libvirt_utils.fetch_image``, the
     path that downloads and verifies. ``imagebackend.Rbd.clone``
     (``nova/virt/libvirt/imagebackend.py`` lines 1105-1130) reads the
-    image's locations and clones a raw or ISO image in the same Ceph
-    cluster: no download, no verifier, ``trusted_certs`` unused. So for
-    exactly the images Ceph deployments use (raw, in Glance's RBD store),
-    verification is silently skipped: no error, no log line. nova's
+    image's locations and clones a raw image in the same Ceph cluster
+    (``nova/storage/rbd_utils.py`` ``is_cloneable``): no download, no
+    verifier, ``trusted_certs`` unused. With ``[libvirt]
+    images_rbd_glance_store_name`` set, an image not yet in this cluster
+    is first copied there by Glance and then cloned too (lines 1122-1126).
+    Cloning needs Glance to expose the image's locations (``show_image_
+    direct_url`` or ``show_multiple_locations`` in glance-api.conf, not
+    visible here); without them ``clone`` raises ``ImageUnacceptable`` and
+    the driver downloads the image, which verifies. So, where Glance
+    exposes locations, for exactly the images Ceph deployments use (raw,
+    in Glance's RBD store) verification is silently skipped: no error, no
+    log line. nova's
     documentation says so ("not supported ... when using the rbd image
     backend ... and RAW formatted images", ``doc/source/user/
     certificate-validation.rst``).
 
-    Not reported: ``[glance] enable_rbd_download``. That direct RBD read
-    *does* verify: ``_try_special_handlers`` (``nova/image/glance.py``
-    lines 338-353) runs the downloaded file through
+    Not reported: a ``[DEFAULT] compute_driver`` other than libvirt
+    (``libvirt.LibvirtDriver`` or ``libvirt.driver.LibvirtDriver``: nova
+    34 ``nova/virt/driver.py`` ``load_compute_driver`` imports
+    ``nova.virt.<value>``), which never reads ``[libvirt]``; an unset one
+    is judged as libvirt. Nor ``[glance] enable_rbd_download``. That
+    direct RBD read *does* verify: ``_try_special_handlers``
+    (``nova/image/glance.py`` lines 338-353) runs the downloaded file through
     ``_verify_and_write`` with the verifier ``download`` built first. (It
     doubles the copy on an RBD compute: GC403.)
 
@@ -425,12 +516,7 @@ class VerificationSkippedOnRbdClone(base.Check):
                    'signatures for rbd-backed disks.')
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
-        if not _verifies(conf):
-            return
-        hit = conf.raw('libvirt', 'images_type')
-        if _plain(hit) == 'rbd' and hit is not None:
-            yield self.finding(
-                'libvirt.images_type', 'Signature verification is on, but '
-                'libvirt images_type is rbd: raw images in the same Ceph '
-                'cluster are cloned, not downloaded, and their signature is '
-                'silently never checked.', hit.path, hit.line)
+        hit = _rbd_clone(conf)
+        if hit is not None:
+            yield self.finding('libvirt.images_type', RBD_CLONE_SKIPS,
+                               hit.path, hit.line)

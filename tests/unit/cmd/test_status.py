@@ -23,7 +23,9 @@ import sys
 
 import pytest
 
+from glance_conf.audit import source
 from glance_conf.cmd import status
+from tests import servers
 
 FIXED_KEY = ('[key_manager]\nfixed_key = 00ff\n'
              'backend = nova.keymgr.conf_key_mgr.ConfKeyManager\n')
@@ -125,3 +127,112 @@ def test_the_console_script_is_installed(write_conf):
     assert (done.returncode, done.stdout) == (255, '')
     assert done.stderr == ('glance-conf-status: error: cannot read '
                            '/nonexistent.conf: no such file\n')
+
+
+@pytest.mark.parametrize('data,reason', [
+    (b'[glance]\n# caf\xff\n', 'not valid UTF-8 (byte 0xff at line 2)'),
+    (b'[glance]\n\x00\n', 'binary data (NUL byte at offset 9); not a '
+     'config file'),
+    (b'#' * (source.MAX_FILE_SIZE + 1), 'file is %d bytes; the limit is %d'
+     % (source.MAX_FILE_SIZE + 1, source.MAX_FILE_SIZE)),
+])
+def test_a_file_the_audit_cannot_read_is_one_line_and_255(tmp_path, capsys,
+                                                           data, reason):
+    """oslo.config raised UnicodeDecodeError (a traceback, exit 1) or the
+    checks reported a Failure: the audit's own reader refuses first."""
+    conf_dir = tmp_path / 'nova.conf.d'
+    conf_dir.mkdir()
+    (conf_dir / '10-ok.conf').write_text('[glance]\n')
+    (conf_dir / '20-bad.conf').write_bytes(data)
+    for argv, path in ((['--config-file', str(conf_dir / '20-bad.conf')],
+                        conf_dir / '20-bad.conf'),
+                       (['--config-dir', str(conf_dir)],
+                        conf_dir / '20-bad.conf')):
+        assert run(*argv, 'upgrade', 'check') == (
+            255, 'glance-conf-status: error: cannot read %s: %s\n'
+            % (path, reason))
+    assert capsys.readouterr().out == ''
+
+
+def test_a_non_utf8_file_is_one_line_from_the_console_script(tmp_path):
+    path = tmp_path / 'nova.conf'
+    path.write_bytes(b'[glance]\ntimeout = \xe9\n')
+    script = os.path.join(os.path.dirname(sys.executable),
+                          'glance-conf-status')
+    done = subprocess.run([script, '--config-file', str(path), 'upgrade',
+                           'check'], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert (done.returncode, done.stdout) == (255, '')
+    assert done.stderr.count('\n') == 1 and 'Traceback' not in done.stderr
+
+
+def test_what_oslo_config_raises_as_value_error_is_one_line(
+        tmp_path, monkeypatch):
+    """The backstop, for a file that changes after the pre-flight read
+    it: oslo.config's UnicodeDecodeError is one line, 255."""
+    path = tmp_path / 'nova.conf'
+    path.write_text('[glance]\n')
+
+    def swap(paths):
+        path.write_bytes(b'[glance]\n\xff\n')
+        return None
+    monkeypatch.setattr(status, '_preflight', swap)
+    assert run('--config-file', str(path), 'upgrade', 'check') == (
+        255, 'glance-conf-status: error: cannot load the configuration '
+        '(UnicodeDecodeError)\n')
+
+
+@pytest.mark.parametrize('where', ['file', 'env'])
+def test_config_source_is_never_fetched_and_never_shown(
+        tmp_path, monkeypatch, capsys, where):
+    """oslo.config's remote_file driver would GET the URI (and log it
+    with its token): nothing is fetched, and a warning says so."""
+    server = servers.FaultServer(lifetime=30).start()
+    try:
+        path = tmp_path / 'nova.conf'
+        text = ('[DEFAULT]\nconfig_source = extra\n' if where == 'file'
+                else '[DEFAULT]\n')
+        path.write_text(text + '[extra]\ndriver = remote_file\nuri = '
+                        '%s/nova.conf?token=S3CRETTOKEN\n[glance]\n'
+                        'verify_glance_signatures = true\n' % server.url)
+        if where == 'env':
+            monkeypatch.setenv('OS_DEFAULT__CONFIG_SOURCE', 'extra')
+        code, err = run('--config-file', str(path), 'upgrade', 'check',
+                        '--json')
+        out = capsys.readouterr()
+        assert server.hits == 0
+    finally:
+        server.stop()
+    for text in (err, out.out, out.err):
+        assert 'S3CRETTOKEN' not in text and '127.0.0.1' not in text
+    assert (code, err) == (1, '')
+    results = {c['check']: c for c in json.loads(out.out)['checks']}
+    found = results[status.CONFIG_SOURCE_CHECK]
+    assert found['result'] == 1
+    assert found['details'].startswith(status.CONFIG_SOURCE_NOT_CHECKED % (
+        '[DEFAULT] config_source in %s line 2' % path if where == 'file'
+        else 'the OS_DEFAULT__CONFIG_SOURCE environment variable'))
+
+
+def test_no_config_source_no_such_result(write_conf, capsys):
+    path = write_conf('[DEFAULT]\nconfig_source =\n[glance]\n')
+    run('--config-file', str(path), 'upgrade', 'check', '--json')
+    assert status.CONFIG_SOURCE_CHECK not in capsys.readouterr().out
+
+
+def test_the_audited_file_does_not_choose_its_defaults(write_conf,
+                                                       monkeypatch):
+    """--defaults was an oslo.config option, so ``[DEFAULT] defaults =
+    nova`` in the file (or OS_DEFAULT__DEFAULTS) turned a Failure into a
+    success; only the command line chooses."""
+    plain = write_conf('[glance]\n' + FIXED_KEY)
+    assert run('--config-file', str(plain), 'upgrade', 'check')[0] == 2
+    chosen = write_conf('[DEFAULT]\ndefaults = nova\n[glance]\n' + FIXED_KEY,
+                        'chosen.conf')
+    assert run('--config-file', str(chosen), 'upgrade', 'check')[0] == 2
+    monkeypatch.setenv('OS_DEFAULT__DEFAULTS', 'nova')
+    assert run('--config-file', str(plain), 'upgrade', 'check')[0] == 2
+    assert run('--config-file', str(plain), '--defaults', 'nova',
+               'upgrade', 'check')[0] == 0
+    assert run('--config-file', str(plain), '--defaults=nova',
+               'upgrade', 'check')[0] == 0

@@ -77,7 +77,8 @@ def test_silent_file_says_why_verification_is_off(audit_text):
 def test_gc207_tells_a_migrating_operator_what_changes(audit_text):
     [found] = audit_text('[glance]\n', 'GC207', defaults='glance-conf')
     assert found.severity.label == 'low'
-    assert 'unsigned images stop booting' in found.message
+    assert 'unsigned images the compute host downloads stop booting' \
+        in found.message
     assert 'the key manager must be able to serve' in found.message
 
 
@@ -106,6 +107,17 @@ NO_SERVICE_USER = '[barbican]\nsend_service_user_token = true\n'
      '[key_manager]\nbackend = barbican\n', 0, 0),
     ('[glance]\nverify_glance_signatures = true\n'
      '[key_manager]\nbackend = vault\n', 0, 0),
+    # A backend castellan cannot load: neither a driver (stevedore names
+    # are case-sensitive) nor a class path (import_class: ValueError).
+    ('[glance]\nverify_glance_signatures = true\n'
+     '[key_manager]\nbackend = Barbican\n', 1, 1),
+    ('[glance]\n[key_manager]\nbackend = castellan\n', 0, 1),
+    ('[glance]\nverify_glance_signatures = true\n'
+     '[key_manager]\nbackend =\n', 1, 1),
+    # A class path is not judged (castellan imports it).
+    ('[glance]\nverify_glance_signatures = true\n[key_manager]\n'
+     'backend = castellan.key_manager.vault_key_manager.VaultKeyManager\n',
+     0, 0),
     # Barbican with the service-user token and no service user.
     ('[glance]\nverify_glance_signatures = true\n' + NO_SERVICE_USER, 1, 1),
     ('[glance]\n' + NO_SERVICE_USER, 0, 1),
@@ -126,25 +138,58 @@ def test_gc204_key_manager_that_cannot_serve_certificates(
     assert len(audit_text(text, 'GC204', defaults='glance-conf')) == ours
 
 
-def test_gc204_is_placed_at_the_backend_and_says_every_boot_fails(
+def test_gc204_is_placed_at_the_backend_and_says_what_fails(
         audit_text):
     [found] = audit_text('[glance]\n' + FIXED_KEY, 'GC204')
     assert (found.severity.label, found.option, found.line) == (
         'high', 'key_manager.backend', 4)
-    assert 'every boot from an image then fails, signed or not' \
-        in found.message
+    assert 'every image the compute host downloads then fails to boot, ' \
+        'signed or not' in found.message
     assert 'ConfKeyManager' in found.message
+    assert 'GC206' not in found.message
     [found] = audit_text('[glance]\n' + NO_SERVICE_USER, 'GC204')
     assert (found.option, found.line) == (
         'barbican.send_service_user_token', 3)
     assert '[barbican_service_user] names no auth_type' in found.message
 
 
-def test_gc204_never_quotes_the_backend_value(audit_text):
+@pytest.mark.parametrize('backend', ['s3cr3t.ConfKeyManager', 's3cr3t'])
+def test_gc204_never_quotes_the_backend_value(audit_text, backend):
     """A value pasted into the wrong option stays out of the report."""
     [found] = audit_text('[glance]\n[key_manager]\n'
-                         'backend = s3cr3t.ConfKeyManager\n', 'GC204')
+                         'backend = %s\n' % backend, 'GC204')
     assert 's3cr3t' not in found.message + found.remediation
+
+
+def test_gc204_names_a_backend_castellan_cannot_load(audit_text):
+    [found] = audit_text('[glance]\n[key_manager]\nbackend = Vault\n',
+                         'GC204')
+    assert (found.option, found.line) == ('key_manager.backend', 3)
+    assert 'neither a castellan driver (barbican, vault) nor a class ' \
+        'path' in found.message
+
+
+RBD_CLONES = '(raw images cloned in Ceph boot unchecked instead: GC206)'
+
+
+@pytest.mark.parametrize('check,text', [
+    ('GC204', '[glance]\n' + FIXED_KEY),
+    ('GC205', '[glance]\nenable_certificate_validation = true\n'),
+    ('GC207', '[glance]\n'),
+])
+def test_what_fails_is_what_is_downloaded_and_rbd_clones_are_named(
+        audit_text, check, text):
+    """Not "every boot": a raw image cloned in Ceph is never checked."""
+    [found] = audit_text(text, check)
+    assert 'the compute host downloads' in found.message
+    assert 'every boot' not in found.message
+    assert RBD_CLONES not in found.message
+    [found] = audit_text(text + '[libvirt]\nimages_type = rbd\n', check)
+    assert found.message.endswith(RBD_CLONES + '.')
+    [found] = audit_text(text + '[libvirt]\nimages_type = rbd\n'
+                         '[DEFAULT]\ncompute_driver = ironic.IronicDriver\n',
+                         check)
+    assert RBD_CLONES not in found.message
 
 
 @pytest.mark.parametrize('text,nova,ours', [
@@ -169,8 +214,8 @@ def test_gc205_says_boots_fail_and_that_it_can_be_meant(audit_text):
     [found] = audit_text('[glance]\nverify_glance_signatures = true\n'
                          'enable_certificate_validation = true\n', 'GC205')
     assert found.severity.label == 'medium'
-    assert 'every boot whose request names no trusted certificates ' \
-        'fails' in found.message
+    assert 'every image the compute host downloads for a request that ' \
+        'names no trusted certificates fails to boot' in found.message
     assert 'Valid if your users must name them' in found.message
 
 
@@ -183,6 +228,13 @@ RBD = '[libvirt]\nimages_type = rbd\n'
     ('[glance]\nverify_glance_signatures = false\n' + RBD, 0, 0),
     ('[glance]\nverify_glance_signatures = true\n'
      '[libvirt]\nimages_type = qcow2\n', 0, 0),
+    # Only the libvirt driver reads [libvirt] (load_compute_driver).
+    ('[glance]\nverify_glance_signatures = true\n' + RBD
+     + '[DEFAULT]\ncompute_driver = libvirt.LibvirtDriver\n', 1, 1),
+    ('[glance]\nverify_glance_signatures = true\n' + RBD
+     + '[DEFAULT]\ncompute_driver = libvirt.driver.LibvirtDriver\n', 1, 1),
+    ('[glance]\nverify_glance_signatures = true\n' + RBD
+     + '[DEFAULT]\ncompute_driver = ironic.IronicDriver\n', 0, 0),
     # Direct RBD download verifies (_try_special_handlers): not GC206.
     ('[glance]\nverify_glance_signatures = true\n'
      'enable_rbd_download = true\nrbd_user = glance\nrbd_pool = images\n',
@@ -198,3 +250,5 @@ def test_gc206_says_verification_is_silently_skipped(audit_text):
                          'GC206')
     assert (found.option, found.line) == ('libvirt.images_type', 4)
     assert 'silently never checked' in found.message
+    assert 'images_rbd_glance_store_name' in found.message
+    assert 'Glance exposes at a location' in found.message
