@@ -109,7 +109,8 @@ MODE = '0640'
 #: Messages for the fixes that need someone to act after them.
 SIGNATURES_ON = ('verify_glance_signatures is now on: sign every image, '
                  'and make sure the key manager ([key_manager]) serves the '
-                 'signing certificates, or unsigned images stop booting; '
+                 'signing certificates, or unsigned images the compute '
+                 'host downloads stop booting; '
                  'then turn on enable_certificate_validation with '
                  'default_trusted_certificate_ids (GC202).')
 SSL_MOVED = ('[ssl] %s moved to [glance] %s: if this service also '
