@@ -24,6 +24,7 @@ import importlib.util
 import json
 import os
 import pathlib
+import multiprocessing
 
 import pytest
 from hypothesis import given
@@ -294,3 +295,69 @@ def test_limits(tmp_path):
             collect.MAX_PATHS, collect.MAX_SYMLINKS) == (
         bundle_reader.MAX_TEXT_SIZE, bundle_reader.MAX_CONFIG_FILES,
         bundle_reader.MAX_NAMED_PATHS, 40)
+
+
+#: What lies outside the container's root: none of it may be read.
+OUTSIDE_MARK = 'root:$6$outside-the-root$'
+#: The mode of the file outside: never in a bundle.
+OUTSIDE_MODE = 0o601
+#: Swaps of the race, and collects run while it lasts (bounded both).
+SWAPS, COLLECTS = 1000000, 1000
+
+
+def _swapper(root: pathlib.Path, outside: pathlib.Path, stop):
+    """Swap, again and again, a file, /etc/passwd and a whole directory
+    for links to what lies outside the root (as a container that can
+    write its own /etc/nova can)."""
+    etc, nova = root / 'etc', root / 'etc' / 'nova'
+    pairs = [(nova / 'nova.conf', nova / 'evil.conf'),
+             (etc / 'passwd', etc / 'evil-passwd'),
+             (nova / 'certs', nova / 'evil-certs'),
+             (nova, etc / 'evil-nova')]
+    (nova / 'evil.conf').symlink_to(outside / 'nova.conf')
+    (etc / 'evil-passwd').symlink_to(outside / 'passwd')
+    (nova / 'evil-certs').symlink_to(outside)
+    (etc / 'evil-nova').symlink_to(outside)
+    for number in range(SWAPS):
+        if stop.is_set():
+            return
+        real, evil = pairs[number % len(pairs)]
+        spare = real.with_name('spare')
+        os.rename(real, spare)
+        os.rename(evil, real)
+        os.rename(real, evil)
+        os.rename(spare, real)
+
+
+def test_swapping_a_component_for_a_link_never_reads_outside_root(
+        tmp_path):
+    """H1 (TOCTOU): while the module runs, a container swaps a file or a
+    directory for a link to a host file; no byte of it, nor its mode, nor
+    an account of it, may reach the bundle."""
+    outside = tmp_path / 'outside'
+    outside.mkdir()
+    (outside / 'nova.conf').write_text('[DEFAULT]\nx = %s\n' % OUTSIDE_MARK)
+    (outside / 'ca.pem').write_text(OUTSIDE_MARK)
+    (outside / 'ca.pem').chmod(OUTSIDE_MODE)
+    (outside / 'passwd').write_text('nova:x:777:777::/:/bin/sh\n')
+    root = _tree(tmp_path / 'r', '[glance]\ncafile = /etc/nova/certs/ca.pem'
+                 '\n')
+    # Another process: it runs beside the module, as the container does.
+    context = multiprocessing.get_context('fork')
+    stop = context.Event()
+    swapper = context.Process(target=_swapper, args=(root, outside, stop))
+    swapper.start()
+    made = []
+    try:
+        for _ in range(COLLECTS):
+            made.append(collect.collect(['/etc/nova/nova.conf'], [],
+                                        str(root)))
+    finally:
+        stop.set()
+        swapper.join(60)
+    for bundle in made:
+        assert OUTSIDE_MARK not in json.dumps(bundle)
+        assert bundle['account']['uid'] in (42436, None)
+        for fact in bundle['paths'].values():
+            assert fact['stat'] is None or \
+                fact['stat']['mode'] & 0o777 != OUTSIDE_MODE

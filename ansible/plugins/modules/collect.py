@@ -464,56 +464,110 @@ def parse_and_mask(text):
     return text, assignments
 
 
-# --- Paths, chroot-style --------------------------------------------------
+# --- Paths, chroot-style, by file descriptor ------------------------------
 
-def resolve(root, path):
-    """``path`` resolved under ``root`` as a chroot would.
+#: How every component is opened: the object itself, never what a link
+#: points to (a link is read, then resolved here, under root).
+_STEP = getattr(os, 'O_PATH', 0) | os.O_NOFOLLOW | os.O_CLOEXEC
+#: How a file is read: no link followed, and a FIFO or a device never
+#: blocks the module (it is refused by its fstat).
+_READ = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | \
+    os.O_CLOEXEC
 
-    :returns: the components of the service path reached (links
-        resolved); a missing component ends the walk.
-    :raises OSError: ELOOP after :data:`MAX_SYMLINKS` links.
+
+class _Walk:
+    """A path resolved under a root, chroot-style, one descriptor a step.
+
+    Every component is opened relative to the directory before it,
+    without following a link (``O_PATH | O_NOFOLLOW``); a link is read
+    (``readlink``) and its target resolved here: an absolute one starts
+    again at the root, ``..`` stops at it. So whatever is swapped on the
+    host while the module runs, nothing outside the root is ever opened:
+    the kernel is never asked to follow a link.
+
+    :ivar chain: ``(name, fd)`` from the root (``('', root_fd)``) down
+        to the last object reached.
+    :ivar error: the :class:`OSError` that stopped the walk (the object
+        after the chain's last one), or None: ``chain[-1]`` is the path.
     """
-    parts = []
-    todo = list(reversed(path.split('/')))
-    links = 0
-    while todo:
-        name = todo.pop()
-        if name in ('', '.'):
-            continue
-        if name == '..':
-            if parts:
-                parts.pop()
-            continue
-        here = os.path.join(root, *(parts + [name]))
-        try:
-            info = os.lstat(here)
-        except OSError:
-            return parts + [name]
-        if not stat.S_ISLNK(info.st_mode):
-            parts.append(name)
-            continue
-        links += 1
-        if links > MAX_SYMLINKS:
-            raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), path)
-        target = os.readlink(here)
-        if target.startswith('/'):
-            parts = []
-        todo.extend(reversed(target.split('/')))
-    return parts
+
+    def __init__(self, root_fd, path):
+        self.chain = [('', root_fd)]
+        self.error = None
+        self._resolve(path)
+
+    def _resolve(self, path):
+        todo = list(reversed(path.split('/')))
+        links = 0
+        while todo:
+            name = todo.pop()
+            if name in ('', '.'):
+                continue
+            if name == '..':
+                if len(self.chain) > 1:
+                    os.close(self.chain.pop()[1])
+                continue
+            try:
+                fd = os.open(name, _STEP, dir_fd=self.chain[-1][1])
+            except OSError as exc:
+                self.error = exc
+                return
+            if not stat.S_ISLNK(os.fstat(fd).st_mode):
+                self.chain.append((name, fd))
+                continue
+            try:
+                target = os.readlink('', dir_fd=fd)
+            except OSError as exc:
+                self.error = exc
+                return
+            finally:
+                os.close(fd)
+            links += 1
+            if links > MAX_SYMLINKS:
+                self.error = OSError(errno.ELOOP, os.strerror(errno.ELOOP))
+                return
+            if target.startswith('/'):
+                self._back_to_root()
+            todo.extend(reversed(target.split('/')))
+
+    def _back_to_root(self):
+        while len(self.chain) > 1:
+            os.close(self.chain.pop()[1])
+
+    def close(self):
+        self._back_to_root()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    @property
+    def fd(self):
+        """The descriptor of the path reached (``O_PATH``)."""
+        return self.chain[-1][1]
+
+    def directories(self):
+        """``[(service path, fd)]`` of the directories walked through to
+        the path (to the point where the walk stopped)."""
+        chain = self.chain if self.error else self.chain[:-1]
+        return [(_service([name for name, _ in chain[1:depth + 1]]), fd)
+                for depth, (_, fd) in enumerate(chain)]
 
 
-def _local(root, parts):
-    return os.path.join(root, *parts)
+def _facts(info):
+    return {'mode': info.st_mode, 'uid': info.st_uid, 'gid': info.st_gid}
 
 
-def _stat(local):
-    """``(stat dict, error)`` of a path of this machine."""
+def _stat(walk):
+    """``(stat dict, error)`` of the path a walk reached."""
+    if walk.error is not None:
+        return None, _problem(walk.error)
     try:
-        info = os.stat(local)
+        return _facts(os.fstat(walk.fd)), None
     except OSError as exc:
         return None, _problem(exc)
-    return {'mode': info.st_mode, 'uid': info.st_uid,
-            'gid': info.st_gid}, None
 
 
 def _problem(exc):
@@ -526,33 +580,56 @@ def _service(parts):
     return '/' + '/'.join(parts)
 
 
+def _read(walk, limit):
+    """``(bytes, stat dict, error)`` of the regular file a walk reached.
+
+    The file is opened by its name relative to its directory's
+    descriptor, not following a link and not blocking, and its own
+    descriptor's fstat decides: anything but a regular file is refused
+    unread, even if it was swapped in after the walk.
+    """
+    if len(walk.chain) < 2:
+        return None, None, 'is a directory, not a file'
+    name, parent = walk.chain[-1][0], walk.chain[-2][1]
+    try:
+        fd = os.open(name, _READ, dir_fd=parent)
+    except OSError as exc:
+        if exc.errno == errno.EACCES:
+            return None, None, 'permission denied'
+        if exc.errno == errno.ELOOP:
+            return None, None, 'is not a regular file'
+        return None, None, 'cannot be read (%s)' % exc.strerror
+    with os.fdopen(fd, 'rb') as handle:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            return None, _facts(info), 'is a directory, not a file'
+        if not stat.S_ISREG(info.st_mode):
+            return None, _facts(info), 'is not a regular file'
+        try:
+            return handle.read(limit), _facts(info), None
+        except OSError as exc:
+            return None, _facts(info), 'cannot be read (%s)' % exc.strerror
+
+
 # --- What the module collects ----------------------------------------------
 
-def read_config(root, path):
+def read_config(root_fd, path):
     """One config file's entry, and its assignments."""
     entry = {'path': path, 'text': None, 'error': None, 'stat': None}
-    try:
-        local = _local(root, resolve(root, path))
-    except OSError as exc:
-        entry['error'] = _problem(exc)
-        return entry, []
-    entry['stat'], error = _stat(local)
-    if error:
-        entry['error'] = error
-        return entry, []
-    mode = entry['stat']['mode']
-    if stat.S_ISDIR(mode):
-        entry['error'] = 'is a directory, not a file'
-    elif not stat.S_ISREG(mode):
-        entry['error'] = 'is not a regular file'
+    with _Walk(root_fd, path) as walk:
+        entry['stat'], entry['error'] = _stat(walk)
+        if entry['error']:
+            return entry, []
+        mode = entry['stat']['mode']
+        if stat.S_ISDIR(mode):
+            entry['error'] = 'is a directory, not a file'
+        elif not stat.S_ISREG(mode):
+            entry['error'] = 'is not a regular file'
+        if entry['error']:
+            return entry, []
+        data, info, entry['error'] = _read(walk, MAX_FILE_SIZE + 1)
+    entry['stat'] = info or entry['stat']
     if entry['error']:
-        return entry, []
-    try:
-        with open(local, 'rb') as handle:
-            data = handle.read(MAX_FILE_SIZE + 1)
-    except OSError as exc:
-        entry['error'] = ('permission denied' if exc.errno == errno.EACCES
-                          else 'cannot be read (%s)' % exc.strerror)
         return entry, []
     if len(data) > MAX_FILE_SIZE:
         entry['error'] = 'larger than %d bytes' % MAX_FILE_SIZE
@@ -566,22 +643,27 @@ def read_config(root, path):
     return entry, assignments
 
 
-def dir_entry(root, path):
-    """A directory's entry; its ``*.conf`` files in oslo.config's order."""
+def dir_entry(root_fd, path, listed=True):
+    """A directory's entry; its ``*.conf`` files in oslo.config's order
+    (when ``listed``: a config dir, not only a config file's)."""
     entry = {'path': path, 'stat': None, 'error': None}
-    try:
-        local = _local(root, resolve(root, path))
-    except OSError as exc:
-        entry['error'] = _problem(exc)
-        return entry, []
-    entry['stat'], entry['error'] = _stat(local)
-    if entry['error']:
-        return entry, []
-    try:
-        names = os.listdir(local)
-    except OSError as exc:
-        entry['error'] = 'cannot be listed (%s)' % exc.strerror
-        return entry, []
+    with _Walk(root_fd, path) as walk:
+        entry['stat'], entry['error'] = _stat(walk)
+        if entry['error'] or not listed:
+            return entry, []
+        if not stat.S_ISDIR(entry['stat']['mode']):
+            entry['error'] = 'is not a directory'
+            return entry, []
+        try:
+            fd = os.open('.', os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC,
+                         dir_fd=walk.fd)
+            try:
+                names = os.listdir(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            entry['error'] = 'cannot be listed (%s)' % exc.strerror
+            return entry, []
     # glob('*.conf'), as oslo.config: no hidden files, sorted by name.
     return entry, [os.path.join(path, name) for name in sorted(names)
                    if name.endswith('.conf') and not name.startswith('.')]
@@ -611,28 +693,29 @@ def named_paths(assignments_by_file):
     return found
 
 
-def path_entry(root, path):
+def path_entry(root_fd, path):
+    """A named path's facts: its stat (links resolved under the root)
+    and that of every directory walked through to reach it."""
     entry = {'stat': None, 'error': None, 'directories': []}
-    try:
-        parts = resolve(root, path)
-    except OSError as exc:
-        entry['error'] = _problem(exc)
-        return entry
-    entry['stat'], entry['error'] = _stat(_local(root, parts))
-    for depth in range(len(parts)):
-        info, _ = _stat(_local(root, parts[:depth]))
-        entry['directories'].append({'path': _service(parts[:depth]),
-                                     'stat': info})
+    with _Walk(root_fd, path) as walk:
+        entry['stat'], entry['error'] = _stat(walk)
+        for service, fd in walk.directories():
+            try:
+                info = _facts(os.fstat(fd))
+            except OSError:
+                info = None
+            entry['directories'].append({'path': service, 'stat': info})
     return entry
 
 
-def _read_table(root, name):
-    """The lines of ``/etc/passwd`` or ``/etc/group`` under ``root``."""
-    try:
-        local = _local(root, resolve(root, name))
-        with open(local, 'rb') as handle:
-            data = handle.read(MAX_FILE_SIZE)
-    except OSError:
+def _read_table(root_fd, name):
+    """The lines of ``/etc/passwd`` or ``/etc/group`` under the root;
+    none when it is not a regular file that can be read."""
+    with _Walk(root_fd, name) as walk:
+        if walk.error is not None:
+            return []
+        data, _, error = _read(walk, MAX_FILE_SIZE)
+    if error:
         return []
     return [line.split(':') for line in
             data.decode('utf-8', 'replace').splitlines()
@@ -653,7 +736,7 @@ def _number(value, parameter):
     return int(value) if value.isdigit() else value
 
 
-def account(root, user, group):
+def account(root_fd, user, group, under_root=True):
     """The service account: ``{"user", "uid", "gid", "groups"}``.
 
     Under ``root`` its names are those of ``<root>/etc/passwd`` and
@@ -663,9 +746,9 @@ def account(root, user, group):
     given_user, given_group = user is not None, group is not None
     user = _number('nova' if user is None else user, 'service_user')
     group = _number('nova' if group is None else group, 'service_group')
-    where = 'the /etc/%s under root' if root != '/' else 'this host\'s %s'
-    passwd = _read_table(root, '/etc/passwd')
-    groups_table = _read_table(root, '/etc/group')
+    where = 'the /etc/%s under root' if under_root else 'this host\'s %s'
+    passwd = _read_table(root_fd, '/etc/passwd')
+    groups_table = _read_table(root_fd, '/etc/group')
     uid = primary = None
     if isinstance(user, int):
         uid = user
@@ -729,19 +812,37 @@ def collect(config_files, config_dirs, root=None, service_user=None,
             raise BadParameter('root must be an absolute path')
         if not os.path.isdir(root):
             raise BadParameter('root is not a directory on this host')
-    top = root or '/'
+    if not getattr(os, 'O_PATH', 0):
+        raise BadParameter('this host has no O_PATH: the module needs '
+                           'Linux')
+    try:
+        # The root itself is followed: /proc/<pid>/root is a link.
+        root_fd = os.open(root or '/', os.O_PATH | os.O_DIRECTORY |
+                          os.O_CLOEXEC)
+    except OSError:
+        raise BadParameter('root is not a directory on this host')
+    try:
+        return _collect(root_fd, root, config_files, config_dirs,
+                        service_user, service_group, now)
+    finally:
+        os.close(root_fd)
+
+
+def _collect(root_fd, root, config_files, config_dirs, service_user,
+             service_group, now):
     bundle = {
         'format': BUNDLE_FORMAT, 'version': BUNDLE_VERSION,
         'host': None, 'group': None,
         'collected_at': time.strftime('%Y-%m-%dT%H:%M:%SZ',
                                       time.gmtime(now)),
         'root': root,
-        'account': account(top, service_user, service_group),
+        'account': account(root_fd, service_user, service_group,
+                           root is not None),
         'config': [], 'config_dirs': [], 'paths': {},
     }
     dirs, seen, files = [], set(), list(config_files)
     for path in config_dirs:
-        entry, names = dir_entry(top, path)
+        entry, names = dir_entry(root_fd, path)
         if path not in seen:
             seen.add(path)
             dirs.append(entry)
@@ -752,29 +853,17 @@ def collect(config_files, config_dirs, root=None, service_user=None,
             'is %d' % (len(files), MAX_CONFIG_FILES))
     by_file = []
     for path in files:
-        entry, assignments = read_config(top, path)
+        entry, assignments = read_config(root_fd, path)
         bundle['config'].append(entry)
         by_file.append(assignments)
         parent = os.path.dirname(path.rstrip('/')) or '/'
         if parent not in seen:
             seen.add(parent)
-            dirs.append(_dir_only(top, parent))
+            dirs.append(dir_entry(root_fd, parent, listed=False)[0])
     bundle['config_dirs'] = dirs
     for value in named_paths(by_file)[:MAX_PATHS]:
-        bundle['paths'][value] = path_entry(top, value)
+        bundle['paths'][value] = path_entry(root_fd, value)
     return bundle
-
-
-def _dir_only(root, path):
-    """A directory's entry, without listing it."""
-    entry = {'path': path, 'stat': None, 'error': None}
-    try:
-        local = _local(root, resolve(root, path))
-    except OSError as exc:
-        entry['error'] = _problem(exc)
-        return entry
-    entry['stat'], entry['error'] = _stat(local)
-    return entry
 
 
 def main():
