@@ -24,6 +24,8 @@ import importlib.util
 import json
 import os
 import pathlib
+import subprocess
+import sys
 import multiprocessing
 
 import pytest
@@ -361,3 +363,27 @@ def test_swapping_a_component_for_a_link_never_reads_outside_root(
         for fact in bundle['paths'].values():
             assert fact['stat'] is None or \
                 fact['stat']['mode'] & 0o777 != OUTSIDE_MODE
+
+
+def test_a_fifo_as_passwd_group_or_config_never_blocks(tmp_path):
+    """M2: a FIFO at <root>/etc/passwd, /etc/group or as a config file
+    is refused by its fstat, never read (which blocks for ever). Run in
+    a child process so that a hang is a failure, not a stuck test."""
+    root = _tree(tmp_path / 'r', '[glance]\n')
+    for name in ('passwd', 'group'):
+        (root / 'etc' / name).unlink()
+        os.mkfifo(root / 'etc' / name)
+    os.mkfifo(root / 'etc' / 'nova' / 'fifo.conf')
+    script = ('import importlib.util, json, sys\n'
+              'spec = importlib.util.spec_from_file_location("c", sys.argv[1])\n'
+              'c = importlib.util.module_from_spec(spec)\n'
+              'spec.loader.exec_module(c)\n'
+              'print(json.dumps(c.collect(["/etc/nova/fifo.conf"], [], '
+              'sys.argv[2])))\n')
+    done = subprocess.run(
+        [sys.executable, '-c', script, _SPEC.origin, str(root)],
+        capture_output=True, text=True, timeout=30, check=True)
+    made = json.loads(done.stdout)
+    assert made['account'] == {'user': 'nova', 'uid': None, 'gid': None,
+                               'groups': []}
+    assert made['config'][0]['error'] == 'is not a regular file'
