@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import multiprocessing
 import os
 import pathlib
 import subprocess
 import sys
-import multiprocessing
 
 import pytest
 from hypothesis import given
@@ -35,6 +35,7 @@ from hypothesis import strategies as st
 from glance_conf.audit import bundle as bundle_reader
 from glance_conf.audit import source
 from glance_conf.audit.checks import host
+from glance_conf.audit.exception import LoadError
 from tests.ansible import ansible_env
 
 _SPEC = importlib.util.spec_from_file_location(
@@ -76,6 +77,22 @@ CASES = [
     ('user_id', 'abc'),
     ('region_name', 'RegionOne'),
     ('note', 'see http://a:b@c and more'),
+    # castellan's vault: a secret word wins over the ID suffix.
+    ('root_token_id', 's.VaultRootToken'),
+    ('approle_secret_id', 'vault-approle-secret'),
+    ('approle_role_id', 'role-42'),
+    ('password_id', 'abc'),
+    ('token_id', 'tok-id'),
+    # osprofiler: *_keys counts as *_key.
+    ('hmac_keys', 'SECRET_KEY_OF_HMAC'),
+    ('hmac_keys', '/etc/nova/hmac.keys'),
+    # oslo.cache: the argument named for a secret is one.
+    ('backend_argument', 'password:cache-pw'),
+    ('backend_argument', 'redis_password:cache-pw'),
+    ('backend_argument', 'secret:cache-pw'),
+    ('backend_argument', 'url:redis://cache:6379'),
+    ('backend_argument', 'url:redis://u:cache-pw@cache:6379'),
+    ('backend_argument', 'password:'),
 ]
 
 
@@ -105,10 +122,73 @@ def test_masking_keeps_keys_lines_and_what_the_audit_judges(key, value):
             host.is_secret(where[1], assignment.value)
     for secret in ('pw1', 'pw2', 'p@ss', 'dbpass', 'hunter2', 's3cr3t',
                    'gAAAAAB', 'ADMIN', '0123456789abcdef', 'charset=utf8',
-                   'x=1', 'frag', 'ssh-rsa', ':pass@'):
+                   'x=1', 'frag', 'ssh-rsa', ':pass@', 'VaultRootToken',
+                   'vault-approle-secret', 'tok-id', 'SECRET_KEY_OF_HMAC',
+                   'cache-pw'):
         if secret in value and (host.is_secret(key, value) or '?' in value
                                 or '#' in value):
             assert secret not in masked, (key, masked)
+
+
+@pytest.mark.parametrize('key, value, secret', [
+    ('root_token_id', 's.VaultRootToken', True),
+    ('approle_secret_id', 'x', True),
+    ('approle_role_id', 'x', False),
+    ('application_credential_id', 'x', False),
+    ('rbd_secret_uuid', 'x', False),
+    ('secret_file', 'x', False),
+    ('hmac_keys', 'SECRET_KEY', True),
+    ('hmac_keys', '/etc/nova/hmac.keys', False),
+    ('backend_argument', 'password:x', True),
+    ('backend_argument', 'memcached_secret:x', True),
+    ('backend_argument', 'url:redis://cache:6379', False),
+    ('backend_argument', 'password', False),
+])
+def test_the_rule_knows_vault_osprofiler_and_oslo_cache(key, value,
+                                                       secret):
+    """H3 (c): secrets the rule missed, in both copies."""
+    assert collect.is_secret(key, value) is secret
+    assert host.is_secret(key, value) is secret
+
+
+def test_the_rules_constants_are_the_audits():
+    names = ('SECRET_WORDS', 'SECRET_SUFFIXES', 'SECRET_NAMES',
+             'NOT_SECRET_SUFFIXES', 'NOT_SECRET_NAMES', 'SECRET_ID_WORDS',
+             'SECRET_ID_SUFFIX', 'SECRET_ARGUMENT_OPTIONS')
+    assert {n: getattr(collect, n) for n in names} == \
+        {n: getattr(host, n) for n in names}
+
+
+@pytest.mark.parametrize('line, secret', [
+    # No "=": oslo.config cuts at the first ":", the URL is no value.
+    ('transport_url rabbit://nova:hunter2@mq', 'hunter2'),
+    ('# see rabbit://nova:hunter2@mq', 'hunter2'),
+    ('; old: https://h/x?token=hunter2', 'hunter2'),
+    ('[DEFAULT] transport_url = rabbit://nova:hunter2@mq', 'hunter2'),
+    ('[DEFAULT] password = hunter2', 'hunter2'),
+    ('[rabbit://nova:hunter2@mq]', 'hunter2'),
+    ('[broken password=hunter2', 'hunter2'),
+    ('[vault]\nroot_token_id = hunter2', 'hunter2'),
+    ('[vault]\napprole_secret_id = hunter2', 'hunter2'),
+    ('[profiler]\nhmac_keys = hunter2', 'hunter2'),
+    ('[cache]\nbackend_argument = password:hunter2', 'hunter2'),
+])
+def test_every_kind_of_line_is_masked(line, secret):
+    """H3 (a, b): whatever oslo.config makes of a line, no password, no
+    query value and no refused "[" line leaves the host; lines and keys
+    are kept."""
+    text = '[DEFAULT]\nhost = c1\n%s\n' % line
+    masked, _ = collect.parse_and_mask(text)
+    assert secret not in masked
+    assert masked.count('\n') == text.count('\n')
+    try:
+        before = _masked_values(text).keys()
+    except LoadError as refused:
+        with pytest.raises(LoadError) as caught:
+            _masked_values(masked)
+        assert caught.value.reason == refused.reason
+    else:
+        assert _masked_values(masked).keys() == before
 
 
 def test_what_is_not_secret_is_kept_as_is():
@@ -375,7 +455,8 @@ def test_a_fifo_as_passwd_group_or_config_never_blocks(tmp_path):
         os.mkfifo(root / 'etc' / name)
     os.mkfifo(root / 'etc' / 'nova' / 'fifo.conf')
     script = ('import importlib.util, json, sys\n'
-              'spec = importlib.util.spec_from_file_location("c", sys.argv[1])\n'
+              'spec = importlib.util.spec_from_file_location(\n'
+              '    "c", sys.argv[1])\n'
               'c = importlib.util.module_from_spec(spec)\n'
               'spec.loader.exec_module(c)\n'
               'print(json.dumps(c.collect(["/etc/nova/fifo.conf"], [], '

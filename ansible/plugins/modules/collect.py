@@ -35,12 +35,21 @@ description:
     them as a glance-conf bundle (format C(glance-conf-bundle), version 1)
     that C(glance-conf-audit --bundles DIR) audits on the controller.
   - Secret values are masked on the host, before anything leaves it.
-    Any option named C(*password*) or C(*secret*), C(*_key) (unless its
-    value is an absolute path, a key file), C(token), C(admin_token) or
-    C(auth_token) (not C(*_uuid), C(*_id), C(*_file), C(*_path)) becomes
-    C(********); the password in a URL (C(rabbit://nova:********@host))
-    and the values of a URL's query string are masked too. Masked text
-    keeps its lines and keys, so findings keep their file and line.
+    Any option named C(*password*) or C(*secret*), C(*_key) or
+    C(*_keys) (unless its value is an absolute path, a key file),
+    C(token), C(admin_token) or C(auth_token) (not C(*_uuid), C(*_id),
+    C(*_file), C(*_path); but an C(*_id) with C(password), C(secret) or
+    C(token) in its name is secret, as castellan's C(root_token_id))
+    becomes C(********), and so does the value of an oslo.cache
+    C(backend_argument) whose argument is so named
+    (C(password:********)).
+  - On every line, whatever it is (an assignment, a comment, a section
+    header, a line oslo.config refuses), the password in a URL
+    (C(rabbit://nova:********@host)) and the values of a URL's query
+    string are masked; a line oslo.config refuses is masked whole (a
+    C([) line that is no section header becomes C([********)). Masked
+    text keeps its lines and keys, so findings keep their file and
+    line.
   - Each config file comes with its mode, owner and group; so does every
     path the C([glance]) options C(cafile), C(certfile), C(keyfile) and
     C(rbd_ceph_conf) name (as the last file that sets them, in
@@ -257,9 +266,19 @@ MASK = '********'
 #: The secret rule: a copy of glance_conf.audit.checks.host (the test
 #: tests/ansible/test_collect.py keeps the two equal).
 SECRET_WORDS = ('password', 'secret')
-SECRET_SUFFIX = '_key'  # noqa: S105 - a name, not a password
+SECRET_SUFFIXES = ('_key', '_keys')
 SECRET_NAMES = ('admin_token', 'token', 'auth_token')
+#: Names that only point at a secret, or merely mention one: a UUID
+#: (``rbd_secret_uuid``), an ID, a file, a length or a switch.
 NOT_SECRET_SUFFIXES = ('_uuid', '_id', '_file', '_path')
+#: An ID named for a secret is one all the same: castellan's ``[vault]
+#: root_token_id`` and ``approle_secret_id`` hold the token and the
+#: secret themselves.
+SECRET_ID_WORDS = ('password', 'secret', 'token')
+SECRET_ID_SUFFIX = '_id'  # noqa: S105 - a name, not a password
+#: Options whose value is ``name:value``, secret when ``name`` is
+#: (oslo.cache's ``backend_argument = password:...``).
+SECRET_ARGUMENT_OPTIONS = ('backend_argument',)
 NOT_SECRET_NAMES = ('password_length', 'enable_instance_password')
 
 #: The options whose values are paths on the host: (section, name) of
@@ -309,11 +328,19 @@ def is_secret(key, value):
     if _password_span(value) is not None:
         return True
     name = key.lower()
-    if name in NOT_SECRET_NAMES or name.endswith(NOT_SECRET_SUFFIXES):
+    if name in NOT_SECRET_NAMES:
+        return False
+    if name.endswith(SECRET_ID_SUFFIX) and \
+            any(w in name for w in SECRET_ID_WORDS):
+        return True
+    if name.endswith(NOT_SECRET_SUFFIXES):
         return False
     if name in SECRET_NAMES or any(w in name for w in SECRET_WORDS):
         return True
-    return name.endswith(SECRET_SUFFIX) and not value.startswith('/')
+    if name in SECRET_ARGUMENT_OPTIONS:
+        argument, colon, rest = value.partition(':')
+        return bool(colon) and is_secret(argument, rest)
+    return name.endswith(SECRET_SUFFIXES) and not value.startswith('/')
 
 
 def _secret_by_name(key, value):
@@ -341,19 +368,34 @@ def _mask_query(value):
     return masked + '#' + MASK if hash_ else masked
 
 
+def mask_urls(text):
+    """``text`` with the password and query values of its URL masked.
+
+    Applied to every whole line, whatever oslo.config makes of it: a
+    ``key rabbit://u:pw@h`` with no ``=`` (oslo.config cuts it at its
+    first ``:``), a comment, a section header, a refused line.
+    """
+    span = _password_span(text)
+    if span is not None:
+        text = text[:span[0]] + MASK + text[span[1]:]
+    return _mask_query(text)
+
+
 def mask_value(key, value):
     """``value`` with its secret parts masked; ``value`` if it has none.
 
-    A secret by name becomes :data:`MASK` whole; a URL keeps its scheme,
-    user and hosts, its password and query values masked. Either way
-    :func:`is_secret` of the result equals that of ``value``.
+    A secret by name becomes :data:`MASK` whole (the value of an
+    argument option, ``password:...``, keeps its name); a URL keeps its
+    scheme, user and hosts, its password and query values masked.
+    Either way :func:`is_secret` of the result equals that of ``value``.
     """
+    if key.lower() in SECRET_ARGUMENT_OPTIONS:
+        argument, colon, rest = value.partition(':')
+        if colon and _secret_by_name(argument, rest):
+            return argument + colon + MASK
     if _secret_by_name(key, value):
         return MASK
-    span = _password_span(value)
-    if span is not None:
-        value = value[:span[0]] + MASK + value[span[1]:]
-    return _mask_query(value)
+    return mask_urls(value)
 
 
 def _split(line):
@@ -392,7 +434,9 @@ def parse_and_mask(text):
     (indented), comments (``#``, ``;``), and only ``\\n``, ``\\r`` and
     ``\\r\\n`` end a line. Line numbers and keys are kept. A commented-out
     assignment is masked too, and so is every line oslo.config would
-    refuse (no separator, a stray continuation): it may hold a secret.
+    refuse (no separator, a stray continuation, a ``[`` line that is no
+    section header): it may hold a secret. Last, every line, whatever it
+    is, has the password and the query values of its URL masked.
 
     :returns: ``(masked text, [(section, key, value, line)])``.
     """
@@ -441,6 +485,10 @@ def parse_and_mask(text):
         if first == '[':
             if line.endswith(']') and len(line) > 2:
                 state['section'] = _section_name(line[1:-1])
+            else:
+                # Refused ("[DEFAULT] password = x"), for the same
+                # reason once masked; what follows "[" may be secret.
+                lines[index] = '[' + MASK
             continue
         body = line[1:] if first in '#;' else line
         split = _split(body)
@@ -459,6 +507,8 @@ def parse_and_mask(text):
             continue
         state['pending'] = (index, key, [value], state['section'], True)
     flush()
+    # Whatever a line is, a URL's password and query in it are masked.
+    lines = [mask_urls(line) for line in lines]
     # zip without strict=: hosts may run Python older than 3.10.
     text = ''.join(line + end for line, end in zip(lines, ends))  # noqa: B905
     return text, assignments
