@@ -468,3 +468,93 @@ def test_a_fifo_as_passwd_group_or_config_never_blocks(tmp_path):
     assert made['account'] == {'user': 'nova', 'uid': None, 'gid': None,
                                'groups': []}
     assert made['config'][0]['error'] == 'is not a regular file'
+
+
+def _audit_collected(tmp_path, conf: str, *files: str):
+    """Collect ``conf`` (and ``files`` under the root), write the bundle
+    and audit it: the result, and the bundle."""
+    from tests import bundles as make
+    root = _tree(tmp_path / 'r', conf)
+    for name in files:
+        (root / name.lstrip('/')).parent.mkdir(parents=True, exist_ok=True)
+        (root / name.lstrip('/')).write_text('x')
+        (root / name.lstrip('/')).chmod(0o644)
+    made = collect.collect(['/etc/nova/nova.conf'], [], str(root))
+    made.update(host='compute-1')
+    return make.audit(tmp_path / 'bundles', made), made
+
+
+def test_a_path_with_a_password_is_keyed_masked_and_judged(tmp_path):
+    """M1: no secret in a ``paths`` key; the audit, which reads the
+    masked text, finds the facts under the masked value: a true verdict
+    (the URL is no file: GC103), no "not recorded"."""
+    result, made = _audit_collected(
+        tmp_path, '[glance]\ncafile = https://nova:hunter2@pki/ca.pem?'
+        'token=tok3n\n')
+    assert 'hunter2' not in json.dumps(made)
+    assert 'tok3n' not in json.dumps(made)
+    assert list(made['paths']) == [
+        'https://nova:********@pki/ca.pem?token=********']
+    assert made['paths']['https://nova:********@pki/ca.pem?token=********'][
+        'error'] == 'does not exist'
+    assert not result.problems
+
+
+@pytest.mark.parametrize('conf', [
+    '[DEFAULT]\nstate_path = /var/lib/nova\n[glance]\n'
+    'cafile = $state_path/ca.pem\n',
+    '[DEFAULT]\nstate_path = /var/lib/nova\n[glance]\n'
+    'cafile = ${state_path}/ca.pem\n',
+    '[DEFAULT]\nstate_path = /var/lib/nova\n[glance]\n'
+    'cafile = "${DEFAULT.state_path}/ca.pem"\n',
+    '[DEFAULT]\nbase = /var\nstate_path = $base/lib/nova\n[glance]\n'
+    'cafile = $DEFAULT.state_path/ca.pem\n',
+])
+def test_a_reference_is_resolved_as_oslo_config_does(tmp_path, conf):
+    """L2: the path is recorded under the value oslo.config gives it on
+    the host, so the audit judges it (present, 0644: no problem)."""
+    result, made = _audit_collected(tmp_path, conf, '/var/lib/nova/ca.pem')
+    assert list(made['paths']) == ['/var/lib/nova/ca.pem']
+    assert made['paths']['/var/lib/nova/ca.pem']['error'] is None
+    assert not result.problems
+    assert 'GC103' not in {f.check_id for f in result.findings}
+
+
+def test_a_reference_to_a_default_is_not_resolved_nor_judged(tmp_path):
+    """L2: an option set in no file has the host's default, unknown
+    here: recorded as not resolved; the audit does not judge the path
+    (GC305 says so), never "does not exist"."""
+    result, made = _audit_collected(
+        tmp_path, '[glance]\ncafile = $state_path/ca.pem\n'
+        'certfile = /a/$$x.pem\n')
+    assert made['paths']['$state_path/ca.pem'] == {
+        'stat': None, 'error': collect.NOT_RESOLVED, 'directories': []}
+    assert made['paths']['/a/$x.pem']['error'] == 'does not exist'
+    assert not result.problems
+    assert [f.check_id for f in result.findings
+            if f.option == 'glance.cafile'] == ['GC305']
+
+
+def test_a_name_set_in_the_group_and_in_default_is_not_resolved(tmp_path):
+    """oslo.config takes ``$name`` from the group only when the group
+    has that option, which the module cannot know: when the group and
+    [DEFAULT] both set it, differently, it resolves nothing (a "not
+    recorded" error, never a verdict on the wrong file)."""
+    _, made = _audit_collected(
+        tmp_path, '[DEFAULT]\nstate_path = /var/lib/nova\n[glance]\n'
+        'state_path = /srv\ncafile = $state_path/ca.pem\n')
+    assert made['paths']['$state_path/ca.pem']['error'] == \
+        collect.NOT_RESOLVED
+
+
+def test_substitute_follows_oslo_config():
+    values = {('DEFAULT', 'a'): '/x', ('glance', 'g'): '/g',
+              ('DEFAULT', 'loop'): '$loop', ('DEFAULT', 'b'): '$a/b'}
+    assert collect.substitute('$g/c', 'glance', values) == '/g/c'
+    assert collect.substitute('$a/c', 'other', values) == '/x/c'
+    assert collect.substitute('$glance.g', 'other', values) == '/g'
+    assert collect.substitute('$b', 'glance', values) == '/x/b'
+    assert collect.substitute('\\$a $$ $/ $', 'glance', values) == \
+        '$a $ $/ $'
+    assert collect.substitute('$nope', 'glance', values) is None
+    assert collect.substitute('$loop', 'glance', values) is None

@@ -113,8 +113,13 @@ attributes:
 notes:
   - Files larger than 2 MiB are not read (their C(error) says so); at
     most 256 config files and 64 named paths are collected.
-  - C($) references are not resolved; a path the config names is
-    reported under its literal value.
+  - A C($name) or C(${name}) reference in a path is resolved as
+    oslo.config does (the option of the same group, else of
+    C([DEFAULT]); C($group.name)), from the values the config files
+    set. One the module cannot resolve (an option set in no file, whose
+    default only the service knows) is reported under its literal
+    value with the error C(not resolved ($ reference)); the audit then
+    does not judge that path.
   - Needs the rights to read the files, usually C(become=true).
 seealso:
   - name: glance-conf-audit
@@ -227,9 +232,12 @@ bundle:
       description:
         - Every path the C([glance]) options C(cafile), C(certfile),
           C(keyfile) and C(rbd_ceph_conf) name, keyed by the value as
-          configured, with its C(stat) (links followed), C(error)
-          (C(does not exist), C(cannot be examined (...))) and the
-          C(directories) walked to reach it, from C(/) down.
+          the audit reads it in the masked text (C($) references
+          resolved, a URL's password and query masked), with its
+          C(stat) (links followed under O(root)), C(error) (C(does not
+          exist), C(cannot be examined (...)), C(not resolved ($
+          reference))) and the C(directories) walked to reach it, from
+          C(/) down.
       type: dict
       returned: always
       sample: {"/etc/nova/certs/ca.pem": {
@@ -260,6 +268,11 @@ MAX_CONFIG_FILES = 256
 MAX_PATHS = 64
 #: Symbolic links followed in one path, as Linux does (ELOOP).
 MAX_SYMLINKS = 40
+#: ``$`` references resolved within one another, at most.
+MAX_REFERENCE_DEPTH = 10
+#: The error of a named path with a ``$`` reference the module cannot
+#: resolve (an option set in no file: its default is not known here).
+NOT_RESOLVED = 'not resolved ($ reference)'
 #: What a secret value, or the secret part of one, becomes.
 MASK = '********'
 
@@ -294,6 +307,9 @@ PATH_OPTIONS = (
 _URL_SCHEME = re.compile(r'[A-Za-z][A-Za-z0-9+.-]*://')
 _PASSWORD = re.compile(r':[^@]')
 _LINE_END = re.compile(r'(\r\n|\r|\n)')
+#: oslo.config's template (string.Template, its idpattern, any case).
+_REFERENCE = re.compile(r'\$(?:(\$)|([_a-z][._a-z0-9]*)|'
+                        r'\{([_a-z][._a-z0-9]*)\}|)', re.IGNORECASE)
 
 
 class BadParameter(Exception):
@@ -719,8 +735,64 @@ def dir_entry(root_fd, path, listed=True):
                    if name.endswith('.conf') and not name.startswith('.')]
 
 
+def _winners(assignments_by_file):
+    """``{(section, key): value}`` as oslo.config ends up with: a later
+    line, and a later file, wins."""
+    values = {}
+    for assignments in assignments_by_file:
+        for section, key, value, _ in assignments:
+            values[(section, key)] = value
+    return values
+
+
+def substitute(value, group, values, depth=0):
+    """``value`` with its ``$`` references resolved as oslo.config does
+    (``Template.safe_substitute`` with its ``StrSubWrapper``), or None
+    when one of them cannot be resolved here.
+
+    ``$name`` and ``${name}`` are the option ``name`` of ``group``, else
+    of ``[DEFAULT]`` (set in both, differently: not resolved, as oslo.config
+    takes the group's only if it is an option of the group);
+    ``$group.name`` that of ``group``; ``$$`` and
+    ``\\$`` are ``$``; a ``$`` before anything else stays. An option set
+    in no file has its default, which the host's service knows and this
+    module does not: not resolved.
+    """
+    if depth > MAX_REFERENCE_DEPTH:
+        return None
+    value = value.replace('\\$', '$$')
+    out, done = [], 0
+    for match in _REFERENCE.finditer(value):
+        out.append(value[done:match.start()])
+        done = match.end()
+        escaped, named, braced = match.groups()
+        name = named or braced
+        if escaped or name is None:
+            out.append('$')
+            continue
+        if '.' in name:
+            section, option = name.split('.', 1)
+            where = [(_section_name(section), option)]
+        else:
+            where = [(group, name), ('DEFAULT', name)]
+        found = [w for w in where if w in values]
+        if not found or len({values[w] for w in found}) > 1:
+            # Set nowhere (a default), or both in the group and in
+            # [DEFAULT], differently: oslo.config takes the group's only
+            # if the group has that option, which is not known here.
+            return None
+        resolved = substitute(values[found[0]], found[0][0], values,
+                              depth + 1)
+        if resolved is None:
+            return None
+        out.append(resolved)
+    out.append(value[done:])
+    return ''.join(out)
+
+
 def named_paths(assignments_by_file):
-    """The values of :data:`PATH_OPTIONS` oslo.config applies.
+    """The values of :data:`PATH_OPTIONS` oslo.config applies, in the
+    ``[glance]`` group, ``$`` references not resolved.
 
     The last file that sets any of an option's names wins; within one
     file, the current name before a deprecated one, and a later line
@@ -738,9 +810,31 @@ def named_paths(assignments_by_file):
                 if name in here:
                     winner = here[name]
                     break
-        if winner and winner not in found:
+        if winner:
             found.append(winner)
     return found
+
+
+def record_paths(by_file, masked_by_file, root_fd):
+    """``paths``: each named path's facts, keyed by its value as the
+    audit reads it from the masked text (``$`` references resolved), so
+    that no secret is in a key and the audit finds each one it asks
+    for; the facts are those of the real value."""
+    paths = {}
+    group = PATH_OPTIONS[0][0][0]
+    real_values, masked_values = _winners(by_file), _winners(masked_by_file)
+    for real, masked in zip(named_paths(by_file),  # noqa: B905 - Py < 3.10
+                            named_paths(masked_by_file)):
+        if len(paths) >= MAX_PATHS:
+            break
+        path = substitute(real, group, real_values)
+        key = substitute(masked, group, masked_values)
+        if path is None or key is None:
+            paths.setdefault(masked, {'stat': None, 'error': NOT_RESOLVED,
+                                      'directories': []})
+        elif key not in paths:
+            paths[key] = path_entry(root_fd, path)
+    return paths
 
 
 def path_entry(root_fd, path):
@@ -911,8 +1005,9 @@ def _collect(root_fd, root, config_files, config_dirs, service_user,
             seen.add(parent)
             dirs.append(dir_entry(root_fd, parent, listed=False)[0])
     bundle['config_dirs'] = dirs
-    for value in named_paths(by_file)[:MAX_PATHS]:
-        bundle['paths'][value] = path_entry(root_fd, value)
+    masked = [parse_and_mask(entry['text'])[1] if entry['text'] else []
+              for entry in bundle['config']]
+    bundle['paths'] = record_paths(by_file, masked, root_fd)
     return bundle
 
 
