@@ -558,3 +558,27 @@ def test_substitute_follows_oslo_config():
         '$a $ $/ $'
     assert collect.substitute('$nope', 'glance', values) is None
     assert collect.substitute('$loop', 'glance', values) is None
+
+
+@pytest.mark.parametrize('make_it, error', [
+    (lambda d: None, 'does not exist'),
+    (lambda d: d.write_text(''), 'is not a directory'),
+])
+def test_a_config_dir_not_listed_comes_back_and_stops_the_host(
+        tmp_path, make_it, error):
+    """H2: the module returns the bundle with the dir's error (the play
+    keeps it); the audit names host and dir and does not audit the
+    host, whose config it does not have in full."""
+    from tests import bundles as make
+    root = _tree(tmp_path / 'r', '[glance]\n')
+    make_it(root / 'etc' / 'nova' / 'nova.conf.d')
+    made = collect.collect(['/etc/nova/nova.conf'],
+                           ['/etc/nova/nova.conf.d'], str(root))
+    assert made['config_dirs'][0] == {'path': '/etc/nova/nova.conf.d',
+                                      'stat': made['config_dirs'][0]['stat'],
+                                      'error': error}
+    made.update(host='compute-1')
+    result = make.audit(tmp_path / 'bundles', made)
+    assert [(p.path, p.reason) for p in result.problems] == [
+        ('compute-1:/etc/nova/nova.conf.d', 'on the host: ' + error)]
+    assert result.files == 0
