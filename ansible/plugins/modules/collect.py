@@ -71,6 +71,12 @@ options:
       - The service's config dirs (its C(--config-dir) flags), in order;
         each contributes its C(*.conf) files, sorted by name, after all
         of O(config_files). Absolute paths.
+      - A config dir that does not exist, is not a directory or cannot
+        be listed does not fail the module: the bundle comes back with
+        that dir's C(error), and the audit reports
+        C(host:dir: on the host: <error>) and does not audit the host
+        (its config is not complete; oslo.config itself refuses a
+        missing C(--config-dir)).
     type: list
     elements: str
     default: []
