@@ -72,11 +72,10 @@ options:
         each contributes its C(*.conf) files, sorted by name, after all
         of O(config_files). Absolute paths.
       - A config dir that does not exist, is not a directory or cannot
-        be listed does not fail the module: the bundle comes back with
-        that dir's C(error), and the audit reports
-        C(host:dir: on the host: <error>) and does not audit the host
-        (its config is not complete; oslo.config itself refuses a
-        missing C(--config-dir)).
+        be listed does not fail the module. The bundle comes back with
+        that dir's C(error); the audit names the host, the dir and the
+        error, and does not audit the host (its config is not complete,
+        and oslo.config itself refuses a missing C(--config-dir)).
     type: list
     elements: str
     default: []
