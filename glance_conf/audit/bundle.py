@@ -35,6 +35,7 @@ import json
 import os
 import posixpath
 import re
+import stat
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
@@ -77,13 +78,16 @@ def label(host: str, path: str) -> str:
 
 
 def files(directory: str) -> list[str]:
-    """Every ``*.json`` in ``directory``, in name order.
+    """Every ``*.json`` regular file in ``directory``, in name order.
 
     :raises LoadError: if it is not a directory, or holds no bundle.
     """
     try:
+        # Regular files only: a link (even a stale one) is no host, and a
+        # FIFO would block the reader.
         names = sorted(entry.name for entry in os.scandir(directory)
-                       if entry.name.endswith('.json'))
+                       if entry.name.endswith('.json')
+                       and entry.is_file(follow_symlinks=False))
     except (FileNotFoundError, NotADirectoryError):
         raise LoadError(directory, 'no such directory') from None
     except OSError as exc:
@@ -120,6 +124,10 @@ class Bundle:
     facts: Mapping[str, Fact]
     #: The config directories and the directories of the config files.
     config_dirs: frozenset[str]
+    #: ``(path, reason)`` of each of those the host could not examine or
+    #: list: part of the config may be missing (and oslo.config refuses
+    #: a ``--config-dir`` that does not exist).
+    dir_errors: tuple[tuple[str, str], ...] = ()
 
     def host_facts(self) -> RecordedHost:
         """A new :class:`RecordedHost` of this bundle (it records what it
@@ -342,6 +350,7 @@ class _Reader:
             config.append(one)
             facts.setdefault(one.path, fact)
         dirs = set()
+        dir_errors = []
         for i, entry in enumerate(self.items(top.get('config_dirs', []),
                                              'config_dirs',
                                              MAX_DIRECTORIES)):
@@ -350,6 +359,8 @@ class _Reader:
                                   'config_dirs[%d].path' % i)
             dirs.add(path)
             facts.setdefault(path, fact)
+            if fact.error is not None:
+                dir_errors.append((path, fact.error))
         named = self.mapping(top.get('paths', {}), 'paths')
         if len(named) > MAX_NAMED_PATHS:
             raise self.fail('paths', 'more than %d entries'
@@ -365,24 +376,17 @@ class _Reader:
             facts.setdefault(path, Fact(info, None if info else
                                         'no stat recorded'))
         return Bundle(self.path, host, group, tuple(config), account,
-                      facts, frozenset(dirs))
+                      facts, frozenset(dirs), tuple(dir_errors))
 
 
 def load(path: str) -> Bundle:
     """Read and check one bundle file.
 
-    :raises LoadError: for a file that cannot be read, is not JSON, is
-        not a bundle of a known version, or does not have its shape; the
-        reason names the field, never a value.
+    :raises LoadError: for a file that cannot be read, is not a regular
+        file, is not JSON, is not a bundle of a known version, or does
+        not have its shape; the reason names the field, never a value.
     """
-    try:
-        with open(path, 'rb') as handle:
-            data = handle.read(MAX_BUNDLE_SIZE + 1)
-    except OSError as exc:
-        raise LoadError(path, 'cannot read: %s' % exc.strerror) from None
-    if len(data) > MAX_BUNDLE_SIZE:
-        raise LoadError(path, 'bundle is larger than %d bytes'
-                        % MAX_BUNDLE_SIZE)
+    data = _read(path)
     try:
         text = data.decode('utf-8')
     except UnicodeDecodeError as exc:
@@ -396,5 +400,31 @@ def load(path: str) -> Bundle:
                         % (exc.lineno, exc.colno)) from None
     except RecursionError:
         raise LoadError(path, 'not valid JSON (nested too deeply)') from None
+    except ValueError:
+        # Python's limit on the digits of an integer (4300).
+        raise LoadError(path, 'not valid JSON: a number too long') from None
     return _Reader(path).bundle(parsed)
 
+
+def _read(path: str) -> bytes:
+    """The bytes of a bundle file: a regular file, not through a link,
+    never blocking (a FIFO is refused by its own fstat)."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK
+                         | os.O_CLOEXEC)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise LoadError(path, 'is a symbolic link, not a bundle '
+                            'file') from None
+        raise LoadError(path, 'cannot read: %s' % exc.strerror) from None
+    with os.fdopen(handle, 'rb') as stream:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            raise LoadError(path, 'is not a regular file')
+        try:
+            data = stream.read(MAX_BUNDLE_SIZE + 1)
+        except OSError as exc:
+            raise LoadError(path, 'cannot read: %s' % exc.strerror) from None
+    if len(data) > MAX_BUNDLE_SIZE:
+        raise LoadError(path, 'bundle is larger than %d bytes'
+                        % MAX_BUNDLE_SIZE)
+    return data

@@ -572,11 +572,14 @@ def _audit_bundle(found: bundle_mod.Bundle,
         result.problem(found.file, 'host %s is in another bundle too; '
                        'each host must be in one' % host)
         return False
-    unread = [c for c in found.config if c.error is not None]
-    for config in unread:
-        result.problem(bundle_mod.label(host, config.path),
-                       'on the host: %s' % redact.printable(
-                           config.error or '', 200))
+    # A file or a config dir the host could not read: part of its
+    # config is missing, so the host is not audited.
+    unread = [(c.path, c.error) for c in found.config
+              if c.error is not None] + list(found.dir_errors)
+    for path, error in unread:
+        result.problem(bundle_mod.label(host, path),
+                       'on the host: %s' % redact.printable(error or '',
+                                                            200))
     if unread:
         return False
     if not found.config:

@@ -45,7 +45,8 @@ transport_url = rabbit://nova:rabbit-secret-1@mq1:5672,nova:rabbit-secret-2@mq2:
 cafile = /etc/nova/certs/ca.pem
 verify_glance_signatures = true
 enable_certificate_validation = true
-default_trusted_certificate_ids = 0d1a7b5e-3c2f-4e8a-9b6d-5f4c3e2a1b0c
+# The certificates the cloud trusts (GC205 without them).
+default_trusted_certificate_ids = 5c6a2e3f-9d1b-4c7e-8f0a-1b2c3d4e5f60
 timeout = 60
 tls_min_version = {tls}
 """

@@ -22,8 +22,11 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import multiprocessing
 import os
 import pathlib
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given
@@ -32,6 +35,7 @@ from hypothesis import strategies as st
 from glance_conf.audit import bundle as bundle_reader
 from glance_conf.audit import source
 from glance_conf.audit.checks import host
+from glance_conf.audit.exception import LoadError
 from tests.ansible import ansible_env
 
 _SPEC = importlib.util.spec_from_file_location(
@@ -73,6 +77,22 @@ CASES = [
     ('user_id', 'abc'),
     ('region_name', 'RegionOne'),
     ('note', 'see http://a:b@c and more'),
+    # castellan's vault: a secret word wins over the ID suffix.
+    ('root_token_id', 's.VaultRootToken'),
+    ('approle_secret_id', 'vault-approle-secret'),
+    ('approle_role_id', 'role-42'),
+    ('password_id', 'abc'),
+    ('token_id', 'tok-id'),
+    # osprofiler: *_keys counts as *_key.
+    ('hmac_keys', 'SECRET_KEY_OF_HMAC'),
+    ('hmac_keys', '/etc/nova/hmac.keys'),
+    # oslo.cache: the argument named for a secret is one.
+    ('backend_argument', 'password:cache-pw'),
+    ('backend_argument', 'redis_password:cache-pw'),
+    ('backend_argument', 'secret:cache-pw'),
+    ('backend_argument', 'url:redis://cache:6379'),
+    ('backend_argument', 'url:redis://u:cache-pw@cache:6379'),
+    ('backend_argument', 'password:'),
 ]
 
 
@@ -102,10 +122,73 @@ def test_masking_keeps_keys_lines_and_what_the_audit_judges(key, value):
             host.is_secret(where[1], assignment.value)
     for secret in ('pw1', 'pw2', 'p@ss', 'dbpass', 'hunter2', 's3cr3t',
                    'gAAAAAB', 'ADMIN', '0123456789abcdef', 'charset=utf8',
-                   'x=1', 'frag', 'ssh-rsa', ':pass@'):
+                   'x=1', 'frag', 'ssh-rsa', ':pass@', 'VaultRootToken',
+                   'vault-approle-secret', 'tok-id', 'SECRET_KEY_OF_HMAC',
+                   'cache-pw'):
         if secret in value and (host.is_secret(key, value) or '?' in value
                                 or '#' in value):
             assert secret not in masked, (key, masked)
+
+
+@pytest.mark.parametrize('key, value, secret', [
+    ('root_token_id', 's.VaultRootToken', True),
+    ('approle_secret_id', 'x', True),
+    ('approle_role_id', 'x', False),
+    ('application_credential_id', 'x', False),
+    ('rbd_secret_uuid', 'x', False),
+    ('secret_file', 'x', False),
+    ('hmac_keys', 'SECRET_KEY', True),
+    ('hmac_keys', '/etc/nova/hmac.keys', False),
+    ('backend_argument', 'password:x', True),
+    ('backend_argument', 'memcached_secret:x', True),
+    ('backend_argument', 'url:redis://cache:6379', False),
+    ('backend_argument', 'password', False),
+])
+def test_the_rule_knows_vault_osprofiler_and_oslo_cache(key, value,
+                                                       secret):
+    """H3 (c): secrets the rule missed, in both copies."""
+    assert collect.is_secret(key, value) is secret
+    assert host.is_secret(key, value) is secret
+
+
+def test_the_rules_constants_are_the_audits():
+    names = ('SECRET_WORDS', 'SECRET_SUFFIXES', 'SECRET_NAMES',
+             'NOT_SECRET_SUFFIXES', 'NOT_SECRET_NAMES', 'SECRET_ID_WORDS',
+             'SECRET_ID_SUFFIX', 'SECRET_ARGUMENT_OPTIONS')
+    assert {n: getattr(collect, n) for n in names} == \
+        {n: getattr(host, n) for n in names}
+
+
+@pytest.mark.parametrize('line, secret', [
+    # No "=": oslo.config cuts at the first ":", the URL is no value.
+    ('transport_url rabbit://nova:hunter2@mq', 'hunter2'),
+    ('# see rabbit://nova:hunter2@mq', 'hunter2'),
+    ('; old: https://h/x?token=hunter2', 'hunter2'),
+    ('[DEFAULT] transport_url = rabbit://nova:hunter2@mq', 'hunter2'),
+    ('[DEFAULT] password = hunter2', 'hunter2'),
+    ('[rabbit://nova:hunter2@mq]', 'hunter2'),
+    ('[broken password=hunter2', 'hunter2'),
+    ('[vault]\nroot_token_id = hunter2', 'hunter2'),
+    ('[vault]\napprole_secret_id = hunter2', 'hunter2'),
+    ('[profiler]\nhmac_keys = hunter2', 'hunter2'),
+    ('[cache]\nbackend_argument = password:hunter2', 'hunter2'),
+])
+def test_every_kind_of_line_is_masked(line, secret):
+    """H3 (a, b): whatever oslo.config makes of a line, no password, no
+    query value and no refused "[" line leaves the host; lines and keys
+    are kept."""
+    text = '[DEFAULT]\nhost = c1\n%s\n' % line
+    masked, _ = collect.parse_and_mask(text)
+    assert secret not in masked
+    assert masked.count('\n') == text.count('\n')
+    try:
+        before = _masked_values(text).keys()
+    except LoadError as refused:
+        with pytest.raises(LoadError) as caught:
+            _masked_values(masked)
+        assert caught.value.reason == refused.reason
+    else:
+        assert _masked_values(masked).keys() == before
 
 
 def test_what_is_not_secret_is_kept_as_is():
@@ -294,3 +377,208 @@ def test_limits(tmp_path):
             collect.MAX_PATHS, collect.MAX_SYMLINKS) == (
         bundle_reader.MAX_TEXT_SIZE, bundle_reader.MAX_CONFIG_FILES,
         bundle_reader.MAX_NAMED_PATHS, 40)
+
+
+#: What lies outside the container's root: none of it may be read.
+OUTSIDE_MARK = 'root:$6$outside-the-root$'
+#: The mode of the file outside: never in a bundle.
+OUTSIDE_MODE = 0o601
+#: Swaps of the race, and collects run while it lasts (bounded both).
+SWAPS, COLLECTS = 1000000, 1000
+
+
+def _swapper(root: pathlib.Path, outside: pathlib.Path, stop):
+    """Swap, again and again, a file, /etc/passwd and a whole directory
+    for links to what lies outside the root (as a container that can
+    write its own /etc/nova can)."""
+    etc, nova = root / 'etc', root / 'etc' / 'nova'
+    pairs = [(nova / 'nova.conf', nova / 'evil.conf'),
+             (etc / 'passwd', etc / 'evil-passwd'),
+             (nova / 'certs', nova / 'evil-certs'),
+             (nova, etc / 'evil-nova')]
+    (nova / 'evil.conf').symlink_to(outside / 'nova.conf')
+    (etc / 'evil-passwd').symlink_to(outside / 'passwd')
+    (nova / 'evil-certs').symlink_to(outside)
+    (etc / 'evil-nova').symlink_to(outside)
+    for number in range(SWAPS):
+        if stop.is_set():
+            return
+        real, evil = pairs[number % len(pairs)]
+        spare = real.with_name('spare')
+        os.rename(real, spare)
+        os.rename(evil, real)
+        os.rename(real, evil)
+        os.rename(spare, real)
+
+
+def test_swapping_a_component_for_a_link_never_reads_outside_root(
+        tmp_path):
+    """H1 (TOCTOU): while the module runs, a container swaps a file or a
+    directory for a link to a host file; no byte of it, nor its mode, nor
+    an account of it, may reach the bundle."""
+    outside = tmp_path / 'outside'
+    outside.mkdir()
+    (outside / 'nova.conf').write_text('[DEFAULT]\nx = %s\n' % OUTSIDE_MARK)
+    (outside / 'ca.pem').write_text(OUTSIDE_MARK)
+    (outside / 'ca.pem').chmod(OUTSIDE_MODE)
+    (outside / 'passwd').write_text('nova:x:777:777::/:/bin/sh\n')
+    root = _tree(tmp_path / 'r', '[glance]\ncafile = /etc/nova/certs/ca.pem'
+                 '\n')
+    # Another process: it runs beside the module, as the container does.
+    context = multiprocessing.get_context('fork')
+    stop = context.Event()
+    swapper = context.Process(target=_swapper, args=(root, outside, stop))
+    swapper.start()
+    made = []
+    try:
+        for _ in range(COLLECTS):
+            made.append(collect.collect(['/etc/nova/nova.conf'], [],
+                                        str(root)))
+    finally:
+        stop.set()
+        swapper.join(60)
+    for bundle in made:
+        assert OUTSIDE_MARK not in json.dumps(bundle)
+        assert bundle['account']['uid'] in (42436, None)
+        for fact in bundle['paths'].values():
+            assert fact['stat'] is None or \
+                fact['stat']['mode'] & 0o777 != OUTSIDE_MODE
+
+
+def test_a_fifo_as_passwd_group_or_config_never_blocks(tmp_path):
+    """M2: a FIFO at <root>/etc/passwd, /etc/group or as a config file
+    is refused by its fstat, never read (which blocks for ever). Run in
+    a child process so that a hang is a failure, not a stuck test."""
+    root = _tree(tmp_path / 'r', '[glance]\n')
+    for name in ('passwd', 'group'):
+        (root / 'etc' / name).unlink()
+        os.mkfifo(root / 'etc' / name)
+    os.mkfifo(root / 'etc' / 'nova' / 'fifo.conf')
+    script = ('import importlib.util, json, sys\n'
+              'spec = importlib.util.spec_from_file_location(\n'
+              '    "c", sys.argv[1])\n'
+              'c = importlib.util.module_from_spec(spec)\n'
+              'spec.loader.exec_module(c)\n'
+              'print(json.dumps(c.collect(["/etc/nova/fifo.conf"], [], '
+              'sys.argv[2])))\n')
+    done = subprocess.run(
+        [sys.executable, '-c', script, _SPEC.origin, str(root)],
+        capture_output=True, text=True, timeout=30, check=True)
+    made = json.loads(done.stdout)
+    assert made['account'] == {'user': 'nova', 'uid': None, 'gid': None,
+                               'groups': []}
+    assert made['config'][0]['error'] == 'is not a regular file'
+
+
+def _audit_collected(tmp_path, conf: str, *files: str):
+    """Collect ``conf`` (and ``files`` under the root), write the bundle
+    and audit it: the result, and the bundle."""
+    from tests import bundles as make
+    root = _tree(tmp_path / 'r', conf)
+    for name in files:
+        (root / name.lstrip('/')).parent.mkdir(parents=True, exist_ok=True)
+        (root / name.lstrip('/')).write_text('x')
+        (root / name.lstrip('/')).chmod(0o644)
+    made = collect.collect(['/etc/nova/nova.conf'], [], str(root))
+    made.update(host='compute-1')
+    return make.audit(tmp_path / 'bundles', made), made
+
+
+def test_a_path_with_a_password_is_keyed_masked_and_judged(tmp_path):
+    """M1: no secret in a ``paths`` key; the audit, which reads the
+    masked text, finds the facts under the masked value: a true verdict
+    (the URL is no file: GC103), no "not recorded"."""
+    result, made = _audit_collected(
+        tmp_path, '[glance]\ncafile = https://nova:hunter2@pki/ca.pem?'
+        'token=tok3n\n')
+    assert 'hunter2' not in json.dumps(made)
+    assert 'tok3n' not in json.dumps(made)
+    assert list(made['paths']) == [
+        'https://nova:********@pki/ca.pem?token=********']
+    assert made['paths']['https://nova:********@pki/ca.pem?token=********'][
+        'error'] == 'does not exist'
+    assert not result.problems
+
+
+@pytest.mark.parametrize('conf', [
+    '[DEFAULT]\nstate_path = /var/lib/nova\n[glance]\n'
+    'cafile = $state_path/ca.pem\n',
+    '[DEFAULT]\nstate_path = /var/lib/nova\n[glance]\n'
+    'cafile = ${state_path}/ca.pem\n',
+    '[DEFAULT]\nstate_path = /var/lib/nova\n[glance]\n'
+    'cafile = "${DEFAULT.state_path}/ca.pem"\n',
+    '[DEFAULT]\nbase = /var\nstate_path = $base/lib/nova\n[glance]\n'
+    'cafile = $DEFAULT.state_path/ca.pem\n',
+])
+def test_a_reference_is_resolved_as_oslo_config_does(tmp_path, conf):
+    """L2: the path is recorded under the value oslo.config gives it on
+    the host, so the audit judges it (present, 0644: no problem)."""
+    result, made = _audit_collected(tmp_path, conf, '/var/lib/nova/ca.pem')
+    assert list(made['paths']) == ['/var/lib/nova/ca.pem']
+    assert made['paths']['/var/lib/nova/ca.pem']['error'] is None
+    assert not result.problems
+    assert 'GC103' not in {f.check_id for f in result.findings}
+
+
+def test_a_reference_to_a_default_is_not_resolved_nor_judged(tmp_path):
+    """L2: an option set in no file has the host's default, unknown
+    here: recorded as not resolved; the audit does not judge the path
+    (GC305 says so), never "does not exist"."""
+    result, made = _audit_collected(
+        tmp_path, '[glance]\ncafile = $state_path/ca.pem\n'
+        'certfile = /a/$$x.pem\n')
+    assert made['paths']['$state_path/ca.pem'] == {
+        'stat': None, 'error': collect.NOT_RESOLVED, 'directories': []}
+    assert made['paths']['/a/$x.pem']['error'] == 'does not exist'
+    assert not result.problems
+    assert [f.check_id for f in result.findings
+            if f.option == 'glance.cafile'] == ['GC305']
+
+
+def test_a_name_set_in_the_group_and_in_default_is_not_resolved(tmp_path):
+    """oslo.config takes ``$name`` from the group only when the group
+    has that option, which the module cannot know: when the group and
+    [DEFAULT] both set it, differently, it resolves nothing (a "not
+    recorded" error, never a verdict on the wrong file)."""
+    _, made = _audit_collected(
+        tmp_path, '[DEFAULT]\nstate_path = /var/lib/nova\n[glance]\n'
+        'state_path = /srv\ncafile = $state_path/ca.pem\n')
+    assert made['paths']['$state_path/ca.pem']['error'] == \
+        collect.NOT_RESOLVED
+
+
+def test_substitute_follows_oslo_config():
+    values = {('DEFAULT', 'a'): '/x', ('glance', 'g'): '/g',
+              ('DEFAULT', 'loop'): '$loop', ('DEFAULT', 'b'): '$a/b'}
+    assert collect.substitute('$g/c', 'glance', values) == '/g/c'
+    assert collect.substitute('$a/c', 'other', values) == '/x/c'
+    assert collect.substitute('$glance.g', 'other', values) == '/g'
+    assert collect.substitute('$b', 'glance', values) == '/x/b'
+    assert collect.substitute('\\$a $$ $/ $', 'glance', values) == \
+        '$a $ $/ $'
+    assert collect.substitute('$nope', 'glance', values) is None
+    assert collect.substitute('$loop', 'glance', values) is None
+
+
+@pytest.mark.parametrize('make_it, error', [
+    (lambda d: None, 'does not exist'),
+    (lambda d: d.write_text(''), 'is not a directory'),
+])
+def test_a_config_dir_not_listed_comes_back_and_stops_the_host(
+        tmp_path, make_it, error):
+    """H2: the module returns the bundle with the dir's error (the play
+    keeps it); the audit names host and dir and does not audit the
+    host, whose config it does not have in full."""
+    from tests import bundles as make
+    root = _tree(tmp_path / 'r', '[glance]\n')
+    make_it(root / 'etc' / 'nova' / 'nova.conf.d')
+    made = collect.collect(['/etc/nova/nova.conf'],
+                           ['/etc/nova/nova.conf.d'], str(root))
+    assert made['config_dirs'][0] == {'path': '/etc/nova/nova.conf.d',
+                                      'stat': made['config_dirs'][0]['stat'],
+                                      'error': error}
+    made.update(host='compute-1')
+    result = make.audit(tmp_path / 'bundles', made)
+    assert [(p.path, p.reason) for p in result.problems] == [
+        ('compute-1:/etc/nova/nova.conf.d', 'on the host: ' + error)]
+    assert result.files == 0

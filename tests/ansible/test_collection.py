@@ -109,3 +109,16 @@ def test_a_bad_parameter_fails_with_one_line_naming_it(collection,
     assert done.returncode != 0
     assert 'compute-1 | FAILED!' in done.stdout and result['changed'] is False
     assert result['msg'] == 'config_files: item 1 is not an absolute path'
+
+
+def test_the_collect_task_has_a_bounded_time():
+    """M2: one host that hangs (a FIFO, a dead mount) must not hang the
+    play: the collect task has a timeout, a variable with a default."""
+    from ansible.parsing.utils.yaml import from_yaml
+    play = from_yaml((ansible_env.COLLECTION / 'playbooks' /
+                      'fleet.yml').read_text())[0]
+    task, = [t for t in play['tasks'] if 'glance_conf.audit.collect' in t]
+    assert task['timeout'] == (
+        '{{ glance_conf_audit_collect_timeout | default(300) | int }}')
+    assert 'glance_conf_audit_collect_timeout' in (
+        ansible_env.COLLECTION / 'README.md').read_text()

@@ -319,6 +319,37 @@ def test_a_file_the_host_could_not_read_names_host_and_path(tmp_path):
                    'nova.conf.d/10.conf: on the host: permission denied\n')
 
 
+@pytest.mark.parametrize('error', ['does not exist',
+                                   'cannot be listed (Permission denied)',
+                                   'is not a directory'])
+def test_a_config_dir_the_host_could_not_list_is_an_error(tmp_path, error):
+    """H2: a config dir missing or not listed on the host means part of
+    its config is not in the bundle (oslo.config even refuses a missing
+    --config-dir): an error naming host and dir, the host not audited,
+    the others still are."""
+    make.write(tmp_path, make.bundle('good'))
+    make.write(tmp_path, make.bundle(dirs=[
+        make.directory('/etc/nova'),
+        {'path': '/etc/nova/nova.conf.d', 'stat': None, 'error': error}]))
+    code, out, err = _run('--bundles', str(tmp_path), '--format', 'json')
+    assert code == 2
+    assert err == ('glance-conf-audit: error: compute-01:/etc/nova/'
+                   'nova.conf.d: on the host: %s\n' % error)
+    assert json.loads(out)['files_audited'] == 1
+
+
+def test_a_bundle_with_a_number_too_long_spares_the_others(tmp_path):
+    """M3: one bad bundle, not an internal error of the fleet."""
+    make.write(tmp_path, make.bundle('good'))
+    bad = tmp_path / 'bad.json'
+    bad.write_text('{"version": %s}' % ('9' * 5000))
+    code, out, err = _run('--bundles', str(tmp_path), '--format', 'json')
+    assert code == 2
+    assert err == ('glance-conf-audit: error: %s: not valid JSON: a number '
+                   'too long\n' % bad)
+    assert json.loads(out)['files_audited'] == 1
+
+
 def test_one_host_in_two_bundles_is_an_error(tmp_path):
     make.write(tmp_path, make.bundle('same'), name='a.json')
     make.write(tmp_path, make.bundle('same'), name='b.json')

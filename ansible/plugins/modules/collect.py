@@ -35,12 +35,21 @@ description:
     them as a glance-conf bundle (format C(glance-conf-bundle), version 1)
     that C(glance-conf-audit --bundles DIR) audits on the controller.
   - Secret values are masked on the host, before anything leaves it.
-    Any option named C(*password*) or C(*secret*), C(*_key) (unless its
-    value is an absolute path, a key file), C(token), C(admin_token) or
-    C(auth_token) (not C(*_uuid), C(*_id), C(*_file), C(*_path)) becomes
-    C(********); the password in a URL (C(rabbit://nova:********@host))
-    and the values of a URL's query string are masked too. Masked text
-    keeps its lines and keys, so findings keep their file and line.
+    Any option named C(*password*) or C(*secret*), C(*_key) or
+    C(*_keys) (unless its value is an absolute path, a key file),
+    C(token), C(admin_token) or C(auth_token) (not C(*_uuid), C(*_id),
+    C(*_file), C(*_path); but an C(*_id) with C(password), C(secret) or
+    C(token) in its name is secret, as castellan's C(root_token_id))
+    becomes C(********), and so does the value of an oslo.cache
+    C(backend_argument) whose argument is so named
+    (C(password:********)).
+  - On every line, whatever it is (an assignment, a comment, a section
+    header, a line oslo.config refuses), the password in a URL
+    (C(rabbit://nova:********@host)) and the values of a URL's query
+    string are masked; a line oslo.config refuses is masked whole (a
+    C([) line that is no section header becomes C([********)). Masked
+    text keeps its lines and keys, so findings keep their file and
+    line.
   - Each config file comes with its mode, owner and group; so does every
     path the C([glance]) options C(cafile), C(certfile), C(keyfile) and
     C(rbd_ceph_conf) name (as the last file that sets them, in
@@ -62,6 +71,11 @@ options:
       - The service's config dirs (its C(--config-dir) flags), in order;
         each contributes its C(*.conf) files, sorted by name, after all
         of O(config_files). Absolute paths.
+      - A config dir that does not exist, is not a directory or cannot
+        be listed does not fail the module. The bundle comes back with
+        that dir's C(error); the audit names the host, the dir and the
+        error, and does not audit the host (its config is not complete,
+        and oslo.config itself refuses a missing C(--config-dir)).
     type: list
     elements: str
     default: []
@@ -104,8 +118,13 @@ attributes:
 notes:
   - Files larger than 2 MiB are not read (their C(error) says so); at
     most 256 config files and 64 named paths are collected.
-  - C($) references are not resolved; a path the config names is
-    reported under its literal value.
+  - A C($name) or C(${name}) reference in a path is resolved as
+    oslo.config does (the option of the same group, else of
+    C([DEFAULT]); C($group.name)), from the values the config files
+    set. One the module cannot resolve (an option set in no file, whose
+    default only the service knows) is reported under its literal
+    value with the error C(not resolved ($ reference)); the audit then
+    does not judge that path.
   - Needs the rights to read the files, usually C(become=true).
 seealso:
   - name: glance-conf-audit
@@ -218,9 +237,12 @@ bundle:
       description:
         - Every path the C([glance]) options C(cafile), C(certfile),
           C(keyfile) and C(rbd_ceph_conf) name, keyed by the value as
-          configured, with its C(stat) (links followed), C(error)
-          (C(does not exist), C(cannot be examined (...))) and the
-          C(directories) walked to reach it, from C(/) down.
+          the audit reads it in the masked text (C($) references
+          resolved, a URL's password and query masked), with its
+          C(stat) (links followed under O(root)), C(error) (C(does not
+          exist), C(cannot be examined (...)), C(not resolved ($
+          reference))) and the C(directories) walked to reach it, from
+          C(/) down.
       type: dict
       returned: always
       sample: {"/etc/nova/certs/ca.pem": {
@@ -251,15 +273,30 @@ MAX_CONFIG_FILES = 256
 MAX_PATHS = 64
 #: Symbolic links followed in one path, as Linux does (ELOOP).
 MAX_SYMLINKS = 40
+#: ``$`` references resolved within one another, at most.
+MAX_REFERENCE_DEPTH = 10
+#: The error of a named path with a ``$`` reference the module cannot
+#: resolve (an option set in no file: its default is not known here).
+NOT_RESOLVED = 'not resolved ($ reference)'
 #: What a secret value, or the secret part of one, becomes.
 MASK = '********'
 
 #: The secret rule: a copy of glance_conf.audit.checks.host (the test
 #: tests/ansible/test_collect.py keeps the two equal).
 SECRET_WORDS = ('password', 'secret')
-SECRET_SUFFIX = '_key'  # noqa: S105 - a name, not a password
+SECRET_SUFFIXES = ('_key', '_keys')
 SECRET_NAMES = ('admin_token', 'token', 'auth_token')
+#: Names that only point at a secret, or merely mention one: a UUID
+#: (``rbd_secret_uuid``), an ID, a file, a length or a switch.
 NOT_SECRET_SUFFIXES = ('_uuid', '_id', '_file', '_path')
+#: An ID named for a secret is one all the same: castellan's ``[vault]
+#: root_token_id`` and ``approle_secret_id`` hold the token and the
+#: secret themselves.
+SECRET_ID_WORDS = ('password', 'secret', 'token')
+SECRET_ID_SUFFIX = '_id'  # noqa: S105 - a name, not a password
+#: Options whose value is ``name:value``, secret when ``name`` is
+#: (oslo.cache's ``backend_argument = password:...``).
+SECRET_ARGUMENT_OPTIONS = ('backend_argument',)
 NOT_SECRET_NAMES = ('password_length', 'enable_instance_password')
 
 #: The options whose values are paths on the host: (section, name) of
@@ -275,6 +312,9 @@ PATH_OPTIONS = (
 _URL_SCHEME = re.compile(r'[A-Za-z][A-Za-z0-9+.-]*://')
 _PASSWORD = re.compile(r':[^@]')
 _LINE_END = re.compile(r'(\r\n|\r|\n)')
+#: oslo.config's template (string.Template, its idpattern, any case).
+_REFERENCE = re.compile(r'\$(?:(\$)|([_a-z][._a-z0-9]*)|'
+                        r'\{([_a-z][._a-z0-9]*)\}|)', re.IGNORECASE)
 
 
 class BadParameter(Exception):
@@ -309,11 +349,19 @@ def is_secret(key, value):
     if _password_span(value) is not None:
         return True
     name = key.lower()
-    if name in NOT_SECRET_NAMES or name.endswith(NOT_SECRET_SUFFIXES):
+    if name in NOT_SECRET_NAMES:
+        return False
+    if name.endswith(SECRET_ID_SUFFIX) and \
+            any(w in name for w in SECRET_ID_WORDS):
+        return True
+    if name.endswith(NOT_SECRET_SUFFIXES):
         return False
     if name in SECRET_NAMES or any(w in name for w in SECRET_WORDS):
         return True
-    return name.endswith(SECRET_SUFFIX) and not value.startswith('/')
+    if name in SECRET_ARGUMENT_OPTIONS:
+        argument, colon, rest = value.partition(':')
+        return bool(colon) and is_secret(argument, rest)
+    return name.endswith(SECRET_SUFFIXES) and not value.startswith('/')
 
 
 def _secret_by_name(key, value):
@@ -341,19 +389,34 @@ def _mask_query(value):
     return masked + '#' + MASK if hash_ else masked
 
 
+def mask_urls(text):
+    """``text`` with the password and query values of its URL masked.
+
+    Applied to every whole line, whatever oslo.config makes of it: a
+    ``key rabbit://u:pw@h`` with no ``=`` (oslo.config cuts it at its
+    first ``:``), a comment, a section header, a refused line.
+    """
+    span = _password_span(text)
+    if span is not None:
+        text = text[:span[0]] + MASK + text[span[1]:]
+    return _mask_query(text)
+
+
 def mask_value(key, value):
     """``value`` with its secret parts masked; ``value`` if it has none.
 
-    A secret by name becomes :data:`MASK` whole; a URL keeps its scheme,
-    user and hosts, its password and query values masked. Either way
-    :func:`is_secret` of the result equals that of ``value``.
+    A secret by name becomes :data:`MASK` whole (the value of an
+    argument option, ``password:...``, keeps its name); a URL keeps its
+    scheme, user and hosts, its password and query values masked.
+    Either way :func:`is_secret` of the result equals that of ``value``.
     """
+    if key.lower() in SECRET_ARGUMENT_OPTIONS:
+        argument, colon, rest = value.partition(':')
+        if colon and _secret_by_name(argument, rest):
+            return argument + colon + MASK
     if _secret_by_name(key, value):
         return MASK
-    span = _password_span(value)
-    if span is not None:
-        value = value[:span[0]] + MASK + value[span[1]:]
-    return _mask_query(value)
+    return mask_urls(value)
 
 
 def _split(line):
@@ -392,7 +455,9 @@ def parse_and_mask(text):
     (indented), comments (``#``, ``;``), and only ``\\n``, ``\\r`` and
     ``\\r\\n`` end a line. Line numbers and keys are kept. A commented-out
     assignment is masked too, and so is every line oslo.config would
-    refuse (no separator, a stray continuation): it may hold a secret.
+    refuse (no separator, a stray continuation, a ``[`` line that is no
+    section header): it may hold a secret. Last, every line, whatever it
+    is, has the password and the query values of its URL masked.
 
     :returns: ``(masked text, [(section, key, value, line)])``.
     """
@@ -441,6 +506,10 @@ def parse_and_mask(text):
         if first == '[':
             if line.endswith(']') and len(line) > 2:
                 state['section'] = _section_name(line[1:-1])
+            else:
+                # Refused ("[DEFAULT] password = x"), for the same
+                # reason once masked; what follows "[" may be secret.
+                lines[index] = '[' + MASK
             continue
         body = line[1:] if first in '#;' else line
         split = _split(body)
@@ -459,61 +528,117 @@ def parse_and_mask(text):
             continue
         state['pending'] = (index, key, [value], state['section'], True)
     flush()
+    # Whatever a line is, a URL's password and query in it are masked.
+    lines = [mask_urls(line) for line in lines]
     # zip without strict=: hosts may run Python older than 3.10.
     text = ''.join(line + end for line, end in zip(lines, ends))  # noqa: B905
     return text, assignments
 
 
-# --- Paths, chroot-style --------------------------------------------------
+# --- Paths, chroot-style, by file descriptor ------------------------------
 
-def resolve(root, path):
-    """``path`` resolved under ``root`` as a chroot would.
+#: How every component is opened: the object itself, never what a link
+#: points to (a link is read, then resolved here, under root).
+_STEP = getattr(os, 'O_PATH', 0) | os.O_NOFOLLOW | os.O_CLOEXEC
+#: How a file is read: no link followed, and a FIFO or a device never
+#: blocks the module (it is refused by its fstat).
+_READ = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | \
+    os.O_CLOEXEC
 
-    :returns: the components of the service path reached (links
-        resolved); a missing component ends the walk.
-    :raises OSError: ELOOP after :data:`MAX_SYMLINKS` links.
+
+class _Walk:
+    """A path resolved under a root, chroot-style, one descriptor a step.
+
+    Every component is opened relative to the directory before it,
+    without following a link (``O_PATH | O_NOFOLLOW``); a link is read
+    (``readlink``) and its target resolved here: an absolute one starts
+    again at the root, ``..`` stops at it. So whatever is swapped on the
+    host while the module runs, nothing outside the root is ever opened:
+    the kernel is never asked to follow a link.
+
+    :ivar chain: ``(name, fd)`` from the root (``('', root_fd)``) down
+        to the last object reached.
+    :ivar error: the :class:`OSError` that stopped the walk (the object
+        after the chain's last one), or None: ``chain[-1]`` is the path.
     """
-    parts = []
-    todo = list(reversed(path.split('/')))
-    links = 0
-    while todo:
-        name = todo.pop()
-        if name in ('', '.'):
-            continue
-        if name == '..':
-            if parts:
-                parts.pop()
-            continue
-        here = os.path.join(root, *(parts + [name]))
-        try:
-            info = os.lstat(here)
-        except OSError:
-            return parts + [name]
-        if not stat.S_ISLNK(info.st_mode):
-            parts.append(name)
-            continue
-        links += 1
-        if links > MAX_SYMLINKS:
-            raise OSError(errno.ELOOP, os.strerror(errno.ELOOP), path)
-        target = os.readlink(here)
-        if target.startswith('/'):
-            parts = []
-        todo.extend(reversed(target.split('/')))
-    return parts
+
+    def __init__(self, root_fd, path):
+        self.chain = [('', root_fd)]
+        self.error = None
+        self._resolve(path)
+
+    def _resolve(self, path):
+        todo = list(reversed(path.split('/')))
+        links = 0
+        while todo:
+            name = todo.pop()
+            if name in ('', '.'):
+                continue
+            if name == '..':
+                if len(self.chain) > 1:
+                    os.close(self.chain.pop()[1])
+                continue
+            try:
+                fd = os.open(name, _STEP, dir_fd=self.chain[-1][1])
+            except OSError as exc:
+                self.error = exc
+                return
+            if not stat.S_ISLNK(os.fstat(fd).st_mode):
+                self.chain.append((name, fd))
+                continue
+            try:
+                target = os.readlink('', dir_fd=fd)
+            except OSError as exc:
+                self.error = exc
+                return
+            finally:
+                os.close(fd)
+            links += 1
+            if links > MAX_SYMLINKS:
+                self.error = OSError(errno.ELOOP, os.strerror(errno.ELOOP))
+                return
+            if target.startswith('/'):
+                self._back_to_root()
+            todo.extend(reversed(target.split('/')))
+
+    def _back_to_root(self):
+        while len(self.chain) > 1:
+            os.close(self.chain.pop()[1])
+
+    def close(self):
+        self._back_to_root()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    @property
+    def fd(self):
+        """The descriptor of the path reached (``O_PATH``)."""
+        return self.chain[-1][1]
+
+    def directories(self):
+        """``[(service path, fd)]`` of the directories walked through to
+        the path (to the point where the walk stopped)."""
+        chain = self.chain if self.error else self.chain[:-1]
+        return [(_service([name for name, _ in chain[1:depth + 1]]), fd)
+                for depth, (_, fd) in enumerate(chain)]
 
 
-def _local(root, parts):
-    return os.path.join(root, *parts)
+def _facts(info):
+    return {'mode': info.st_mode, 'uid': info.st_uid, 'gid': info.st_gid}
 
 
-def _stat(local):
-    """``(stat dict, error)`` of a path of this machine."""
+def _stat(walk):
+    """``(stat dict, error)`` of the path a walk reached."""
+    if walk.error is not None:
+        return None, _problem(walk.error)
     try:
-        info = os.stat(local)
+        return _facts(os.fstat(walk.fd)), None
     except OSError as exc:
         return None, _problem(exc)
-    return {'mode': info.st_mode, 'uid': info.st_uid,
-            'gid': info.st_gid}, None
 
 
 def _problem(exc):
@@ -526,33 +651,56 @@ def _service(parts):
     return '/' + '/'.join(parts)
 
 
+def _read(walk, limit):
+    """``(bytes, stat dict, error)`` of the regular file a walk reached.
+
+    The file is opened by its name relative to its directory's
+    descriptor, not following a link and not blocking, and its own
+    descriptor's fstat decides: anything but a regular file is refused
+    unread, even if it was swapped in after the walk.
+    """
+    if len(walk.chain) < 2:
+        return None, None, 'is a directory, not a file'
+    name, parent = walk.chain[-1][0], walk.chain[-2][1]
+    try:
+        fd = os.open(name, _READ, dir_fd=parent)
+    except OSError as exc:
+        if exc.errno == errno.EACCES:
+            return None, None, 'permission denied'
+        if exc.errno == errno.ELOOP:
+            return None, None, 'is not a regular file'
+        return None, None, 'cannot be read (%s)' % exc.strerror
+    with os.fdopen(fd, 'rb') as handle:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            return None, _facts(info), 'is a directory, not a file'
+        if not stat.S_ISREG(info.st_mode):
+            return None, _facts(info), 'is not a regular file'
+        try:
+            return handle.read(limit), _facts(info), None
+        except OSError as exc:
+            return None, _facts(info), 'cannot be read (%s)' % exc.strerror
+
+
 # --- What the module collects ----------------------------------------------
 
-def read_config(root, path):
+def read_config(root_fd, path):
     """One config file's entry, and its assignments."""
     entry = {'path': path, 'text': None, 'error': None, 'stat': None}
-    try:
-        local = _local(root, resolve(root, path))
-    except OSError as exc:
-        entry['error'] = _problem(exc)
-        return entry, []
-    entry['stat'], error = _stat(local)
-    if error:
-        entry['error'] = error
-        return entry, []
-    mode = entry['stat']['mode']
-    if stat.S_ISDIR(mode):
-        entry['error'] = 'is a directory, not a file'
-    elif not stat.S_ISREG(mode):
-        entry['error'] = 'is not a regular file'
+    with _Walk(root_fd, path) as walk:
+        entry['stat'], entry['error'] = _stat(walk)
+        if entry['error']:
+            return entry, []
+        mode = entry['stat']['mode']
+        if stat.S_ISDIR(mode):
+            entry['error'] = 'is a directory, not a file'
+        elif not stat.S_ISREG(mode):
+            entry['error'] = 'is not a regular file'
+        if entry['error']:
+            return entry, []
+        data, info, entry['error'] = _read(walk, MAX_FILE_SIZE + 1)
+    entry['stat'] = info or entry['stat']
     if entry['error']:
-        return entry, []
-    try:
-        with open(local, 'rb') as handle:
-            data = handle.read(MAX_FILE_SIZE + 1)
-    except OSError as exc:
-        entry['error'] = ('permission denied' if exc.errno == errno.EACCES
-                          else 'cannot be read (%s)' % exc.strerror)
         return entry, []
     if len(data) > MAX_FILE_SIZE:
         entry['error'] = 'larger than %d bytes' % MAX_FILE_SIZE
@@ -566,29 +714,90 @@ def read_config(root, path):
     return entry, assignments
 
 
-def dir_entry(root, path):
-    """A directory's entry; its ``*.conf`` files in oslo.config's order."""
+def dir_entry(root_fd, path, listed=True):
+    """A directory's entry; its ``*.conf`` files in oslo.config's order
+    (when ``listed``: a config dir, not only a config file's)."""
     entry = {'path': path, 'stat': None, 'error': None}
-    try:
-        local = _local(root, resolve(root, path))
-    except OSError as exc:
-        entry['error'] = _problem(exc)
-        return entry, []
-    entry['stat'], entry['error'] = _stat(local)
-    if entry['error']:
-        return entry, []
-    try:
-        names = os.listdir(local)
-    except OSError as exc:
-        entry['error'] = 'cannot be listed (%s)' % exc.strerror
-        return entry, []
+    with _Walk(root_fd, path) as walk:
+        entry['stat'], entry['error'] = _stat(walk)
+        if entry['error'] or not listed:
+            return entry, []
+        if not stat.S_ISDIR(entry['stat']['mode']):
+            entry['error'] = 'is not a directory'
+            return entry, []
+        try:
+            fd = os.open('.', os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC,
+                         dir_fd=walk.fd)
+            try:
+                names = os.listdir(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            entry['error'] = 'cannot be listed (%s)' % exc.strerror
+            return entry, []
     # glob('*.conf'), as oslo.config: no hidden files, sorted by name.
     return entry, [os.path.join(path, name) for name in sorted(names)
                    if name.endswith('.conf') and not name.startswith('.')]
 
 
+def _winners(assignments_by_file):
+    """``{(section, key): value}`` as oslo.config ends up with: a later
+    line, and a later file, wins."""
+    values = {}
+    for assignments in assignments_by_file:
+        for section, key, value, _ in assignments:
+            values[(section, key)] = value
+    return values
+
+
+def substitute(value, group, values, depth=0):
+    """``value`` with its ``$`` references resolved as oslo.config does
+    (``Template.safe_substitute`` with its ``StrSubWrapper``), or None
+    when one of them cannot be resolved here.
+
+    ``$name`` and ``${name}`` are the option ``name`` of ``group``, else
+    of ``[DEFAULT]`` (set in both, differently: not resolved, as oslo.config
+    takes the group's only if it is an option of the group);
+    ``$group.name`` that of ``group``; ``$$`` and
+    ``\\$`` are ``$``; a ``$`` before anything else stays. An option set
+    in no file has its default, which the host's service knows and this
+    module does not: not resolved.
+    """
+    if depth > MAX_REFERENCE_DEPTH:
+        return None
+    value = value.replace('\\$', '$$')
+    out, done = [], 0
+    for match in _REFERENCE.finditer(value):
+        out.append(value[done:match.start()])
+        done = match.end()
+        escaped, named, braced = match.groups()
+        name = named or braced
+        if escaped or name is None:
+            out.append('$')
+            continue
+        if '.' in name:
+            section, option = name.split('.', 1)
+            where = [(_section_name(section), option)]
+        else:
+            where = [(group, name), ('DEFAULT', name)]
+        found = [w for w in where if w in values]
+        if not found or len({values[w] for w in found}) > 1:
+            # Set nowhere (a default), or both in the group and in
+            # [DEFAULT], differently: oslo.config takes the group's only
+            # if the group has that option, which is not known here.
+            return None
+        resolved = substitute(values[found[0]], found[0][0], values,
+                              depth + 1)
+        if resolved is None:
+            return None
+        out.append(resolved)
+    out.append(value[done:])
+    return ''.join(out)
+
+
 def named_paths(assignments_by_file):
-    """The values of :data:`PATH_OPTIONS` oslo.config applies.
+    """The values of :data:`PATH_OPTIONS` oslo.config applies, in the
+    ``[glance]`` group, ``$`` references not resolved.
 
     The last file that sets any of an option's names wins; within one
     file, the current name before a deprecated one, and a later line
@@ -606,33 +815,56 @@ def named_paths(assignments_by_file):
                 if name in here:
                     winner = here[name]
                     break
-        if winner and winner not in found:
+        if winner:
             found.append(winner)
     return found
 
 
-def path_entry(root, path):
+def record_paths(by_file, masked_by_file, root_fd):
+    """``paths``: each named path's facts, keyed by its value as the
+    audit reads it from the masked text (``$`` references resolved), so
+    that no secret is in a key and the audit finds each one it asks
+    for; the facts are those of the real value."""
+    paths = {}
+    group = PATH_OPTIONS[0][0][0]
+    real_values, masked_values = _winners(by_file), _winners(masked_by_file)
+    for real, masked in zip(named_paths(by_file),  # noqa: B905 - Py < 3.10
+                            named_paths(masked_by_file)):
+        if len(paths) >= MAX_PATHS:
+            break
+        path = substitute(real, group, real_values)
+        key = substitute(masked, group, masked_values)
+        if path is None or key is None:
+            paths.setdefault(masked, {'stat': None, 'error': NOT_RESOLVED,
+                                      'directories': []})
+        elif key not in paths:
+            paths[key] = path_entry(root_fd, path)
+    return paths
+
+
+def path_entry(root_fd, path):
+    """A named path's facts: its stat (links resolved under the root)
+    and that of every directory walked through to reach it."""
     entry = {'stat': None, 'error': None, 'directories': []}
-    try:
-        parts = resolve(root, path)
-    except OSError as exc:
-        entry['error'] = _problem(exc)
-        return entry
-    entry['stat'], entry['error'] = _stat(_local(root, parts))
-    for depth in range(len(parts)):
-        info, _ = _stat(_local(root, parts[:depth]))
-        entry['directories'].append({'path': _service(parts[:depth]),
-                                     'stat': info})
+    with _Walk(root_fd, path) as walk:
+        entry['stat'], entry['error'] = _stat(walk)
+        for service, fd in walk.directories():
+            try:
+                info = _facts(os.fstat(fd))
+            except OSError:
+                info = None
+            entry['directories'].append({'path': service, 'stat': info})
     return entry
 
 
-def _read_table(root, name):
-    """The lines of ``/etc/passwd`` or ``/etc/group`` under ``root``."""
-    try:
-        local = _local(root, resolve(root, name))
-        with open(local, 'rb') as handle:
-            data = handle.read(MAX_FILE_SIZE)
-    except OSError:
+def _read_table(root_fd, name):
+    """The lines of ``/etc/passwd`` or ``/etc/group`` under the root;
+    none when it is not a regular file that can be read."""
+    with _Walk(root_fd, name) as walk:
+        if walk.error is not None:
+            return []
+        data, _, error = _read(walk, MAX_FILE_SIZE)
+    if error:
         return []
     return [line.split(':') for line in
             data.decode('utf-8', 'replace').splitlines()
@@ -653,7 +885,7 @@ def _number(value, parameter):
     return int(value) if value.isdigit() else value
 
 
-def account(root, user, group):
+def account(root_fd, user, group, under_root=True):
     """The service account: ``{"user", "uid", "gid", "groups"}``.
 
     Under ``root`` its names are those of ``<root>/etc/passwd`` and
@@ -663,9 +895,9 @@ def account(root, user, group):
     given_user, given_group = user is not None, group is not None
     user = _number('nova' if user is None else user, 'service_user')
     group = _number('nova' if group is None else group, 'service_group')
-    where = 'the /etc/%s under root' if root != '/' else 'this host\'s %s'
-    passwd = _read_table(root, '/etc/passwd')
-    groups_table = _read_table(root, '/etc/group')
+    where = 'the /etc/%s under root' if under_root else 'this host\'s %s'
+    passwd = _read_table(root_fd, '/etc/passwd')
+    groups_table = _read_table(root_fd, '/etc/group')
     uid = primary = None
     if isinstance(user, int):
         uid = user
@@ -729,19 +961,37 @@ def collect(config_files, config_dirs, root=None, service_user=None,
             raise BadParameter('root must be an absolute path')
         if not os.path.isdir(root):
             raise BadParameter('root is not a directory on this host')
-    top = root or '/'
+    if not getattr(os, 'O_PATH', 0):
+        raise BadParameter('this host has no O_PATH: the module needs '
+                           'Linux')
+    try:
+        # The root itself is followed: /proc/<pid>/root is a link.
+        root_fd = os.open(root or '/', os.O_PATH | os.O_DIRECTORY |
+                          os.O_CLOEXEC)
+    except OSError:
+        raise BadParameter('root is not a directory on this host')
+    try:
+        return _collect(root_fd, root, config_files, config_dirs,
+                        service_user, service_group, now)
+    finally:
+        os.close(root_fd)
+
+
+def _collect(root_fd, root, config_files, config_dirs, service_user,
+             service_group, now):
     bundle = {
         'format': BUNDLE_FORMAT, 'version': BUNDLE_VERSION,
         'host': None, 'group': None,
         'collected_at': time.strftime('%Y-%m-%dT%H:%M:%SZ',
                                       time.gmtime(now)),
         'root': root,
-        'account': account(top, service_user, service_group),
+        'account': account(root_fd, service_user, service_group,
+                           root is not None),
         'config': [], 'config_dirs': [], 'paths': {},
     }
     dirs, seen, files = [], set(), list(config_files)
     for path in config_dirs:
-        entry, names = dir_entry(top, path)
+        entry, names = dir_entry(root_fd, path)
         if path not in seen:
             seen.add(path)
             dirs.append(entry)
@@ -752,29 +1002,18 @@ def collect(config_files, config_dirs, root=None, service_user=None,
             'is %d' % (len(files), MAX_CONFIG_FILES))
     by_file = []
     for path in files:
-        entry, assignments = read_config(top, path)
+        entry, assignments = read_config(root_fd, path)
         bundle['config'].append(entry)
         by_file.append(assignments)
         parent = os.path.dirname(path.rstrip('/')) or '/'
         if parent not in seen:
             seen.add(parent)
-            dirs.append(_dir_only(top, parent))
+            dirs.append(dir_entry(root_fd, parent, listed=False)[0])
     bundle['config_dirs'] = dirs
-    for value in named_paths(by_file)[:MAX_PATHS]:
-        bundle['paths'][value] = path_entry(top, value)
+    masked = [parse_and_mask(entry['text'])[1] if entry['text'] else []
+              for entry in bundle['config']]
+    bundle['paths'] = record_paths(by_file, masked, root_fd)
     return bundle
-
-
-def _dir_only(root, path):
-    """A directory's entry, without listing it."""
-    entry = {'path': path, 'stat': None, 'error': None}
-    try:
-        local = _local(root, resolve(root, path))
-    except OSError as exc:
-        entry['error'] = _problem(exc)
-        return entry
-    entry['stat'], entry['error'] = _stat(local)
-    return entry
 
 
 def main():

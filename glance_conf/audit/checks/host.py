@@ -43,14 +43,23 @@ from glance_conf.audit.finding import Severity
 from glance_conf.audit.target import AuditedConf
 
 #: Keys whose value is a secret, in any section: any name holding one of
-#: these words, or ending in :data:`SECRET_SUFFIX` (``fixed_key``,
-#: ``memcache_secret_key``), or named in :data:`SECRET_NAMES`.
+#: these words, or ending in one of :data:`SECRET_SUFFIXES` (``fixed_key``,
+#: ``memcache_secret_key``, osprofiler's ``hmac_keys``), or named in
+#: :data:`SECRET_NAMES`.
 SECRET_WORDS = ('password', 'secret')
-SECRET_SUFFIX = '_key'  # noqa: S105 - a name, not a password
+SECRET_SUFFIXES = ('_key', '_keys')
 SECRET_NAMES = ('admin_token', 'token', 'auth_token')
 #: Names that only point at a secret, or merely mention one: a UUID
 #: (``rbd_secret_uuid``), an ID, a file, a length or a switch.
 NOT_SECRET_SUFFIXES = ('_uuid', '_id', '_file', '_path')
+#: An ID named for a secret is one all the same: castellan's ``[vault]
+#: root_token_id`` and ``approle_secret_id`` hold the token and the
+#: secret themselves.
+SECRET_ID_WORDS = ('password', 'secret', 'token')
+SECRET_ID_SUFFIX = '_id'  # noqa: S105 - a name, not a password
+#: Options whose value is ``name:value``, secret when ``name`` is
+#: (oslo.cache's ``backend_argument = password:...``).
+SECRET_ARGUMENT_OPTIONS = ('backend_argument',)
 NOT_SECRET_NAMES = ('password_length', 'enable_instance_password')
 #: Secret keys named in one finding; more are only counted.
 MAX_SECRETS_NAMED = 5
@@ -79,7 +88,10 @@ def is_secret(key: str, value: str) -> bool:
 
     A URL with a password in it counts whatever its key
     (``transport_url``, ``[database] connection``); an empty value never
-    does, nor an absolute path under a ``*_key`` name (a key *file*).
+    does, nor an absolute path under a ``*_key`` name (a key *file*). A
+    secret word beats the ``_id`` suffix (``root_token_id``), and an
+    argument option's value is judged by its argument's name
+    (``backend_argument = password:...``).
     """
     value = value.strip()
     if not value:
@@ -87,11 +99,19 @@ def is_secret(key: str, value: str) -> bool:
     if _url_has_password(value):
         return True
     name = key.lower()
-    if name in NOT_SECRET_NAMES or name.endswith(NOT_SECRET_SUFFIXES):
+    if name in NOT_SECRET_NAMES:
+        return False
+    if name.endswith(SECRET_ID_SUFFIX) and \
+            any(w in name for w in SECRET_ID_WORDS):
+        return True
+    if name.endswith(NOT_SECRET_SUFFIXES):
         return False
     if name in SECRET_NAMES or any(w in name for w in SECRET_WORDS):
         return True
-    return name.endswith(SECRET_SUFFIX) and not value.startswith('/')
+    if name in SECRET_ARGUMENT_OPTIONS:
+        argument, colon, rest = value.partition(':')
+        return bool(colon) and is_secret(argument, rest)
+    return name.endswith(SECRET_SUFFIXES) and not value.startswith('/')
 
 
 def secrets_in(raw_file: source.RawFile) -> list[str]:

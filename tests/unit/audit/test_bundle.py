@@ -129,6 +129,13 @@ def test_not_json_nor_utf8_is_refused_without_quoting(tmp_path):
     assert 'nested too deeply' in _refused(tmp_path, raw=b'[' * 100_000)
 
 
+def test_a_number_too_long_is_refused_not_an_internal_error(tmp_path):
+    """M3: Python refuses integers of more than 4300 digits with a
+    ValueError; it is this bundle's error, not the fleet's."""
+    assert _refused(tmp_path, raw=b'{"version": 1%s}' % (b'0' * 5000)) == \
+        'not valid JSON: a number too long'
+
+
 def test_a_path_value_is_never_shown_in_a_shape_error(tmp_path):
     """A ``paths`` key is a config value: the entry is numbered."""
     data = make.bundle(paths={'https://u:SECRET@x/': {'stat': 'x'}})
@@ -146,6 +153,38 @@ def test_files_are_the_json_in_name_order(tmp_path):
     (tmp_path / 'empty').mkdir()
     with pytest.raises(LoadError, match=r'no bundle \(\*\.json\)'):
         bundle.files(str(tmp_path / 'empty'))
+
+
+def test_only_regular_files_are_bundles(tmp_path):
+    """L1: a FIFO named *.json would block the reader; a link (stale
+    or not) is no host of its own."""
+    (tmp_path / 'a.json').write_text('{}')
+    os.mkfifo(tmp_path / 'fifo.json')
+    (tmp_path / 'stale.json').symlink_to(tmp_path / 'gone.json')
+    (tmp_path / 'link.json').symlink_to(tmp_path / 'a.json')
+    (tmp_path / 'dir.json').mkdir()
+    assert bundle.files(str(tmp_path)) == [str(tmp_path / 'a.json')]
+
+
+def test_load_never_blocks_on_a_fifo_nor_follows_a_link(tmp_path):
+    os.mkfifo(tmp_path / 'fifo.json')
+    (tmp_path / 'link.json').symlink_to(tmp_path / 'fifo.json')
+    with pytest.raises(LoadError) as caught:
+        bundle.load(str(tmp_path / 'fifo.json'))
+    assert caught.value.reason == 'is not a regular file'
+    with pytest.raises(LoadError) as caught:
+        bundle.load(str(tmp_path / 'link.json'))
+    assert caught.value.reason == 'is a symbolic link, not a bundle file'
+
+
+def test_config_dirs_the_host_could_not_examine_are_kept(tmp_path):
+    """H2: the reader keeps each config dir's error."""
+    data = make.bundle(dirs=[
+        make.directory('/etc/nova'),
+        {'path': '/etc/nova/nova.conf.d', 'stat': None,
+         'error': 'does not exist'}])
+    assert _load(tmp_path, data).dir_errors == (
+        ('/etc/nova/nova.conf.d', 'does not exist'),)
 
 
 # -- the recorded host --------------------------------------------------------

@@ -180,9 +180,35 @@ def test_offline_runs_no_permission_check(write_conf):
     ('enable_instance_password', 'true', False),
     ('auth_type', 'password', False),
     ('api_servers', 'https://glance:9292', False),
+    # castellan's vault: a secret word wins over the ID suffix.
+    ('root_token_id', 's.VaultRootToken', True),
+    ('approle_secret_id', 'x', True),
+    ('approle_role_id', 'x', False),
+    # osprofiler: *_keys counts as *_key; a path is a key file.
+    ('hmac_keys', 'SECRET_KEY', True),
+    ('hmac_keys', '/etc/nova/hmac.keys', False),
+    # oslo.cache: an argument named for a secret.
+    ('backend_argument', 'password:x', True),
+    ('backend_argument', 'sentinel_password:x', True),
+    ('backend_argument', 'url:redis://cache:6379', False),
 ])
 def test_is_secret(key, value, secret):
     assert host.is_secret(key, value) is secret
+
+
+#: Files whose only secret the rule once missed (their 0644 was GC506,
+#: "no secret in it", and is now GC502).
+MISSED_SECRETS = [
+    '[vault]\nroot_token_id = s.VaultRootToken\n',
+    '[vault]\napprole_secret_id = 1ef3-secret\n',
+    '[profiler]\nhmac_keys = SECRET_KEY\n',
+    '[cache]\nbackend_argument = password:cache-pw\n',
+]
+
+
+@pytest.mark.parametrize('text', MISSED_SECRETS)
+def test_secrets_the_rule_once_missed_are_gc502(judge, text):
+    assert {f.check_id for f in judge(text, 0o644, 0, 0)} == {'GC502'}
 
 
 @pytest.mark.parametrize('text,count', [
