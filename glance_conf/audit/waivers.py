@@ -14,8 +14,9 @@
 
 A waiver file is YAML: a list of entries, or a mapping whose only key,
 ``waivers``, holds that list. Each entry says what it matches (``id``,
-required; ``option``, ``hosts``, ``files`` and ``severity``, optional) and who accepted
-it (``reason``, ``owner`` and ``expires``, all required). A waiver
+required; ``option``, ``hosts``, ``files`` and ``severity``, optional)
+and who accepted it (``reason``, ``owner`` and ``expires``, all
+required). A waiver
 applies through its ``expires`` date; from the next day on it no longer
 applies and is reported as expired. A waiver still in force that matched
 no finding is reported as stale.

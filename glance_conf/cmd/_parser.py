@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import Any
 from typing import TextIO
 
+from glance_conf.audit.finding import Severity
 from glance_conf.audit.report.text import shown
 
 #: Bad usage, or a file that cannot be read: the same for every command.
@@ -72,6 +73,20 @@ def add_config_args(parser: argparse.ArgumentParser,
                         metavar='DIR',
                         help='%sa directory of *.conf files (repeatable)'
                              % prefix)
+
+
+def add_report_args(parser: argparse.ArgumentParser,
+                    formats: Any) -> None:
+    """``--format`` (one of ``formats``), ``--output`` and ``--fail-on``:
+    what every command that writes a report takes."""
+    parser.add_argument('--format', choices=sorted(formats),
+                        default='text', help='report format (default: text)')
+    parser.add_argument('--output', metavar='FILE',
+                        help='write the report to FILE instead of stdout')
+    parser.add_argument('--fail-on', default='medium',
+                        choices=[s.label for s in Severity] + ['never'],
+                        help='lowest severity that makes the exit code 1 '
+                             '(default: medium)')
 
 
 def write_report(writer: Callable[[Any, TextIO], None], result: Any,

@@ -80,19 +80,12 @@ def build_parser(stdout: TextIO = sys.stdout,
                              'the glance_conf.audit Ansible collection); '
                              'the host checks run from its recorded facts')
     _parser.add_config_args(parser, 'service mode: ')
-    parser.add_argument('--format', choices=sorted(formats),
-                        default='text', help='report format (default: text)')
-    parser.add_argument('--output', metavar='FILE',
-                        help='write the report to FILE instead of stdout')
+    _parser.add_report_args(parser, formats)
     parser.add_argument('--defaults', choices=definitions.SEMANTICS,
                         default=definitions.NOVA,
                         help='judge unset options by nova 34\'s defaults '
                              '(nova, the default: what a stock nova does) '
                              'or by the hardened drop-in\'s (glance-conf)')
-    parser.add_argument('--fail-on', default='medium',
-                        choices=[s.label for s in Severity] + ['never'],
-                        help='lowest severity that makes the exit code 1 '
-                             '(default: medium)')
     parser.add_argument('--skip', action='append', default=[],
                         metavar='IDS', help='comma-separated check IDs to '
                         'skip, such as GC301,GC504 (repeatable)')

@@ -94,14 +94,7 @@ def build_parser(stdout: TextIO, stderr: TextIO,
                         help='a YAML waiver file: findings accepted by an '
                              'owner until a date do not count toward '
                              '--fail-on')
-    parser.add_argument('--format', choices=sorted(formats),
-                        default='text', help='report format (default: text)')
-    parser.add_argument('--output', metavar='FILE',
-                        help='write the report to FILE instead of stdout')
-    parser.add_argument('--fail-on', default='medium',
-                        choices=[s.label for s in Severity] + ['never'],
-                        help='lowest severity that makes the exit code 1 '
-                             '(default: medium)')
+    _parser.add_report_args(parser, formats)
     parser.add_argument('--expiry-days', type=_positive(int, 3650),
                         default=probe.DEFAULT_EXPIRY_DAYS, metavar='DAYS',
                         help='report a certificate expiring within DAYS '
