@@ -637,7 +637,11 @@ def probe_endpoint(point: Endpoint, timeout: float = DEFAULT_TIMEOUT,
     """
     seen = Observation(point)
     start = time.monotonic()
-    if point.scheme == 'https' and contexts is None:
+    if point.scheme != 'https':
+        # An http endpoint has no TLS settings of its own: its key may
+        # equal an https endpoint's with the defaults, never its contexts.
+        contexts = None
+    elif contexts is None:
         contexts = load_contexts(point.tls)
     budget = _Budget(timeout)
     try:
@@ -740,8 +744,10 @@ class Prober:
                 return Observation(point, discovery_failure=NOT_PROBED,
                                    probed=False)
             try:
-                return probe_endpoint(point, min(self.timeout, left),
-                                      self.contexts.get(point.tls))
+                return probe_endpoint(
+                    point, min(self.timeout, left),
+                    self.contexts.get(point.tls)
+                    if point.scheme == 'https' else None)
             except Exception as exc:  # one endpoint never ends the run
                 return Observation(point, failure=PROBE_BROKE
                                    % type(exc).__name__)

@@ -229,8 +229,10 @@ def dir_files(path: str) -> list[str]:
     try:
         with os.scandir(path):
             pass
-    except (FileNotFoundError, NotADirectoryError):
+    except FileNotFoundError:
         raise LoadError(path, 'no such directory') from None
+    except NotADirectoryError:
+        raise LoadError(path, 'not a directory') from None
     except OSError as exc:
         raise LoadError(path, 'cannot list directory: %s'
                         % exc.strerror) from None

@@ -63,6 +63,9 @@ EXPIRED = ('waiver %s (%s, owner %s) expired on %s and no longer applies; '
            '%d finding(s) it matched now count')
 #: Said of a waiver in force that matched nothing.
 STALE = 'waiver %s (%s, owner %s) matched no finding: stale, remove it'
+#: Said of a waiver whose findings have become worse than it covers.
+OUTGROWN = ('waiver %s (%s, owner %s) covers findings up to %s; %d '
+            'finding(s) it would match are now worse, and count')
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,11 +87,14 @@ class Waiver:
     #: expiring certificate that has expired, GC702) is no longer waived.
     severity: Severity | None = None
 
-    def matches(self, found: Finding, host_names: Iterable[str]) -> bool:
-        """Whether this waiver covers ``found``, its date aside."""
+    def matches(self, found: Finding, host_names: Iterable[str],
+                any_severity: bool = False) -> bool:
+        """Whether this waiver covers ``found``, its date aside (and its
+        ``severity`` too, with ``any_severity``)."""
         if found.check_id != self.check_id:
             return False
-        if self.severity is not None and found.severity > self.severity:
+        if self.severity is not None and found.severity > self.severity \
+                and not any_severity:
             return False
         if self.option is not None and not _same_option(self.option,
                                                         found.option):
@@ -153,6 +159,8 @@ class Waivers:
         self._local = local_host_names(hostname)
         #: Findings each entry matched, its date aside.
         self.hits = [0] * len(self.entries)
+        #: Findings each entry would match but for its ``severity``.
+        self.outgrown = [0] * len(self.entries)
 
     def is_expired(self, waiver: Waiver) -> bool:
         return waiver.expires < self.today
@@ -179,6 +187,9 @@ class Waivers:
                 self.hits[index] += 1
                 if chosen is None and not self.is_expired(waiver):
                     chosen = waiver
+            elif waiver.severity is not None \
+                    and waiver.matches(found, names, any_severity=True):
+                self.outgrown[index] += 1
         return chosen
 
     def expired(self) -> list[tuple[Waiver, int]]:
@@ -187,9 +198,18 @@ class Waivers:
                 if self.is_expired(w)]
 
     def stale(self) -> list[Waiver]:
-        """The waivers in force that matched nothing."""
-        return [w for w, n in zip(self.entries, self.hits, strict=True)
-                if not n and not self.is_expired(w)]
+        """The waivers in force that matched nothing, not even a finding
+        now worse than they cover."""
+        return [w for w, n, m in zip(self.entries, self.hits, self.outgrown,
+                                     strict=True)
+                if not n and not m and not self.is_expired(w)]
+
+    def outgrown_by(self) -> list[tuple[Waiver, int]]:
+        """The waivers in force that findings have outgrown, with how
+        many (the findings count: they are worse than was accepted)."""
+        return [(w, m) for w, m in zip(self.entries, self.outgrown,
+                                       strict=True)
+                if m and not self.is_expired(w)]
 
     def where(self, waiver: Waiver) -> str:
         """``FILE:LINE`` of an entry, printable."""
@@ -199,6 +219,9 @@ class Waivers:
         """One line per expired and per stale waiver, for the reports."""
         lines = [EXPIRED % (self._named(w) + (w.expires.isoformat(), n))
                  for w, n in self.expired()]
+        lines += [OUTGROWN % (self._named(w) + (w.severity.label
+                                                if w.severity else '', m))
+                  for w, m in self.outgrown_by()]
         lines += [STALE % self._named(w) for w in self.stale()]
         return lines
 

@@ -62,6 +62,10 @@ DEFAULTS_HELP = (
     'glance_conf.glance.use_defaults(conf, "nova")).'
     % ','.join(definitions.SEMANTICS))
 
+#: The usage line, naming --defaults, which oslo.config does not know.
+USAGE = ('%s [--config-file PATH] [--config-dir DIR] [--defaults {%s}] '
+         'upgrade check [--json]' % (PROG, ','.join(definitions.SEMANTICS)))
+
 #: The environment variable oslo.config reads ``[DEFAULT] config_source``
 #: from (``oslo_config/sources/_environment.py``).
 CONFIG_SOURCE_ENV = 'OS_DEFAULT__CONFIG_SOURCE'
@@ -109,6 +113,7 @@ class _ConfigOpts(cfg.ConfigOpts):
 
     def __call__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault('epilog', DEFAULTS_HELP)
+        kwargs.setdefault('usage', USAGE)
         super().__call__(*args, **kwargs)
 
 
@@ -151,6 +156,9 @@ def _config_paths(argv: Sequence[str]) -> list[str]:
             list(argv))[0].given
     except ValueError:
         return []  # oslo.config's own parser says what is wrong
+    # By the flags' exact spelling, as oslo.config decides it
+    # (``_parse_config_files``): with an abbreviation (--config-f) it
+    # reads nova's default files as well as the one given.
     flags = {arg.split('=', 1)[0] for arg in argv}
     paths: list[str] = []
     if '--config-file' not in flags:
@@ -201,7 +209,9 @@ def _reason(exc: cfg.Error) -> str:
     if isinstance(exc, cfg.ConfigFilesPermissionDeniedError):
         return 'cannot read %s: permission denied' % _files(exc.config_files)
     if isinstance(exc, cfg.ConfigDirNotFoundError):
-        return 'cannot read %s: no such directory' % _files(exc.config_dir)
+        what = 'not a directory' if os.path.exists(exc.config_dir) \
+            else 'no such directory'
+        return 'cannot read %s: %s' % (_files(exc.config_dir), what)
     if isinstance(exc, cfg.ConfigFileParseError):
         return 'cannot parse %s: not a file oslo.config can read' % _files(
             exc.config_file)

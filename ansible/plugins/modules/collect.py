@@ -113,8 +113,10 @@ attributes:
     support: none
     description: Nothing is changed, so there is no diff.
   platform:
-    platforms: posix
-    description: Linux hosts (and containers) running nova.
+    platforms: linux
+    description: >-
+      Linux hosts (and containers) running nova; the module walks paths
+      with O_PATH, which only Linux has.
 notes:
   - Files larger than 2 MiB are not read (their C(error) says so); at
     most 256 config files and 64 named paths are collected.

@@ -364,8 +364,12 @@ class PlainHttpAnswers(_ProbeCheck):
     Either the https port itself answers a plain HTTP request, or an
     ``http`` URL of the same host in the config's list answers. The Image
     API is then reachable in the clear: one mistyped URL, on any client,
-    sends its token and images unencrypted. A redirect or an error status
-    does not count.
+    sends its token and images unencrypted.
+
+    On the https port, a redirect or an error status does not count: a
+    client that sends its request there is turned away. An ``http`` URL
+    *in the config* counts even when it only redirects: nova sends its
+    request, with its token, in the clear before it sees the redirect.
     """
 
     id = 'GC705'
@@ -373,9 +377,9 @@ class PlainHttpAnswers(_ProbeCheck):
     cwe = CLEARTEXT_TRANSMISSION
     title = 'Live: plain HTTP answers next to https'
     references = (refs.SC_8,)
-    remediation = ('Close the plain-HTTP listener of the Image API, or '
-                   'make it redirect to https, and remove http URLs from '
-                   'the config.')
+    remediation = ('Remove http URLs of the Image API from the config; '
+                   'close its plain-HTTP listener, or make it only '
+                   'redirect to https.')
 
     def judge(self, conf: AuditedConf, use: Use, seen: probe.Observation,
               every: list[Use], prober: probe.Prober) -> Iterator[Finding]:

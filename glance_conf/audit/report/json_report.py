@@ -66,6 +66,8 @@ def render(result: Result, out: TextIO) -> None:
             'expired': [dict(w.to_dict(), findings=n)
                         for w, n in result.waivers.expired()],
             'stale': [w.to_dict() for w in result.waivers.stale()],
+            'outgrown': [dict(w.to_dict(), findings=n)
+                         for w, n in result.waivers.outgrown_by()],
         }
         head['suppressed'] = [_suppressed(result, found)
                               for found in result.suppressed]

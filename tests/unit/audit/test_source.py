@@ -92,7 +92,7 @@ def test_unlistable_config_dir_is_not_empty(tmp_path):
     """A file is not a directory; listing errors never pass as empty."""
     path = tmp_path / 'file.conf'
     path.write_text('')
-    with pytest.raises(LoadError, match='no such directory'):
+    with pytest.raises(LoadError, match='not a directory'):
         source.dir_files(str(path))
 
 

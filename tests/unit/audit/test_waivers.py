@@ -248,6 +248,16 @@ def test_a_waiver_that_matched_nothing_is_stale(tmp_path):
                                                  'GC201', 'alice')]
 
 
+def test_a_waiver_outgrown_by_a_worse_finding_says_so(tmp_path):
+    """Not "stale, remove it": the finding it was meant for is there,
+    worse than was accepted, and counts."""
+    active = _load(tmp_path, ENTRY + '  severity: medium\n')
+    assert active.apply(_finding(), 'service') is None  # high > medium
+    assert active.stale() == []
+    assert active.notices() == [waivers.OUTGROWN % (
+        '%s:1' % active.path, 'GC101', 'alice', 'medium', 1)]
+
+
 # -- Lint -----------------------------------------------------------------
 
 

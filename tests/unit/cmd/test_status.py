@@ -87,6 +87,35 @@ def test_a_missing_config_is_one_line_and_255(argv, line, capsys):
     assert capsys.readouterr().out == ''
 
 
+def test_a_file_given_as_a_directory_says_so(write_conf):
+    path = write_conf('[glance]\n')
+    assert run('--config-dir', str(path), 'upgrade', 'check') == (
+        255, 'glance-conf-status: error: cannot read %s: not a '
+        'directory\n' % path)
+
+
+def test_the_pre_flight_reads_what_oslo_config_reads(write_conf, tmp_path,
+                                                     monkeypatch):
+    """oslo.config reads nova's default files unless ``--config-file``
+    is spelt out: with ``--config-f`` too. The pre-flight reads the same
+    files, so the bad one is named, not a backstop's exception name."""
+    bad = tmp_path / '.nova' / 'nova.conf'
+    bad.parent.mkdir()
+    bad.write_bytes(b'[glance]\n\xff = x\n')
+    monkeypatch.setenv('HOME', str(tmp_path))
+    path = write_conf('[glance]\nverify_glance_signatures = true\n')
+    assert run('--config-file', str(path), 'upgrade', 'check') == (0, '')
+    code, err = run('--config-f', str(path), 'upgrade', 'check')
+    assert code == 255 and str(bad) in err and 'not valid UTF-8' in err
+
+
+def test_the_usage_line_names_defaults(capsys):
+    assert run('--help')[0] == 0
+    usage = capsys.readouterr().out.splitlines()[0]
+    assert usage.startswith('usage: glance-conf-status') \
+        and '--defaults {nova,glance-conf}' in usage
+
+
 def test_an_unparsable_file_is_named_not_quoted(write_conf):
     path = write_conf('[glance]\ns3cret_without_equals\n')
     code, err = run('--config-file', str(path), 'upgrade', 'check')

@@ -20,6 +20,7 @@ import dataclasses
 import io
 import json
 import pathlib
+import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -216,6 +217,21 @@ def test_http_url_of_the_same_host_in_the_list(tmp_path, pki):
         found = findings([path])
     assert ids(found) == ['GC705']
     assert found[0].message.startswith(plain.url)
+
+
+def test_http_endpoints_never_take_an_https_endpoints_tls(tmp_path):
+    """An http endpoint has the default TLS settings, as has an https
+    one with no cafile: the http one is still spoken to in plain HTTP."""
+    with socket.socket() as closed:
+        closed.bind(('127.0.0.1', 0))
+        port = closed.getsockname()[1]
+    plain = T.ProbeServer()
+    with running(plain):
+        secure = T.config(tmp_path, 'a', ['https://127.0.0.1:%d' % port])
+        healthy = T.config(tmp_path, 'b', [plain.url])
+        found = findings([secure, healthy])
+    assert [(f.check_id, f.file) for f in found] == [('GC701', secure)]
+    assert plain.hits == 1
 
 
 def test_not_an_image_api(tmp_path, pki):
