@@ -29,6 +29,7 @@ from glance_conf import _files
 from glance_conf import audit
 from glance_conf.audit import manager
 from glance_conf.audit import runner
+from glance_conf.audit import source
 from glance_conf.audit.checks import host
 from glance_conf.audit.finding import Severity
 from tests.conftest import parse
@@ -287,3 +288,17 @@ def test_file_checks_judge_the_hosts_recorded_facts(tmp_path):
     assert sorted((f.check_id, f.file) for f in result.findings) == [
         ('GC502', 'compute-01:/etc/nova/nova.conf'),
         ('GC507', 'compute-01:/etc/nova/nova.conf')]
+
+
+def test_a_files_secrets_are_listed_once_and_per_file():
+    """GC502 and GC506 both ask; a large file is scanned once, and no
+    file is ever answered with another's list."""
+    first = source.parse_text('a.conf', '[glance]\npassword = x\n')
+    second = source.parse_text('b.conf', '[glance]\nregion_name = x\n')
+    assert host.secrets_in(first) == ['glance.password']
+    assert host.secrets_in(first) is host.secrets_in(first)
+    assert host.secrets_in(second) == []
+    for n in range(3 * host._MAX_LISTED):
+        host.secrets_in(source.parse_text('%d.conf' % n, '[a]\nb = c\n'))
+    assert len(host._LISTED) <= host._MAX_LISTED
+    assert host.secrets_in(first) == ['glance.password']
