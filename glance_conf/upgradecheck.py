@@ -152,28 +152,29 @@ def _explained(turns_on: Finding | None, then: Finding | None) -> str:
     return ' '.join(parts)
 
 
-def deprecated_names(conf: cfg.ConfigOpts,
-                     defaults: str = definitions.GLANCE_CONF) -> Result:
-    """WARNING for deprecated option names and options deprecated for
-    removal (the audit's GC304)."""
-    found = _audit(conf, defaults, options.DeprecatedOption)
+def _warning(conf: cfg.ConfigOpts, defaults: str,
+             check: type[base.Check]) -> Result:
+    """WARNING listing what ``check`` finds, SUCCESS when nothing."""
+    found = _audit(conf, defaults, check)
     if isinstance(found, Result):
         return found
     if not found:
         return Result(Code.SUCCESS)
     return Result(Code.WARNING, _listing(found))
+
+
+def deprecated_names(conf: cfg.ConfigOpts,
+                     defaults: str = definitions.GLANCE_CONF) -> Result:
+    """WARNING for deprecated option names and options deprecated for
+    removal (the audit's GC304)."""
+    return _warning(conf, defaults, options.DeprecatedOption)
 
 
 def recommended_bounds(conf: cfg.ConfigOpts,
                        defaults: str = definitions.GLANCE_CONF) -> Result:
     """WARNING for values the types accept but that are above the
     recommended bounds (the audit's GC307, ``num_retries``)."""
-    found = _audit(conf, defaults, options.ManyRetries)
-    if isinstance(found, Result):
-        return found
-    if not found:
-        return Result(Code.SUCCESS)
-    return Result(Code.WARNING, _listing(found))
+    return _warning(conf, defaults, options.ManyRetries)
 
 
 #: Every check, by the name of its ``glance_conf.upgradecheck`` entry

@@ -744,10 +744,8 @@ class Prober:
                 return Observation(point, discovery_failure=NOT_PROBED,
                                    probed=False)
             try:
-                return probe_endpoint(
-                    point, min(self.timeout, left),
-                    self.contexts.get(point.tls)
-                    if point.scheme == 'https' else None)
+                return probe_endpoint(point, min(self.timeout, left),
+                                      self.contexts.get(point.tls))
             except Exception as exc:  # one endpoint never ends the run
                 return Observation(point, failure=PROBE_BROKE
                                    % type(exc).__name__)
