@@ -104,7 +104,7 @@ def bundle(host: str | None = 'compute-01', group: str | None = None,
 def audit(directory_: os.PathLike[str] | str, *bundles: dict[str, Any],
           ids: tuple[str, ...] = (), **kwargs: Any) -> Any:
     """Write ``bundles`` and audit them with the checks ``ids`` (all by
-    default); the :class:`~glance_conf.audit.runner.Result`."""
+    default); the :class:`~glance_conf.audit.result.Result`."""
     from glance_conf.audit import bundle as bundle_mod
     from glance_conf.audit import manager
     from glance_conf.audit import runner

@@ -41,10 +41,11 @@ from glance_conf import glance
 from glance_conf import redact
 from glance_conf.audit import base
 from glance_conf.audit import report
-from glance_conf.audit import runner
 from glance_conf.audit import target
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
+from glance_conf.audit.result import Result
+from glance_conf.audit.result import utf8_safe
 
 #: OpenStack Security Guide, Compute checklist: "Is user/group ownership
 #: of config files set to root/nova?"
@@ -246,7 +247,7 @@ def _citing(checks: Sequence[Any], ref: str) -> list[str]:
     return [c.id for c in checks if ref in c.references]
 
 
-def assess(result: runner.Result, collector: Collector,
+def assess(result: Result, collector: Collector,
            catalogue: Sequence[Any]) -> Iterator[tuple[list[str],
                                                        list[Verdict]]]:
     """Each config's files and its verdict on each item.
@@ -265,7 +266,7 @@ def assess(result: runner.Result, collector: Collector,
         for item in ITEMS:
             citing = _citing(catalogue, item.ref)
             hits = [f for path in config.paths
-                    for f in found.get(runner.utf8_safe(path), [])
+                    for f in found.get(utf8_safe(path), [])
                     if f.check_id in citing]
             evidence = list(config.evidence[item.ref])
             missing = [c for c in citing if c not in ran]
@@ -295,7 +296,7 @@ def assess(result: runner.Result, collector: Collector,
         yield config.paths, verdicts
 
 
-def render(result: runner.Result, collector: Collector,
+def render(result: Result, collector: Collector,
            catalogue: Sequence[Any], out: TextIO) -> None:
     """The Security Guide report as text."""
     out.write('OpenStack Security Guide, Compute checklist, as checked by '
@@ -323,6 +324,6 @@ def render(result: runner.Result, collector: Collector,
 
 def writer(collector: Collector, catalogue: Sequence[Any]) -> report.Writer:
     """:func:`render` as a report writer ``(result, out)``."""
-    def write(result: runner.Result, out: TextIO) -> None:
+    def write(result: Result, out: TextIO) -> None:
         render(result, collector, catalogue, out)
     return write

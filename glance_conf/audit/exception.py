@@ -23,15 +23,11 @@ its inputs as attributes; no attribute or message holds a secret.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Any
 
 from oslo_config import cfg
 
 from glance_conf.exception import GlanceConfError
-
-if TYPE_CHECKING:
-    from glance_conf.audit.finding import Finding
-    from glance_conf.audit.finding import Severity
 
 
 class LoadError(GlanceConfError):
@@ -99,10 +95,15 @@ class FormatLoadError(PluginLoadError):
 
 
 class AuditFailure(GlanceConfError):
-    """Start-up refused: findings at or above the chosen severity."""
+    """Start-up refused: findings at or above the chosen severity.
 
-    def __init__(self, findings: Sequence[Finding],
-                 threshold: Severity) -> None:
+    :param findings: the :class:`~glance_conf.audit.finding.Finding`
+        objects; typed loosely, as the findings module raises this
+        module's errors and must not be imported by it.
+    :param threshold: their :class:`~glance_conf.audit.finding.Severity`.
+    """
+
+    def __init__(self, findings: Sequence[Any], threshold: Any) -> None:
         self.findings = tuple(findings)
         self.threshold = threshold
         lines = ['%d [glance] finding(s) at or above %s:'

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import json
 import logging
 import os
 import sys
@@ -40,7 +39,6 @@ from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Sequence
 from typing import Any
-from typing import NamedTuple
 
 from oslo_config import cfg
 
@@ -53,40 +51,17 @@ from glance_conf.audit import baseline as baseline_mod
 from glance_conf.audit import bundle as bundle_mod
 from glance_conf.audit import engine
 from glance_conf.audit import manager
-from glance_conf.audit import probe as probe_mod
 from glance_conf.audit import source
 from glance_conf.audit import waivers as waivers_mod
 from glance_conf.audit.exception import LoadError
 from glance_conf.audit.exception import Unresolved
 from glance_conf.audit.finding import Finding
-from glance_conf.audit.finding import Severity
+from glance_conf.audit.result import PostureRow
+from glance_conf.audit.result import Result
+from glance_conf.audit.result import utf8_safe
 from glance_conf.audit.target import AuditedConf
 
-#: Load problems kept for the report; more are only counted.
-MAX_PROBLEMS_KEPT = 1000
-#: Findings kept in memory before the spool moves to a temporary file.
-SPOOL_MEMORY = 4 * 1024 * 1024
-
 Progress = Callable[[int, int], None]
-
-#: Hosts whose posture is kept for the HTML heat-map; more are counted.
-MAX_POSTURE_ROWS = 100_000
-
-
-class PostureRow(NamedTuple):
-    """One host's drift posture (:data:`fleet.POSTURE
-    <glance_conf.audit.checks.fleet.POSTURE>`), for the heat-map.
-
-    ``values`` as GC601 compares them (``None``: not compared) and the
-    line of each in ``file`` (0: not set there).
-    """
-
-    host: str
-    group: str
-    file: str
-    values: tuple[str | None, ...]
-    lines: tuple[int, ...]
-
 
 def _posture_line(target: AuditedConf, option: str) -> int:
     if option == 'glance.endpoint_override':
@@ -110,160 +85,6 @@ def posture_row(target: AuditedConf, host: str, group: str) -> PostureRow:
                       utf8_safe(target.files[0].path), values,
                       tuple(_posture_line(target, p.option)
                             for p in fleet_mod.POSTURE))
-
-
-@dataclasses.dataclass(frozen=True)
-class LoadProblem:
-    """A file that could not be read or parsed; ``reason`` is safe."""
-
-    path: str
-    reason: str
-
-
-def utf8_safe(text: str) -> str:
-    """``text`` with what UTF-8 cannot encode shown as ``\\udcff``.
-
-    A file name that is not UTF-8 reaches Python with lone surrogates
-    (``os.fsdecode``), which no report format can carry; it is shown by
-    its escape instead, the same in every format.
-    """
-    return text.encode('utf-8', 'backslashreplace').decode('utf-8')
-
-
-class Spool:
-    """Findings in arrival order, in memory until they grow large."""
-
-    def __init__(self) -> None:
-        self._file = tempfile.SpooledTemporaryFile(
-            max_size=SPOOL_MEMORY, mode='w+', encoding='utf-8')
-        self.counts = {severity: 0 for severity in Severity}
-
-    @staticmethod
-    def safe(finding: Finding) -> Finding:
-        """``finding`` as the spool keeps it: every text UTF-8 safe."""
-        return dataclasses.replace(
-            finding, file=finding.file and utf8_safe(finding.file),
-            option=finding.option and utf8_safe(finding.option),
-            key=finding.key and utf8_safe(finding.key),
-            host=finding.host and utf8_safe(finding.host),
-            message=utf8_safe(finding.message),
-            remediation=utf8_safe(finding.remediation))
-
-    def add(self, finding: Finding) -> None:
-        finding = self.safe(finding)
-        self._file.write(finding.to_json() + '\n')
-        self.counts[finding.severity] += 1
-
-    def __len__(self) -> int:
-        return sum(self.counts.values())
-
-    def __iter__(self) -> Iterator[Finding]:
-        self._file.seek(0)
-        for line in self._file:
-            yield Finding.from_dict(json.loads(line))
-        self._file.seek(0, 2)
-
-    def close(self) -> None:
-        self._file.close()
-
-
-@dataclasses.dataclass
-class Result:
-    """What one audit run found."""
-
-    mode: str
-    checks: list[manager.CheckClass]
-    #: Whose defaults the files were judged by: ``nova`` or ``glance-conf``.
-    defaults: str = definitions.NOVA
-    findings: Spool = dataclasses.field(default_factory=Spool)
-    problems: list[LoadProblem] = dataclasses.field(default_factory=list)
-    problems_dropped: int = 0
-    files: int = 0
-    #: IDs of the checks not run because the audit was offline.
-    not_checked: list[str] = dataclasses.field(default_factory=list)
-    #: The gate (``--fail-on``): the lowest severity that fails; ``None``
-    #: for never. Writers that report pass or fail (JUnit) read it.
-    fail_on: Severity | None = Severity.MEDIUM
-    #: The files audited, in order, as the findings name them.
-    paths: list[str] = dataclasses.field(default_factory=list)
-    #: Fleet mode: the host of each of :attr:`paths` (a file's name, or
-    #: the bundle's ``host``: a bundle's files are ``host:/etc/...``).
-    hosts: list[str] = dataclasses.field(default_factory=list)
-    #: The waivers in use, if any; they keep what they matched.
-    waivers: waivers_mod.Waivers | None = None
-    #: Findings a waiver in force covers: they do not count toward the
-    #: gate, and the writers show them apart (with ``waiver_of``).
-    suppressed: Spool = dataclasses.field(default_factory=Spool)
-    #: Whether the text report lists the suppressed findings.
-    show_suppressed: bool = False
-    #: The groups hosts were compared in, in fleet mode with a grouping
-    #: (``group_of``); a fleet finding's key starts with its group.
-    groups: list[str] = dataclasses.field(default_factory=list)
-    #: Fleet mode: each host's posture, for the HTML heat-map (bounded
-    #: by :data:`MAX_POSTURE_ROWS`; the rest are counted).
-    posture: list[PostureRow] = dataclasses.field(default_factory=list)
-    posture_dropped: int = 0
-    #: An earlier report (``--previous``), for the HTML "since last run".
-    previous: baseline_mod.Baseline | None = None
-    #: What ``glance-conf-audit probe`` saw, one observation per endpoint
-    #: (:class:`glance_conf.audit.probe.Observation`); empty otherwise.
-    probes: list[probe_mod.Observation] = dataclasses.field(
-        default_factory=list)
-
-    def add(self, found: Finding) -> None:
-        """Keep ``found``: suppressed if a waiver covers it."""
-        found = Spool.safe(found)
-        if self.waivers is not None \
-                and self.waivers.apply(found, self.mode) is not None:
-            self.suppressed.add(found)
-        else:
-            self.findings.add(found)
-
-    def waiver_of(self, found: Finding) -> waivers_mod.Waiver | None:
-        """The waiver that suppressed ``found``."""
-        if self.waivers is None:
-            return None
-        return self.waivers.lookup(found, self.mode)
-
-    def close(self) -> None:
-        self.findings.close()
-        self.suppressed.close()
-    #: The earlier report given by ``--baseline``; its findings are known.
-    baseline: baseline_mod.Baseline | None = None
-    #: The findings against ``baseline``, once :meth:`use_baseline` ran.
-    comparison: baseline_mod.Comparison | None = None
-
-    def use_baseline(self, baseline: baseline_mod.Baseline) -> None:
-        """Compare the findings with ``baseline``: those it holds are
-        known, and do not count toward the gate."""
-        self.baseline = baseline
-        # A waived finding is still there: not "fixed". Only the
-        # unwaived ones are counted as known.
-        self.comparison = baseline_mod.compare(baseline, self.findings,
-                                               present=self.suppressed)
-
-    def is_known(self, found: Finding) -> bool:
-        """Whether ``found`` is in the baseline."""
-        return self.baseline is not None and found.fingerprint in \
-            self.baseline
-
-    def problem(self, path: str, reason: str) -> None:
-        if len(self.problems) < MAX_PROBLEMS_KEPT:
-            self.problems.append(LoadProblem(utf8_safe(path), reason))
-        else:
-            self.problems_dropped += 1
-
-    @property
-    def problem_count(self) -> int:
-        return len(self.problems) + self.problems_dropped
-
-    def worst(self) -> Severity | None:
-        """The worst severity among the findings that count toward the
-        gate: known ones (in the baseline) do not."""
-        known = self.comparison.known if self.comparison else {}
-        present = [s for s, n in self.findings.counts.items()
-                   if n - known.get(s, 0)]
-        return max(present) if present else None
 
 
 #: nova's ``[DEFAULT]`` options that ``[glance]`` values commonly refer
@@ -429,15 +250,11 @@ def audit_service(config_args: Sequence[tuple[str, str]],
 
 def _keep_posture(result: Result, target: AuditedConf, host: str,
                   group: str) -> None:
-    if len(result.posture) >= MAX_POSTURE_ROWS:
-        result.posture_dropped += 1
-        return
     try:
-        row = posture_row(target, host, group)
+        row: PostureRow | None = posture_row(target, host, group)
     except LoadError:  # a $ loop the checks skipped: no row, no value
-        result.posture_dropped += 1
-        return
-    result.posture.append(row)
+        row = None
+    result.keep_posture(row)
 
 
 def _in_group(found: Finding, group: str) -> Finding:

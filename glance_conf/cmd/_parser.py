@@ -23,9 +23,11 @@ from typing import TextIO
 
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.report.text import shown
+from glance_conf.audit.result import Result
 
 #: Bad usage, or a file that cannot be read: the same for every command.
 EXIT_ERROR = 2
+EXIT_OK, EXIT_FINDINGS = 0, 1
 
 
 class Parser(argparse.ArgumentParser):
@@ -106,3 +108,12 @@ def write_report(writer: Callable[[Any, TextIO], None], result: Any,
                      % (prog, shown(output), exc.strerror))
         return False
     return True
+
+
+def exit_code(result: Result) -> int:
+    """The exit code of a run that wrote its report: 2 if a file could
+    not be audited, 1 if the gate fails (:attr:`Result.gate_fails
+    <glance_conf.audit.result.Result.gate_fails>`), else 0."""
+    if result.problem_count:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if result.gate_fails else EXIT_OK

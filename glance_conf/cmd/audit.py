@@ -45,7 +45,7 @@ from glance_conf.cmd import fix as fix_cmd
 from glance_conf.cmd import probe as probe_cmd
 from glance_conf.cmd import waivers as waivers_cmd
 
-EXIT_OK, EXIT_FINDINGS = 0, 1
+EXIT_OK, EXIT_FINDINGS = _parser.EXIT_OK, _parser.EXIT_FINDINGS
 EXIT_ERROR = _parser.EXIT_ERROR
 
 PROG = identity.TOOL_NAME
@@ -255,16 +255,6 @@ def list_checks(checks: Sequence[manager.CheckClass], out: TextIO) -> None:
             out.write('       %s\n' % ' '.join(check.references))
 
 
-def exit_code(result: runner.Result, fail_on: str) -> int:
-    if result.problem_count:
-        return EXIT_ERROR
-    worst = result.worst()
-    if fail_on != 'never' and worst is not None \
-            and worst >= Severity.parse(fail_on):
-        return EXIT_FINDINGS
-    return EXIT_OK
-
-
 def _with_project_config(parser: argparse.ArgumentParser,
                          args: argparse.Namespace, argv: Sequence[str],
                          formats: Sequence[str]) -> argparse.Namespace:
@@ -430,7 +420,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         if not _parser.write_report(writer, result, args.output, stdout,
                                     stderr, PROG):
             return EXIT_ERROR
-        return exit_code(result, args.fail_on)
+        return _parser.exit_code(result)
     finally:
         result.close()
 

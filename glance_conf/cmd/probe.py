@@ -40,6 +40,7 @@ from glance_conf.audit.exception import LoadError
 from glance_conf.audit.exception import PluginLoadError
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.report.text import shown
+from glance_conf.audit.result import Result
 from glance_conf.cmd import _parser
 
 EXIT_OK, EXIT_FINDINGS = 0, 1
@@ -157,7 +158,7 @@ def load_cloud(name: str) -> dict[str, Any]:
 
 def audit(args: argparse.Namespace,
           checks: Sequence[manager.CheckClass],
-          active: waivers.Waivers | None = None) -> runner.Result:
+          active: waivers.Waivers | None = None) -> Result:
     """One pass over the configs, in the mode the arguments ask for.
 
     The probe's only use of the modes: a new source of host configs
@@ -175,7 +176,7 @@ def audit(args: argparse.Namespace,
 def probe_run(args: argparse.Namespace,
               checks: Sequence[manager.CheckClass],
               prober: probe.Prober,
-              active: waivers.Waivers | None = None) -> runner.Result:
+              active: waivers.Waivers | None = None) -> Result:
     """Plan, probe each distinct endpoint once, then judge every host.
     The deadline runs from the start of planning: catalog lookups count.
     """
@@ -191,7 +192,6 @@ def probe_run(args: argparse.Namespace,
 
 def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     """The subcommand's core, callable from tests with any streams."""
-    from glance_conf.cmd import audit as audit_cmd
     try:
         formats = manager.load_formats()
         checks = [c for c in manager.load_checks()
@@ -261,7 +261,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             return EXIT_ERROR
         if prober.catalog_failures or nothing:
             return EXIT_ERROR
-        return audit_cmd.exit_code(result, args.fail_on)
+        return _parser.exit_code(result)
     finally:
         result.close()
 

@@ -13,7 +13,7 @@
 """Report writers: text for people, JSON for scripts, SARIF for CI.
 
 A writer is a function ``render(result, out)`` that takes a
-:class:`~glance_conf.audit.runner.Result` and a text stream, and streams
+:class:`~glance_conf.audit.result.Result` and a text stream, and streams
 the findings from the result's spool. Writers are plugins in the
 ``glance_conf.audit.formats`` entry-point namespace, the entry point's
 name being the ``--format`` name; :func:`glance_conf.audit.manager.
@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from typing import TextIO
 
 if TYPE_CHECKING:
-    from glance_conf.audit.runner import Result
+    from glance_conf.audit.result import Result
 
 NAMESPACE = 'glance_conf.audit.formats'
 

@@ -47,9 +47,11 @@ from glance_conf.audit import identity
 from glance_conf.audit.checks import fleet
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
+from glance_conf.audit.result import Decision
+from glance_conf.audit.result import State
 
 if TYPE_CHECKING:
-    from glance_conf.audit.runner import Result
+    from glance_conf.audit.result import Result
 
 #: Findings put in the page, the most severe first; the rest are counted.
 MAX_FINDINGS_SHOWN = 5000
@@ -102,7 +104,7 @@ BAD = {
     'DEFAULT.debug': {'True'},
 }
 #: A finding's state, as the page shows it.
-OPEN, WAIVED, KNOWN = 'open', 'waived', 'known'
+OPEN, WAIVED, KNOWN = (s.value for s in State)
 #: The group of hosts when the fleet is not grouped.
 ALL_HOSTS = '(all hosts)'
 
@@ -205,35 +207,27 @@ class _Findings:
             return baseline.host_of(found.file)
         return ''
 
-    def add(self, found: Finding, waived: bool) -> None:
-        result = self.result
-        state = WAIVED if waived else KNOWN if result.is_known(found) \
-            else OPEN
+    def add(self, found: Finding, decision: Decision) -> None:
+        state = decision.state.value
         self.states[state] += 1
         host = self._host(found)
-        if state == OPEN and result.fail_on is not None \
-                and found.severity >= result.fail_on:
+        if decision.fails_gate:
             if host:
                 self.failing_hosts.add(host)
             else:
                 self.failing_service = True
-        new = None
-        if result.previous is not None:
-            fingerprint = found.fingerprint
-            new = fingerprint not in result.previous
+        new = decision.new
+        if new is not None:
             if new:
                 self.new += 1
             else:
                 self.still += 1
-                self.seen_previous.add(fingerprint)
+                self.seen_previous.add(found.fingerprint)
         kept = self.kept[found.severity]
         if len(kept) >= MAX_FINDINGS_SHOWN:
             return
         check = self.checks.setdefault(found.check_id, len(self.checks))
-        why = ''
-        if waived:
-            waiver = result.waiver_of(found)
-            why = waiver.reason if waiver is not None else ''
+        why = decision.waiver.reason if decision.waiver is not None else ''
         kept.append([int(found.severity), check, host,
                      self.group_of.get(host, -1), found.option or '',
                      found.file or '', found.line or 0, found.message,
@@ -249,10 +243,8 @@ class _Findings:
 def _findings(result: Result, hosts: Iterable[list[Any]]) -> _Findings:
     group_of = {host[0]: host[1] for host in hosts}
     seen = _Findings(result, group_of)
-    for found in result.findings:
-        seen.add(found, False)
-    for found in result.suppressed:
-        seen.add(found, True)
+    for found, decision in result.decided():
+        seen.add(found, decision)
     return seen
 
 

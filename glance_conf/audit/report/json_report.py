@@ -23,14 +23,15 @@ from glance_conf.audit.finding import FINGERPRINT_SCHEME
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.report import stream
-from glance_conf.audit.runner import utf8_safe
+from glance_conf.audit.result import State
+from glance_conf.audit.result import utf8_safe
 
 if TYPE_CHECKING:
-    from glance_conf.audit.runner import Result
+    from glance_conf.audit.result import Result
 
 
 def _suppressed(result: Result, found: Finding) -> dict[str, Any]:
-    waiver = result.waiver_of(found)
+    waiver = result.decide(found, True).waiver
     return dict(found.to_dict(),
                 waiver=waiver.to_dict() if waiver is not None else None)
 
@@ -73,7 +74,8 @@ def render(result: Result, out: TextIO) -> None:
                               for found in result.suppressed]
     stream.write_json_with_stream(
         out, head, ('findings',),
-        ({**found.to_dict(), 'known': result.is_known(found)}
+        ({**found.to_dict(),
+          'known': result.decide(found, False).state is State.KNOWN}
          for found in result.findings))
 
 

@@ -13,13 +13,18 @@
 """JUnit XML, for the test-report views of Jenkins and GitLab.
 
 One test case per check and audited file, in one test suite per file: it
-fails when the check found something at or above the gate
-(``--fail-on``, :attr:`Result.fail_on <glance_conf.audit.runner.Result>`)
-in that file, and is skipped when the check was not run (a host check
-offline). Findings below the gate leave the case passed and are listed
-in its ``system-out``. Fleet checks are one case each in the ``fleet``
-suite; a file that could not be loaded is an error case in the
-``errors`` suite.
+fails when the check found something that fails the gate in that file
+(:meth:`Result.decide <glance_conf.audit.result.Result.decide>`: open and
+at or above ``--fail-on``), and is skipped when the check was not run (a
+host check offline) or when every finding at the gate was accepted (a
+waiver, with its reason, or the baseline). Findings below the gate leave
+the case passed and are listed in its ``system-out``, each with why it
+passed. Fleet checks are one case each in the ``fleet`` suite; a file
+that could not be loaded is an error case in the ``errors`` suite.
+
+The document is valid against the schema the Jenkins xunit plugin
+enforces (its ``junit-10.xsd``): ``<testsuites>`` carries no ``skipped``
+count, and a case has no ``properties``.
 
 The document is written suite by suite: only the findings are held,
 grouped by check and file, never the cases.
@@ -28,7 +33,6 @@ grouped by check and file, never the cases.
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -42,13 +46,15 @@ from glance_conf.audit.report.text import evidence
 from glance_conf.audit.report.text import shown
 
 if TYPE_CHECKING:
-    from glance_conf.audit.runner import Result
+    from glance_conf.audit.result import Result
 
 #: The suite of the fleet checks, and of the files that failed to load.
 FLEET_SUITE = 'fleet'
 ERRORS_SUITE = 'errors'
-#: The counts of a suite, summed in the document's head.
+#: The counts of a suite; those the schema allows on ``<testsuites>``
+#: are summed in the document's head.
 COUNTS = ('tests', 'failures', 'errors', 'skipped')
+TOTALS = ('tests', 'failures', 'errors')
 #: Findings quoted in one case; more are counted.
 MAX_QUOTED = 20
 #: Why a case was skipped.
@@ -56,23 +62,17 @@ OFFLINE = 'not checked (offline): it looks at the host\'s files'
 NOT_FLEET = 'not run: it compares hosts, in fleet mode with two or more'
 
 
-def waiver(result: Result, found: Finding) -> str | None:
-    """The justification (the reason) of the waiver that accepted
-    ``found``, if one did (``--waivers``)."""
-    accepted = result.waiver_of(found)
-    return accepted.reason if accepted is not None else None
-
-
 @dataclasses.dataclass
 class _Case:
     """The findings of one check in one file, kept bounded."""
 
     failing: int = 0
-    below: int = 0
-    waived: int = 0
+    #: Findings that do not fail the gate: below it, waived or known.
+    passed: int = 0
     quoted: list[str] = dataclasses.field(default_factory=list)
     notes: list[str] = dataclasses.field(default_factory=list)
-    justification: str | None = None
+    #: Why the gate's findings were accepted, when all of them were.
+    accepted: str | None = None
 
 
 def _quote(found: Finding) -> str:
@@ -91,27 +91,25 @@ def _cases(result: Result) -> tuple[dict[tuple[str, str], _Case], list[str]]:
     cases: dict[tuple[str, str], _Case] = {}
     files = list(result.paths)
     known = set(files)
-    for found in itertools.chain(result.findings, result.suppressed):
+    for found, decision in result.decided():
         path = found.file or ''
         if path not in known:
             known.add(path)
             files.append(path)
         case = cases.setdefault((found.check_id, path), _Case())
-        at_gate = result.fail_on is not None \
-            and found.severity >= result.fail_on
-        justification = waiver(result, found) if at_gate else None
-        if justification is not None:
-            case.waived += 1
-            case.justification = justification
-        elif at_gate:
+        if decision.fails_gate:
             case.failing += 1
             if len(case.quoted) < MAX_QUOTED:
                 case.quoted.append(_quote(found))
             continue
-        else:
-            case.below += 1
+        case.passed += 1
+        at_gate = result.fail_on is not None \
+            and found.severity >= result.fail_on
+        if at_gate:
+            case.accepted = case.accepted or decision.why_passed
         if len(case.notes) < MAX_QUOTED:
-            case.notes.append(_quote(found))
+            case.notes.append('%s [passed: %s]' % (_quote(found),
+                                                   decision.why_passed))
     return cases, files
 
 
@@ -122,8 +120,8 @@ def _testcase(check: type[base.Check] | type[base.FleetCheck],
         'name': '%s %s' % (check.id, check.title),
         'classname': classname, 'time': '0'})
     case = case or _Case()
-    if skipped is None and not case.failing and case.waived:
-        skipped = 'waived: %s' % shown(case.justification or '')
+    if skipped is None and not case.failing and case.accepted:
+        skipped = shown(case.accepted)
     if case.failing:
         more = case.failing - len(case.quoted)
         failure = ET.SubElement(element, 'failure', {
@@ -134,7 +132,7 @@ def _testcase(check: type[base.Check] | type[base.FleetCheck],
     elif skipped is not None:
         ET.SubElement(element, 'skipped', {'message': skipped})
     if case.notes:
-        more = case.below + case.waived - len(case.notes)
+        more = case.passed - len(case.notes)
         ET.SubElement(element, 'system-out').text = '\n'.join(
             case.notes + (['... and %d more' % more] if more > 0 else []))
     return element
@@ -192,12 +190,10 @@ def _fleet_case(cases: dict[tuple[str, str], _Case],
     for (found_id, _), case in cases.items():
         if found_id == check_id:
             merged.failing += case.failing
-            merged.below += case.below
-            merged.waived += case.waived
+            merged.passed += case.passed
             merged.quoted += case.quoted[:MAX_QUOTED - len(merged.quoted)]
             merged.notes += case.notes[:MAX_QUOTED - len(merged.notes)]
-            merged.justification = merged.justification or \
-                case.justification
+            merged.accepted = merged.accepted or case.accepted
     return merged
 
 
@@ -205,9 +201,9 @@ def render(result: Result, out: TextIO) -> None:
     cases, files = _cases(result)
     # The totals head the document: count first, then write each suite
     # as it is built again.
-    totals = dict.fromkeys(COUNTS, 0)
+    totals = dict.fromkeys(TOTALS, 0)
     for suite in _suites(result, cases, files):
-        for key in COUNTS:
+        for key in TOTALS:
             totals[key] += int(suite.get(key, 0))
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name=%s%s'
               ' time="0">\n' % (quoteattr(identity.TOOL_NAME), ''.join(

@@ -42,9 +42,10 @@ from glance_conf.audit import identity
 from glance_conf.audit.checks import fleet
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.report.text import shown
+from glance_conf.audit.result import State
 
 if TYPE_CHECKING:
-    from glance_conf.audit.runner import Result
+    from glance_conf.audit.result import Result
 
 #: Every metric name starts with it.
 PREFIX = 'glance_conf_audit_'
@@ -200,11 +201,6 @@ def _bool(value: bool) -> str:
     return 'true' if value else 'false'
 
 
-def _fails(result: Result, found: Finding) -> bool:
-    return result.fail_on is not None and found.severity >= result.fail_on \
-        and not result.is_known(found)
-
-
 def _findings(result: Result) -> tuple[dict[Labels, int], dict[str, int],
                                        dict[str, int]]:
     """Findings counted by their labels, the gate per host and the drift
@@ -217,22 +213,20 @@ def _findings(result: Result) -> tuple[dict[Labels, int], dict[str, int],
     if drifting:
         drift = dict.fromkeys([shown(g) for g in result.groups]
                               or [fleet.UNGROUPED], 0)
-    for waived, spool in ((False, result.findings),
-                          (True, result.suppressed)):
-        for found in spool:
-            host = host_label(result, found)
-            labels = (('check', shown(found.check_id)),
-                      ('severity', found.severity.label), ('host', host),
-                      ('waived', _bool(waived)),
-                      ('known', _bool(result.is_known(found))))
-            counts[labels] = counts.get(labels, 0) + 1
-            gate.setdefault(host, 0)
-            if not waived:
-                failing = int(_fails(result, found))
-                gate[host] = max(gate.get(host, 0), failing)
-                if drifting and found.check_id == fleet.FleetDrift.id:
-                    group = drift_group(result, found)
-                    drift[group] = drift.get(group, 0) + 1
+    for found, decision in result.decided():
+        waived = decision.state is State.WAIVED
+        host = host_label(result, found)
+        labels = (('check', shown(found.check_id)),
+                  ('severity', found.severity.label), ('host', host),
+                  ('waived', _bool(waived)),
+                  ('known', _bool(bool(decision.in_baseline))))
+        counts[labels] = counts.get(labels, 0) + 1
+        gate.setdefault(host, 0)
+        if not waived:
+            gate[host] = max(gate.get(host, 0), int(decision.fails_gate))
+            if drifting and found.check_id == fleet.FleetDrift.id:
+                group = drift_group(result, found)
+                drift[group] = drift.get(group, 0) + 1
     return counts, gate, drift
 
 
@@ -255,7 +249,6 @@ def _waivers(result: Result) -> list[tuple[Labels, float]]:
 
 def render(result: Result, out: TextIO) -> None:
     counts, gate, drift = _findings(result)
-    worst = result.worst()
     write_family(out, INFO, [((('version', shown(identity.tool_version())),
                                ('defaults', result.defaults),
                                ('mode', result.mode)), 1)])
@@ -265,9 +258,7 @@ def render(result: Result, out: TextIO) -> None:
     write_family(out, FINDINGS, counts.items())
     write_family(out, HOST_GATE, [((('host', host),), failing)
                                   for host, failing in gate.items()])
-    write_family(out, GATE, [((), int(
-        result.fail_on is not None and worst is not None
-        and worst >= result.fail_on))])
+    write_family(out, GATE, [((), int(result.gate_fails))])
     if drift:
         write_family(out, DRIFT, [((('group', group),), n)
                                   for group, n in drift.items()])

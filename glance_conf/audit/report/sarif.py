@@ -28,7 +28,6 @@ dismissed); expired and stale waivers are warning notifications.
 
 from __future__ import annotations
 
-import itertools
 import os
 import pathlib
 import urllib.parse
@@ -41,9 +40,11 @@ from glance_conf.audit.finding import FINGERPRINT_SCHEME
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.report import stream
+from glance_conf.audit.result import Decision
+from glance_conf.audit.result import State
 
 if TYPE_CHECKING:
-    from glance_conf.audit.runner import Result
+    from glance_conf.audit.result import Result
 
 SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json'
 
@@ -77,8 +78,8 @@ def _rule(check: Any) -> dict[str, Any]:
     }
 
 
-def _result(found: Finding, index: dict[str, int],
-            result_of: Result) -> dict[str, Any]:
+def _result(found: Finding, decision: Decision,
+            index: dict[str, int]) -> dict[str, Any]:
     location: dict[str, Any] = {}
     if found.file:
         physical: dict[str, Any] = {
@@ -104,17 +105,17 @@ def _result(found: Finding, index: dict[str, int],
         result['properties']['evidence'] = dict(found.evidence)
     if found.check_id in index:
         result['ruleIndex'] = index[found.check_id]
-    if result_of.baseline is not None:
+    if decision.in_baseline is not None:
         # SARIF's own field for a run compared with a baseline.
-        result['baselineState'] = ('unchanged' if result_of.is_known(found)
+        result['baselineState'] = ('unchanged' if decision.in_baseline
                                    else 'new')
     return result
 
 
-def _suppressed(result: Result, found: Finding,
-                index: dict[str, int]) -> dict[str, Any]:
-    waived = _result(found, index, result)
-    waiver = result.waiver_of(found)
+def _with_suppression(result: Result, found: Finding, decision: Decision,
+                      index: dict[str, int]) -> dict[str, Any]:
+    waived = _result(found, decision, index)
+    waiver = decision.waiver
     if waiver is not None and result.waivers is not None:
         waived['suppressions'] = [{
             'kind': 'external',
@@ -178,7 +179,8 @@ def render(result: Result, out: TextIO) -> None:
             'fixed': len(result.comparison.fixed)}
     doc = {'$schema': SCHEMA, 'version': '2.1.0', 'runs': [run]}
     stream.write_json_with_stream(
-        out, doc, ('runs', 0, 'results'), itertools.chain(
-            (_result(found, index, result) for found in result.findings),
-            (_suppressed(result, found, index)
-             for found in result.suppressed)))
+        out, doc, ('runs', 0, 'results'),
+        (_with_suppression(result, found, decision, index)
+         if decision.state is State.WAIVED
+         else _result(found, decision, index)
+         for found, decision in result.decided()))

@@ -20,9 +20,10 @@ from typing import TextIO
 from glance_conf import redact
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
+from glance_conf.audit.result import State
 
 if TYPE_CHECKING:
-    from glance_conf.audit.runner import Result
+    from glance_conf.audit.result import Result
 
 #: Longest path or message shown whole (Linux's PATH_MAX).
 MAX_TEXT_SHOWN = 4096
@@ -90,7 +91,7 @@ def _suppressed(result: Result, out: TextIO) -> None:
     out.write('\nSUPPRESSED (%d)\n' % len(result.suppressed))
     for found in result.suppressed:
         _finding(found, out)
-        waiver = result.waiver_of(found)
+        waiver = result.decide(found, True).waiver
         if waiver is not None and result.waivers is not None:
             out.write('         Waived until %s by %s (%s): %s\n'
                       % (waiver.expires.isoformat(), shown(waiver.owner),
@@ -129,13 +130,15 @@ def render(result: Result, out: TextIO) -> None:
             continue
         out.write('\n%s (%d)\n' % (severity.label.upper(), new))
         for found in result.findings:
-            if found.severity is severity and not result.is_known(found):
+            if found.severity is severity and \
+                    result.decide(found, False).state is State.OPEN:
                 _finding(found, out)
     if comparison is not None and comparison.known_total:
         out.write('\nKNOWN, in the baseline (%d)\n' % comparison.known_total)
         for severity in sorted(Severity, reverse=True):
             for found in result.findings:
-                if found.severity is severity and result.is_known(found):
+                if found.severity is severity and \
+                        result.decide(found, False).state is State.KNOWN:
                     _finding(found, out, severity.label + ' ')
     if comparison is not None and comparison.fixed:
         out.write('\nFIXED since the baseline (%d)\n' % len(comparison.fixed))

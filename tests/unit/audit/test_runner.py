@@ -14,12 +14,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 
 from glance_conf import _files
 from glance_conf.audit import baseline
 from glance_conf.audit import manager
+from glance_conf.audit import result as result_mod
 from glance_conf.audit import runner
 from glance_conf.audit.checks import fleet
 from glance_conf.audit.finding import Severity
@@ -81,27 +81,6 @@ def test_fleet_reused_conf_does_not_leak_values(write_conf):
              str(write_conf('[glance]\n'))]
     result = runner.audit_fleet(paths, _checks('GC301'))
     assert [f.file for f in result.findings] == [paths[1]]
-
-
-def test_spool_moves_to_disk_and_replays(monkeypatch):
-    monkeypatch.setattr(runner, 'SPOOL_MEMORY', 1000)
-    spool = runner.Spool()
-    [check] = _checks('GC301')
-    finding = check().finding('glance.timeout', 'x' * 100, '/f')
-    for _ in range(50):
-        spool.add(finding)
-    assert spool._file._rolled
-    assert len(list(spool)) == 50 and len(list(spool)) == 50
-    assert spool.counts[Severity.LOW] == 50
-    spool.close()
-
-
-def test_problems_kept_are_bounded(monkeypatch):
-    monkeypatch.setattr(runner, 'MAX_PROBLEMS_KEPT', 3)
-    result = runner.Result('fleet', [])
-    for i in range(10):
-        result.problem('/f%d' % i, 'bad')
-    assert len(result.problems) == 3 and result.problem_count == 10
 
 
 def test_unparseable_by_oslo_is_reported_safely(write_conf, monkeypatch):
@@ -174,19 +153,6 @@ def test_service_mode_runs_host_checks_unless_offline(write_conf):
     assert result.not_checked == ['GC103']
 
 
-def test_spool_keeps_a_finding_key_writable():
-    """A group name from a file name that is not UTF-8 is escaped."""
-    spool = runner.Spool()
-    [check] = _checks('GC601')
-    finding = dataclasses.replace(
-        check().finding('glance.insecure', 'm', '/f'), key='\ud800\x1fTrue')
-    spool.add(finding)
-    [replayed] = list(spool)
-    assert replayed.key == '\\ud800\x1fTrue'
-    assert len(replayed.fingerprint) == 32
-    spool.close()
-
-
 def test_fleet_findings_name_their_host_by_file_stem(write_conf):
     """The host, not the path, is part of a fleet finding's identity."""
     a = write_conf('[glance]\ninsecure = True\n', 'compute-1.conf')
@@ -215,7 +181,8 @@ def test_known_findings_do_not_count_toward_the_gate(write_conf):
         f.fingerprint: baseline.Entry(f.fingerprint, f.check_id, f.option,
                                       None) for f in high}))
     assert result.worst() is Severity.LOW
-    assert [result.is_known(f) for f in result.findings] == [True, False]
+    assert [result.decide(f, False).state for f in result.findings] == [
+        result_mod.State.KNOWN, result_mod.State.OPEN]
     assert result.comparison is not None
     assert result.comparison.known[Severity.HIGH] == 1
 
@@ -227,7 +194,7 @@ def test_fleet_keeps_one_bounded_posture_row_per_host(write_conf,
     paths = [str(write_conf('[DEFAULT]\ndebug = true\n[glance]\n'
                             'timeout = 5\n', 'compute-%d.conf' % i))
              for i in range(3)]
-    monkeypatch.setattr(runner, 'MAX_POSTURE_ROWS', 2)
+    monkeypatch.setattr(result_mod, 'MAX_POSTURE_ROWS', 2)
     result = runner.audit_fleet(paths, _checks('GC601'))
     assert [row.host for row in result.posture] == ['compute-0', 'compute-1']
     assert result.posture_dropped == 1

@@ -301,7 +301,7 @@ def test_a_waived_finding_is_kept_apart_and_does_not_count(fleet):
     [waived] = list(fleet.suppressed)
     assert waived.check_id == 'GC101' and \
         waived.file.endswith('compute-1.conf')
-    assert fleet.waiver_of(waived).owner == 'alice'
+    assert fleet.decide(waived, True).waiver.owner == 'alice'
     ids = sorted((f.check_id, f.file.rsplit('/', 1)[1])
                  for f in fleet.findings)
     assert ids == [('GC101', 'compute-2.conf'), ('GC301', 'compute-1.conf'),

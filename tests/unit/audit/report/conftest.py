@@ -18,14 +18,14 @@ import pytest
 
 from glance_conf.audit import baseline
 from glance_conf.audit import manager
-from glance_conf.audit import runner
+from glance_conf.audit import result as result_mod
 
 
 @pytest.fixture
 def result():
     checks = manager.load_checks()
     by_id = {c.id: c for c in checks}
-    res = runner.Result('service', checks)
+    res = result_mod.Result('service', checks)
     res.files = 1
     res.findings.add(by_id['GC201']().finding(
         'glance.verify_glance_signatures', 'Signatures off.',

@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import json
 
-from glance_conf.audit import runner
+from glance_conf.audit import result as result_mod
 from glance_conf.audit.finding import FINGERPRINT_SCHEME
 from glance_conf.audit.report import json_report
 
@@ -39,7 +39,7 @@ def test_findings_have_the_required_fields(result):
 
 
 def test_empty_and_error_documents_are_valid_json():
-    res = runner.Result('fleet', [])
+    res = result_mod.Result('fleet', [])
     res.problem('/x.conf', 'no such file')
     out = io.StringIO()
     json_report.render(res, out)

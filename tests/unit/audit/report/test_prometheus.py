@@ -27,6 +27,7 @@ import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
 from glance_conf.audit import manager
+from glance_conf.audit import result as result_mod
 from glance_conf.audit import runner
 from glance_conf.audit import waivers
 from glance_conf.audit.checks import fleet
@@ -255,7 +256,7 @@ def _waiver(check_id, expires, line, owner='ops@example.org'):
 def test_waived_findings_and_waivers_about_to_expire():
     checks = manager.load_checks()
     by_id = {c.id: c for c in checks}
-    res = runner.Result('service', checks, waivers=waivers.Waivers(
+    res = result_mod.Result('service', checks, waivers=waivers.Waivers(
         'waivers.yaml', [
             _waiver('GC201', TODAY + datetime.timedelta(days=3), 2),
             _waiver('GC301', TODAY + datetime.timedelta(days=15), 8),

@@ -18,7 +18,7 @@ import io
 import json
 
 from glance_conf.audit import manager
-from glance_conf.audit import runner
+from glance_conf.audit import result as result_mod
 from glance_conf.audit.finding import FINGERPRINT_SCHEME
 from glance_conf.audit.report import sarif
 
@@ -68,7 +68,7 @@ def test_results_have_locations_and_fingerprints(result):
 
 
 def test_load_problems_become_notifications():
-    res = runner.Result('fleet', [])
+    res = result_mod.Result('fleet', [])
     res.problem('hosts/a.conf', 'not valid UTF-8 (byte 0xff at line 1)')
     run = _render(res)['runs'][0]
     invocation = run['invocations'][0]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import io
 
-from glance_conf.audit import runner
+from glance_conf.audit import result as result_mod
 from glance_conf.audit.report import text
 
 
@@ -35,13 +35,13 @@ def test_grouped_by_severity_worst_first(result):
 
 
 def test_errors_and_empty_report():
-    res = runner.Result('fleet', [])
+    res = result_mod.Result('fleet', [])
     res.problem('/x.conf', 'no such file')
     out = io.StringIO()
     text.render(res, out)
     assert 'ERRORS (1 file(s) could not be audited)' in out.getvalue()
     assert '/x.conf: no such file' in out.getvalue()
-    clean = runner.Result('service', [])
+    clean = result_mod.Result('service', [])
     out = io.StringIO()
     text.render(clean, out)
     assert out.getvalue().endswith('No findings.\n')
@@ -49,7 +49,7 @@ def test_errors_and_empty_report():
 
 def test_names_cannot_forge_report_lines(result):
     """A newline or escape sequence in a file name is shown escaped."""
-    res = runner.Result('fleet', [])
+    res = result_mod.Result('fleet', [])
     res.problem('/x\n\nNo findings.\n\x1b[2J.conf', 'no such file')
     [found] = list(result.findings)[:1]
     res.findings.add(found.__class__(**{**found.__dict__,
