@@ -39,7 +39,7 @@ from typing import Any
 from oslo_config import cfg
 
 from glance_conf import _help
-from glance_conf import transport
+from glance_conf import limits
 from glance_conf import types
 
 GROUP_NAME = 'glance'
@@ -71,7 +71,7 @@ MAX_RETRIES = 10
 #: Longest fixed wait between two retries, in seconds: the longest wait
 #: the transport allows between two attempts, where keystoneauth's own
 #: back-off stops doubling too. No deployment tool sets it.
-MAX_RETRY_DELAY = transport.MAX_RETRY_AFTER
+MAX_RETRY_DELAY = limits.MAX_RETRY_AFTER
 #: Longest request timeout, in seconds. A read of an image chunk that
 #: stalls for an hour is a dead server; no deployment tool sets a timeout
 #: at all (nova then waits forever, GC301).
@@ -101,7 +101,7 @@ MAX_INTERFACE_LENGTH = 16
 VALID_INTERFACES = ('public', 'internal', 'admin',
                     'publicURL', 'internalURL', 'adminURL')
 #: The TLS versions ``tls_min_version`` accepts.
-TLS_VERSIONS = tuple(transport.TLS_VERSIONS)
+TLS_VERSIONS = tuple(limits.TLS_VERSIONS)
 
 _SAME = object()
 
@@ -275,8 +275,8 @@ def _retries_help(what: str, delay: str) -> str:
 
 def _delay_help(what: str, retries: str, extra: str = '') -> str:
     return _DELAY % {'what': what, 'retries': retries, 'extra': extra,
-                     'start': transport.BACKOFF_START,
-                     'cap': transport.MAX_RETRY_AFTER}
+                     'start': limits.BACKOFF_START,
+                     'cap': limits.MAX_RETRY_AFTER}
 
 
 #: The message of each weakened security setting.
@@ -578,7 +578,7 @@ Related options:
         'timeout',
         types.BoundedFloat(0.0, MAX_TIMEOUT, min_exclusive=True,
                            allow_empty=True),
-        transport_default=transport.DEFAULT_TIMEOUT,
+        transport_default=limits.DEFAULT_TIMEOUT,
         nova_unset='no timeout: a stalled Image API holds the request '
                    'indefinitely',
         help="""
@@ -596,7 +596,7 @@ Possible values:
 Related options:
 
 * ``num_retries``
-""" % transport.DEFAULT_TIMEOUT),
+""" % limits.DEFAULT_TIMEOUT),
     Definition(
         'collect_timing', types.SafeBoolean(), default=False,
         help="""
@@ -765,7 +765,7 @@ Related options:
             'retriable HTTP status code', 'status_code_retries',
             ' When the response has a ``Retry-After`` header of whole '
             'seconds, that wait is used instead (at most %g s through '
-            '``glance_conf.load_adapter``).' % transport.MAX_RETRY_AFTER)),
+            '``glance_conf.load_adapter``).' % limits.MAX_RETRY_AFTER)),
     Definition(
         'retriable_status_codes',
         types.BoundedList(types.BoundedInteger(400, 599), MAX_STATUS_CODES),
@@ -781,7 +781,7 @@ Possible values:
 Related options:
 
 * ``status_code_retries``
-""" % ', '.join(map(str, sorted(transport.DEFAULT_RETRIABLE_STATUS_CODES)))),
+""" % ', '.join(map(str, sorted(limits.DEFAULT_RETRIABLE_STATUS_CODES)))),
 )
 
 _BY_DEST = {definition.dest: definition for definition in DEFINITIONS}

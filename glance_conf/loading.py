@@ -46,6 +46,7 @@ from oslo_log import log as oslo_logging
 from glance_conf import _files
 from glance_conf import definitions
 from glance_conf import exception
+from glance_conf import limits
 from glance_conf import redact
 from glance_conf import transport
 from glance_conf import types
@@ -114,11 +115,11 @@ def _check_tls_arguments(conf: cfg.ConfigOpts,
     if 'tls_min_version' in arguments:
         wanted = arguments['tls_min_version']
         floor = conf.glance.tls_min_version
-        if wanted is not None and wanted not in transport.TLS_VERSIONS:
+        if wanted is not None and wanted not in limits.TLS_VERSIONS:
             problems.append(('tls_min_version argument', 'must be one of: '
-                             + ', '.join(transport.TLS_VERSIONS)))
-        elif floor and (wanted is None or transport.TLS_VERSIONS[wanted]
-                        < transport.TLS_VERSIONS[floor]):
+                             + ', '.join(limits.TLS_VERSIONS)))
+        elif floor and (wanted is None or limits.TLS_VERSIONS[wanted]
+                        < limits.TLS_VERSIONS[floor]):
             LOG.warning(WEAKER_TLS_WARNING, 'a lower TLS floor than '
                         'tls_min_version')
     ciphers = arguments.get('tls_ciphers')
@@ -196,7 +197,7 @@ def load_session(conf: cfg.ConfigOpts,
         arguments (``insecure``, ``cacert``, ``cert``, ``key``), or the
         session's own (``tls_min_version``, ``tls_ciphers``,
         ``max_retry_after``). Each wins over the option it stands for.
-        Without a timeout, :data:`~glance_conf.transport.DEFAULT_TIMEOUT`
+        Without a timeout, :data:`~glance_conf.limits.DEFAULT_TIMEOUT`
         applies.
     :raises InvalidOptionError: if a TLS file is missing or unreadable.
     """
@@ -302,13 +303,13 @@ def total_time_bound(conf: cfg.ConfigOpts, **overrides: Any) -> float:
     adapter = _adapter_arguments(conf, dict(overrides))
     num_retries = int(adapter['num_retries'])
     return transport.time_bound(
-        timeout=float(session['timeout'] or transport.DEFAULT_TIMEOUT),
+        timeout=float(session['timeout'] or limits.DEFAULT_TIMEOUT),
         num_retries=num_retries,
         connect_retries=_or(adapter['connect_retries'], num_retries),
         status_code_retries=_or(adapter['status_code_retries'],
                                 num_retries),
         max_wait=float(overrides.get('max_retry_after',
-                                     transport.MAX_RETRY_AFTER)))
+                                     limits.MAX_RETRY_AFTER)))
 
 
 def _or(value: int | None, default: int) -> int:

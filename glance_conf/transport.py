@@ -92,24 +92,17 @@ from urllib3.util.ssl_ import create_urllib3_context
 
 from glance_conf import redact
 from glance_conf.exception import RedirectRefused
+from glance_conf.limits import BACKOFF_START
+from glance_conf.limits import DEFAULT_RETRIABLE_STATUS_CODES
+from glance_conf.limits import DEFAULT_TIMEOUT
+from glance_conf.limits import MAX_RETRY_AFTER
+from glance_conf.limits import TLS_VERSIONS
 
 LOG = oslo_logging.getLogger(__name__)
 
-#: Seconds allowed for each deadline of a request when no timeout is
-#: given (nova and keystoneauth wait forever): the connection, the
-#: response headers and a non-streamed body each get this long.
-DEFAULT_TIMEOUT = 60.0
 #: Deadlines one request can spend in full: the connection, the response
 #: headers and a non-streamed body, each ``timeout`` long.
 DEADLINES_PER_REQUEST = 3
-#: Longest wait between two attempts, whatever ``Retry-After`` or a
-#: configured delay says (keystoneauth caps its back-off, not
-#: ``Retry-After``).
-MAX_RETRY_AFTER = 60.0
-#: First wait of the doubling back-off used when no delay is configured
-#: (0.5 s, 1 s, 2 s... up to :data:`MAX_RETRY_AFTER`, as keystoneauth's).
-#: nova waits a fixed 1 s instead.
-BACKOFF_START = 0.5
 #: Same-origin redirects followed for one call, within its attempt budget.
 MAX_REDIRECTS = 5
 #: Requests sent again after a 401, once the token is renewed, per call
@@ -117,9 +110,6 @@ MAX_REDIRECTS = 5
 MAX_REAUTH = 1
 #: Methods that may be sent again after a failure.
 IDEMPOTENT_METHODS = frozenset({'GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'})
-#: Status codes retried when the caller names none: 503 only, the one
-#: nova retries (keystoneauth 5.18 would retry 429 as well).
-DEFAULT_RETRIABLE_STATUS_CODES = frozenset({503})
 
 #: Logged once per adapter given both ``api_servers`` and
 #: ``endpoint_override``.
@@ -343,10 +333,6 @@ _POOL_CLASSES: dict[str, type[u3_pool.HTTPConnectionPool]] = {
 
 
 # -- the transport adapter ------------------------------------------------
-
-#: The TLS floors ``tls_min_version`` may name, and what each means.
-TLS_VERSIONS = {'1.2': ssl.TLSVersion.TLSv1_2, '1.3': ssl.TLSVersion.TLSv1_3}
-
 
 class GuardedHTTPAdapter(ks_session.TCPKeepAliveAdapter):
     """keystoneauth's transport adapter (TCP keep-alive), plus the TLS

@@ -54,8 +54,8 @@ from oslo_config import types as oslo_types
 from glance_conf import _files
 from glance_conf import definitions
 from glance_conf import glance
+from glance_conf import limits
 from glance_conf import redact
-from glance_conf import transport
 from glance_conf.audit import base
 from glance_conf.audit import engine
 from glance_conf.audit import manager
@@ -73,7 +73,7 @@ from glance_conf.exception import GlanceConfError
 GROUP = target.GROUP
 
 #: The request timeout a fix sets, in seconds: the drop-in's own default.
-TIMEOUT = '%d' % transport.DEFAULT_TIMEOUT
+TIMEOUT = '%d' % limits.DEFAULT_TIMEOUT
 #: The TLS floor a fix sets.
 TLS_FLOOR = '1.2'
 #: Fixes applied to one set of files at most; each fix removes a finding,

@@ -20,7 +20,7 @@ import pytest
 
 from glance_conf import definitions
 from glance_conf import glance
-from glance_conf import transport
+from glance_conf import limits
 
 LISTED = {opt.dest: opt for opt in glance.listed_opts()}
 DEFS = {d.dest: d for d in definitions.DEFINITIONS}
@@ -108,7 +108,7 @@ def test_effective_value_fills_in_our_transport_default_only():
     timeout = definitions.get('timeout')
     assert timeout.effective(None, definitions.NOVA) is None
     assert timeout.effective(None, definitions.GLANCE_CONF) == (
-        transport.DEFAULT_TIMEOUT)
+        limits.DEFAULT_TIMEOUT)
     assert timeout.effective(5.0, definitions.GLANCE_CONF) == 5.0
 
 

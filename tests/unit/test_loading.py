@@ -37,6 +37,7 @@ from oslo_config import cfg
 import glance_conf
 from glance_conf import definitions
 from glance_conf import exception
+from glance_conf import limits
 from glance_conf import loading
 from glance_conf import transport
 from tests import servers
@@ -236,11 +237,11 @@ def test_missing_tls_file_argument_is_named_as_the_argument(tmp_path):
 def test_default_timeout_applies_when_unset():
     conf = make_conf(timeout=None)
     session = loading.load_session(conf)
-    assert session.timeout == transport.DEFAULT_TIMEOUT
+    assert session.timeout == limits.DEFAULT_TIMEOUT
     requests_sent = 1 + RETRIES
     assert loading.total_time_bound(conf) == (
         requests_sent * transport.DEADLINES_PER_REQUEST
-        * transport.DEFAULT_TIMEOUT + RETRIES * transport.MAX_RETRY_AFTER)
+        * limits.DEFAULT_TIMEOUT + RETRIES * limits.MAX_RETRY_AFTER)
 
 
 def test_the_bound_follows_the_arguments():

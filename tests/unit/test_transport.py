@@ -37,6 +37,7 @@ from oslo_config import cfg
 from urllib3.util import parse_url
 
 import glance_conf
+from glance_conf import limits
 from glance_conf import loading
 from glance_conf import redact
 from glance_conf import transport
@@ -318,7 +319,7 @@ def test_endless_interim_responses_are_bounded(make_server):
 def test_retry_after_cap_never_exceeds_sixty_seconds():
     session = loading.load_session(make_conf(), max_retry_after=1e9)
     adapter = session.session.get_adapter('https://x')
-    assert adapter.max_retry_after == transport.MAX_RETRY_AFTER == 60.0
+    assert adapter.max_retry_after == limits.MAX_RETRY_AFTER == 60.0
 
 
 # -- redirects ----------------------------------------------------------------

@@ -20,8 +20,8 @@ from collections.abc import Iterator
 
 from glance_conf import definitions
 from glance_conf import glance
+from glance_conf import limits
 from glance_conf import redact
-from glance_conf import transport
 from glance_conf.audit import base
 from glance_conf.audit import compliance as refs
 from glance_conf.audit.cwe import IMPROPER_INPUT_VALIDATION
@@ -106,7 +106,7 @@ class NoRequestTimeout(base.Check):
     none. This holds under both ``--defaults``: swapping the option module
     does not change nova's client; only a service that talks to glance
     through ``glance_conf.load_session`` gets its default
-    (``glance_conf.transport.DEFAULT_TIMEOUT``).
+    (``glance_conf.limits.DEFAULT_TIMEOUT``).
 
     Fix: set ``timeout``, in seconds, long enough for the slowest image
     transfer chunk (for example the transport's own default).
@@ -118,7 +118,7 @@ class NoRequestTimeout(base.Check):
     title = 'No request timeout'
     references = (refs.CM_6,)
     remediation = ('Set [glance] timeout, for example %g.'
-                   % transport.DEFAULT_TIMEOUT)
+                   % limits.DEFAULT_TIMEOUT)
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
         if conf.value('timeout') is None:
