@@ -40,12 +40,14 @@ import re
 from collections.abc import Iterable
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
+from typing import Any
 from typing import ClassVar
 
 from glance_conf import _files
 from glance_conf import glance
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
+from glance_conf.audit.target import INVALID
 
 if TYPE_CHECKING:
     from glance_conf.audit.target import AuditedConf
@@ -154,6 +156,38 @@ class Check(_Described, abc.ABC):
     @abc.abstractmethod
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
         """Yield the findings for one parsed configuration."""
+
+
+class ValueCheck(Check):
+    """A check of one option's effective value, declared rather than
+    written out (checkov's ``BaseResourceValueCheck``): the option, when
+    its value is unsafe, and what to say about it.
+
+    A value the service would refuse, or whose ``$`` references cannot
+    be resolved, is never judged here (GC302 and GC305 report it).
+    """
+
+    #: The option's dest, in :attr:`group`.
+    option: ClassVar[str]
+    group: ClassVar[str] = glance.GROUP_NAME
+    #: What the finding says; ``%(value)s`` is the value, for values that
+    #: are never secrets (numbers, booleans).
+    message: ClassVar[str]
+
+    @abc.abstractmethod
+    def unsafe(self, value: Any) -> bool:
+        """Whether the effective ``value`` is a finding."""
+
+    def describe(self, value: Any) -> str:
+        """The finding's message for ``value``."""
+        return self.message % {'value': value}
+
+    def run(self, conf: AuditedConf) -> Iterator[Finding]:
+        value = conf.value(self.option, self.group)
+        if value is not INVALID and self.unsafe(value):
+            option = self.option if self.group == glance.GROUP_NAME \
+                else '%s.%s' % (self.group, self.option)
+            yield self.finding(option, self.describe(value))
 
 
 class FleetCheck(_Described, abc.ABC):

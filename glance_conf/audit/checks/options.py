@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from glance_conf import definitions
 from glance_conf import glance
@@ -95,7 +96,7 @@ LEGACY_NAMES = {
 NEAR_MISS = 0.8
 
 
-class NoRequestTimeout(base.Check):
+class NoRequestTimeout(base.ValueCheck):
     """No request ``timeout`` is set.
 
     Without a timeout, a stalled Image API (or a network device that drops
@@ -119,12 +120,12 @@ class NoRequestTimeout(base.Check):
     references = (refs.CM_6,)
     remediation = ('Set [glance] timeout, for example %g.'
                    % limits.DEFAULT_TIMEOUT)
+    option = 'timeout'
+    message = ('No request timeout is set, and nova applies none: a '
+               'stalled Image API can hang a worker.')
 
-    def run(self, conf: AuditedConf) -> Iterator[Finding]:
-        if conf.value('timeout') is None:
-            yield self.finding('timeout', 'No request timeout is set, and '
-                               'nova applies none: a stalled Image API can '
-                               'hang a worker.')
+    def unsafe(self, value: Any) -> bool:
+        return value is None
 
 
 class RefusedValue(base.Check):
@@ -356,7 +357,7 @@ SECRET_AUTH_OPTIONS = frozenset({'password', 'token',
                                  'application_credential_secret'})
 
 
-class ManyRetries(base.Check):
+class ManyRetries(base.ValueCheck):
     """``num_retries`` is above the recommended ceiling.
 
     nova makes ``1 + num_retries`` attempts per image call, one second
@@ -379,15 +380,16 @@ class ManyRetries(base.Check):
     remediation = ('Set [glance] num_retries to %d or fewer.'
                    % definitions.RECOMMENDED_NUM_RETRIES)
 
-    def run(self, conf: AuditedConf) -> Iterator[Finding]:
-        retries = conf.value('num_retries')
-        if isinstance(retries, int) and \
-                retries > definitions.RECOMMENDED_NUM_RETRIES:
-            yield self.finding('num_retries', 'num_retries is %d: one failing '
-                               'image call makes %d attempts, above the '
-                               'recommended %d.'
-                               % (retries, retries + 1,
-                                  definitions.RECOMMENDED_NUM_RETRIES + 1))
+    option = 'num_retries'
+
+    def unsafe(self, value: Any) -> bool:
+        return isinstance(value, int) and \
+            value > definitions.RECOMMENDED_NUM_RETRIES
+
+    def describe(self, value: Any) -> str:
+        return ('num_retries is %d: one failing image call makes %d '
+                'attempts, above the recommended %d.'
+                % (value, value + 1, definitions.RECOMMENDED_NUM_RETRIES + 1))
 
 
 ManyRetries.__doc__ = (ManyRetries.__doc__ or '') % {

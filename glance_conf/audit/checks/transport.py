@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import stat
 from collections.abc import Iterator
+from typing import Any
 
 from glance_conf import _files
 from glance_conf import definitions
@@ -58,7 +59,7 @@ def _endpoints(conf: AuditedConf) -> list[tuple[str, str]]:
     return []
 
 
-class TlsVerificationDisabled(base.Check):
+class TlsVerificationDisabled(base.ValueCheck):
     """TLS certificate verification of the Image API is disabled.
 
     With ``[glance] insecure = True`` (or the deprecated
@@ -80,11 +81,11 @@ class TlsVerificationDisabled(base.Check):
     remediation = ('Set [glance] insecure = False, remove the deprecated '
                    'api_insecure, and trust a private CA with '
                    '[glance] cafile.')
+    option = 'insecure'
+    message = definitions.TLS_UNVERIFIED.message
 
-    def run(self, conf: AuditedConf) -> Iterator[Finding]:
-        if conf.value('insecure') is True:
-            yield self.finding('insecure',
-                               definitions.TLS_UNVERIFIED.message)
+    def unsafe(self, value: Any) -> bool:
+        return value is True
 
 
 class PlainHttpEndpoint(base.Check):

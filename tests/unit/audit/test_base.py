@@ -15,9 +15,13 @@
 from __future__ import annotations
 
 import pytest
+from oslo_config import cfg
 
+import glance_conf
 from glance_conf.audit import base
+from glance_conf.audit import source
 from glance_conf.audit.finding import Severity
+from glance_conf.audit.target import AuditedConf
 
 
 class Sample(base.Check):
@@ -70,3 +74,52 @@ def test_tags_are_the_cwe_then_the_references():
     ('nist-800-53', 'SC-8'), ('nist-800-53', 'SI-7(15)')])
 def test_framework_patterns_accept_their_ids(framework, ident):
     assert base.FRAMEWORKS[framework].fullmatch(ident)
+
+
+class _Debug(base.ValueCheck):
+    """A declared check of a [DEFAULT] option."""
+
+    id = 'GC999'
+    severity = Severity.LOW
+    cwe = 0
+    title = 'debug on'
+    remediation = 'Turn it off.'
+    option = 'debug'
+    group = 'DEFAULT'
+    message = 'debug is %(value)s.'
+
+    def unsafe(self, value):
+        return value is True
+
+
+class _Retries(base.ValueCheck):
+    id = 'GC998'
+    severity = Severity.LOW
+    cwe = 0
+    title = 'retries'
+    remediation = 'Fewer.'
+    option = 'num_retries'
+    message = 'num_retries is %(value)s.'
+
+    def unsafe(self, value):
+        return value > 3
+
+
+@pytest.mark.parametrize('text, found', [
+    ('[DEFAULT]\ndebug = true\n', ['DEFAULT.debug debug is True.']),
+    ('[DEFAULT]\ndebug = false\n', []),
+    ('[glance]\nnum_retries = 5\n', ['glance.num_retries num_retries is 5.']),
+    ('[glance]\nnum_retries = 2\n', []),
+    # A refused value is GC302's: never judged by a value check.
+    ('[glance]\nnum_retries = many\n', []),
+])
+def test_a_value_check_is_a_declaration(write_conf, text, found):
+    conf = cfg.ConfigOpts()
+    conf.register_opts([cfg.BoolOpt('debug', default=False)])
+    glance_conf.register_opts(conf)
+    path = write_conf(text)
+    target = AuditedConf(conf, [source.read_file(str(path))])
+    conf(['--config-file', str(path)])
+    results = [f for check in (_Debug(), _Retries())
+               for f in check.run(target)]
+    assert ['%s %s' % (f.option, f.message) for f in results] == found
