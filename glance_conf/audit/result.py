@@ -91,6 +91,24 @@ class Decision:
         return 'below the gate (--fail-on)'
 
 
+@dataclasses.dataclass(frozen=True)
+class Rendering:
+    """How the writers render a result, from the command line; none of
+    it changes a finding's state or the gate."""
+
+    #: Where the check catalogue is published (``--docs-url``): rules
+    #: and pages link each check there. ``None``: not known.
+    docs_url: str | None = None
+    #: SARIF: the lowest severity written (``--sarif-min-severity``).
+    sarif_min_severity: Severity = Severity.INFO
+    #: SARIF: the most results written in the run
+    #: (``--sarif-max-results``); ``None``: the writer's default.
+    sarif_max_results: int | None = None
+    #: SARIF: write waived findings too, as suppressed results
+    #: (``--sarif-include-waived``).
+    sarif_include_waived: bool = False
+
+
 class PostureRow(NamedTuple):
     """One host's drift posture (:data:`fleet.POSTURE
     <glance_conf.audit.checks.fleet.POSTURE>`), for the heat-map.
@@ -204,6 +222,11 @@ class Result:
     #: (:class:`glance_conf.audit.probe.Observation`); empty otherwise.
     probes: list[probe_mod.Observation] = dataclasses.field(
         default_factory=list)
+    #: How the writers render it.
+    rendering: Rendering = dataclasses.field(default_factory=Rendering)
+    #: Whether the files came from bundles (``host:/path`` labels, not
+    #: paths of this machine).
+    bundles: bool = False
     #: The earlier report given by ``--baseline``; its findings are known.
     baseline: baseline_mod.Baseline | None = None
     #: The findings against ``baseline``, once :meth:`use_baseline` ran.

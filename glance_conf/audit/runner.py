@@ -348,7 +348,8 @@ def audit_bundles(paths: Sequence[str],
         group each bundle names (none: hosts are compared all together).
     """
     from glance_conf.audit.checks import fleet as fleet_mod  # see above
-    result = Result('fleet', list(checks), defaults, waivers=waivers)
+    result = Result('fleet', list(checks), defaults, waivers=waivers,
+                    bundles=True)
     fleet_classes = [c for c in checks if issubclass(c, base.FleetCheck)]
     groups: dict[str, list[base.FleetCheck]] = {}
     conf = _new_conf(result.defaults)

@@ -17,12 +17,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+import urllib.parse
 from collections.abc import Callable
 from typing import Any
 from typing import TextIO
 
 from glance_conf.audit.finding import Severity
+from glance_conf.audit.report import sarif as sarif_writer
 from glance_conf.audit.report.text import shown
+from glance_conf.audit.result import Rendering
 from glance_conf.audit.result import Result
 
 #: Bad usage, or a file that cannot be read: the same for every command.
@@ -89,6 +92,52 @@ def add_report_args(parser: argparse.ArgumentParser,
                         choices=[s.label for s in Severity] + ['never'],
                         help='lowest severity that makes the exit code 1 '
                              '(default: medium)')
+    parser.add_argument('--docs-url', metavar='URL', type=_docs_url,
+                        help='where the check catalogue is published '
+                             '(an http(s) URL of audit/checks.html): SARIF '
+                             'rules and the HTML report link each check '
+                             'there (default: no link in SARIF; the HTML '
+                             'report describes each check itself)')
+    sarif = parser.add_argument_group('SARIF (--format sarif)')
+    sarif.add_argument('--sarif-min-severity', default='info',
+                       choices=[s.label for s in Severity],
+                       help='lowest severity written (default: info, all)')
+    sarif.add_argument('--sarif-max-results', type=_count, metavar='N',
+                       help='most results written, the most severe first '
+                            '(default: %d, GitHub\'s limit per run)'
+                            % sarif_writer.MAX_RESULTS)
+    sarif.add_argument('--sarif-include-waived', action='store_true',
+                       help='write waived findings as suppressed results '
+                            '(GitHub ignores suppressions and would show '
+                            'them as open alerts; default: left out)')
+
+
+def _docs_url(text: str) -> str:
+    split = urllib.parse.urlsplit(text)
+    if split.scheme not in ('http', 'https') or not split.netloc \
+            or split.username or split.password or split.query:
+        raise argparse.ArgumentTypeError(
+            'not an http(s) URL without user-info or query')
+    return urllib.parse.urlunsplit(split._replace(fragment=''))
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 1:
+        raise argparse.ArgumentTypeError('not a positive whole number')
+    return value
+
+
+def rendering(args: argparse.Namespace) -> Rendering:
+    """How the report flags ask the writers to render the result."""
+    return Rendering(docs_url=args.docs_url,
+                     sarif_min_severity=Severity.parse(
+                         args.sarif_min_severity),
+                     sarif_max_results=args.sarif_max_results,
+                     sarif_include_waived=args.sarif_include_waived)
 
 
 def write_report(writer: Callable[[Any, TextIO], None], result: Any,

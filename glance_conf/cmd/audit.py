@@ -398,6 +398,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
                                           offline=host is None, host=host,
                                           waivers=active)
     result.show_suppressed = args.show_suppressed
+    result.rendering = _parser.rendering(args)
     result.previous = previous
     try:
         if known is not None:

@@ -256,6 +256,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             stderr.write('%s: error: %s\n' % (PROG, NOTHING_PROBED))
         result.fail_on = None if args.fail_on == 'never' else \
             Severity.parse(args.fail_on)
+        result.rendering = _parser.rendering(args)
         if not _parser.write_report(formats[args.format], result,
                                     args.output, stdout, stderr, PROG):
             return EXIT_ERROR

@@ -14,12 +14,21 @@
 
 from __future__ import annotations
 
+import collections
+import dataclasses
+import datetime
+import gzip
 import io
 import json
+import re
+
+import pytest
 
 from glance_conf.audit import manager
 from glance_conf.audit import result as result_mod
+from glance_conf.audit import waivers
 from glance_conf.audit.finding import FINGERPRINT_SCHEME
+from glance_conf.audit.finding import Severity
 from glance_conf.audit.report import sarif
 
 
@@ -119,3 +128,171 @@ def test_no_baseline_state_without_a_baseline(result):
     run = _render(result)['runs'][0]
     assert not any('baselineState' in r for r in run['results'])
     assert 'baseline' not in run['properties']
+
+
+# -- what GitHub code scanning accepts and shows ----------------------------
+
+RST = re.compile(r'``|`[^`]+ <[^>]+>`_|:[a-z]+:`')
+
+
+def test_rule_texts_fit_github_and_carry_no_rest_markup(result):
+    """GitHub cuts a full description at 1024 characters and shows help
+    as Markdown or text: none may carry reST, and the fix is said once."""
+    rules = _render(result)['runs'][0]['tool']['driver']['rules']
+    long_docs = [r for r in rules if len(r['help']['text']) > 1024]
+    assert long_docs  # GC204's documentation alone is 3,462 characters
+    for rule in rules:
+        full = rule['fullDescription']['text']
+        assert 0 < len(full) <= sarif.MAX_DESCRIPTION, rule['id']
+        for text in (full, rule['help']['text'], rule['help']['markdown']):
+            assert not RST.search(text), (rule['id'], text)
+            assert text.count('Fix:') <= 1, rule['id']
+        assert rule['help']['text'].count('Fix:') == 1
+        assert 'helpUri' not in rule
+
+
+def test_markdown_keeps_literals_as_code(result):
+    rules = {r['id']: r for r in _render(result)['runs'][0]['tool'][
+        'driver']['rules']}
+    assert '`insecure = True`' in rules['GC101']['help']['markdown'] or \
+        '`[glance] insecure = True`' in rules['GC101']['help']['markdown']
+    assert '`' not in rules['GC101']['help']['text']
+
+
+def test_help_uri_when_the_docs_are_known(result):
+    result.rendering = result_mod.Rendering(
+        docs_url='https://docs.example.org/glance-conf/audit/checks.html')
+    rules = _render(result)['runs'][0]['tool']['driver']['rules']
+    assert {r['helpUri'] for r in rules if r['id'] == 'GC201'} == {
+        'https://docs.example.org/glance-conf/audit/checks.html#gc201'}
+
+
+def test_results_in_one_file_never_share_githubs_line_hash(result):
+    results = _render(result)['runs'][0]['results']
+    hashes = [r['partialFingerprints']['primaryLocationLineHash']
+              for r in results]
+    assert len(set(hashes)) == len(results) == 3
+
+
+def test_files_under_the_working_directory_are_relative(tmp_path,
+                                                        monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    [check] = [c for c in manager.load_checks() if c.id == 'GC101']
+    res = result_mod.Result('service', [check])
+    res.findings.add(check().finding('glance.insecure', 'Off.',
+                                     str(tmp_path / 'etc' / 'nova.conf'), 3))
+    res.findings.add(check().finding('glance.insecure', 'Off.',
+                                     '/elsewhere/nova.conf', 3))
+    try:
+        run = _render(res)['runs'][0]
+    finally:
+        res.close()
+    inside, outside = [r['locations'][0]['physicalLocation'][
+        'artifactLocation'] for r in run['results']]
+    assert inside == {'uri': 'etc/nova.conf', 'uriBaseId': '%SRCROOT%'}
+    assert outside == {'uri': 'file:///elsewhere/nova.conf'}
+    assert run['originalUriBaseIds']['%SRCROOT%']['uri'] == \
+        tmp_path.as_uri() + '/'
+
+
+def test_a_bundles_file_is_no_file_of_the_repository():
+    [check] = [c for c in manager.load_checks() if c.id == 'GC101']
+    res = result_mod.Result('fleet', [check], bundles=True)
+    res.findings.add(check().finding('glance.insecure', 'Off.',
+                                     'compute-1:/etc/nova/nova.conf', 3))
+    try:
+        run = _render(res)['runs'][0]
+    finally:
+        res.close()
+    [location] = run['results'][0]['locations']
+    assert 'physicalLocation' not in location
+    assert {'fullyQualifiedName': 'compute-1:/etc/nova/nova.conf',
+            'kind': 'module'} in location['logicalLocations']
+    assert 'originalUriBaseIds' not in run
+
+
+def _waived_result(include):
+    checks = manager.load_checks()
+    by_id = {c.id: c for c in checks}
+    res = result_mod.Result('service', checks, waivers=waivers.Waivers(
+        'w.yaml', [waivers.Waiver('GC201', 'until Q3', 'ops',
+                                  datetime.date(2099, 1, 1), 2)],
+        today=datetime.date(2026, 1, 1)),
+        rendering=result_mod.Rendering(sarif_include_waived=include))
+    res.add(by_id['GC201']().finding('glance.verify_glance_signatures',
+                                     'Off.', 'nova.conf', 7))
+    res.add(by_id['GC101']().finding('glance.insecure', 'Off.',
+                                     'nova.conf', 8))
+    return res
+
+
+def test_waived_findings_are_left_out_unless_asked_for():
+    """GitHub ignores suppressions: a waived result would be an open
+    alert. Left out by default, and counted."""
+    res = _waived_result(False)
+    try:
+        run = _render(res)['runs'][0]
+    finally:
+        res.close()
+    assert [r['ruleId'] for r in run['results']] == ['GC101']
+    assert run['properties']['waivedNotWritten'] == 1
+    res = _waived_result(True)
+    try:
+        run = _render(res)['runs'][0]
+    finally:
+        res.close()
+    waived = [r for r in run['results'] if r['ruleId'] == 'GC201']
+    assert waived[0]['suppressions'][0]['justification'] == 'until Q3'
+
+
+@pytest.mark.parametrize('floor, cap, kept, left_out', [
+    ('info', None, {'high': 10, 'medium': 30, 'low': 60}, 0),
+    ('medium', None, {'high': 10, 'medium': 30}, 0),
+    ('info', 25, {'high': 10, 'medium': 15}, 75),
+])
+def test_a_run_holds_the_most_severe_within_the_limits(floor, cap, kept,
+                                                       left_out):
+    checks = {c.id: c for c in manager.load_checks()}
+    res = result_mod.Result('fleet', list(checks.values()),
+                            rendering=result_mod.Rendering(
+                                sarif_min_severity=Severity.parse(floor),
+                                sarif_max_results=cap))
+    made = ([('GC301', 'glance.timeout')] * 60
+            + [('GC102', 'glance.api_servers')] * 30
+            + [('GC101', 'glance.insecure')] * 10)
+    for n, (check_id, option) in enumerate(made):
+        found = checks[check_id]().finding(option, 'm', 'h%d.conf' % n, 1)
+        res.add(dataclasses.replace(found, host='h%d' % n))
+    try:
+        run = _render(res)['runs'][0]
+    finally:
+        res.close()
+    counts = collections.Counter(r['properties']['severity']
+                                 for r in run['results'])
+    assert dict(counts) == kept
+    assert run['properties'].get('resultsLeftOut', 0) == left_out
+
+
+def test_a_ten_thousand_host_fleet_stays_within_githubs_limits():
+    """40,000 findings: one run of at most 25,000 results, under 10 MB
+    gzipped (GitHub's documented limits)."""
+    checks = {c.id: c for c in manager.load_checks()}
+    res = result_mod.Result('fleet', list(checks.values()))
+    for host in range(10_000):
+        for check_id, option in (('GC101', 'glance.insecure'),
+                                 ('GC102', 'glance.api_servers'),
+                                 ('GC301', 'glance.timeout'),
+                                 ('GC106', 'glance.tls_min_version')):
+            found = checks[check_id]().finding(
+                option, 'm', 'compute-%d.conf' % host, 3)
+            res.add(dataclasses.replace(found, host='compute-%d' % host))
+    try:
+        out = io.StringIO()
+        sarif.render(res, out)
+    finally:
+        res.close()
+    doc = json.loads(out.getvalue())
+    assert len(doc['runs']) <= 20
+    assert len(doc['runs'][0]['results']) == sarif.MAX_RESULTS
+    assert doc['runs'][0]['properties']['resultsLeftOut'] == 15_000
+    assert len(gzip.compress(out.getvalue().encode('utf-8'))) < 10 * 2 ** 20
