@@ -22,6 +22,7 @@ import io
 import json
 import re
 
+import jsonschema
 import pytest
 
 from glance_conf.audit import manager
@@ -30,6 +31,7 @@ from glance_conf.audit import waivers
 from glance_conf.audit.finding import FINGERPRINT_SCHEME
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.report import sarif
+from tests.reference import reference_file
 
 
 def _render(res):
@@ -296,3 +298,39 @@ def test_a_ten_thousand_host_fleet_stays_within_githubs_limits():
     assert len(doc['runs'][0]['results']) == sarif.MAX_RESULTS
     assert doc['runs'][0]['properties']['resultsLeftOut'] == 15_000
     assert len(gzip.compress(out.getvalue().encode('utf-8'))) < 10 * 2 ** 20
+
+
+def _schema_validator():
+    path = reference_file('sarif-schema-2.1.0.json')
+    schema = json.loads(path.read_text(encoding='utf-8'))
+    return jsonschema.Draft4Validator(schema)
+
+
+def test_every_shape_is_valid_oasis_sarif(result):
+    """The OASIS schema accepts each shape the writer makes: plain,
+    compared with a baseline, waived included, capped, and bundles."""
+    validator = _schema_validator()
+    docs = [_render(result)]
+    for include in (False, True):
+        res = _waived_result(include)
+        res.rendering = dataclasses.replace(res.rendering,
+                                            sarif_max_results=1,
+                                            docs_url='https://d.example/c')
+        try:
+            docs.append(_render(res))
+        finally:
+            res.close()
+    [check] = [c for c in manager.load_checks() if c.id == 'GC101']
+    bundles = result_mod.Result('fleet', [check], bundles=True)
+    bundles.add(check().finding('glance.insecure', 'Off.',
+                                'compute-1:/etc/nova/nova.conf', 3))
+    bundles.problem('compute-2:/etc/nova/nova.conf', 'on the host: EACCES')
+    try:
+        docs.append(_render(bundles))
+    finally:
+        bundles.close()
+    for doc in docs:
+        errors = [e.message for e in validator.iter_errors(doc)]
+        assert errors == []
+    assert not validator.is_valid({'version': '2.1.0', 'runs': [
+        {'tool': {'driver': {}}}]})
