@@ -248,8 +248,8 @@ _THRESHOLDS = [s.label for s in Severity] + ['never']
 
 
 def _near_misses(count, start=0):
-    """``count`` unknown ``[glance]`` keys, each one letter off a real
-    option (GC303), in a file of their own."""
+    """``count`` unknown ``[glance]`` keys close to ``api_servers``
+    (GC303 each), as the text of one file."""
     return '[glance]\n' + ''.join('api_server%05d = x\n' % i
                                   for i in range(start, start + count))
 
