@@ -14,19 +14,25 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 
 import pytest
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
 from oslo_config import cfg
 
 import glance_conf
 from glance_conf import _files
 from glance_conf import audit
 from glance_conf.audit import base
+from glance_conf.audit import baseline as baseline_mod
 from glance_conf.audit import engine
 from glance_conf.audit import manager
 from glance_conf.audit import runner
+from glance_conf.audit import waivers as waivers_mod
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.target import AuditedConf
 from glance_conf.cmd import audit as cli
@@ -232,3 +238,213 @@ def test_enforce_accepts_a_decision_but_still_logs_it(write_conf, caplog):
     with pytest.raises(audit.AuditFailure) as err:
         audit.enforce(conf, fail_at='high', accept=['GC201'])
     assert {f.check_id for f in err.value.findings} == {'GC101'}
+
+
+# -- no check floods a report -------------------------------------------------
+
+CAP = engine.MAX_FINDINGS_PER_CHECK_IN_FILE
+_SEVERITIES = list(Severity)
+_THRESHOLDS = [s.label for s in Severity] + ['never']
+
+
+def _near_misses(count, start=0):
+    """``count`` unknown ``[glance]`` keys close to ``api_servers``
+    (GC303 each), as the text of one file."""
+    return '[glance]\n' + ''.join('api_server%05d = x\n' % i
+                                  for i in range(start, start + count))
+
+
+def _left_out(findings):
+    return [f for f in findings if f.line is None and f.option is None
+            and (f.key or '').startswith('left out')]
+
+
+def _gate(severities, fail_on):
+    """The exit code ``--fail-on`` gives for findings of these
+    severities, as :func:`glance_conf.cmd.audit.exit_code` decides it."""
+    return int(fail_on != 'never' and any(
+        s >= Severity.parse(fail_on) for s in severities))
+
+
+def test_a_flood_of_near_miss_keys_is_capped_per_file(write_conf):
+    """Issue 20 item 8: every unknown key was a finding of its own."""
+    first = write_conf(_near_misses(CAP + 150))
+    second = write_conf(_near_misses(CAP + 7, start=CAP + 150))
+    conf = cfg.ConfigOpts()
+    glance_conf.register_opts(conf)
+    parse(conf, first, second)
+    gc303 = [f for f in audit.run(conf, offline=True) if f.check_id == 'GC303']
+    for path, more in ((first, 150), (second, 7)):
+        here = [f for f in gc303 if f.file == str(path)]
+        [summary] = _left_out(here)
+        assert len(here) == CAP + 1 and here[-1] is summary
+        assert summary.severity is Severity.MEDIUM
+        assert summary.message.startswith('%d more GC303 finding(s) in this '
+                                          'file were left out' % more)
+        # The findings listed are the file's first, in file order.
+        assert [f.line for f in here[:-1]] == list(range(2, CAP + 2))
+
+
+class _Flood(base.Check):
+    """Yields what the test tells it to: ``(file, severity)`` pairs."""
+
+    id, severity, cwe, title, remediation = (
+        'GC991', Severity.LOW, 20, 'Flood', 'Stop it.')
+    plan: list[tuple[str, Severity]] = []
+
+    def run(self, conf):
+        for number, (path, severity) in enumerate(self.plan):
+            yield dataclasses.replace(
+                self.finding('glance.k%d' % number, 'm', path, number + 1),
+                severity=severity)
+
+
+def _flood(check_id, plan):
+    """A check of ``check_id`` (severity, CWE as installed) that yields
+    ``plan``."""
+    [real] = [c for c in manager.load_checks() if c.id == check_id]
+    return type('Flood' + check_id, (_Flood,), {
+        'id': real.id, 'severity': real.severity, 'cwe': real.cwe,
+        'remediation': real.remediation, 'plan': plan})
+
+
+_CHECK_IDS = sorted(c.id for c in manager.load_checks()
+                    if issubclass(c, base.Check))
+
+
+@pytest.mark.parametrize('check_id', _CHECK_IDS)
+def test_every_check_is_capped_and_keeps_its_worst(write_conf, check_id):
+    """For each installed check: the only high finding of a file comes
+    after the cap, and the gate still sees it, at every threshold."""
+    path = str(write_conf('[glance]\n'))
+    plan = [('/a.conf', Severity.LOW)] * (CAP + 3) + [
+        ('/a.conf', Severity.HIGH)] + [('/b.conf', Severity.INFO)] * CAP + [
+        ('/c.conf', Severity.INFO)] * (CAP + 1)
+    flood = _flood(check_id, plan)
+    conf = cfg.ConfigOpts()
+    glance_conf.register_opts(conf)
+    parse(conf, path)
+    found = engine.check_config(AuditedConf(conf), [flood])
+    assert len(found) == 3 * CAP + 2
+    assert [(f.file, f.severity, f.check_id, f.cwe)
+            for f in _left_out(found)] == [
+        ('/a.conf', Severity.HIGH, check_id, flood.cwe),
+        ('/c.conf', Severity.INFO, check_id, flood.cwe)]
+    assert all(f.severity < Severity.HIGH for f in found
+               if f not in _left_out(found))
+    for fail_on in _THRESHOLDS:
+        assert _gate([f.severity for f in found], fail_on) == _gate(
+            [s for _, s in plan], fail_on), fail_on
+    # Through the command line's own gate and the runtime API's.
+    result = runner.audit_service([('--config-file', path)], [flood])
+    for fail_on in _THRESHOLDS:
+        assert cli.exit_code(result, fail_on) == _gate(
+            [s for _, s in plan], fail_on), fail_on
+    result.close()
+    with pytest.raises(audit.AuditFailure) as err:
+        audit.enforce(conf, 'high', [flood])
+    assert [f.file for f in err.value.findings] == ['/a.conf']
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(['/a.conf', '/b.conf', None]),
+                          st.sampled_from(_SEVERITIES)), max_size=3 * CAP))
+def test_capped_keeps_each_files_first_and_counts_the_rest(plan):
+    flood = _flood('GC303', plan)
+    given_ = list(flood().run(None))
+    out = list(engine.capped(flood, given_))
+    for path in ('/a.conf', '/b.conf', None):
+        mine = [f for f in given_ if f.file == path]
+        kept = [f for f in out if f.file == path and f not in _left_out(out)]
+        assert kept == mine[:CAP]
+        summary = [f for f in _left_out(out) if f.file == path]
+        if len(mine) <= CAP:
+            assert summary == []
+            continue
+        [one] = summary
+        assert one.severity == max(f.severity for f in mine[CAP:])
+        assert one.message.startswith('%d more' % (len(mine) - CAP))
+    for fail_on in _THRESHOLDS:
+        assert _gate([f.severity for f in out], fail_on) == _gate(
+            [s for _, s in plan], fail_on)
+
+
+def test_a_summarys_fingerprint_is_its_check_file_name_and_worst():
+    """Never its count, so a baseline or a waiver holds across runs."""
+    gc303, gc101 = (_flood(i, []) for i in ('GC303', 'GC101'))
+
+    def fingerprint(check=gc303, path='/etc/nova/nova.conf', count=1,
+                    worst=Severity.MEDIUM, host=None):
+        return dataclasses.replace(engine.left_out(check, path, count, worst),
+                                   host=host).fingerprint
+
+    same = fingerprint()
+    assert fingerprint(count=52327) == same
+    assert fingerprint(path='/srv/copy/nova.conf') == same
+    assert len({same, fingerprint(check=gc101),
+                fingerprint(path='/etc/nova/nova.conf.d/10.conf'),
+                fingerprint(worst=Severity.HIGH),
+                fingerprint(host='compute-01')}) == 5
+
+
+def test_each_host_of_a_fleet_is_capped_alone(tmp_path):
+    """Fleet mode: each host's file has its own summary, with the host."""
+    for host, count in (('compute-1', CAP + 20), ('compute-2', CAP + 40)):
+        (tmp_path / (host + '.conf')).write_text(_near_misses(count))
+    checks = [c for c in manager.load_checks() if c.id == 'GC303']
+    result = runner.audit_fleet(sorted(str(p) for p in tmp_path.iterdir()),
+                                checks)
+    found = list(result.findings)
+    result.close()
+    assert len(found) == 2 * (CAP + 1)
+    assert [(f.host, f.message.split()[0]) for f in _left_out(found)] == [
+        ('compute-1', '20'), ('compute-2', '40')]
+
+
+def test_a_bundle_is_capped_per_file(tmp_path):
+    """Bundles mode: a host's file, named ``host:path``, is capped."""
+    from tests import bundles as make
+    files = [make.config('/etc/nova/nova.conf', _near_misses(CAP + 30)),
+             make.config('/etc/nova/nova.conf.d/10.conf',
+                         _near_misses(CAP + 1, start=500))]
+    result = make.audit(tmp_path, make.bundle('compute-01', files=files),
+                        ids=('GC303',))
+    found = list(result.findings)
+    result.close()
+    assert len(found) == 2 * (CAP + 1)
+    assert [(f.host, f.file, f.message.split()[0])
+            for f in _left_out(found)] == [
+        ('compute-01', 'compute-01:/etc/nova/nova.conf', '30'),
+        ('compute-01', 'compute-01:/etc/nova/nova.conf.d/10.conf', '1')]
+
+
+def test_a_summary_is_known_to_a_baseline_and_waived_by_file(write_conf,
+                                                             tmp_path):
+    """The same flood grown by a few keys: the baseline knows it, and a
+    waiver of the check in that file covers it; a waiver of one option
+    left out cannot."""
+    checks = [c for c in manager.load_checks() if c.id == 'GC303']
+    path = write_conf(_near_misses(CAP + 10), name='nova.conf')
+    first = runner.audit_service([('--config-file', str(path))], checks)
+    report = tmp_path / 'baseline.json'
+    report.write_text(json.dumps({
+        'fingerprints': 'glanceConfAudit/v2',
+        'findings': [f.to_dict() for f in first.findings]}))
+    first.close()
+    path.write_text(_near_misses(CAP + 25))
+    again = runner.audit_service([('--config-file', str(path))], checks)
+    again.use_baseline(baseline_mod.load(str(report)))
+    assert cli.exit_code(again, 'info') == 0
+    again.close()
+    waivers = tmp_path / 'waivers.yaml'
+    for scope, code in (('files: "nova.conf"', 0),
+                        ('option: api_server00120', 1)):
+        waivers.write_text('- id: GC303\n  %s\n  reason: r\n  owner: o\n'
+                           '  expires: 2999-01-01\n' % scope)
+        loaded = waivers_mod.load(str(waivers))
+        result = runner.audit_service([('--config-file', str(path))], checks,
+                                      waivers=loaded)
+        left = [f for f in result.findings if f.check_id == 'GC303']
+        assert (len(left), cli.exit_code(result, 'info')) == (
+            (0, 0) if code == 0 else (CAP + 1, 1))
+        result.close()
