@@ -43,7 +43,7 @@ def _verdict_cases() -> list:
 
 
 def test_the_corpus_has_every_tool() -> None:
-    assert len(FILES) >= 19
+    assert len(FILES) >= 22
 
 
 @pytest.mark.parametrize('path', FILES, ids=lambda p: p.stem)
@@ -157,11 +157,14 @@ STATUS: dict[str, dict[str, dict[str, str]]] = {
     'openstack-helm-compute': {'nova': _DEPRECATED,
                                'glance-conf': {**_TURNS_ON, **_DEPRECATED}},
     'tripleo-compute': {'nova': {}, 'glance-conf': {}},
-    # The second corpus. puppet-nova's signed host sets
-    # verify_glance_signatures itself, and enable_certificate_validation,
-    # deprecated for removal (GC304).
+    # The second corpus. The Salt fleet and puppet-nova's signed host set
+    # verify_glance_signatures themselves; puppet-nova's signed host sets
+    # enable_certificate_validation, deprecated for removal (GC304).
     'chef-openstack-compute': {
         'nova': _DEPRECATED, 'glance-conf': {**_TURNS_ON, **_DEPRECATED}},
+    'cmp01': {'nova': _DEPRECATED, 'glance-conf': _DEPRECATED},
+    'cmp02': {'nova': _DEPRECATED, 'glance-conf': _DEPRECATED},
+    'cmp03': {'nova': _DEPRECATED, 'glance-conf': _DEPRECATED},
     'ogalush-ussuri-centos8-compute': {
         'nova': _DEPRECATED, 'glance-conf': {**_TURNS_ON, **_DEPRECATED}},
     'packstack-queens-barbican': {
