@@ -133,3 +133,15 @@ def test_every_corpus_file_names_its_source_and_commit(path):
     assert [line for line in header if re.match(r'# source repos? *:', line)]
     assert _COMMIT.search('\n'.join(header))
 
+
+def test_the_cli_page_counts_the_silent_files_right():
+    """doc/source/audit/cli.rst says how many corpus files never set
+    ``verify_glance_signatures``; held to the corpus."""
+    page = (pathlib.Path(__file__).parents[2] / 'doc' / 'source' / 'audit'
+            / 'cli.rst').read_text()
+    said = re.search(r'of\s+the (\d+) real configs in the test corpus, '
+                     r'(\d+)\s+never set it', page)
+    assert said, 'the sentence is gone from cli.rst'
+    silent = [path for path in FILES if ('glance', 'verify_glance_'
+                                         'signatures') not in _settings(path)]
+    assert (int(said[1]), int(said[2])) == (len(FILES), len(silent))
