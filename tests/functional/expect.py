@@ -25,3 +25,23 @@ def expected_ids(path: pathlib.Path, defaults: str) -> set[str]:
             ids = line[len(prefix):].split()
             return set() if ids == ['none'] else set(ids)
     raise AssertionError('%s has no %r line' % (path, prefix))
+
+
+def expected_drift(path: pathlib.Path) -> set[str]:
+    """The options a fleet host is blamed for (``# expect drift: ...``),
+    under both semantics; none when the line is absent."""
+    prefix = '# expect drift:'
+    for line in path.read_text().splitlines():
+        if line.startswith(prefix):
+            return set(line[len(prefix):].split())
+    return set()
+
+
+def known_bug(path: pathlib.Path) -> str | None:
+    """Why the audit is known to miss this file's reviewed verdicts today
+    (``# xfail: <issue and reason>``), or None."""
+    prefix = '# xfail:'
+    for line in path.read_text().splitlines():
+        if line.startswith(prefix):
+            return line[len(prefix):].strip()
+    return None
