@@ -15,9 +15,12 @@ and the bounds of one endpoint's probe."""
 
 from __future__ import annotations
 
+import os
 import pathlib
 import socket
 import ssl
+import threading
+from typing import Any
 
 import pytest
 
@@ -79,7 +82,7 @@ def test_nova_context_applies_the_config(tmp_path):
 
 
 def test_nova_context_refuses_a_missing_cafile(tmp_path):
-    with pytest.raises(OSError):
+    with pytest.raises(probe.TlsFileRefused, match='^cafile .*/no: No such'):
         probe.nova_context(probe.TlsSettings(cafile=str(tmp_path / 'no')))
 
 
@@ -250,3 +253,91 @@ def test_an_ipv6_zone_id_is_decoded_as_urllib3_does():
     point = probe.endpoint('https://[fe80::1%25lo]:1/', TLS)
     assert point.host == 'fe80::1%lo'
     assert point.url == 'https://[fe80::1%lo]:1/'
+
+
+def _loaded_within(tls: probe.TlsSettings, seconds: float = 10.0) -> Any:
+    """:func:`probe.load_contexts` of ``tls``, run in a daemon thread so
+    that a load that blocks (as OpenSSL does on a FIFO) fails the test
+    instead of hanging it."""
+    done: list[Any] = []
+    worker = threading.Thread(target=lambda: done.append(
+        probe.load_contexts(tls)), daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert done, 'loading the TLS settings blocked'
+    return done[0]
+
+
+def _fifo(tmp_path: pathlib.Path) -> str:
+    path = tmp_path / 'fifo'
+    os.mkfifo(path)
+    return str(path)
+
+
+#: TLS files OpenSSL would block on or cannot load: a FIFO with no
+#: writer, a pseudo-terminal master, a link to the FIFO, a directory.
+BLOCKING = {
+    'fifo': _fifo,
+    'ptmx': lambda tmp: '/dev/ptmx',
+    'link to a fifo': lambda tmp: os.symlink(_fifo(tmp), tmp / 'l') or str(
+        tmp / 'l'),
+    'directory': lambda tmp: str(tmp),
+}
+
+
+@pytest.mark.parametrize('option', ['cafile', 'certfile', 'keyfile'])
+@pytest.mark.parametrize('kind', sorted(BLOCKING))
+def test_a_tls_file_that_is_not_a_regular_file_is_refused(tmp_path, kind,
+                                                          option):
+    """Issue 20 item 4: whatever the option, the load never blocks; the
+    refusal names the option and the path."""
+    if kind == 'ptmx' and not os.path.exists('/dev/ptmx'):
+        pytest.skip('no /dev/ptmx on this machine')
+    path = BLOCKING[kind](tmp_path)
+    pki = T.Pki(tmp_path)
+    certfile, keyfile = pki.client_files()
+    files = {'cafile': pki.cafile, 'certfile': certfile, 'keyfile': keyfile,
+             option: path}
+    loaded = _loaded_within(probe.TlsSettings(**files))
+    assert loaded == probe.NOT_LOADED % ('%s %s: is not a regular file'
+                                         % (option, path))
+
+
+def test_a_linked_cafile_is_followed(tmp_path):
+    """/etc/ssl/certs is links: a link to a regular file is a TLS file."""
+    pki = T.Pki(tmp_path)
+    os.symlink(pki.cafile, tmp_path / 'linked.pem')
+    context = probe.nova_context(probe.TlsSettings(
+        cafile=str(tmp_path / 'linked.pem')))
+    assert len(context.get_ca_certs()) == 1
+
+
+def test_an_oversized_tls_file_is_refused(tmp_path):
+    huge = tmp_path / 'huge.pem'
+    with open(huge, 'wb') as stream:
+        stream.truncate(probe.MAX_TLS_FILE + 1)
+    assert _loaded_within(probe.TlsSettings(cafile=str(huge))) == \
+        probe.NOT_LOADED % ('cafile %s: is larger than %d bytes'
+                            % (huge, probe.MAX_TLS_FILE))
+
+
+def test_a_fifo_cafile_is_one_endpoints_failure_within_the_deadline(
+        tmp_path):
+    """The contexts are built inside the run: the endpoint whose cafile
+    is a FIFO fails, and the other is probed."""
+    pki = T.Pki(tmp_path)
+    server = T.ProbeServer(pki.context())
+    prober = probe.Prober(timeout=2.0, deadline=10.0)
+    fifo = probe.endpoint(server.url, probe.TlsSettings(
+        cafile=_fifo(tmp_path)))
+    good = probe.endpoint(server.url, probe.TlsSettings(cafile=pki.cafile))
+    done: list[Any] = []
+    for _ in T.started(server):
+        prober.want([fifo, good])
+        worker = threading.Thread(target=lambda: done.append(prober.run()),
+                                  daemon=True)
+        worker.start()
+        worker.join(30)
+    assert done, 'the run blocked'
+    assert 'is not a regular file' in prober.seen(fifo).failure
+    assert prober.seen(good).connected and prober.seen(good).versions

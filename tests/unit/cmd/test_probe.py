@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import pathlib
 
 import pytest
@@ -294,3 +295,15 @@ def test_waivers_and_baseline_apply_to_the_probe(expiring, tmp_path):
     assert run('--waivers', str(waivers), path)[0] == 0
     code, _, err = run('--waivers', str(tmp_path / 'none.yaml'), path)
     assert code == 2 and '--waivers' in err
+
+
+def test_a_catalog_cafile_that_would_block_is_refused(tmp_path):
+    """The catalog lookup reads its cafile through the probe's one TLS
+    file reader: a FIFO is refused by name, not waited on."""
+    fifo = tmp_path / 'fifo'
+    os.mkfifo(fifo)
+    code, _, err = run('--catalog', '--timeout', '30', _keystone_conf(
+        tmp_path, 'https://127.0.0.1:%d' % servers.closed_port(),
+        cafile=str(fifo)))
+    assert code == 2
+    assert 'cafile %s: is not a regular file' % fifo in err
