@@ -76,6 +76,9 @@ DEFAULT_EXPIRY_DAYS = 30
 #: Bytes of one TLS file (CA bundle, certificate chain, key) loaded: a
 #: system's whole CA bundle is a few hundred KiB.
 MAX_TLS_FILE = 4 * 1024 * 1024
+#: Nesting of a version document parsed: glance's is four deep, and
+#: ``json`` recurses once per level (a deep body raises RecursionError).
+MAX_DEPTH = 32
 #: Seconds past the deadline the run waits for probes still going (each
 #: endpoint's budget already stops at the deadline) before it gives up
 #: on them and reports them unfinished.
@@ -583,15 +586,36 @@ def _is_image_api(entry: Any) -> bool:
         and _IMAGE_LINK_RE.fullmatch(link['href']) for link in links)
 
 
+#: A JSON string, whose brackets do not nest.
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKET = re.compile(r'[][{}]')
+
+
+def _document(body: bytes) -> Any:
+    """The JSON of a version document, or ``None`` if it is not JSON or
+    nests deeper than :data:`MAX_DEPTH`: whatever the body holds, what
+    the handshake saw is kept."""
+    try:
+        text = body.decode('utf-8')
+    except ValueError:
+        return None
+    depth = 0
+    for bracket in _BRACKET.finditer(_JSON_STRING.sub('', text)):
+        depth += 1 if bracket.group() in '[{' else -1
+        if depth > MAX_DEPTH:
+            return None
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+
+
 def _discover(seen: Observation, answer: _Answer) -> None:
     seen.status = answer.status
     if answer.status in _REDIRECTS:
         seen.location = answer.location or ''
         return
-    try:
-        document = json.loads(answer.body.decode('utf-8'))
-    except ValueError:
-        return
+    document = _document(answer.body)
     versions = document.get('versions') if isinstance(document, dict) \
         else None
     if not isinstance(versions, list):

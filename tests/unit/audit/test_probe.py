@@ -341,3 +341,32 @@ def test_a_fifo_cafile_is_one_endpoints_failure_within_the_deadline(
     assert done, 'the run blocked'
     assert 'is not a regular file' in prober.seen(fifo).failure
     assert prober.seen(good).connected and prober.seen(good).versions
+
+
+def test_a_deeply_nested_version_document_keeps_the_tls_observation(
+        tmp_path):
+    """Issue 20 item 11: a body nested 100k deep is no version document,
+    and the certificate's dates are still read."""
+    pki = T.Pki(tmp_path)
+    server = T.ProbeServer(pki.context(not_after=T.now() + 5 * T.DAY)
+                           ).answer(servers.ok(b'[' * 100_000, 300))
+    for _ in T.started(server):
+        seen = probe.probe_endpoint(probe.endpoint(
+            server.url, probe.TlsSettings(cafile=pki.cafile)), 5.0)
+    assert seen.connected and seen.failure is None
+    assert seen.days_left() in (4, 5)
+    assert seen.status == 300 and seen.versions == ()
+
+
+@pytest.mark.parametrize('body, versions', [
+    (T.VERSIONS, ('v2.17',)),
+    (b'[' * (probe.MAX_DEPTH + 1) + b']' * (probe.MAX_DEPTH + 1), ()),
+    (b'{"note": "' + b'[' * 1000 + b'", ' + T.VERSIONS[1:], ('v2.17',)),
+    (b'{"note": "\\"' + b'{' * 1000 + b'", ' + T.VERSIONS[1:],
+     ('v2.17',)),
+])
+def test_the_depth_limit_counts_brackets_outside_strings(body, versions):
+    """Brackets inside a string do not nest; those outside do."""
+    seen = probe.Observation(probe.endpoint('http://glance', TLS))
+    probe._discover(seen, probe._Answer(300, body))
+    assert seen.versions[:1] == versions

@@ -495,3 +495,16 @@ def test_catalog_lookup_never_follows_a_redirect(tmp_path, pki):
     assert [k.requests for k in keystones] == [
         [('POST', '/v3/auth/tokens')]] * 3
     assert second.requests == []
+
+
+def test_a_deeply_nested_document_hides_no_expiring_certificate(tmp_path,
+                                                                pki):
+    """Issue 20 item 11: a version document nested 100k deep is not
+    glance's (GC706), and the certificate expiring in 5 days is still
+    found; nothing says nova cannot connect."""
+    server = T.ProbeServer(pki.context(not_after=T.now() + 5 * T.DAY)
+                           ).answer(servers.ok(b'[' * 100_000, 300))
+    with running(server):
+        found = findings([host(tmp_path, pki, server)])
+    assert ids(found) == ['GC702', 'GC706']
+
