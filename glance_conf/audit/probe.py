@@ -141,6 +141,9 @@ class TlsSettings:
     insecure: bool = False
     min_version: str | None = None
     ciphers: str | None = None
+    #: The config names a client certificate that is not loaded (a
+    #: bundle's, read on another machine): the probe presents none.
+    withheld: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -216,6 +219,9 @@ class Observation:
     date_invalid: bool = False
     #: The handshake failed on the certificate's names.
     name_mismatch: bool = False
+    #: The handshake (or its first read) failed on a TLS error other
+    #: than the server's certificate: the server refused what was offered.
+    tls_refused: bool = False
     protocol: str | None = None
     cipher: str | None = None
     #: The certificate's ``notAfter``, as a Unix timestamp.
@@ -652,6 +658,8 @@ def _tls(seen: Observation, sock: socket.socket, address: tuple[Any, ...],
             seen.name_mismatch = True
         else:
             seen.failure = _reason(exc)
+    except ssl.SSLError as exc:
+        seen.failure, seen.tls_refused = _reason(exc), True
     except (OSError, ValueError) as exc:
         seen.failure = _reason(exc)
     if tls is None and seen.failure is None:
@@ -671,7 +679,7 @@ def _tls(seen: Observation, sock: socket.socket, address: tuple[Any, ...],
                 except ssl.SSLError as exc:
                     # TLS 1.3 reports a refused client certificate on the
                     # first read, after the handshake.
-                    seen.failure = _reason(exc)
+                    seen.failure, seen.tls_refused = _reason(exc), True
                 except _AFTER_CONNECT as exc:
                     seen.discovery_failure = _reason(exc)
     _downgrades(seen, contexts.nova, address, budget)
@@ -774,7 +782,8 @@ class Prober:
                  expiry_days: int = DEFAULT_EXPIRY_DAYS,
                  use_catalog: bool = False,
                  cloud: dict[str, Any] | None = None,
-                 allow_http_auth: bool = False) -> None:
+                 allow_http_auth: bool = False,
+                 client_certificates: bool = True) -> None:
         self.timeout = timeout
         self.deadline = deadline
         self.jobs = max(1, min(jobs, MAX_JOBS))
@@ -785,6 +794,10 @@ class Prober:
         self.cloud = cloud
         #: Whether a plain-http ``auth_url`` may carry the password.
         self.allow_http_auth = allow_http_auth
+        #: Whether a client certificate the configs name is loaded; not
+        #: when they come from bundles (another machine's paths: this
+        #: machine's key must never answer for them).
+        self.client_certificates = client_certificates
         self.endpoints: dict[Endpoint, None] = {}
         self.observations: dict[Endpoint, Observation] = {}
         #: The contexts of each distinct TLS settings, built once per run.

@@ -508,3 +508,20 @@ def test_a_deeply_nested_document_hides_no_expiring_certificate(tmp_path,
         found = findings([host(tmp_path, pki, server)])
     assert ids(found) == ['GC702', 'GC706']
 
+
+def test_a_withheld_client_certificate_is_said_not_high(tmp_path, pki):
+    """Issue 20 item 12: a run that loads no client certificate (bundles)
+    says so; a server that then refuses the handshake is that note's
+    reason, not a high GC701."""
+    server = T.ProbeServer(pki.context(client_ca=pki.ca))
+    certfile, keyfile = pki.client_files()
+    with running(server):
+        path = T.config(tmp_path, 'with-cert', [server.url],
+                        cafile=pki.cafile, certfile=certfile,
+                        keyfile=keyfile)
+        assert findings([path]) == []
+        found = findings([path], client_certificates=False)
+    [note] = found
+    assert (note.check_id, note.severity) == ('GC701', Severity.INFO)
+    assert probe_checks.WITHHELD in note.message
+    assert 'refused the handshake without it' in note.message
