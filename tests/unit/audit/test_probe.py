@@ -370,3 +370,35 @@ def test_the_depth_limit_counts_brackets_outside_strings(body, versions):
     seen = probe.Observation(probe.endpoint('http://glance', TLS))
     probe._discover(seen, probe._Answer(300, body))
     assert seen.versions[:1] == versions
+
+
+def test_a_probe_that_never_returns_is_left_at_the_deadline(monkeypatch):
+    """Whatever holds one endpoint's probe (a resolver that never
+    answers), the run returns at the deadline: that endpoint unfinished,
+    the others probed."""
+    plain = T.ProbeServer()
+    release = threading.Event()
+    real = probe.probe_endpoint
+
+    def hangs_on_port_1(point, *args):
+        if point.port == 1:
+            release.wait(60)
+        return real(point, *args)
+    monkeypatch.setattr(probe, 'probe_endpoint', hangs_on_port_1)
+    prober = probe.Prober(timeout=2.0, deadline=1.0)
+    hung = probe.endpoint('http://127.0.0.1:1', TLS)
+    done: list[Any] = []
+    try:
+        for _ in T.started(plain):
+            prober.want([hung, probe.endpoint(plain.url, TLS)])
+            worker = threading.Thread(
+                target=lambda: done.append(prober.run()), daemon=True)
+            worker.start()
+            worker.join(30)
+    finally:
+        release.set()
+    assert done, 'the run waited past its deadline'
+    stuck, fine = done[0]
+    assert (stuck.probed, stuck.discovery_failure) == (False,
+                                                       probe.NOT_FINISHED)
+    assert fine.versions
