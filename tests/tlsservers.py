@@ -13,7 +13,8 @@
 """Loopback glance-api look-alikes with trustme certificates, for the probe.
 
 Each server counts the connections it accepts and records the headers of
-every request, and stops by itself like :class:`tests.servers.
+every request (and the client certificate it came with, if any), and
+stops by itself like :class:`tests.servers.
 FaultServer` (it is one).
 """
 
@@ -104,14 +105,21 @@ class ProbeServer(servers.FaultServer):
         self.tls = context
         self.mixed = mixed
         self.headers: list[dict[str, str]] = []
+        #: The subject of the client certificate of each request; ``None``
+        #: for a request that came without one.
+        self.client_certs: list[Any] = []
         super().__init__(None, lifetime)
         self.scheme = 'https' if context else 'http'
         self.fault = self._recording(glance())
 
     def _recording(self, then: servers.Fault) -> servers.Fault:
         def answer(h: Any) -> None:
+            peer = h.connection.getpeercert() \
+                if isinstance(h.connection, ssl.SSLSocket) else None
             with self.lock:
                 self.headers.append(dict(h.headers.items()))
+                self.client_certs.append(peer.get('subject')
+                                         if peer else None)
             then(h)
         return answer
 
@@ -131,8 +139,11 @@ class Pki:
 
     def context(self, *names: str, not_after: datetime.datetime | None = None,
                 legacy: bool = False, ciphers: str | None = None,
-                client_ca: trustme.CA | None = None) -> ssl.SSLContext:
-        """A server context for ``names`` (127.0.0.1 by default)."""
+                client_ca: trustme.CA | None = None,
+                client_optional: bool = False) -> ssl.SSLContext:
+        """A server context for ``names`` (127.0.0.1 by default); with
+        ``client_ca``, one that asks for a client certificate signed by
+        it, and requires one unless ``client_optional``."""
         cert = self.ca.issue_cert(*(names or ('127.0.0.1', 'localhost')),
                                   not_after=not_after)
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -147,7 +158,8 @@ class Pki:
             context.maximum_version = ssl.TLSVersion.TLSv1_2
             context.set_ciphers(ciphers)
         if client_ca is not None:
-            context.verify_mode = ssl.CERT_REQUIRED
+            context.verify_mode = ssl.CERT_OPTIONAL if client_optional \
+                else ssl.CERT_REQUIRED
             client_ca.configure_trust(context)
         return context
 

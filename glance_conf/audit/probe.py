@@ -36,15 +36,16 @@ endpoint shares one budget (``timeout``); the whole run has a deadline.
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
 import dataclasses
 import http.client
 import ipaddress
 import json
+import os
 import re
 import socket
 import ssl
+import stat
 import threading
 import time
 import urllib.parse
@@ -72,6 +73,16 @@ MAX_JOBS = 64
 MAX_BODY = 64 * 1024
 #: Days before a certificate's ``notAfter`` that it is reported.
 DEFAULT_EXPIRY_DAYS = 30
+#: Bytes of one TLS file (CA bundle, certificate chain, key) loaded: a
+#: system's whole CA bundle is a few hundred KiB.
+MAX_TLS_FILE = 4 * 1024 * 1024
+#: Nesting of a version document parsed: glance's is four deep, and
+#: ``json`` recurses once per level (a deep body raises RecursionError).
+MAX_DEPTH = 32
+#: Seconds past the deadline the run waits for probes still going (each
+#: endpoint's budget already stops at the deadline) before it gives up
+#: on them and reports them unfinished.
+DEADLINE_GRACE = 1.0
 
 #: OpenSSL's ``X509_V_FLAG_NO_CHECK_TIME``: verify a chain without its
 #: dates, to read an expired certificate that would verify otherwise.
@@ -99,6 +110,8 @@ _IMAGE_LINK_RE = re.compile(r'.*/v2/')
 _MICROVERSION_FIELDS = ('version', 'min_version')
 #: Said of an endpoint the deadline left unprobed.
 NOT_PROBED = 'not probed: the deadline of the run passed first'
+#: Said of an endpoint whose probe was still going at the deadline.
+NOT_FINISHED = 'not probed to the end: the deadline of the run passed'
 #: Said of a host name that no resolver can take (an empty or overlong
 #: label: IDNA refuses it before any lookup).
 BAD_HOST = 'the host name is not valid'
@@ -128,6 +141,9 @@ class TlsSettings:
     insecure: bool = False
     min_version: str | None = None
     ciphers: str | None = None
+    #: The config names a client certificate that is not loaded (a
+    #: bundle's, read on another machine): the probe presents none.
+    withheld: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -203,6 +219,9 @@ class Observation:
     date_invalid: bool = False
     #: The handshake failed on the certificate's names.
     name_mismatch: bool = False
+    #: The handshake (or its first read) failed on a TLS error other
+    #: than the server's certificate: the server refused what was offered.
+    tls_refused: bool = False
     protocol: str | None = None
     cipher: str | None = None
     #: The certificate's ``notAfter``, as a Unix timestamp.
@@ -268,9 +287,49 @@ class EncryptedKey(ValueError):
     """The key file needs a passphrase; the probe never asks for one."""
 
 
+class TlsFileRefused(ValueError):
+    """A TLS file that is not loaded; the message says which and why."""
+
+
 def _no_passphrase() -> bytes:
     # Without a callback OpenSSL prompts on the terminal, and waits.
     raise EncryptedKey(ENCRYPTED_KEY)
+
+
+@contextlib.contextmanager
+def tls_file(path: str, option: str) -> Iterator[str]:
+    """A name OpenSSL loads ``path`` by without ever blocking: the one
+    reader of a TLS file.
+
+    OpenSSL blocks for ever reading a FIFO, ``/dev/ptmx`` or a tty, and
+    with ``--bundles`` a host chooses the path. So the path is opened
+    ``O_PATH`` (links followed: ``/etc/ssl/certs`` is links; nothing is
+    opened for reading, so no device's open runs), the object reached is
+    checked by ``fstat`` (a regular file, at most :data:`MAX_TLS_FILE`
+    bytes), and OpenSSL reads ``/proc/self/fd/N``: that opens the very
+    inode checked, not the path again, so a rename after the check loads
+    nothing else, and reading a regular file never blocks.
+
+    :raises TlsFileRefused: naming ``option`` and the path.
+    """
+    where = '%s %s' % (option, redact.redact_url(path))
+    try:
+        handle = os.open(path, os.O_PATH | os.O_CLOEXEC)
+    except OSError as exc:
+        raise TlsFileRefused('%s: %s' % (where, _reason(exc))) from None
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            raise TlsFileRefused('%s: is not a regular file' % where)
+        if info.st_size > MAX_TLS_FILE:
+            raise TlsFileRefused('%s: is larger than %d bytes'
+                                 % (where, MAX_TLS_FILE))
+        name = '/proc/self/fd/%d' % handle
+        if not os.path.exists(name):
+            raise TlsFileRefused('%s: /proc is not mounted' % where)
+        yield name
+    finally:
+        os.close(handle)
 
 
 def nova_context(tls: TlsSettings) -> ssl.SSLContext:
@@ -280,9 +339,11 @@ def nova_context(tls: TlsSettings) -> ssl.SSLContext:
     itself; trust and the client certificate as requests applies
     ``verify`` and ``cert``: ``cafile`` alone, else requests' bundle. An
     encrypted key fails at once (:class:`EncryptedKey`), never prompts.
+    Every file is read through :func:`tls_file`.
 
     :raises OSError: if a TLS file cannot be read.
     :raises ssl.SSLError: if it cannot be used.
+    :raises TlsFileRefused: if a TLS file is not a regular file.
     """
     adapter = transport.GuardedHTTPAdapter(tls_ciphers=tls.ciphers,
                                            tls_min_version=tls.min_version)
@@ -294,11 +355,17 @@ def nova_context(tls: TlsSettings) -> ssl.SSLContext:
     else:
         context.verify_mode = ssl.CERT_REQUIRED
         context.check_hostname = True
-        context.load_verify_locations(
-            cafile=tls.cafile or requests.utils.DEFAULT_CA_BUNDLE_PATH)
+        with tls_file(tls.cafile or requests.utils.DEFAULT_CA_BUNDLE_PATH,
+                      'cafile') as cafile:
+            context.load_verify_locations(cafile=cafile)
     if tls.certfile:
-        context.load_cert_chain(tls.certfile, tls.keyfile or None,
-                                password=_no_passphrase)
+        with contextlib.ExitStack() as files:
+            certfile = files.enter_context(tls_file(tls.certfile,
+                                                    'certfile'))
+            keyfile = files.enter_context(tls_file(
+                tls.keyfile, 'keyfile')) if tls.keyfile else None
+            context.load_cert_chain(certfile, keyfile,
+                                    password=_no_passphrase)
     return context
 
 
@@ -317,8 +384,8 @@ def load_contexts(tls: TlsSettings) -> Contexts | str:
     try:
         nova = nova_context(tls)
         relaxed = nova_context(tls)
-    except EncryptedKey:
-        return NOT_LOADED % ENCRYPTED_KEY
+    except (EncryptedKey, TlsFileRefused) as exc:
+        return NOT_LOADED % exc
     except (OSError, ValueError) as exc:
         return NOT_LOADED % _reason(exc)
     relaxed.check_hostname = False
@@ -525,15 +592,36 @@ def _is_image_api(entry: Any) -> bool:
         and _IMAGE_LINK_RE.fullmatch(link['href']) for link in links)
 
 
+#: A JSON string, whose brackets do not nest.
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKET = re.compile(r'[][{}]')
+
+
+def _document(body: bytes) -> Any:
+    """The JSON of a version document, or ``None`` if it is not JSON or
+    nests deeper than :data:`MAX_DEPTH`: whatever the body holds, what
+    the handshake saw is kept."""
+    try:
+        text = body.decode('utf-8')
+    except ValueError:
+        return None
+    depth = 0
+    for bracket in _BRACKET.finditer(_JSON_STRING.sub('', text)):
+        depth += 1 if bracket.group() in '[{' else -1
+        if depth > MAX_DEPTH:
+            return None
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+
+
 def _discover(seen: Observation, answer: _Answer) -> None:
     seen.status = answer.status
     if answer.status in _REDIRECTS:
         seen.location = answer.location or ''
         return
-    try:
-        document = json.loads(answer.body.decode('utf-8'))
-    except ValueError:
-        return
+    document = _document(answer.body)
     versions = document.get('versions') if isinstance(document, dict) \
         else None
     if not isinstance(versions, list):
@@ -570,6 +658,8 @@ def _tls(seen: Observation, sock: socket.socket, address: tuple[Any, ...],
             seen.name_mismatch = True
         else:
             seen.failure = _reason(exc)
+    except ssl.SSLError as exc:
+        seen.failure, seen.tls_refused = _reason(exc), True
     except (OSError, ValueError) as exc:
         seen.failure = _reason(exc)
     if tls is None and seen.failure is None:
@@ -589,7 +679,7 @@ def _tls(seen: Observation, sock: socket.socket, address: tuple[Any, ...],
                 except ssl.SSLError as exc:
                     # TLS 1.3 reports a refused client certificate on the
                     # first read, after the handshake.
-                    seen.failure = _reason(exc)
+                    seen.failure, seen.tls_refused = _reason(exc), True
                 except _AFTER_CONNECT as exc:
                     seen.discovery_failure = _reason(exc)
     _downgrades(seen, contexts.nova, address, budget)
@@ -692,7 +782,8 @@ class Prober:
                  expiry_days: int = DEFAULT_EXPIRY_DAYS,
                  use_catalog: bool = False,
                  cloud: dict[str, Any] | None = None,
-                 allow_http_auth: bool = False) -> None:
+                 allow_http_auth: bool = False,
+                 client_certificates: bool = True) -> None:
         self.timeout = timeout
         self.deadline = deadline
         self.jobs = max(1, min(jobs, MAX_JOBS))
@@ -703,6 +794,10 @@ class Prober:
         self.cloud = cloud
         #: Whether a plain-http ``auth_url`` may carry the password.
         self.allow_http_auth = allow_http_auth
+        #: Whether a client certificate the configs name is loaded; not
+        #: when they come from bundles (another machine's paths: this
+        #: machine's key must never answer for them).
+        self.client_certificates = client_certificates
         self.endpoints: dict[Endpoint, None] = {}
         self.observations: dict[Endpoint, Observation] = {}
         #: The contexts of each distinct TLS settings, built once per run.
@@ -712,6 +807,8 @@ class Prober:
         #: Why a catalog lookup failed or was not made, in safe words.
         self.catalog_failures: list[str] = []
         self._end: float | None = None
+        self._lock = threading.Lock()
+        self._building: dict[TlsSettings, threading.Lock] = {}
 
     def start(self) -> None:
         """Start the deadline's clock, if it has not started."""
@@ -729,31 +826,69 @@ class Prober:
             self.endpoints.setdefault(point)
 
     def run(self) -> list[Observation]:
-        """Probe every endpoint noted and not yet probed."""
+        """Probe every endpoint noted and not yet probed; by the deadline
+        (and :data:`DEADLINE_GRACE`) whatever the inputs: a probe still
+        going then is left to its daemon thread and reported unfinished."""
         todo = [p for p in self.endpoints if p not in self.observations]
         self.start()
-        # Built before any budget starts: loading a CA bundle takes CPU
-        # time that is no endpoint's.
-        for point in todo:
-            if point.scheme == 'https' and point.tls not in self.contexts:
-                self.contexts[point.tls] = load_contexts(point.tls)
+        queue = list(reversed(todo))
+        done: dict[Endpoint, Observation] = {}
+        lock = threading.Lock()
 
-        def one(point: Endpoint) -> Observation:
+        def work() -> None:
+            while True:
+                with lock:
+                    if not queue:
+                        return
+                    point = queue.pop()
+                seen = self._one(point)
+                with lock:
+                    done[point] = seen
+
+        # Daemon threads, not a pool: a pool's threads are joined at exit,
+        # so one that never returns would hold the process past the
+        # deadline.
+        workers = [threading.Thread(target=work, daemon=True)
+                   for _ in range(min(self.jobs, len(todo)))]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(max(self._left(), 0.0) + DEADLINE_GRACE)
+        with lock:
+            queue.clear()
+            for point in todo:
+                self.observations[point] = done.get(point) or Observation(
+                    point, discovery_failure=NOT_FINISHED, probed=False)
+        return [self.observations[p] for p in todo]
+
+    def _one(self, point: Endpoint) -> Observation:
+        """One endpoint's probe, its contexts built first (inside the
+        deadline, before its budget: loading a CA bundle takes CPU time
+        that is no endpoint's)."""
+        if self._left() <= 0:
+            return Observation(point, discovery_failure=NOT_PROBED,
+                               probed=False)
+        try:
+            contexts = self._contexts(point.tls) \
+                if point.scheme == 'https' else None
             left = self._left()
             if left <= 0:
                 return Observation(point, discovery_failure=NOT_PROBED,
                                    probed=False)
-            try:
-                return probe_endpoint(point, min(self.timeout, left),
-                                      self.contexts.get(point.tls))
-            except Exception as exc:  # one endpoint never ends the run
-                return Observation(point, failure=PROBE_BROKE
-                                   % type(exc).__name__)
+            return probe_endpoint(point, min(self.timeout, left), contexts)
+        except Exception as exc:  # one endpoint never ends the run
+            return Observation(point, failure=PROBE_BROKE
+                               % type(exc).__name__)
 
-        with concurrent.futures.ThreadPoolExecutor(self.jobs) as pool:
-            for seen in pool.map(one, todo):
-                self.observations[seen.endpoint] = seen
-        return [self.observations[p] for p in todo]
+    def _contexts(self, tls: TlsSettings) -> Contexts | str:
+        """The contexts of ``tls``, built once per run; another thread
+        that needs them waits for that one build."""
+        with self._lock:
+            building = self._building.setdefault(tls, threading.Lock())
+        with building:
+            if tls not in self.contexts:
+                self.contexts[tls] = load_contexts(tls)
+            return self.contexts[tls]
 
     def seen(self, point: Endpoint) -> Observation | None:
         return self.observations.get(point)
@@ -777,6 +912,8 @@ class Prober:
                                                   min(self.timeout, left))
             except TimeoutError:
                 self.skip(ask, 'timed out')
+            except TlsFileRefused as exc:
+                self.skip(ask, str(exc))
             except Exception as exc:  # keystoneauth's, requests'...
                 self.skip(ask, type(exc).__name__)
         return self.catalog[ask]
@@ -853,11 +990,14 @@ def catalog_urls(ask: CatalogQuery, timeout: float = DEFAULT_TIMEOUT
                        project_name=ask.project_name,
                        user_domain_name=ask.user_domain_name,
                        project_domain_name=ask.project_domain_name)
-    # redirect=False: a redirect would carry the password elsewhere.
-    session = ks_session.Session(
-        auth=auth, timeout=timeout, redirect=False,
-        verify=False if ask.insecure else (ask.cafile or True))
-    found = session.get_endpoint(service_type=ask.service_type,
-                                 interface=list(ask.interfaces),
-                                 region_name=ask.region_name)
+    with contextlib.ExitStack() as files:
+        verify: bool | str = not ask.insecure
+        if verify and ask.cafile:
+            verify = files.enter_context(tls_file(ask.cafile, 'cafile'))
+        # redirect=False: a redirect would carry the password elsewhere.
+        session = ks_session.Session(auth=auth, timeout=timeout,
+                                     redirect=False, verify=verify)
+        found = session.get_endpoint(service_type=ask.service_type,
+                                     interface=list(ask.interfaces),
+                                     region_name=ask.region_name)
     return [found] if found else []

@@ -237,7 +237,8 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     prober = probe.Prober(timeout=args.timeout, deadline=args.deadline,
                           jobs=args.jobs, expiry_days=args.expiry_days,
                           use_catalog=bool(args.catalog or cloud),
-                          cloud=cloud, allow_http_auth=args.allow_http_auth)
+                          cloud=cloud, allow_http_auth=args.allow_http_auth,
+                          client_certificates=not args.bundles)
     with runner.quiet_oslo_logging():
         result = probe_run(args, checks, prober, active)
     try:

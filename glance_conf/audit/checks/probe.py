@@ -60,6 +60,11 @@ BUNDLE_MASK = '********'
 #: service user out.
 MASKED_CREDENTIAL = ('the password is masked (bundles hold no secret): '
                      'give --os-cloud')
+#: Said of an endpoint probed without the client certificate the config
+#: names, because the config came from a bundle.
+WITHHELD = ('probed without a client certificate: certfile/keyfile are '
+            'paths on the host, and --bundles never loads a key named by a '
+            'bundle (run the probe on the host to try them)')
 #: ``[keystone_authtoken]`` and ``[glance]`` keys a catalog lookup reads.
 _AUTH_KEYS = ('auth_url', 'username', 'password', 'project_name',
               'user_domain_name', 'project_domain_name')
@@ -157,8 +162,13 @@ class Use:
 def uses(conf: AuditedConf, prober: probe.Prober) -> list[Use]:
     """The endpoints nova would use with ``conf``: ``api_servers``, else
     ``endpoint_override`` (as :mod:`~glance_conf.audit.checks.transport`
-    reads them), else, when the run looks the catalog up, the catalog's."""
+    reads them), else, when the run looks the catalog up, the catalog's.
+    A client certificate is dropped when the run loads none (bundles:
+    the paths are the host's, and this machine's key must not answer)."""
     tls = tls_settings(conf)
+    if not prober.client_certificates and (tls.certfile or tls.keyfile):
+        tls = dataclasses.replace(tls, certfile=None, keyfile=None,
+                                  withheld=True)
     named = transport_checks._endpoints(conf)
     if not named and prober.use_catalog:
         ask = catalog_query(conf, prober.cloud)
@@ -223,8 +233,10 @@ class _ProbeCheck(base.Check):
         found = self.finding(use.option, '%s: %s' % (
             use.endpoint.url, message), key=use.endpoint.url + (
                 ' ' + kind if kind else ''))
+        # INFO is 0: ``severity or ...`` would lose it.
         return dataclasses.replace(found, evidence=seen.evidence(),
-                                   severity=severity or self.severity)
+                                   severity=self.severity if severity is None
+                                   else severity)
 
 
 class HandshakeFails(_ProbeCheck):
@@ -240,6 +252,11 @@ class HandshakeFails(_ProbeCheck):
     no image can be downloaded. The reason is OpenSSL's (an unknown
     issuer, a client certificate the server requires, no shared cipher or
     protocol) or the network's (no route, refused, timed out).
+
+    With ``--bundles`` a client certificate is never loaded (the paths
+    are the host's); the probe says so, as info, and a handshake the
+    server refuses is then reported in that note, not as high: the
+    missing certificate may be why.
     """
 
     id = 'GC701'
@@ -254,7 +271,16 @@ class HandshakeFails(_ProbeCheck):
 
     def judge(self, conf: AuditedConf, use: Use, seen: probe.Observation,
               every: list[Use], prober: probe.Prober) -> Iterator[Finding]:
-        if seen.probed and seen.failure is not None:
+        if not seen.probed:
+            return
+        if use.endpoint.tls.withheld:
+            refused = '; the server refused the handshake without it: ' \
+                '%s' % seen.failure if seen.tls_refused else ''
+            yield self.found(use, seen, '%s%s.' % (WITHHELD, refused),
+                             Severity.INFO, 'without-client-certificate')
+            if seen.tls_refused:
+                return
+        if seen.failure is not None:
             yield self.found(use, seen, 'nova cannot connect: %s.'
                              % seen.failure)
 

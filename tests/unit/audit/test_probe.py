@@ -15,9 +15,12 @@ and the bounds of one endpoint's probe."""
 
 from __future__ import annotations
 
+import os
 import pathlib
 import socket
 import ssl
+import threading
+from typing import Any
 
 import pytest
 
@@ -79,7 +82,7 @@ def test_nova_context_applies_the_config(tmp_path):
 
 
 def test_nova_context_refuses_a_missing_cafile(tmp_path):
-    with pytest.raises(OSError):
+    with pytest.raises(probe.TlsFileRefused, match='^cafile .*/no: No such'):
         probe.nova_context(probe.TlsSettings(cafile=str(tmp_path / 'no')))
 
 
@@ -250,3 +253,152 @@ def test_an_ipv6_zone_id_is_decoded_as_urllib3_does():
     point = probe.endpoint('https://[fe80::1%25lo]:1/', TLS)
     assert point.host == 'fe80::1%lo'
     assert point.url == 'https://[fe80::1%lo]:1/'
+
+
+def _loaded_within(tls: probe.TlsSettings, seconds: float = 10.0) -> Any:
+    """:func:`probe.load_contexts` of ``tls``, run in a daemon thread so
+    that a load that blocks (as OpenSSL does on a FIFO) fails the test
+    instead of hanging it."""
+    done: list[Any] = []
+    worker = threading.Thread(target=lambda: done.append(
+        probe.load_contexts(tls)), daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert done, 'loading the TLS settings blocked'
+    return done[0]
+
+
+def _fifo(tmp_path: pathlib.Path) -> str:
+    path = tmp_path / 'fifo'
+    os.mkfifo(path)
+    return str(path)
+
+
+#: TLS files OpenSSL would block on or cannot load: a FIFO with no
+#: writer, a pseudo-terminal master, a link to the FIFO, a directory.
+BLOCKING = {
+    'fifo': _fifo,
+    'ptmx': lambda tmp: '/dev/ptmx',
+    'link to a fifo': lambda tmp: os.symlink(_fifo(tmp), tmp / 'l') or str(
+        tmp / 'l'),
+    'directory': lambda tmp: str(tmp),
+}
+
+
+@pytest.mark.parametrize('option', ['cafile', 'certfile', 'keyfile'])
+@pytest.mark.parametrize('kind', sorted(BLOCKING))
+def test_a_tls_file_that_is_not_a_regular_file_is_refused(tmp_path, kind,
+                                                          option):
+    """Issue 20 item 4: whatever the option, the load never blocks; the
+    refusal names the option and the path."""
+    if kind == 'ptmx' and not os.path.exists('/dev/ptmx'):
+        pytest.skip('no /dev/ptmx on this machine')
+    path = BLOCKING[kind](tmp_path)
+    pki = T.Pki(tmp_path)
+    certfile, keyfile = pki.client_files()
+    files = {'cafile': pki.cafile, 'certfile': certfile, 'keyfile': keyfile,
+             option: path}
+    loaded = _loaded_within(probe.TlsSettings(**files))
+    assert loaded == probe.NOT_LOADED % ('%s %s: is not a regular file'
+                                         % (option, path))
+
+
+def test_a_linked_cafile_is_followed(tmp_path):
+    """/etc/ssl/certs is links: a link to a regular file is a TLS file."""
+    pki = T.Pki(tmp_path)
+    os.symlink(pki.cafile, tmp_path / 'linked.pem')
+    context = probe.nova_context(probe.TlsSettings(
+        cafile=str(tmp_path / 'linked.pem')))
+    assert len(context.get_ca_certs()) == 1
+
+
+def test_an_oversized_tls_file_is_refused(tmp_path):
+    huge = tmp_path / 'huge.pem'
+    with open(huge, 'wb') as stream:
+        stream.truncate(probe.MAX_TLS_FILE + 1)
+    assert _loaded_within(probe.TlsSettings(cafile=str(huge))) == \
+        probe.NOT_LOADED % ('cafile %s: is larger than %d bytes'
+                            % (huge, probe.MAX_TLS_FILE))
+
+
+def test_a_fifo_cafile_is_one_endpoints_failure_within_the_deadline(
+        tmp_path):
+    """The contexts are built inside the run: the endpoint whose cafile
+    is a FIFO fails, and the other is probed."""
+    pki = T.Pki(tmp_path)
+    server = T.ProbeServer(pki.context())
+    prober = probe.Prober(timeout=2.0, deadline=10.0)
+    fifo = probe.endpoint(server.url, probe.TlsSettings(
+        cafile=_fifo(tmp_path)))
+    good = probe.endpoint(server.url, probe.TlsSettings(cafile=pki.cafile))
+    done: list[Any] = []
+    for _ in T.started(server):
+        prober.want([fifo, good])
+        worker = threading.Thread(target=lambda: done.append(prober.run()),
+                                  daemon=True)
+        worker.start()
+        worker.join(30)
+    assert done, 'the run blocked'
+    assert 'is not a regular file' in prober.seen(fifo).failure
+    assert prober.seen(good).connected and prober.seen(good).versions
+
+
+def test_a_deeply_nested_version_document_keeps_the_tls_observation(
+        tmp_path):
+    """Issue 20 item 11: a body nested 100k deep is no version document,
+    and the certificate's dates are still read."""
+    pki = T.Pki(tmp_path)
+    server = T.ProbeServer(pki.context(not_after=T.now() + 5 * T.DAY)
+                           ).answer(servers.ok(b'[' * 100_000, 300))
+    for _ in T.started(server):
+        seen = probe.probe_endpoint(probe.endpoint(
+            server.url, probe.TlsSettings(cafile=pki.cafile)), 5.0)
+    assert seen.connected and seen.failure is None
+    assert seen.days_left() in (4, 5)
+    assert seen.status == 300 and seen.versions == ()
+
+
+@pytest.mark.parametrize('body, versions', [
+    (T.VERSIONS, ('v2.17',)),
+    (b'[' * (probe.MAX_DEPTH + 1) + b']' * (probe.MAX_DEPTH + 1), ()),
+    (b'{"note": "' + b'[' * 1000 + b'", ' + T.VERSIONS[1:], ('v2.17',)),
+    (b'{"note": "\\"' + b'{' * 1000 + b'", ' + T.VERSIONS[1:],
+     ('v2.17',)),
+])
+def test_the_depth_limit_counts_brackets_outside_strings(body, versions):
+    """Brackets inside a string do not nest; those outside do."""
+    seen = probe.Observation(probe.endpoint('http://glance', TLS))
+    probe._discover(seen, probe._Answer(300, body))
+    assert seen.versions[:1] == versions
+
+
+def test_a_probe_that_never_returns_is_left_at_the_deadline(monkeypatch):
+    """Whatever holds one endpoint's probe (a resolver that never
+    answers), the run returns at the deadline: that endpoint unfinished,
+    the others probed."""
+    plain = T.ProbeServer()
+    release = threading.Event()
+    real = probe.probe_endpoint
+
+    def hangs_on_port_1(point, *args):
+        if point.port == 1:
+            release.wait(60)
+        return real(point, *args)
+    monkeypatch.setattr(probe, 'probe_endpoint', hangs_on_port_1)
+    prober = probe.Prober(timeout=2.0, deadline=1.0)
+    hung = probe.endpoint('http://127.0.0.1:1', TLS)
+    done: list[Any] = []
+    try:
+        for _ in T.started(plain):
+            prober.want([hung, probe.endpoint(plain.url, TLS)])
+            worker = threading.Thread(
+                target=lambda: done.append(prober.run()), daemon=True)
+            worker.start()
+            worker.join(30)
+    finally:
+        release.set()
+    assert done, 'the run waited past its deadline'
+    stuck, fine = done[0]
+    assert (stuck.probed, stuck.discovery_failure) == (False,
+                                                       probe.NOT_FINISHED)
+    assert fine.versions

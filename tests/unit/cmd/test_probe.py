@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import pathlib
 
 import pytest
@@ -294,3 +295,44 @@ def test_waivers_and_baseline_apply_to_the_probe(expiring, tmp_path):
     assert run('--waivers', str(waivers), path)[0] == 0
     code, _, err = run('--waivers', str(tmp_path / 'none.yaml'), path)
     assert code == 2 and '--waivers' in err
+
+
+def test_a_bundle_never_makes_this_machine_present_its_key(tmp_path):
+    """Issue 20 item 12: a bundle names certfile/keyfile that exist here
+    and its own endpoint, which asks for a client certificate. Probing
+    the same config as a file presents the certificate (so the server
+    can tell); from a bundle, none is presented and the report says so."""
+    pki = T.Pki(tmp_path)
+    certfile, keyfile = pki.client_files()
+    server = T.ProbeServer(pki.context(client_ca=pki.ca,
+                                       client_optional=True))
+    text = ('[glance]\napi_servers = %s\ncafile = %s\ncertfile = %s\n'
+            'keyfile = %s\n' % (server.url, pki.cafile, certfile, keyfile))
+    bundles.write(tmp_path / 'bundles', bundles.bundle(
+        'compute-01', files=[bundles.config('/etc/nova/nova.conf', text)],
+        paths={}))
+    plain = tmp_path / 'nova.conf'
+    plain.write_text(text)
+    for _ in T.started(server):
+        assert run(str(plain))[0] == 0
+        assert server.client_certs[-1] is not None
+        code, out, err = run('--format', 'json', '--bundles',
+                             str(tmp_path / 'bundles'))
+    assert code == 0, err
+    assert server.client_certs[1:] == [None]
+    [note] = json.loads(out)['findings']
+    assert (note['id'], note['severity'], note['host']) == (
+        'GC701', 'info', 'compute-01')
+    assert 'without a client certificate' in note['message']
+
+
+def test_a_catalog_cafile_that_would_block_is_refused(tmp_path):
+    """The catalog lookup reads its cafile through the probe's one TLS
+    file reader: a FIFO is refused by name, not waited on."""
+    fifo = tmp_path / 'fifo'
+    os.mkfifo(fifo)
+    code, _, err = run('--catalog', '--timeout', '30', _keystone_conf(
+        tmp_path, 'https://127.0.0.1:%d' % servers.closed_port(),
+        cafile=str(fifo)))
+    assert code == 2
+    assert 'cafile %s: is not a regular file' % fifo in err

@@ -495,3 +495,33 @@ def test_catalog_lookup_never_follows_a_redirect(tmp_path, pki):
     assert [k.requests for k in keystones] == [
         [('POST', '/v3/auth/tokens')]] * 3
     assert second.requests == []
+
+
+def test_a_deeply_nested_document_hides_no_expiring_certificate(tmp_path,
+                                                                pki):
+    """Issue 20 item 11: a version document nested 100k deep is not
+    glance's (GC706), and the certificate expiring in 5 days is still
+    found; nothing says nova cannot connect."""
+    server = T.ProbeServer(pki.context(not_after=T.now() + 5 * T.DAY)
+                           ).answer(servers.ok(b'[' * 100_000, 300))
+    with running(server):
+        found = findings([host(tmp_path, pki, server)])
+    assert ids(found) == ['GC702', 'GC706']
+
+
+def test_a_withheld_client_certificate_is_said_not_high(tmp_path, pki):
+    """Issue 20 item 12: a run that loads no client certificate (bundles)
+    says so; a server that then refuses the handshake is that note's
+    reason, not a high GC701."""
+    server = T.ProbeServer(pki.context(client_ca=pki.ca))
+    certfile, keyfile = pki.client_files()
+    with running(server):
+        path = T.config(tmp_path, 'with-cert', [server.url],
+                        cafile=pki.cafile, certfile=certfile,
+                        keyfile=keyfile)
+        assert findings([path]) == []
+        found = findings([path], client_certificates=False)
+    [note] = found
+    assert (note.check_id, note.severity) == ('GC701', Severity.INFO)
+    assert probe_checks.WITHHELD in note.message
+    assert 'refused the handshake without it' in note.message
