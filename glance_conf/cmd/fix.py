@@ -139,7 +139,8 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
                     stdout.write(line + '\n')
             if args.write and outcome.changed:
                 for path in outcome.changed:
-                    backup = fix.write(path, outcome.patched[path])
+                    backup = fix.write(outcome.files[path],
+                                       outcome.patched[path])
                     stderr.write('wrote %s (backup: %s)\n'
                                  % (shown(path), shown(backup)))
                 # The proof is on disk: audit the written files again.

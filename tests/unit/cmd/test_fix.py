@@ -19,7 +19,9 @@ import io
 import os
 import stat
 
+from glance_conf.audit import fix
 from glance_conf.cmd import audit as cli
+from glance_conf.cmd import fix as fix_cli
 
 TLS_OFF = ('[DEFAULT]\ntransport_url = rabbit://nova:RABBIT_canary@mq//\n'
            '[glance]\n# verification\napi_insecure = true\n'
@@ -105,3 +107,20 @@ def test_skip_leaves_a_fix_out(write_conf):
     assert (code, out, path.read_text()) == (0, '', before)
     assert 'left for a person: ' in err and 'GC201' in err
     assert run('--config-file', str(path), '--skip', 'GC102')[0] == 2
+
+
+def test_a_config_file_that_is_a_link_exits_2_with_one_line(tmp_path):
+    """With or without --write: the link's target is never written."""
+    victim = tmp_path / 'shadow'
+    victim.write_text('[glance]\ninsecure = true\n')
+    victim.chmod(0o600)
+    link = tmp_path / 'nova.conf'
+    link.symlink_to(victim)
+    for write in ([], ['--write']):
+        code, out, err = run('--config-file', str(link), '--offline', *write)
+        assert (code, out) == (2, '')
+        assert err == '%s: error: %s: %s\n' % (fix_cli.PROG, link,
+                                                 fix.LINK)
+    assert victim.read_text() == '[glance]\ninsecure = true\n'
+    assert sorted(os.listdir(tmp_path)) == ['nova.conf', 'shadow']
+
