@@ -856,8 +856,8 @@ def write(original: Original, text: str) -> str:
     and is checked once more just before the new text is renamed over it.
     A swap after that check is harmless: ``rename`` replaces a name in
     that directory, it never writes through what the name points to.
-    The backup (``.orig``, or ``.orig.N`` if taken) is created new,
-    never over an existing file.
+    The backup (``.orig``, or ``.orig.N`` if taken) is written whole to a
+    temporary name, then linked to its name, never over an existing file.
     The new text goes to a temporary file (not named ``*.conf``, so a
     service starting meanwhile does not read it) with the original's mode
     and owner, then replaces the file in one ``rename``. Both are synced,
@@ -953,21 +953,24 @@ def _keep_owner(fd: int, info: os.stat_result, path: str) -> None:
 
 def _backup(original: Original, dir_fd: int, info: os.stat_result,
             created: list[str]) -> str:
-    """Keep the original's bytes under the first free backup name."""
+    """Keep the original's bytes under the first free backup name.
+
+    Written whole under a temporary name first: a full disk leaves no
+    truncated backup. ``link`` gives it its name and, unlike ``rename``,
+    never replaces a backup that exists.
+    """
+    temp = _create(original, dir_fd, info, original.data, created)
     for number in range(MAX_BACKUPS):
         name = original.name + BACKUP_SUFFIX + (
             '.%d' % number if number else '')
         try:
-            fd = os.open(name, _CREATE, 0o600, dir_fd=dir_fd)
+            os.link(temp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd,
+                    follow_symlinks=False)
         except FileExistsError:
             continue
         created.append(name)
-        with os.fdopen(fd, 'wb') as out:
-            _keep_owner(out.fileno(), info, original.path)
-            os.fchmod(out.fileno(), info.st_mode & 0o7777)
-            out.write(original.data)
-            out.flush()
-            os.fsync(out.fileno())
+        os.unlink(temp, dir_fd=dir_fd)
+        created.remove(temp)
         return name
     raise FixError('%s: %d backups exist already; remove old ones'
                    % (_printable(original.path), MAX_BACKUPS))
