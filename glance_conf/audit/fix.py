@@ -870,11 +870,7 @@ def write(original: Original, text: str) -> str:
     """
     path = _printable(original.path)
     created: list[str] = []
-    try:
-        dir_fd = os.open(original.directory, os.O_RDONLY | os.O_DIRECTORY |
-                         os.O_NOFOLLOW | os.O_CLOEXEC)
-    except OSError:
-        raise FixError('%s: %s' % (path, MOVED)) from None
+    dir_fd = _directory(original)
     try:
         info = _still(original, dir_fd)
         backup = _backup(original, dir_fd, info, created)
@@ -897,6 +893,32 @@ def write(original: Original, text: str) -> str:
     finally:
         os.close(dir_fd)
     return os.path.join(os.path.dirname(original.path), backup)
+
+
+def write_all(outcome: Outcome) -> Iterator[tuple[str, str]]:
+    """:func:`write` each changed file, yielding ``(path, backup)``.
+
+    Every file is checked to be still the one read before the first is
+    written, so a file changed meanwhile stops the run before it starts.
+    """
+    for path in outcome.changed:
+        dir_fd = _directory(outcome.files[path])
+        try:
+            _still(outcome.files[path], dir_fd)
+        finally:
+            os.close(dir_fd)
+    for path in outcome.changed:
+        yield path, write(outcome.files[path], outcome.patched[path])
+
+
+def _directory(original: Original) -> int:
+    """A descriptor of the directory ``original`` was read in."""
+    try:
+        return os.open(original.directory, os.O_RDONLY | os.O_DIRECTORY |
+                       os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        raise FixError('%s: %s' % (_printable(original.path),
+                                   MOVED)) from None
 
 
 def _still(original: Original, dir_fd: int) -> os.stat_result:

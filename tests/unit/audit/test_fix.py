@@ -315,6 +315,23 @@ def test_write_refuses_a_file_that_changed_since_it_was_read(tmp_path,
         ['shadow', 'nova.conf.d'] + ['moved'] * (change == 'directory'))
 
 
+def test_write_all_writes_nothing_if_any_file_changed(tmp_path):
+    """In a config dir, a fragment changed since the read stops the run
+    before the first file is written."""
+    conf_d = tmp_path / 'nova.conf.d'
+    conf_d.mkdir()
+    first, second = conf_d / '10-a.conf', conf_d / '20-b.conf'
+    first.write_text('[glance]\napi_insecure = true\n' + DONE)
+    second.write_text('[glance]\ninsecure = true\n')
+    outcome = fix.fix([('--config-dir', str(conf_d))])
+    assert outcome.changed == [str(first), str(second)]
+    _edit(second)
+    with pytest.raises(fix.FixError, match='20-b.conf: was replaced'):
+        list(fix.write_all(outcome))
+    assert first.read_text() == '[glance]\napi_insecure = true\n' + DONE
+    assert sorted(os.listdir(conf_d)) == ['10-a.conf', '20-b.conf']
+
+
 def _finding(check_id, option):
     return Finding(check_id, Severity.LOW, 1, option, 'm', 'r')
 
