@@ -213,9 +213,10 @@ def test_a_link_swapped_in_and_out_in_a_tight_loop(tmp_path):
     fix refuses with one error line naming the config, or writes the
     config it read and keeps its bytes as the backup.
 
-    Only if the swapper were starved of CPU for the whole run could the
-    write succeed; the audit of the written file that follows may then
-    meet the next swap (exit 1 or 2 after ``wrote``).
+    The swapper puts back the very file read (a hard link to it), so
+    when every check lands between swaps the file is still the one read
+    and fix rightly writes it; the audit of the written file that
+    follows may then meet the next swap (exit 1 or 2 after ``wrote``).
     """
     victim = _victim(tmp_path)
     for run in range(4):
