@@ -133,6 +133,12 @@ def read_text(path: str, strict: bool = True) -> str:
             data = handle.read(MAX_FILE_SIZE + 1 if strict else -1)
     except OSError as exc:
         raise LoadError(path, 'cannot read: %s' % exc.strerror) from None
+    return decode(path, data, strict)
+
+
+def decode(path: str, data: bytes, strict: bool = True) -> str:
+    """A file's bytes as text, with :func:`read_text`'s checks; for a
+    reader that opened the file itself (``fix`` pins what it read)."""
     if strict and len(data) > MAX_FILE_SIZE:
         raise LoadError(path, 'file is larger than %d bytes' % MAX_FILE_SIZE)
     if strict and b'\x00' in data:

@@ -138,8 +138,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
                                      outcome.patched[path]):
                     stdout.write(line + '\n')
             if args.write and outcome.changed:
-                for path in outcome.changed:
-                    backup = fix.write(path, outcome.patched[path])
+                for path, backup in fix.write_all(outcome):
                     stderr.write('wrote %s (backup: %s)\n'
                                  % (shown(path), shown(backup)))
                 # The proof is on disk: audit the written files again.

@@ -18,8 +18,13 @@ from __future__ import annotations
 import io
 import os
 import stat
+import subprocess
 
+import pytest
+
+from glance_conf.audit import fix
 from glance_conf.cmd import audit as cli
+from glance_conf.cmd import fix as fix_cli
 
 TLS_OFF = ('[DEFAULT]\ntransport_url = rabbit://nova:RABBIT_canary@mq//\n'
            '[glance]\n# verification\napi_insecure = true\n'
@@ -105,3 +110,57 @@ def test_skip_leaves_a_fix_out(write_conf):
     assert (code, out, path.read_text()) == (0, '', before)
     assert 'left for a person: ' in err and 'GC201' in err
     assert run('--config-file', str(path), '--skip', 'GC102')[0] == 2
+
+
+def test_a_config_file_that_is_a_link_exits_2_with_one_line(tmp_path):
+    """With or without --write: the link's target is never written."""
+    victim = tmp_path / 'shadow'
+    victim.write_text('[glance]\ninsecure = true\n')
+    victim.chmod(0o600)
+    link = tmp_path / 'nova.conf'
+    link.symlink_to(victim)
+    for write in ([], ['--write']):
+        code, out, err = run('--config-file', str(link), '--offline', *write)
+        assert (code, out) == (2, '')
+        assert err == '%s: error: %s: %s\n' % (fix_cli.PROG, link,
+                                                 fix.LINK)
+    assert victim.read_text() == '[glance]\ninsecure = true\n'
+    assert sorted(os.listdir(tmp_path)) == ['nova.conf', 'shadow']
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A real 24 KiB file system (tmpfs), unmounted afterwards."""
+    mount = tmp_path / 'disk'
+    mount.mkdir()
+    done = subprocess.run(['mount', '-t', 'tmpfs', '-o', 'size=24k',
+                           'tmpfs', str(mount)], capture_output=True,
+                          text=True)
+    if done.returncode:
+        pytest.skip('cannot mount a tmpfs here (needs root and '
+                    'CAP_SYS_ADMIN): %s' % done.stderr.strip())
+    try:
+        yield mount
+    finally:
+        subprocess.run(['umount', str(mount)], check=True)
+
+
+def test_a_full_disk_leaves_no_truncated_backup(tiny_disk):
+    """6 KiB of config and room for 4 KiB more: exit 2 with one line,
+    nothing left behind; with room again, the backup takes the first
+    name, whole."""
+    text = TLS_OFF + '# %s\n' % ('x' * 60) * 90
+    path = tiny_disk / 'nova.conf'
+    path.write_text(text)
+    filler = tiny_disk / 'filler'
+    filler.write_bytes(b'f' * 12288)
+    code, _, err = run('--config-file', str(path), '--offline', '--write')
+    assert (code, err) == (2, '%s: error: %s: cannot write: No space left '
+                           'on device\n' % (fix_cli.PROG, path))
+    assert sorted(os.listdir(tiny_disk)) == ['filler', 'nova.conf']
+    assert path.read_text() == text
+    filler.unlink()
+    code, _, err = run('--config-file', str(path), '--offline', '--write')
+    assert code == 0, err
+    assert 'backup: %s.orig)' % path in err
+    assert (tiny_disk / 'nova.conf.orig').read_text() == text
