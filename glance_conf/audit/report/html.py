@@ -43,6 +43,7 @@ from typing import TextIO
 
 from glance_conf import redact
 from glance_conf.audit import baseline
+from glance_conf.audit import helptext
 from glance_conf.audit import identity
 from glance_conf.audit.checks import fleet
 from glance_conf.audit.finding import Finding
@@ -62,11 +63,13 @@ HOSTS_DRAWN_PER_GROUP = 100
 FINDINGS_DRAWN = 500
 #: Fixed findings (``--previous``) named in the page; the rest are counted.
 MAX_FIXED_SHOWN = 200
-#: Where each finding's check is documented: the check catalogue page of
-#: the built docs, relative to the report by default. The environment
-#: variable gives its address (http or https) where the docs are hosted.
+#: Where each finding's check is documented: ``--docs-url``, else the
+#: environment variable's address (http or https) where the docs are
+#: hosted; with neither, the page describes each check itself and links
+#: there, so no link depends on where the report is opened.
 DOCS_URL_ENV = 'GLANCE_CONF_AUDIT_DOCS_URL'
-DEFAULT_DOCS_URL = 'audit/checks.html'
+#: Characters of a check's description shown in the page.
+MAX_DESCRIPTION_SHOWN = 1024
 
 #: The heat-map's columns: GC601's settings, short-labelled. The cipher
 #: string is left out: a long free text is no heat-map cell (GC601 still
@@ -109,13 +112,38 @@ OPEN, WAIVED, KNOWN = (s.value for s in State)
 ALL_HOSTS = '(all hosts)'
 
 
-def docs_url() -> str:
-    """The check catalogue's address: :data:`DOCS_URL_ENV` if it is an
-    http(s) URL, else :data:`DEFAULT_DOCS_URL`."""
+def docs_url(result: Result) -> str:
+    """The check catalogue's address: ``--docs-url``, else
+    :data:`DOCS_URL_ENV` if it is an http(s) URL; ``''`` (this page's own
+    descriptions) when neither is known."""
+    if result.rendering.docs_url:
+        return result.rendering.docs_url
     url = os.environ.get(DOCS_URL_ENV, '')
     if urllib.parse.urlsplit(url).scheme in ('http', 'https'):
         return url.split('#')[0]
-    return DEFAULT_DOCS_URL
+    return ''
+
+
+def _described(result: Result, seen: _Findings) -> str:
+    """What each check with a finding in the page looks for and how to
+    fix it, each under its ID's anchor: the links' target when no docs
+    address is known."""
+    by_id = {c.id: c for c in result.checks}
+    items = []
+    for check_id in seen.checks:
+        check = by_id.get(check_id)
+        if check is None:
+            continue
+        items.append(
+            '<dt id="%s">%s: %s</dt><dd><p>%s</p><p>Fix: %s</p></dd>' % (
+                _e(check_id.lower()), _e(check_id), _e(check.title),
+                _e(helptext.summary(check.doc(), MAX_DESCRIPTION_SHOWN)),
+                _e(check.remediation)))
+    if not items:
+        return ''
+    return ('<section id="checks" aria-labelledby="checks-h">'
+            '<h2 id="checks-h">Checks</h2><dl class="checks">%s</dl>'
+            '</section>' % ''.join(items))
 
 
 def _e(text: object) -> str:
@@ -354,7 +382,7 @@ def render(result: Result, out: TextIO) -> None:
         'checks': [[c, checks.get(c, '')] for c in seen.checks],
         'sev': [s.label for s in Severity],
         'total': total, 'shownTotal': min(shown_total, MAX_FINDINGS_SHOWN),
-        'docs': docs_url(), 'perGroup': HOSTS_DRAWN_PER_GROUP,
+        'docs': docs_url(result), 'perGroup': HOSTS_DRAWN_PER_GROUP,
         'drawn': FINDINGS_DRAWN,
         'previous': result.previous is not None,
     })
@@ -372,6 +400,7 @@ def render(result: Result, out: TextIO) -> None:
     out.write(_since(result, seen))
     out.write(_probe(result))
     out.write(BODY)
+    out.write(_described(result, seen))
     out.write('</main><script type="application/json" id="gc-data">')
     out.write(island(data))
     out.write('</script><script>%s</script></body></html>\n' % SCRIPT)

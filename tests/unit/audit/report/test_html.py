@@ -27,6 +27,7 @@ from lxml import html as lxml_html
 
 from glance_conf.audit import baseline
 from glance_conf.audit import manager
+from glance_conf.audit import result as result_mod
 from glance_conf.audit import runner
 from glance_conf.audit import waivers
 from glance_conf.audit.finding import Severity
@@ -159,16 +160,36 @@ def test_no_previous_no_since_section_and_no_probe_section(result):
     assert not doc.xpath('//*[@id="since"] | //*[@id="probe"]')
 
 
-@pytest.mark.parametrize('value, expected', [
-    ('https://docs.example.org/audit/checks.html#x',
+@pytest.mark.parametrize('flag, value, expected', [
+    (None, 'https://docs.example.org/audit/checks.html#x',
      'https://docs.example.org/audit/checks.html'),
-    ('javascript:alert(1)', html.DEFAULT_DOCS_URL),
-    ('', html.DEFAULT_DOCS_URL),
+    ('https://flag.example/checks.html',
+     'https://docs.example.org/audit/checks.html',
+     'https://flag.example/checks.html'),
+    (None, 'javascript:alert(1)', ''),
+    (None, '', ''),
 ])
-def test_docs_url_is_http_or_the_relative_default(monkeypatch, value,
-                                                  expected):
+def test_docs_url_is_the_flag_then_http_from_the_environment_else_the_page(
+        monkeypatch, result, flag, value, expected):
     monkeypatch.setenv(html.DOCS_URL_ENV, value)
-    assert html.docs_url() == expected
+    result.rendering = result_mod.Rendering(docs_url=flag)
+    assert html.docs_url(result) == expected
+
+
+def test_without_a_docs_address_each_link_has_its_target_in_the_page(
+        monkeypatch, result):
+    """The links worked only where the built docs sat beside the report:
+    now each check with a finding is described in the page itself."""
+    monkeypatch.delenv(html.DOCS_URL_ENV, raising=False)
+    doc, data = _data(_render(result))
+    assert data['docs'] == ''
+    ids = [c[0].lower() for c in data['checks']]
+    assert ids
+    for check_id in ids:
+        [entry] = doc.xpath('//section[@id="checks"]//dt[@id="%s"]'
+                            % check_id)
+        text = entry.getnext().text_content()
+        assert 'Fix:' in text and '``' not in text
 
 
 def test_every_table_header_has_a_scope(write_conf):
