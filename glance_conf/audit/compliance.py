@@ -30,6 +30,7 @@ cannot tell (an endpoint taken from the service catalog).
 from __future__ import annotations
 
 import dataclasses
+import json
 import stat
 from collections.abc import Iterator
 from collections.abc import Sequence
@@ -40,6 +41,7 @@ from glance_conf import _files
 from glance_conf import glance
 from glance_conf import redact
 from glance_conf.audit import base
+from glance_conf.audit import identity
 from glance_conf.audit import report
 from glance_conf.audit import target
 from glance_conf.audit.finding import Finding
@@ -322,8 +324,50 @@ def render(result: Result, collector: Collector,
               % (counts[PASS], counts[FAIL], counts[NOT_CHECKED]))
 
 
-def writer(collector: Collector, catalogue: Sequence[Any]) -> report.Writer:
-    """:func:`render` as a report writer ``(result, out)``."""
+def render_json(result: Result, collector: Collector,
+                catalogue: Sequence[Any], out: TextIO) -> None:
+    """The Security Guide report as one JSON document."""
+    counts = {PASS: 0, FAIL: 0, NOT_CHECKED: 0}
+    configs = []
+    for paths, verdicts in assess(result, collector, catalogue):
+        items = []
+        for verdict in verdicts:
+            counts[verdict.status] += 1
+            items.append({'id': verdict.item.name, 'ref': verdict.item.ref,
+                          'question': verdict.item.question,
+                          'status': verdict.status,
+                          'evidence': list(verdict.evidence)})
+        configs.append({'files': [_shown(p) for p in paths],
+                        'items': items})
+    json.dump({
+        'standard': SECURITY_GUIDE,
+        'tool': {'name': identity.TOOL_NAME,
+                 'version': identity.tool_version()},
+        'mode': result.mode, 'defaults': result.defaults,
+        'configs': configs,
+        'scope': [{'id': item.name, 'scope': item.scope,
+                   'checks': _citing(catalogue, item.ref)}
+                  for item in ITEMS],
+        'summary': counts,
+    }, out, indent=2)
+    out.write('\n')
+
+
+#: The formats a compliance report is written in: those that can say
+#: pass, fail and not-checked per item. The findings formats (SARIF,
+#: JUnit, Prometheus, HTML) describe findings, not checklist items.
+FORMATS = {'text': render, 'json': render_json}
+
+
+def writer(collector: Collector, catalogue: Sequence[Any],
+           fmt: str = 'text') -> report.Writer:
+    """The report in ``fmt`` (one of :data:`FORMATS`) as a report writer
+    ``(result, out)``.
+
+    :raises KeyError: for a format a compliance report is not written in.
+    """
+    chosen = FORMATS[fmt]
+
     def write(result: Result, out: TextIO) -> None:
-        render(result, collector, catalogue, out)
+        chosen(result, collector, catalogue, out)
     return write

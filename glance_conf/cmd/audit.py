@@ -356,6 +356,11 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             return EXIT_ERROR
     collector = compliance.Collector()
     if args.compliance:
+        if args.format not in compliance.FORMATS:
+            stderr.write('%s: error: --compliance writes %s, not --format '
+                         '%s\n' % (PROG, ' or '.join(compliance.FORMATS),
+                                   args.format))
+            return EXIT_ERROR
         checks = [*checks, collector.check()]
     # Earlier JSON reports: the baseline (known findings) and the
     # previous run (the HTML report's "since last run").
@@ -417,7 +422,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
                 stderr.write('%s: warning: %s\n' % (PROG, line))
         writer = formats[args.format]
         if args.compliance:
-            writer = compliance.writer(collector, catalogue)
+            writer = compliance.writer(collector, catalogue, args.format)
         if not _parser.write_report(writer, result, args.output, stdout,
                                     stderr, PROG):
             return EXIT_ERROR

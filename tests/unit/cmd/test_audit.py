@@ -657,6 +657,32 @@ def test_compliance_prints_the_security_guide_items(conf_file):
     assert out.rstrip().endswith('0 pass, 1 fail, 2 not-checked')
 
 
+def test_compliance_as_json_says_the_same_as_the_text(conf_file):
+    path = conf_file(INSECURE + 'api_insecure = True\n')
+    code, out, err = run('--config-file', path, '--offline',
+                         '--compliance', 'security-guide', '--format', 'json')
+    assert code == 1, err
+    doc = json.loads(out)
+    assert doc['standard'] == 'security-guide'
+    assert doc['summary'] == {'pass': 0, 'fail': 1, 'not-checked': 2}
+    [config] = doc['configs']
+    status = {item['id']: item['status'] for item in config['items']}
+    assert status['Check-Compute-05'] == 'fail'
+    assert status['Check-Compute-01'] == 'not-checked'
+
+
+@pytest.mark.parametrize('fmt', ['sarif', 'junit', 'html', 'prometheus'])
+def test_compliance_refuses_a_format_it_cannot_write(conf_file, fmt):
+    """It once wrote text whatever --format said (promtool: 'expected
+    float as value, got "Security"')."""
+    path = conf_file(INSECURE)
+    code, out, err = run('--config-file', path, '--offline',
+                         '--compliance', 'security-guide', '--format', fmt)
+    assert (code, out) == (2, '')
+    assert err.strip() == ('glance-conf-audit: error: --compliance writes '
+                           'text or json, not --format %s' % fmt)
+
+
 def test_compliance_refuses_an_unknown_standard():
     code, _, err = run('--compliance', 'cis')
     assert code == 2 and "invalid choice: 'cis'" in err
