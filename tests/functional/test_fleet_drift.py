@@ -139,8 +139,21 @@ def test_fingerprints_survive_new_hosts_order_and_moves(tmp_path) -> None:
     assert len(grouped) == 1 and grouped != before
     flipped = tmp_path / 'flipped'
     flipped.mkdir()
+    # The insecure side is blamed whether it is the minority or not.
     swapped = _fleet(flipped, hosts, insecure=('h0', 'h1', 'h2'))
-    assert len(prints(*swapped) - before) == 1
+    assert prints(*swapped) == before
+
+
+def test_a_secure_minority_is_never_blamed(tmp_path) -> None:
+    """Two hosts skip TLS verification, one verifies: the two are the
+    weaker side, the finding points at one of them."""
+    hosts = {'h0': 'dcn0', 'h1': 'dcn0', 'h2': 'dcn0'}
+    paths = _fleet(tmp_path, hosts, insecure=('h0', 'h1'))
+    [drift] = _drift(*paths)
+    assert drift['file'] in paths[:2]
+    assert drift['message'].endswith(
+        'True on 2 host(s) (%s, %s), the weaker side; False on 1 host(s) '
+        '(%s), safer (TLS verified).' % tuple(paths))
 
 
 @pytest.mark.parametrize('argv, error', [

@@ -100,7 +100,7 @@ def test_the_island_escapes_what_closes_a_script():
     assert json.loads(text) == {'a': '</script><!-- & \u2028'}
 
 
-def test_heatmap_marks_each_groups_majority(write_conf):
+def test_heatmap_marks_what_each_groups_drift_blames(write_conf):
     res = _fleet(write_conf, '[DEFAULT]\ndebug = true\n', '', '',
                  '[DEFAULT]\ndebug = true\n', '[DEFAULT]\ndebug = true\n',
                  group_by=['a', 'a', 'a', 'b', 'b'])
@@ -109,9 +109,9 @@ def test_heatmap_marks_each_groups_majority(write_conf):
     col = data['opts'].index('DEFAULT.debug')
     assert [data['vals'][col][h[3][col]] for h in data['hosts']] == [
         'True', 'False', 'False', 'True', 'True']
-    majority = [data['vals'][col][g[col]] for g in data['major']]
-    assert majority == ['False', 'True']
-    # The cell of the minority value shows its line; a default, none.
+    blamed = [[data['vals'][col][v] for v in g[col]] for g in data['blamed']]
+    assert blamed == [['True'], []]
+    # The cell of the blamed value shows its line; a default, none.
     assert [h[4][col] for h in data['hosts']] == [2, 0, 0, 2, 2]
     assert data['verd'][col][data['vals'][col].index('True')] == 'b'
 
@@ -201,3 +201,19 @@ def test_lone_surrogates_and_control_characters_are_escaped(tmp_path):
         page = out.getvalue()
         assert '\x1b' not in page and '\ud800' not in page
         page.encode('utf-8')  # writable: no lone surrogate left
+
+
+@pytest.mark.parametrize('texts, blamed', [
+    # A secure minority: the weak majority is blamed, as GC601 blames it.
+    (['[glance]\ninsecure = True\n'] * 2 + ['[glance]\ninsecure = False\n'],
+     ['True']),
+    (['[glance]\ntls_min_version = 1.3\n',
+      '[glance]\ntls_min_version = 1.2\n'], ['1.2']),
+])
+def test_heatmap_blames_as_gc601_does(write_conf, texts, blamed):
+    res = _fleet(write_conf, *texts)
+    data = html.heatmap(res)
+    [drift] = [f for f in res.findings if f.check_id == 'GC601']
+    col = data['opts'].index(drift.option)
+    assert [data['vals'][col][v] for v in data['blamed'][0][col]] == blamed
+    assert drift.key == '\x1f'.join(blamed)
