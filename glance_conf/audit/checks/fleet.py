@@ -19,7 +19,8 @@ each talk to their own Image API and Ceph cluster is consistent.
 
 The hosts compared together can be restricted to groups of hosts that
 should match, named by a regular expression on the file name
-(:func:`group_by_regex`) or by a groups file (:func:`groups_from_file`).
+(:func:`group_by_regex`) or by a groups file (:func:`groups_from_file`),
+where a host may be in many groups and is compared within each.
 """
 
 from __future__ import annotations
@@ -69,7 +70,8 @@ UNSET = '(unset)'
 EMPTY = '(empty)'
 SHOWN_INVALID = '(invalid)'
 
-Grouping = Callable[[str], str]
+#: The groups of a file's path, at least one, in name order.
+Grouping = Callable[[str], tuple[str, ...]]
 
 _BOOLEAN = types.Boolean()
 
@@ -296,7 +298,9 @@ class FleetDrift(base.FleetCheck):
     ``[glance]`` and ``[DEFAULT]``, and whether a ``timeout`` is set.
     Site-specific values (host names, ports, pools, RBD users, Ceph
     config paths, regions) are never compared. ``--group-by`` or
-    ``--groups`` restricts the comparison to hosts that should match.
+    ``--groups`` restricts the comparison to hosts that should match; a
+    host in many groups is compared within each, and each group's drift
+    is its own finding.
 
     Each difference blames a side. Every setting but the cipher string
     has a safe direction (verification and certificate validation on,
@@ -374,7 +378,8 @@ def group_by_regex(pattern: str) -> Grouping:
     """Group files by the one capture group of ``pattern``.
 
     The pattern is searched in the file's path as given; a file it does
-    not match (or whose capture is empty) is in :data:`UNGROUPED`.
+    not match (or whose capture is empty) is in :data:`UNGROUPED`. A file
+    is in one group.
 
     :raises ValueError: if ``pattern`` does not compile or has not exactly
         one capture group.
@@ -388,9 +393,9 @@ def group_by_regex(pattern: str) -> Grouping:
         raise ValueError('the regular expression needs exactly one '
                          'capture group; it has %d' % regex.groups)
 
-    def group_of(path: str) -> str:
+    def group_of(path: str) -> tuple[str, ...]:
         match = regex.search(path)
-        return (match and match.group(1)) or UNGROUPED
+        return ((match and match.group(1)) or UNGROUPED,)
     return group_of
 
 
@@ -401,7 +406,7 @@ def count_groups(paths: Iterable[str], group_of: Grouping) -> int:
     """
     names: set[str] = set()
     for path in paths:
-        names.add(group_of(path))
+        names.update(group_of(path))
         if len(names) > MAX_GROUPS:
             raise ValueError('the files fall into more than %d groups; a '
                              'group is a set of hosts that should match'
@@ -414,7 +419,7 @@ class _Inventory:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self.groups: dict[str, str] = {}
+        self.groups: dict[str, set[str]] = {}
         self.names: set[str] = set()
         self.entries = 0
 
@@ -436,13 +441,7 @@ class _Inventory:
     def add(self, host_node: Any, group: str) -> None:
         self._count(host_node)
         host = self.name(host_node, 'host')
-        known = self.groups.setdefault(host, group)
-        if known != group:
-            raise self.fail(host_node, 'host %s is in groups %s and %s; '
-                            'a host must be in one group'
-                            % (redact.printable(host),
-                               redact.printable(known),
-                               redact.printable(group)))
+        self.groups.setdefault(host, set()).add(group)
         if group not in self.names:
             if len(self.names) >= MAX_GROUPS:
                 raise self.fail(host_node, 'more than %d groups'
@@ -456,7 +455,7 @@ class _Inventory:
 
     def ansible(self, group: str, node: Any, depth: int) -> None:
         """An Ansible YAML inventory group: ``hosts``, ``children``,
-        ``vars``. A host belongs to the group that lists it under
+        ``vars``. A host belongs to each group that lists it under
         ``hosts``."""
         for key_node, value in node.value:
             self._count(key_node)
@@ -504,12 +503,13 @@ def groups_from_file(path: str) -> Grouping:
 
     Either ``group: [host, ...]`` per group, or an Ansible YAML inventory
     (``all: {children: {group: {hosts: {host1: , host2: }}}}``, children
-    nested at any depth). A file is in the group of the host named by its
+    nested at any depth). A file is in the groups of the host named by its
     file name or, failing that, its stem (``compute-0.conf`` is host
-    ``compute-0``); a file no group names is in :data:`UNGROUPED`.
+    ``compute-0``), as many as list it (``compute`` and ``az1``); a file
+    no group names is in :data:`UNGROUPED`.
 
-    :raises LoadError: if the file cannot be read, is not YAML of that
-        shape, or puts a host in two groups; the line is named.
+    :raises LoadError: if the file cannot be read or is not YAML of that
+        shape; the line is named.
     """
     text = source.read_text(path)
     root = source.compose_yaml(path, text)
@@ -522,10 +522,10 @@ def groups_from_file(path: str) -> Grouping:
         inventory.group(inventory.name(name_node, 'group'), node)
     groups = inventory.groups
 
-    def group_of(file_path: str) -> str:
+    def group_of(file_path: str) -> tuple[str, ...]:
         name = os.path.basename(file_path)
         found = groups.get(name)
         if found is None:
             found = groups.get(os.path.splitext(name)[0])
-        return found or UNGROUPED
+        return tuple(sorted(found)) if found else (UNGROUPED,)
     return group_of

@@ -304,9 +304,9 @@ def test_blame(counts, blamed, why):
 
 def test_group_by_regex_names_groups_by_the_capture():
     group_of = fleet.group_by_regex(r'/(site-[a-z])/')
-    assert group_of('/fleet/site-a/c0.conf') == 'site-a'
-    assert group_of('/fleet/other/c0.conf') == fleet.UNGROUPED
-    assert fleet.group_by_regex(r'/(x*)c')('/c.conf') == fleet.UNGROUPED
+    assert group_of('/fleet/site-a/c0.conf') == ('site-a',)
+    assert group_of('/fleet/other/c0.conf') == (fleet.UNGROUPED,)
+    assert fleet.group_by_regex(r'/(x*)c')('/c.conf') == (fleet.UNGROUPED,)
 
 
 @pytest.mark.parametrize('pattern, error', [
@@ -336,10 +336,26 @@ def _groups(tmp_path, text):
 def test_groups_file_simple_mapping(tmp_path):
     group_of = _groups(tmp_path, 'edge: [dcn0, dcn1.conf]\n'
                                  'central:\n  - central\n')
-    assert group_of('/x/dcn0.conf') == 'edge'
-    assert group_of('dcn1.conf') == 'edge'
-    assert group_of('/y/central.conf') == 'central'
-    assert group_of('/y/other.conf') == fleet.UNGROUPED
+    assert group_of('/x/dcn0.conf') == ('edge',)
+    assert group_of('dcn1.conf') == ('edge',)
+    assert group_of('/y/central.conf') == ('central',)
+    assert group_of('/y/other.conf') == (fleet.UNGROUPED,)
+
+
+def test_a_host_is_in_every_group_that_lists_it(tmp_path):
+    """Ansible inventories put a host in many groups (compute, az1)."""
+    group_of = _groups(tmp_path, 'compute: [c0, c1]\naz1: [c0]\n'
+                                 'az2: [c1, c1]\n')
+    assert group_of('c0.conf') == ('az1', 'compute')
+    assert group_of('c1.conf') == ('az2', 'compute')
+    assert fleet.count_groups(['c0.conf', 'c1.conf', 'x.conf'],
+                              group_of) == 4
+    inventory = _groups(tmp_path, (
+        'all:\n  children:\n'
+        '    compute:\n      hosts: {c0: , c1: }\n'
+        '    az1:\n      hosts: {c0: }\n'))
+    assert inventory('/r/c0.conf') == ('az1', 'compute')
+    assert inventory('/r/c1.conf') == ('compute',)
 
 
 def test_groups_file_ansible_inventory(tmp_path):
@@ -359,16 +375,15 @@ def test_groups_file_ansible_inventory(tmp_path):
         '            dcn1-compute-0:\n'
         '              ansible_host: 192.0.2.7\n'
         '    empty:\n'))
-    assert group_of('central-compute-0.conf') == 'central'
-    assert group_of('/r/dcn0-compute-1.conf') == 'dcn0'
-    assert group_of('dcn1-compute-0') == 'dcn1'
+    assert group_of('central-compute-0.conf') == ('central',)
+    assert group_of('/r/dcn0-compute-1.conf') == ('dcn0',)
+    assert group_of('dcn1-compute-0') == ('dcn1',)
 
 
 @pytest.mark.parametrize('text, error', [
     ('a: [b\n', 'line 2: not valid YAML'),
     ('', 'empty; expected a mapping of groups'),
     ('- a\n- b\n', 'line 1: expected a mapping of groups'),
-    ('a: [x]\nb:\n  - y\n  - x\n', 'line 4: host x is in groups a and b'),
     ('a:\n  host: [x]\n', "line 2: group a: unknown key host"),
     ('a: 3\n', 'line 1: group a: expected a list of hosts'),
     ('a:\n  hosts: [x]\n', 'line 2: group a: hosts must be a mapping'),

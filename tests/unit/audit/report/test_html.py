@@ -52,8 +52,9 @@ def _fleet(write_conf, *texts, group_by=None):
              for i, text in enumerate(texts)]
     group_of = None
     if group_by:
-        group_of = lambda path: group_by[int(re.search(  # noqa: E731
-            r'compute-(\d+)', path).group(1))]
+        def group_of(path):
+            group = group_by[int(re.search(r'compute-(\d+)', path).group(1))]
+            return group if isinstance(group, tuple) else (group,)
     return runner.audit_fleet(paths, manager.load_checks(),
                               group_of=group_of)
 
@@ -217,3 +218,18 @@ def test_heatmap_blames_as_gc601_does(write_conf, texts, blamed):
     col = data['opts'].index(drift.option)
     assert [data['vals'][col][v] for v in data['blamed'][0][col]] == blamed
     assert drift.key == '\x1f'.join(blamed)
+
+
+def test_heatmap_shows_a_host_in_each_of_its_groups(write_conf):
+    res = _fleet(write_conf, '[glance]\ninsecure = True\n', '', '',
+                 group_by=[('az1', 'compute'), ('az1', 'compute'),
+                           ('compute',)])
+    data = html.heatmap(res)
+    assert data['groups'] == ['az1', 'compute']
+    assert [(h[0], data['groups'][h[1]]) for h in data['hosts']] == [
+        ('compute-0', 'az1'), ('compute-1', 'az1'),
+        ('compute-0', 'compute'), ('compute-1', 'compute'),
+        ('compute-2', 'compute')]
+    col = data['opts'].index('glance.insecure')
+    assert [[data['vals'][col][v] for v in g[col]]
+            for g in data['blamed']] == [['True'], ['True']]
