@@ -87,7 +87,8 @@ class CephConfUnusable(base.Check):
     ``[libvirt] images_rbd_ceph_conf``: ``RBDDriver.__init__`` takes
     ``ceph_conf or CONF.libvirt.images_rbd_ceph_conf`` (nova 34,
     ``nova/storage/rbd_utils.py``). With both empty, librados searches
-    its default places, which are not judged. The path is looked up on
+    its default places, which are not judged; nor is a ``[libvirt]``
+    value with a ``$`` reference. The path is looked up on
     the service's host (or under ``--root``) and judged readable as the
     service account would find it. Not run offline.
 
@@ -115,8 +116,8 @@ class CephConfUnusable(base.Check):
             return
         hit = _libvirt(conf, 'images_rbd_ceph_conf') if _rbd_on(conf) \
             else None
-        if hit is None:
-            return
+        if hit is None or '$' in hit.value:
+            return  # unset, or a $ reference nova resolves: not judged
         path = hit.value.strip()
         problem = self.host.problem_reading(path)
         if problem:

@@ -109,6 +109,13 @@ def test_gc402_judges_libvirts_ceph_conf_when_glances_is_unset(
                       'GC402') == []
 
 
+def test_gc402_leaves_a_libvirt_reference_unjudged(audit_text):
+    """``$`` references of nova's own section are nova's to resolve:
+    never read as a literal path."""
+    text = NAMED + '[libvirt]\nimages_rbd_ceph_conf = $state_path/c.conf\n'
+    assert audit_text(text, 'GC402') == []
+
+
 def test_gc402_glances_own_ceph_conf_wins_over_libvirts(audit_text):
     text = (NAMED + 'rbd_ceph_conf = {ca}\n[libvirt]\n'
             'images_rbd_ceph_conf = /nonexistent/c.conf\n')
