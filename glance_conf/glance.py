@@ -242,6 +242,10 @@ def _reason(exc: BaseException) -> str:
 #: Why a value with a ``$`` reference that cannot be resolved is refused.
 UNRESOLVED = ('it has a $ reference to an option that is not registered; '
               'write $$ for a literal dollar')
+#: Why a value whose ``$`` references lead back to itself is refused
+#: (oslo.config substitutes them until Python's recursion limit).
+LOOP = ('its $ references never end (a value refers back to itself); '
+        'write $$ for a literal dollar')
 
 
 def problems(conf: cfg.ConfigOpts) -> list[exception.Problem]:
@@ -252,11 +256,13 @@ def problems(conf: cfg.ConfigOpts) -> list[exception.Problem]:
     for opt in listed_opts():
         try:
             getattr(group, opt.dest)
-        except (ValueError, cfg.Error) as exc:
+        except (ValueError, cfg.Error, RecursionError) as exc:
             if paths is None:
                 paths = locate.loaded_paths(conf)
             where = locate.locate(paths, locate.opt_names(GROUP_NAME, opt))
-            found.append(exception.Problem(_label(opt.dest), _reason(exc),
+            reason = LOOP if isinstance(exc, RecursionError) else \
+                _reason(exc)
+            found.append(exception.Problem(_label(opt.dest), reason,
                                            *(where or ())))
     return found
 

@@ -26,6 +26,7 @@ extensions = [
     'oslo_config.sphinxext',
     'oslo_config.sphinxconfiggen',
     'reno.sphinxext',
+    'gcbounds',
     'gcchecks',
     'htmlreport',
 ]

@@ -269,7 +269,7 @@ def audit_fleet(paths: Sequence[str], checks: Sequence[manager.CheckClass],
                 progress: Progress | None = None,
                 host: _files.Host | None = None,
                 defaults: str = definitions.NOVA,
-                group_of: Callable[[str], str] | None = None,
+                group_of: Callable[[str], tuple[str, ...]] | None = None,
                 waivers: waivers_mod.Waivers | None = None) -> Result:
     """Audit each file as one host's complete config, then compare them.
 
@@ -278,9 +278,10 @@ def audit_fleet(paths: Sequence[str], checks: Sequence[manager.CheckClass],
         files are copies, not the hosts.
     :param defaults: judge unset options by ``nova`` 34's defaults or by
         ``glance-conf``'s.
-    :param group_of: the group of a file's path, when hosts are to be
-        compared only within their group. Each group keeps its own fleet
-        checks, so the caller bounds the number of groups.
+    :param group_of: the groups of a file's path, when hosts are to be
+        compared only within their groups (a host in many is compared in
+        each). Each group keeps its own fleet checks, so the caller
+        bounds the number of groups.
     :param waivers: findings these cover are kept as suppressed.
     """
     result = Result('fleet', list(checks), defaults, waivers=waivers)
@@ -298,22 +299,32 @@ def audit_fleet(paths: Sequence[str], checks: Sequence[manager.CheckClass],
         except (cfg.Error, ValueError, OSError) as exc:
             result.problem(path, _oslo_reason(exc))
         else:
-            group = group_of(path) if group_of else ''
-            fleet = groups.get(group)
-            if fleet is None:
-                fleet = groups[group] = [c() for c in fleet_classes]
+            host_groups = group_of(path) if group_of else ('',)
+            fleet = [check for group in host_groups
+                     for check in _fleet_of(groups, group, fleet_classes)]
             target = AuditedConf(conf, [raw])
             if _audit_one(target, checks, result, fleet,
                           host, baseline_mod.host_of(path)):
                 result.files += 1
                 result.paths.append(utf8_safe(path))
                 result.hosts.append(baseline_mod.host_of(path))
-                _keep_posture(result, target, baseline_mod.host_of(path),
-                              group)
+                for group in host_groups:
+                    _keep_posture(result, target,
+                                  baseline_mod.host_of(path), group)
         if progress is not None:
             progress(done, total)
     _compare(result, groups, group_of is not None, result.files)
     return result
+
+
+def _fleet_of(groups: dict[str, list[base.FleetCheck]], group: str,
+              fleet_classes: Sequence[type[base.FleetCheck]]
+              ) -> list[base.FleetCheck]:
+    """The fleet checks of ``group``, made at its first host."""
+    fleet = groups.get(group)
+    if fleet is None:
+        fleet = groups[group] = [c() for c in fleet_classes]
+    return fleet
 
 
 def _compare(result: Result, groups: dict[str, list[base.FleetCheck]],
@@ -332,7 +343,7 @@ def audit_bundles(paths: Sequence[str],
                   checks: Sequence[manager.CheckClass],
                   progress: Progress | None = None,
                   defaults: str = definitions.NOVA,
-                  group_of: Callable[[str], str] | None = None,
+                  group_of: Callable[[str], tuple[str, ...]] | None = None,
                   waivers: waivers_mod.Waivers | None = None) -> Result:
     """Audit each bundle as one host, with its host checks, then compare.
 
@@ -344,7 +355,7 @@ def audit_bundles(paths: Sequence[str],
     whatever happens.
 
     :param paths: the bundle files, one per host.
-    :param group_of: the group of a host, by its name; by default, the
+    :param group_of: the groups of a host, by its name; by default, the
         group each bundle names (none: hosts are compared all together).
     """
     from glance_conf.audit.checks import fleet as fleet_mod  # see above
@@ -363,10 +374,10 @@ def audit_bundles(paths: Sequence[str],
                 result.problem(exc.path, exc.reason)
             else:
                 grouped = found.group is not None or grouped
-                group = group_of(found.host) if group_of else \
-                    found.group or fleet_mod.UNGROUPED
+                host_groups = group_of(found.host) if group_of else \
+                    (found.group or fleet_mod.UNGROUPED,)
                 if _audit_bundle(found, checks, result, conf, tmp, seen,
-                                 groups, group, fleet_classes):
+                                 groups, host_groups, fleet_classes):
                     seen.add(found.host)
             if progress is not None:
                 progress(done, len(paths))
@@ -381,7 +392,8 @@ def audit_bundles(paths: Sequence[str],
 def _audit_bundle(found: bundle_mod.Bundle,
                   checks: Sequence[manager.CheckClass], result: Result,
                   conf: cfg.ConfigOpts, tmp: str, seen: set[str],
-                  groups: dict[str, list[base.FleetCheck]], group: str,
+                  groups: dict[str, list[base.FleetCheck]],
+                  host_groups: tuple[str, ...],
                   fleet_classes: Sequence[type[base.FleetCheck]]) -> bool:
     """Audit one host's bundle; whether it was audited."""
     from glance_conf.audit.checks import fleet as fleet_mod  # see above
@@ -404,14 +416,13 @@ def _audit_bundle(found: bundle_mod.Bundle,
         result.problem(found.file, 'host %s: no config file in the bundle'
                        % host)
         return False
-    fleet = groups.get(group)
-    if fleet is None:
-        if len(groups) >= fleet_mod.MAX_GROUPS:
-            result.problem(found.file, 'more than %d drift groups; a group '
-                           'is a set of hosts that should match'
-                           % fleet_mod.MAX_GROUPS)
-            return False
-        fleet = groups[group] = [c() for c in fleet_classes]
+    if len(set(groups) | set(host_groups)) > fleet_mod.MAX_GROUPS:
+        result.problem(found.file, 'more than %d drift groups; a group '
+                       'is a set of hosts that should match'
+                       % fleet_mod.MAX_GROUPS)
+        return False
+    fleet = [check for group in host_groups
+             for check in _fleet_of(groups, group, fleet_classes)]
     labels = [bundle_mod.label(host, c.path) for c in found.config]
     args = []
     try:
@@ -438,7 +449,8 @@ def _audit_bundle(found: bundle_mod.Bundle,
         result.files += len(raws)
         result.paths += [utf8_safe(name) for name in labels]
         result.hosts += [host] * len(labels)
-        _keep_posture(result, target, host, group)
+        for group in host_groups:
+            _keep_posture(result, target, host, group)
     return audited
 
 

@@ -290,6 +290,19 @@ def test_files_then_dirs_in_oslo_order_and_the_last_value_wins(tmp_path):
         '/etc/nova/nova.conf.d', '/etc/nova']
 
 
+def test_libvirts_ceph_conf_is_recorded_for_gc402(tmp_path):
+    """nova reads [libvirt] images_rbd_ceph_conf when rbd_ceph_conf is
+    empty; GC402 asks the bundle for it."""
+    root = _tree(tmp_path / 'r', '[glance]\nenable_rbd_download = true\n'
+                 'rbd_user = g\n[libvirt]\nimages_rbd_ceph_conf = /c.conf\n')
+    made = collect.collect(['/etc/nova/nova.conf'], [], str(root))
+    assert made['paths']['/c.conf']['error'] == 'does not exist'
+    path = tmp_path / 'compute-1.json'
+    path.write_text(json.dumps(made))
+    found = bundle_reader.load(str(path))
+    assert found.host_facts().problem_reading('/c.conf') == 'does not exist'
+
+
 def test_root_resolves_links_as_a_chroot(tmp_path):
     outside = tmp_path / 'outside'
     outside.mkdir()

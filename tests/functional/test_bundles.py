@@ -403,7 +403,7 @@ def test_fifty_hosts_give_exactly_the_three_findings(tmp_path):
     for i in range(50):
         name = 'compute-%02d' % i
         text, mode, paths = make.NOVA_CONF, 0o640, None
-        if i == 7:
+        if i != 7:  # the drift is the weaker side: blamed (GC601)
             text = text.replace('tls_min_version = 1.2',
                                 'tls_min_version = 1.3')
         if i == 21:

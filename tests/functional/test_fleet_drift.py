@@ -112,6 +112,29 @@ def test_drift_inside_a_group_names_the_group(tmp_path) -> None:
     assert paths[3] in drift['message'] and paths[0] not in drift['message']
 
 
+def test_overlapping_groups_find_drift_within_each(tmp_path) -> None:
+    """An Ansible inventory puts each compute in ``compute`` and in its
+    availability zone: a host is compared in every group it is in, and
+    each group's drift is one finding."""
+    paths = _fleet(tmp_path, {'c0': 'dcn0', 'c1': 'dcn0', 'c2': 'dcn0',
+                              'c3': 'dcn0'}, insecure=('c1',))
+    groups_file = tmp_path / 'inventory.yaml'
+    groups_file.write_text(
+        'all:\n  children:\n'
+        '    compute:\n      hosts: {c0: , c1: , c2: , c3: }\n'
+        '    az1:\n      hosts: {c0: , c1: }\n'
+        '    az2:\n      hosts: {c2: , c3: }\n')
+    found = _drift('--groups', str(groups_file), *paths)
+    assert sorted(f['message'].split(':')[0] for f in found) == [
+        'In group az1', 'In group compute']
+    assert {f['file'] for f in found} == {paths[1]}
+    # The compute group's finding is the one an inventory without zones
+    # gives: adding groups leaves each group's fingerprint alone.
+    groups_file.write_text('compute: [c0, c1, c2, c3]\n')
+    [alone] = _drift('--groups', str(groups_file), *paths)
+    assert alone['fingerprint'] in {f['fingerprint'] for f in found}
+
+
 def test_unmatched_files_are_compared_as_one_group(tmp_path) -> None:
     paths = _fleet(tmp_path, {'a-0': 'dcn0', 'x': 'dcn0', 'y': 'dcn0'},
                    insecure=('y',))
@@ -139,8 +162,21 @@ def test_fingerprints_survive_new_hosts_order_and_moves(tmp_path) -> None:
     assert len(grouped) == 1 and grouped != before
     flipped = tmp_path / 'flipped'
     flipped.mkdir()
+    # The insecure side is blamed whether it is the minority or not.
     swapped = _fleet(flipped, hosts, insecure=('h0', 'h1', 'h2'))
-    assert len(prints(*swapped) - before) == 1
+    assert prints(*swapped) == before
+
+
+def test_a_secure_minority_is_never_blamed(tmp_path) -> None:
+    """Two hosts skip TLS verification, one verifies: the two are the
+    weaker side, the finding points at one of them."""
+    hosts = {'h0': 'dcn0', 'h1': 'dcn0', 'h2': 'dcn0'}
+    paths = _fleet(tmp_path, hosts, insecure=('h0', 'h1'))
+    [drift] = _drift(*paths)
+    assert drift['file'] in paths[:2]
+    assert drift['message'].endswith(
+        'True on 2 host(s) (%s, %s), the weaker side; False on 1 host(s) '
+        '(%s), safer (TLS verified).' % tuple(paths))
 
 
 @pytest.mark.parametrize('argv, error', [

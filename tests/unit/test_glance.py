@@ -592,3 +592,68 @@ def test_validate_escapes_a_hostile_file_name(conf, tmp_path):
         glance_conf.validate(conf)
     assert len(str(err.value).splitlines()) == 2
     assert '\x1b' not in str(err.value) and '\\n' in str(err.value)
+
+
+@pytest.mark.parametrize('text, options', [
+    ('region_name = $region_name\n', ['[glance] region_name']),
+    ('region_name = ${glance.region_name}x\n', ['[glance] region_name']),
+    ('region_name = $service_name\nservice_name = $region_name\n',
+     ['[glance] region_name', '[glance] service_name']),
+])
+def test_validate_names_a_value_that_refers_back_to_itself(
+        conf, write_conf, text, options):
+    """oslo.config recurses for ever on such a value; the library says
+    which option, as for any refused value."""
+    path = write_conf('[glance]\n' + text)
+    parse(conf, path)
+    with pytest.raises(exception.InvalidOptionError) as err:
+        glance_conf.validate(conf)
+    assert sorted(p.option for p in err.value.problems) == options
+    assert [p.reason for p in err.value.problems] == [glance.LOOP] * len(
+        options)
+    assert str(path) in str(err.value)
+
+
+from hypothesis import HealthCheck  # noqa: E402
+from hypothesis import given  # noqa: E402
+from hypothesis import settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_NAMES = sorted(opt.dest for opt in glance.listed_opts())
+_REFERENCE = st.sampled_from(_NAMES).flatmap(lambda name: st.sampled_from([
+    '$%s' % name, '${%s}' % name, '${glance.%s}' % name,
+    '$DEFAULT.%s' % name, '$$%s' % name]))
+_PIECE = st.one_of(
+    _REFERENCE, st.text(max_size=20), st.sampled_from([
+        '$', '${', '${}', '$$', '1', '-1', 'true', 'https://g:9292',
+        '1.2', '9' * 400, 'x' * 70_000]))
+_VALUE = st.lists(_PIECE, max_size=4).map(''.join)
+
+
+def _ini_value(text):
+    """``text`` as one line of an ini value, as a file could hold it."""
+    return ''.join(c for c in text if c not in '\r\n\x00\x0b\x0c\x1c\x1d'
+                   '\x1e\x85\u2028\u2029').strip()
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                 HealthCheck.too_slow])
+@given(values=st.dictionaries(st.sampled_from(_NAMES), _VALUE,
+                              min_size=1, max_size=4))
+def test_validate_raises_only_the_librarys_errors(tmp_path_factory, values):
+    path = tmp_path_factory.mktemp('v') / 'nova.conf'
+    path.write_text('[glance]\n' + ''.join(
+        '%s = %s\n' % (name, _ini_value(value))
+        for name, value in values.items()), encoding='utf-8')
+    conf = cfg.ConfigOpts()
+    glance_conf.register_opts(conf)
+    try:
+        parse(conf, path)
+    except cfg.Error:
+        return  # oslo.config refused the file: nothing parsed to judge
+    try:
+        glance_conf.validate(conf)
+    except exception.InvalidOptionError as err:
+        assert err.problems
+        assert all(p.option.startswith('[glance] ') for p in err.problems)

@@ -52,7 +52,8 @@ description:
     line.
   - Each config file comes with its mode, owner and group; so does every
     path the C([glance]) options C(cafile), C(certfile), C(keyfile) and
-    C(rbd_ceph_conf) name (as the last file that sets them, in
+    C(rbd_ceph_conf) name, and the C([libvirt] images_rbd_ceph_conf)
+    nova falls back on (as the last file that sets them, in
     oslo.config's order, sets them), with every directory on the way,
     present or not. With the service account's IDs, the audit judges
     permissions and presence from the host's own facts.
@@ -238,7 +239,8 @@ bundle:
     paths:
       description:
         - Every path the C([glance]) options C(cafile), C(certfile),
-          C(keyfile) and C(rbd_ceph_conf) name, keyed by the value as
+          C(keyfile) and C(rbd_ceph_conf) and C([libvirt]
+          images_rbd_ceph_conf) name, keyed by the value as
           the audit reads it in the masked text (C($) references
           resolved, a URL's password and query masked), with its
           C(stat) (links followed under O(root)), C(error) (C(does not
@@ -309,6 +311,8 @@ PATH_OPTIONS = (
     (('glance', 'certfile'), ('ssl', 'cert_file')),
     (('glance', 'keyfile'), ('ssl', 'key_file')),
     (('glance', 'rbd_ceph_conf'),),
+    # nova's fallback when rbd_ceph_conf is empty (RBDDriver.__init__).
+    (('libvirt', 'images_rbd_ceph_conf'),),
 )
 
 _URL_SCHEME = re.compile(r'[A-Za-z][A-Za-z0-9+.-]*://')
@@ -798,8 +802,8 @@ def substitute(value, group, values, depth=0):
 
 
 def named_paths(assignments_by_file):
-    """The values of :data:`PATH_OPTIONS` oslo.config applies, in the
-    ``[glance]`` group, ``$`` references not resolved.
+    """``(group, value)`` of each of :data:`PATH_OPTIONS` oslo.config
+    applies, ``$`` references not resolved.
 
     The last file that sets any of an option's names wins; within one
     file, the current name before a deprecated one, and a later line
@@ -818,7 +822,7 @@ def named_paths(assignments_by_file):
                     winner = here[name]
                     break
         if winner:
-            found.append(winner)
+            found.append((names[0][0], winner))
     return found
 
 
@@ -828,10 +832,9 @@ def record_paths(by_file, masked_by_file, root_fd):
     that no secret is in a key and the audit finds each one it asks
     for; the facts are those of the real value."""
     paths = {}
-    group = PATH_OPTIONS[0][0][0]
     real_values, masked_values = _winners(by_file), _winners(masked_by_file)
-    for real, masked in zip(named_paths(by_file),  # noqa: B905 - Py < 3.10
-                            named_paths(masked_by_file)):
+    for (group, real), (_, masked) in zip(  # noqa: B905 - Py < 3.10
+            named_paths(by_file), named_paths(masked_by_file)):
         if len(paths) >= MAX_PATHS:
             break
         path = substitute(real, group, real_values)

@@ -19,7 +19,8 @@ each talk to their own Image API and Ceph cluster is consistent.
 
 The hosts compared together can be restricted to groups of hosts that
 should match, named by a regular expression on the file name
-(:func:`group_by_regex`) or by a groups file (:func:`groups_from_file`).
+(:func:`group_by_regex`) or by a groups file (:func:`groups_from_file`),
+where a host may be in many groups and is compared within each.
 """
 
 from __future__ import annotations
@@ -31,11 +32,13 @@ import urllib.parse
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
+from collections.abc import Mapping
 from typing import Any
 
 import yaml  # type: ignore[import-untyped]
 from oslo_config import types
 
+from glance_conf import definitions
 from glance_conf import redact
 from glance_conf.audit import base
 from glance_conf.audit import compliance as refs
@@ -67,7 +70,8 @@ UNSET = '(unset)'
 EMPTY = '(empty)'
 SHOWN_INVALID = '(invalid)'
 
-Grouping = Callable[[str], str]
+#: The groups of a file's path, at least one, in name order.
+Grouping = Callable[[str], tuple[str, ...]]
 
 _BOOLEAN = types.Boolean()
 
@@ -143,6 +147,24 @@ def _service_debug(conf: AuditedConf) -> str:
         return SHOWN_INVALID
 
 
+def _ordered(*weak_to_safe: str) -> Callable[[str], int | None]:
+    """A strength: a value's place in ``weak_to_safe``, ``None`` for any
+    other value (invalid, or not ordered)."""
+    rank = {value: i for i, value in enumerate(weak_to_safe)}
+    return rank.get
+
+
+def _scheme_strength(shown: str) -> int | None:
+    schemes = set(shown.split(','))
+    if 'http' in schemes:
+        return 0
+    return 1 if schemes == {'https'} else None
+
+
+def _unordered(shown: str) -> int | None:
+    return None
+
+
 @dataclasses.dataclass(frozen=True)
 class Posture:
     """One setting hosts are compared on."""
@@ -153,33 +175,70 @@ class Posture:
     label: str
     #: The host's value as shown; ``None`` leaves the host out.
     read: Callable[[AuditedConf], str | None]
+    #: The safe direction, for the message; empty when no value is safer.
+    safe: str = ''
+    #: A shown value's strength, higher the safer; ``None``: not ordered.
+    strength: Callable[[str], int | None] = _unordered
 
 
 #: What hosts are compared on. The cipher string itself is compared: it
-#: says what a host accepts and names nothing of its site.
+#: says what a host accepts and names nothing of its site; no cipher
+#: string is judged safer than another.
 POSTURE = (
     Posture('glance.verify_glance_signatures',
             '[glance] verify_glance_signatures (image signature '
-            'verification)', _option('verify_glance_signatures')),
+            'verification)', _option('verify_glance_signatures'),
+            'verification on', _ordered('False', 'True')),
     Posture('glance.enable_certificate_validation',
             '[glance] enable_certificate_validation (signing certificate '
-            'validation)', _option('enable_certificate_validation')),
+            'validation)', _option('enable_certificate_validation'),
+            'certificate validation on', _ordered('False', 'True')),
     Posture('glance.insecure', '[glance] insecure (TLS verification '
-            'skipped)', _option('insecure')),
+            'skipped)', _option('insecure'), 'TLS verified',
+            _ordered('True', 'False')),
     Posture('glance.endpoint_override', 'The Image API endpoint scheme '
             '([glance] api_servers, else endpoint_override)',
-            _endpoint_scheme),
+            _endpoint_scheme, 'https only', _scheme_strength),
     Posture('glance.tls_min_version', '[glance] tls_min_version (TLS '
-            'floor)', _tls_option('tls_min_version')),
+            'floor)', _tls_option('tls_min_version'),
+            'the higher TLS floor; unset leaves it to the TLS library',
+            _ordered(UNSET, *definitions.TLS_VERSIONS)),
     Posture('glance.tls_ciphers', '[glance] tls_ciphers',
             _tls_option('tls_ciphers')),
     Posture('glance.debug', '[glance] debug (Image client debug logging)',
-            _option('debug')),
+            _option('debug'), 'debug off', _ordered('True', 'False')),
     Posture('DEFAULT.debug', '[DEFAULT] debug (service debug logging)',
-            _service_debug),
+            _service_debug, 'debug off', _ordered('True', 'False')),
     Posture('glance.timeout', '[glance] timeout (set or not)',
-            _timeout_set),
+            _timeout_set, 'a timeout set', _ordered(UNSET, 'set')),
 )
+
+#: Why a drift blames the hosts it blames (:func:`blame`).
+WEAKER, MINORITY, TIE = 'weaker', 'minority', 'tie'
+#: The values beyond :data:`MAX_VALUES`, counted together.
+OTHER = '(other)'
+
+
+def blame(posture: Posture, counts: Mapping[str, int]
+          ) -> tuple[list[str], str]:
+    """The values a difference blames, and why (:data:`WEAKER`,
+    :data:`MINORITY` or :data:`TIE`).
+
+    The weaker side, whatever the counts: every value less safe than the
+    safest one seen. Where no value is safer than another (or one cannot
+    be ordered), the values held by fewer hosts than the most common
+    one; when every value has as many hosts, all of them. The one rule
+    for GC601 and the HTML heat-map.
+    """
+    strengths = {value: posture.strength(value) for value in counts}
+    known = [s for s in strengths.values() if s is not None]
+    if len(known) == len(strengths) and len(set(known)) > 1:
+        best = max(known)
+        return sorted(v for v, s in strengths.items()
+                      if s is not None and s < best), WEAKER
+    most = max(counts.values())
+    fewer = sorted(v for v, n in counts.items() if n < most)
+    return (fewer, MINORITY) if fewer else (sorted(counts), TIE)
 
 
 @dataclasses.dataclass
@@ -239,10 +298,20 @@ class FleetDrift(base.FleetCheck):
     ``[glance]`` and ``[DEFAULT]``, and whether a ``timeout`` is set.
     Site-specific values (host names, ports, pools, RBD users, Ceph
     config paths, regions) are never compared. ``--group-by`` or
-    ``--groups`` restricts the comparison to hosts that should match.
+    ``--groups`` restricts the comparison to hosts that should match; a
+    host in many groups is compared within each, and each group's drift
+    is its own finding.
 
-    Fix: bring the minority hosts to the majority's setting (or the
-    majority to the safer one), from one template.
+    Each difference blames a side. Every setting but the cipher string
+    has a safe direction (verification and certificate validation on,
+    TLS verified, ``https`` only, the higher TLS floor, a timeout set,
+    debug off): the weaker side is blamed whatever the counts, so a
+    secure minority is never the outlier. Where no value is safer (the
+    cipher strings, an invalid value), the minority is blamed, and when
+    every value has as many hosts, each side is. The finding points at a
+    host of the blamed side; its identity is the blamed values.
+
+    Fix: bring the blamed hosts to the safer setting, from one template.
     """
 
     id = 'GC601'
@@ -266,22 +335,41 @@ class FleetDrift(base.FleetCheck):
 
     def finish(self) -> Iterator[Finding]:
         for posture, tally in self._tallies.items():
-            if not tally.differs():
-                continue
-            ranked = tally.ranked()
-            (majority, most), rest = ranked[0], ranked[1:]
-            minority = [_hosts(value, seen) for value, seen in rest]
-            if tally.other:
-                minority.append('other values on %d host(s)' % tally.other)
-            message = '%s differs between hosts: %s, the majority; %s.' % (
-                posture.label, _hosts(majority, most), '; '.join(minority))
-            # The identity is what the minority holds, not who holds it.
-            stable = '\x1f'.join([value for value, _ in rest]
-                                 + (['(other)'] if tally.other else []))
-            # Point at a host holding the rarest value: the likely outlier.
-            outlier = ranked[-1][1].hosts[0]
-            yield self.finding(posture.option, message, file=outlier,
-                               key=stable)
+            if tally.differs():
+                yield self._drift(posture, tally)
+
+    def _drift(self, posture: Posture, tally: _Tally) -> Finding:
+        ranked = tally.ranked()
+        counts = {value: seen.count for value, seen in ranked}
+        if tally.other:
+            counts[OTHER] = tally.other
+        blamed, why = blame(posture, counts)
+        named = [_hosts(value, seen) for value, seen in ranked]
+        if tally.other:
+            named.append('other values on %d host(s)' % tally.other)
+        shown = dict(zip(list(counts), named, strict=True))
+        weak = '; '.join(shown[v] for v in counts if v in blamed)
+        rest = '; '.join(shown[v] for v in counts if v not in blamed)
+        if why == WEAKER:
+            message = '%s differs between hosts: %s, the weaker side; %s, ' \
+                'safer (%s).' % (posture.label, weak, rest, posture.safe)
+        elif why == MINORITY:
+            message = '%s differs between hosts, no value safer than ' \
+                'another: %s, the majority; %s, the minority.' % (
+                    posture.label, rest, weak)
+        else:
+            message = '%s differs between hosts, no value safer than ' \
+                'another and none held by more hosts: %s; each side is ' \
+                'blamed.' % (posture.label, weak)
+        # The identity is what the blamed side holds, not who holds it.
+        stable = '\x1f'.join(blamed)
+        # Point at a host of the blamed value held by the fewest hosts.
+        rarest = min((v for v in blamed if v != OTHER),
+                     key=lambda v: (counts[v], v), default=None)
+        outlier = tally.values[rarest].hosts[0] if rarest else \
+            ranked[-1][1].hosts[0]
+        return self.finding(posture.option, message, file=outlier,
+                            key=stable)
 
 
 # -- groups of hosts that should match ----------------------------------------
@@ -290,7 +378,8 @@ def group_by_regex(pattern: str) -> Grouping:
     """Group files by the one capture group of ``pattern``.
 
     The pattern is searched in the file's path as given; a file it does
-    not match (or whose capture is empty) is in :data:`UNGROUPED`.
+    not match (or whose capture is empty) is in :data:`UNGROUPED`. A file
+    is in one group.
 
     :raises ValueError: if ``pattern`` does not compile or has not exactly
         one capture group.
@@ -304,9 +393,9 @@ def group_by_regex(pattern: str) -> Grouping:
         raise ValueError('the regular expression needs exactly one '
                          'capture group; it has %d' % regex.groups)
 
-    def group_of(path: str) -> str:
+    def group_of(path: str) -> tuple[str, ...]:
         match = regex.search(path)
-        return (match and match.group(1)) or UNGROUPED
+        return ((match and match.group(1)) or UNGROUPED,)
     return group_of
 
 
@@ -317,7 +406,7 @@ def count_groups(paths: Iterable[str], group_of: Grouping) -> int:
     """
     names: set[str] = set()
     for path in paths:
-        names.add(group_of(path))
+        names.update(group_of(path))
         if len(names) > MAX_GROUPS:
             raise ValueError('the files fall into more than %d groups; a '
                              'group is a set of hosts that should match'
@@ -330,7 +419,7 @@ class _Inventory:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self.groups: dict[str, str] = {}
+        self.groups: dict[str, set[str]] = {}
         self.names: set[str] = set()
         self.entries = 0
 
@@ -352,13 +441,7 @@ class _Inventory:
     def add(self, host_node: Any, group: str) -> None:
         self._count(host_node)
         host = self.name(host_node, 'host')
-        known = self.groups.setdefault(host, group)
-        if known != group:
-            raise self.fail(host_node, 'host %s is in groups %s and %s; '
-                            'a host must be in one group'
-                            % (redact.printable(host),
-                               redact.printable(known),
-                               redact.printable(group)))
+        self.groups.setdefault(host, set()).add(group)
         if group not in self.names:
             if len(self.names) >= MAX_GROUPS:
                 raise self.fail(host_node, 'more than %d groups'
@@ -372,7 +455,7 @@ class _Inventory:
 
     def ansible(self, group: str, node: Any, depth: int) -> None:
         """An Ansible YAML inventory group: ``hosts``, ``children``,
-        ``vars``. A host belongs to the group that lists it under
+        ``vars``. A host belongs to each group that lists it under
         ``hosts``."""
         for key_node, value in node.value:
             self._count(key_node)
@@ -420,12 +503,13 @@ def groups_from_file(path: str) -> Grouping:
 
     Either ``group: [host, ...]`` per group, or an Ansible YAML inventory
     (``all: {children: {group: {hosts: {host1: , host2: }}}}``, children
-    nested at any depth). A file is in the group of the host named by its
+    nested at any depth). A file is in the groups of the host named by its
     file name or, failing that, its stem (``compute-0.conf`` is host
-    ``compute-0``); a file no group names is in :data:`UNGROUPED`.
+    ``compute-0``), as many as list it (``compute`` and ``az1``); a file
+    no group names is in :data:`UNGROUPED`.
 
-    :raises LoadError: if the file cannot be read, is not YAML of that
-        shape, or puts a host in two groups; the line is named.
+    :raises LoadError: if the file cannot be read or is not YAML of that
+        shape; the line is named.
     """
     text = source.read_text(path)
     root = source.compose_yaml(path, text)
@@ -438,10 +522,10 @@ def groups_from_file(path: str) -> Grouping:
         inventory.group(inventory.name(name_node, 'group'), node)
     groups = inventory.groups
 
-    def group_of(file_path: str) -> str:
+    def group_of(file_path: str) -> tuple[str, ...]:
         name = os.path.basename(file_path)
         found = groups.get(name)
         if found is None:
             found = groups.get(os.path.splitext(name)[0])
-        return found or UNGROUPED
+        return tuple(sorted(found)) if found else (UNGROUPED,)
     return group_of

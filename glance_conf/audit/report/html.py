@@ -56,8 +56,8 @@ if TYPE_CHECKING:
 
 #: Findings put in the page, the most severe first; the rest are counted.
 MAX_FINDINGS_SHOWN = 5000
-#: Hosts drawn per group of the heat-map, those that differ from their
-#: group first, and findings rows drawn, until the reader asks for all:
+#: Hosts drawn per group of the heat-map, those their drift blames
+#: first, and findings rows drawn, until the reader asks for all:
 #: drawing 10,000 rows would keep a browser busy for seconds.
 HOSTS_DRAWN_PER_GROUP = 100
 FINDINGS_DRAWN = 500
@@ -173,9 +173,21 @@ def _verdict(option: str, value: str) -> str:
     return 'b' if value in BAD[option] else 'o'
 
 
+def _blamed(posture: fleet.Posture, index: dict[str, int],
+            tally: collections.Counter[int]) -> list[int]:
+    """The indexes of the values :func:`fleet.blame` blames in one
+    group's column; none where its hosts agree."""
+    if len(tally) < 2:
+        return []
+    shown = {i: value for value, i in index.items()}
+    blamed, _ = fleet.blame(posture, {shown[i]: n for i, n in tally.items()})
+    return sorted(index[value] for value in blamed)
+
+
 def heatmap(result: Result) -> dict[str, Any]:
     """The heat-map's data: a value table per column, each host's value
-    indexes (-1: not compared) and lines, and each group's majority."""
+    indexes (-1: not compared) and lines, and the values each group's
+    drift blames, as GC601 blames them."""
     options = list(COLUMNS)
     order = [p.option for p in fleet.POSTURE]
     wanted = [order.index(option) for option in options]
@@ -198,15 +210,18 @@ def heatmap(result: Result) -> dict[str, Any]:
                 tallies[-1][col][cell] += 1
         hosts.append([row.host, len(groups) - 1, row.file, cells,
                       [row.lines[i] for i in wanted]])
-    majority = [[max(t.items(), key=lambda kv: (kv[1], -kv[0]))[0]
-                 if t else -1 for t in group] for group in tallies]
+    postures = {p.option: p for p in fleet.POSTURE}
+    blamed = [[_blamed(postures[option], values[col], tally)
+               for col, (option, tally) in enumerate(zip(options, group,
+                                                          strict=True))]
+              for group in tallies]
     return {
         'cols': [COLUMNS[o] for o in options],
         'opts': options,
         'vals': [list(v) for v in values],
         'verd': [[_verdict(o, v) for v in vals]
                  for o, vals in zip(options, values, strict=True)],
-        'groups': groups, 'hosts': hosts, 'major': majority,
+        'groups': groups, 'hosts': hosts, 'blamed': blamed,
         'dropped': result.posture_dropped,
     }
 
@@ -436,7 +451,8 @@ BODY = '''
 <h2 id="drift-h">Drift heat-map</h2>
 <p>Each row is a host, grouped by drift group; each column a posture
 setting. &#10003; safe value, &#10007; unsafe, &#183; other; a cell marked
-&#8800; and outlined holds a value that differs from its group's majority.
+&#8800; and outlined holds a value GC601 blames in its group: the weaker
+side of a difference, or the minority where no value is safer.
 Hover or click a cell for the file and line.</p>
 <p id="heat-note"></p>
 <p id="cell-info" aria-live="polite"></p>
@@ -488,7 +504,7 @@ function rowHtml(i){
  r[3].forEach(function(v,c){
   if(v<0){h.push("<td class=\\"n\\" data-c=\\""+c+"\\">not compared</td>");
    return;}
-  var odd=v!==D.major[g][c],k=D.verd[c][v];
+  var odd=D.blamed[g][c].indexOf(v)>=0,k=D.verd[c][v];
   h.push("<td class=\\""+k+(odd?" m":"")+"\\" data-c=\\""+c+"\\">"+
    (odd?"\\u2260 ":"")+SYM[k]+" "+esc(D.vals[c][v])+"</td>");});
  return h.join("")+"</tr>";}
@@ -496,7 +512,7 @@ function groupHtml(g){
  var ids=G[g].ids,n=OPEN[g]?ids.length:Math.min(LIMIT,ids.length),
   h=["<tbody data-g=\\""+g+"\\"><tr><th scope=\\"rowgroup\\" class=\\"grp\\" "+
   "colspan=\\""+(D.cols.length+1)+"\\">Group "+esc(D.groups[g])+" ("+
-  ids.length+" hosts, "+G[g].odd+" differing from its majority)</th></tr>"];
+  ids.length+" hosts, "+G[g].odd+" blamed by its drift)</th></tr>"];
  for(var k=0;k<n;k++){h.push(rowHtml(ids[k]));}
  if(n<ids.length){h.push("<tr><td colspan=\\""+(D.cols.length+1)+
   "\\"><button type=\\"button\\" class=\\"more\\" data-g=\\""+g+
@@ -510,10 +526,10 @@ function heat(){
   "No heat-map: it compares the hosts of a fleet (fleet mode).";return;}
  D.hosts.forEach(function(r,i){
   var g=G[r[1]]||(G[r[1]]={ids:[],oddIds:[],odd:0});
-  var odd=r[3].some(function(v,c){return v>=0&&v!==D.major[r[1]][c];});
+  var odd=r[3].some(function(v,c){return D.blamed[r[1]][c].indexOf(v)>=0;});
   if(odd){g.oddIds.push(i);g.odd++;}else{g.ids.push(i);}});
  G.forEach(function(g){g.ids=g.oddIds.concat(g.ids);});
- $("heat-note").textContent="Hosts that differ from their group come "+
+ $("heat-note").textContent="Hosts their group's drift blames come "+
   "first; at most "+LIMIT+" hosts per group are drawn until asked."+
   (D.dropped?" "+D.dropped+" more host(s) were not kept.":"");
  var h=["<thead><tr><th scope=\\"col\\">Host</th>"];

@@ -238,5 +238,5 @@ def test_bundles_with_a_group_compare_within_groups(tmp_path):
     assert result.groups == ['(ungrouped)', 'az1']
     assert {r.host: r.group for r in result.posture} == {
         'a': 'az1', 'b': '(ungrouped)'}
-    regrouped = make.audit(tmp_path, group_of=lambda host: 'g-' + host)
+    regrouped = make.audit(tmp_path, group_of=lambda host: ('g-' + host,))
     assert regrouped.groups == ['g-a', 'g-b']

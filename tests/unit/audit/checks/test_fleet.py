@@ -78,10 +78,10 @@ def test_example_hosts_are_bounded_per_value(write_conf):
     texts = ['[glance]\n'] * 7 + ['[glance]\ndebug = True\n'] * 6
     found, paths = _drift(write_conf, texts)
     message = found['glance.debug'].message
-    assert 'False on 7 host(s) (%s, ...), the majority' % ', '.join(
-        paths[:fleet.MAX_HOSTS_SHOWN]) in message
-    assert 'True on 6 host(s) (%s, ...)' % ', '.join(
+    assert 'True on 6 host(s) (%s, ...), the weaker side' % ', '.join(
         paths[7:7 + fleet.MAX_HOSTS_SHOWN]) in message
+    assert 'False on 7 host(s) (%s, ...), safer (debug off)' % ', '.join(
+        paths[:fleet.MAX_HOSTS_SHOWN]) in message
     assert paths[5] not in message
 
 
@@ -196,23 +196,117 @@ def test_fingerprints_ignore_the_hosts(write_conf):
                    ['w.conf', 'x.conf', 'y.conf', 'z.conf']) == before
 
 
-def test_fingerprints_follow_the_minority_value(write_conf):
+def test_fingerprints_follow_the_blamed_value(write_conf):
     before = _prints(write_conf, [MAJORITY] * 3 + [MINORITY])
     after = _prints(write_conf, [MAJORITY] * 3 + [
         '[glance]\ninsecure = True\ndebug = True\ntls_ciphers = HIGH\n',
         '[glance]\ntls_ciphers = LOW\n'])
     assert after['glance.insecure'] == before['glance.insecure']
-    other = _prints(write_conf, [MINORITY] * 3 + [MAJORITY])
-    assert other['glance.insecure'] != before['glance.insecure']
+    # The weaker side is blamed whatever the counts: the same finding.
+    weak_majority = _prints(write_conf, [MINORITY] * 3 + [MAJORITY])
+    assert weak_majority['glance.insecure'] == before['glance.insecure']
+    high = '[glance]\ntls_ciphers = HIGH\n'
+    low = '[glance]\ntls_ciphers = LOW\n'
+    assert _prints(write_conf, [high] * 3 + [low]) != \
+        _prints(write_conf, [low] * 3 + [high])
+
+
+# -- which side a difference blames -----------------------------------------
+
+def test_a_secure_minority_is_never_blamed(write_conf):
+    insecure = '[glance]\ninsecure = True\n'
+    found, paths = _drift(write_conf, [insecure, insecure,
+                                       '[glance]\ninsecure = False\n'])
+    drift = found['glance.insecure']
+    assert drift.file == paths[0]
+    assert drift.message == (
+        '[glance] insecure (TLS verification skipped) differs between '
+        'hosts: True on 2 host(s) (%s, %s), the weaker side; False on 1 '
+        'host(s) (%s), safer (TLS verified).' % tuple(paths))
+
+
+@pytest.mark.parametrize('weak, safe', [
+    ('tls_min_version = 1.2', 'tls_min_version = 1.3'),
+    ('', 'tls_min_version = 1.2'),
+    ('verify_glance_signatures = False', 'verify_glance_signatures = True'),
+    ('enable_certificate_validation = False',
+     'enable_certificate_validation = True'),
+    ('insecure = True', 'insecure = False'),
+    ('endpoint_override = http://g:9292',
+     'endpoint_override = https://g:9292'),
+    ('api_servers = http://a:9292,https://b:9292',
+     'api_servers = https://b:9292'),
+    ('debug = True', 'debug = False'),
+    ('', 'timeout = 30'),
+])
+@pytest.mark.parametrize('order', [0, 1])
+def test_a_tie_blames_the_weaker_side(write_conf, weak, safe, order):
+    texts = ['[glance]\n%s\n' % weak, '[glance]\n%s\n' % safe]
+    if order:
+        texts.reverse()
+    found, paths = _drift(write_conf, texts)
+    [drift] = found.values()
+    assert drift.file == paths[order]
+    assert ', the weaker side; ' in drift.message
+
+
+def test_service_debug_on_is_the_weaker_side(write_conf):
+    found, paths = _drift(write_conf, ['[DEFAULT]\ndebug = false\n'] * 2
+                          + ['[DEFAULT]\ndebug = true\n'])
+    assert found['DEFAULT.debug'].file == paths[2]
+    found, paths = _drift(write_conf, ['[DEFAULT]\ndebug = true\n'] * 2
+                          + ['[DEFAULT]\ndebug = false\n'])
+    assert found['DEFAULT.debug'].file == paths[0]
+
+
+ECDHE = '[glance]\ntls_ciphers = ECDHE+AESGCM\n'
+
+
+def test_where_no_value_is_safer_the_minority_is_blamed(write_conf):
+    high = '[glance]\ntls_ciphers = HIGH\n'
+    found, paths = _drift(write_conf, [high, ECDHE, high])
+    drift = found['glance.tls_ciphers']
+    assert drift.file == paths[1]
+    assert drift.message == (
+        '[glance] tls_ciphers differs between hosts, no value safer than '
+        'another: HIGH on 2 host(s) (%s, %s), the majority; ECDHE+AESGCM on '
+        '1 host(s) (%s), the minority.' % (paths[0], paths[2], paths[1]))
+
+
+def test_a_tie_where_no_value_is_safer_blames_both(write_conf):
+    found, paths = _drift(write_conf, [ECDHE,
+                                       '[glance]\ntls_ciphers = HIGH\n'])
+    drift = found['glance.tls_ciphers']
+    assert drift.message == (
+        '[glance] tls_ciphers differs between hosts, no value safer than '
+        'another and none held by more hosts: ECDHE+AESGCM on 1 host(s) (%s); '
+        'HIGH on 1 host(s) (%s); each side is blamed.' % (paths[0], paths[1]))
+    assert drift.key == 'ECDHE+AESGCM\x1fHIGH'
+
+
+@pytest.mark.parametrize('counts, blamed, why', [
+    ({'1.2': 1, '1.3': 5}, ['1.2'], fleet.WEAKER),
+    ({'1.2': 5, '1.3': 1}, ['1.2'], fleet.WEAKER),
+    ({fleet.UNSET: 1, '1.2': 1, '1.3': 1}, [fleet.UNSET, '1.2'],
+     fleet.WEAKER),
+    ({'1.3': 2, fleet.SHOWN_INVALID: 1}, [fleet.SHOWN_INVALID],
+     fleet.MINORITY),
+    ({'1.3': 1, fleet.SHOWN_INVALID: 1}, [fleet.SHOWN_INVALID, '1.3'],
+     fleet.TIE),
+])
+def test_blame(counts, blamed, why):
+    [floor] = [p for p in fleet.POSTURE
+               if p.option == 'glance.tls_min_version']
+    assert fleet.blame(floor, counts) == (blamed, why)
 
 
 # -- groups ---------------------------------------------------------------
 
 def test_group_by_regex_names_groups_by_the_capture():
     group_of = fleet.group_by_regex(r'/(site-[a-z])/')
-    assert group_of('/fleet/site-a/c0.conf') == 'site-a'
-    assert group_of('/fleet/other/c0.conf') == fleet.UNGROUPED
-    assert fleet.group_by_regex(r'/(x*)c')('/c.conf') == fleet.UNGROUPED
+    assert group_of('/fleet/site-a/c0.conf') == ('site-a',)
+    assert group_of('/fleet/other/c0.conf') == (fleet.UNGROUPED,)
+    assert fleet.group_by_regex(r'/(x*)c')('/c.conf') == (fleet.UNGROUPED,)
 
 
 @pytest.mark.parametrize('pattern, error', [
@@ -242,10 +336,26 @@ def _groups(tmp_path, text):
 def test_groups_file_simple_mapping(tmp_path):
     group_of = _groups(tmp_path, 'edge: [dcn0, dcn1.conf]\n'
                                  'central:\n  - central\n')
-    assert group_of('/x/dcn0.conf') == 'edge'
-    assert group_of('dcn1.conf') == 'edge'
-    assert group_of('/y/central.conf') == 'central'
-    assert group_of('/y/other.conf') == fleet.UNGROUPED
+    assert group_of('/x/dcn0.conf') == ('edge',)
+    assert group_of('dcn1.conf') == ('edge',)
+    assert group_of('/y/central.conf') == ('central',)
+    assert group_of('/y/other.conf') == (fleet.UNGROUPED,)
+
+
+def test_a_host_is_in_every_group_that_lists_it(tmp_path):
+    """Ansible inventories put a host in many groups (compute, az1)."""
+    group_of = _groups(tmp_path, 'compute: [c0, c1]\naz1: [c0]\n'
+                                 'az2: [c1, c1]\n')
+    assert group_of('c0.conf') == ('az1', 'compute')
+    assert group_of('c1.conf') == ('az2', 'compute')
+    assert fleet.count_groups(['c0.conf', 'c1.conf', 'x.conf'],
+                              group_of) == 4
+    inventory = _groups(tmp_path, (
+        'all:\n  children:\n'
+        '    compute:\n      hosts: {c0: , c1: }\n'
+        '    az1:\n      hosts: {c0: }\n'))
+    assert inventory('/r/c0.conf') == ('az1', 'compute')
+    assert inventory('/r/c1.conf') == ('compute',)
 
 
 def test_groups_file_ansible_inventory(tmp_path):
@@ -265,16 +375,15 @@ def test_groups_file_ansible_inventory(tmp_path):
         '            dcn1-compute-0:\n'
         '              ansible_host: 192.0.2.7\n'
         '    empty:\n'))
-    assert group_of('central-compute-0.conf') == 'central'
-    assert group_of('/r/dcn0-compute-1.conf') == 'dcn0'
-    assert group_of('dcn1-compute-0') == 'dcn1'
+    assert group_of('central-compute-0.conf') == ('central',)
+    assert group_of('/r/dcn0-compute-1.conf') == ('dcn0',)
+    assert group_of('dcn1-compute-0') == ('dcn1',)
 
 
 @pytest.mark.parametrize('text, error', [
     ('a: [b\n', 'line 2: not valid YAML'),
     ('', 'empty; expected a mapping of groups'),
     ('- a\n- b\n', 'line 1: expected a mapping of groups'),
-    ('a: [x]\nb:\n  - y\n  - x\n', 'line 4: host x is in groups a and b'),
     ('a:\n  host: [x]\n', "line 2: group a: unknown key host"),
     ('a: 3\n', 'line 1: group a: expected a list of hosts'),
     ('a:\n  hosts: [x]\n', 'line 2: group a: hosts must be a mapping'),

@@ -53,8 +53,9 @@ def _fleet(write_conf, *texts, group_by=None):
              for i, text in enumerate(texts)]
     group_of = None
     if group_by:
-        group_of = lambda path: group_by[int(re.search(  # noqa: E731
-            r'compute-(\d+)', path).group(1))]
+        def group_of(path):
+            group = group_by[int(re.search(r'compute-(\d+)', path).group(1))]
+            return group if isinstance(group, tuple) else (group,)
     return runner.audit_fleet(paths, manager.load_checks(),
                               group_of=group_of)
 
@@ -101,7 +102,7 @@ def test_the_island_escapes_what_closes_a_script():
     assert json.loads(text) == {'a': '</script><!-- & \u2028'}
 
 
-def test_heatmap_marks_each_groups_majority(write_conf):
+def test_heatmap_marks_what_each_groups_drift_blames(write_conf):
     res = _fleet(write_conf, '[DEFAULT]\ndebug = true\n', '', '',
                  '[DEFAULT]\ndebug = true\n', '[DEFAULT]\ndebug = true\n',
                  group_by=['a', 'a', 'a', 'b', 'b'])
@@ -110,9 +111,9 @@ def test_heatmap_marks_each_groups_majority(write_conf):
     col = data['opts'].index('DEFAULT.debug')
     assert [data['vals'][col][h[3][col]] for h in data['hosts']] == [
         'True', 'False', 'False', 'True', 'True']
-    majority = [data['vals'][col][g[col]] for g in data['major']]
-    assert majority == ['False', 'True']
-    # The cell of the minority value shows its line; a default, none.
+    blamed = [[data['vals'][col][v] for v in g[col]] for g in data['blamed']]
+    assert blamed == [['True'], []]
+    # The cell of the blamed value shows its line; a default, none.
     assert [h[4][col] for h in data['hosts']] == [2, 0, 0, 2, 2]
     assert data['verd'][col][data['vals'][col].index('True')] == 'b'
 
@@ -222,3 +223,34 @@ def test_lone_surrogates_and_control_characters_are_escaped(tmp_path):
         page = out.getvalue()
         assert '\x1b' not in page and '\ud800' not in page
         page.encode('utf-8')  # writable: no lone surrogate left
+
+
+@pytest.mark.parametrize('texts, blamed', [
+    # A secure minority: the weak majority is blamed, as GC601 blames it.
+    (['[glance]\ninsecure = True\n'] * 2 + ['[glance]\ninsecure = False\n'],
+     ['True']),
+    (['[glance]\ntls_min_version = 1.3\n',
+      '[glance]\ntls_min_version = 1.2\n'], ['1.2']),
+])
+def test_heatmap_blames_as_gc601_does(write_conf, texts, blamed):
+    res = _fleet(write_conf, *texts)
+    data = html.heatmap(res)
+    [drift] = [f for f in res.findings if f.check_id == 'GC601']
+    col = data['opts'].index(drift.option)
+    assert [data['vals'][col][v] for v in data['blamed'][0][col]] == blamed
+    assert drift.key == '\x1f'.join(blamed)
+
+
+def test_heatmap_shows_a_host_in_each_of_its_groups(write_conf):
+    res = _fleet(write_conf, '[glance]\ninsecure = True\n', '', '',
+                 group_by=[('az1', 'compute'), ('az1', 'compute'),
+                           ('compute',)])
+    data = html.heatmap(res)
+    assert data['groups'] == ['az1', 'compute']
+    assert [(h[0], data['groups'][h[1]]) for h in data['hosts']] == [
+        ('compute-0', 'az1'), ('compute-1', 'az1'),
+        ('compute-0', 'compute'), ('compute-1', 'compute'),
+        ('compute-2', 'compute')]
+    col = data['opts'].index('glance.insecure')
+    assert [[data['vals'][col][v] for v in g[col]]
+            for g in data['blamed']] == [['True'], ['True']]

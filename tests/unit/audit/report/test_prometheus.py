@@ -216,6 +216,24 @@ def test_fleet_hosts_and_drift_per_group(tmp_path):
          'fleet')] == 1
 
 
+def test_drift_per_group_of_overlapping_groups(tmp_path):
+    """A host in ``compute`` and ``az1`` drifts in both; ``az2``,
+    which does not hold it, has none."""
+    paths = _fleet(tmp_path, {'c0': 'dcn0', 'c1': 'dcn0', 'c2': 'dcn0',
+                              'c3': 'dcn0'}, insecure=('c0', 'c1', 'c2'))
+    inventory = tmp_path / 'inventory.yaml'
+    inventory.write_text('compute: [c0, c1, c2, c3]\naz1: [c0, c3]\n'
+                         'az2: [c1, c2]\n')
+    res = runner.audit_fleet(paths, manager.load_checks(),
+                             group_of=fleet.groups_from_file(str(inventory)))
+    try:
+        metrics = render(res)
+    finally:
+        res.close()
+    assert metrics['glance_conf_audit_drift_settings'] == {
+        ('az1',): 1, ('az2',): 0, ('compute',): 1}
+
+
 def test_bundle_hosts_are_the_bundles_hosts(tmp_path):
     """Every bundle's file is /etc/nova/nova.conf: the host is the
     bundle's, never the file's name."""
