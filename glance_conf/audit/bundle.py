@@ -52,6 +52,12 @@ VERSIONS = (1,)
 #: Largest bundle file read: 256 config files are allowed, but a real
 #: host's text is a few hundred KiB.
 MAX_BUNDLE_SIZE = 64 * 1024 * 1024
+#: Largest ``mode`` recorded: ``st_mode`` with the file type bits, 16
+#: bits on Linux (``S_IFMT`` is ``0o170000``).
+MAX_MODE = 0o177777
+#: Largest uid or gid: ``uid_t`` is 32 bits and ``(uid_t) -1`` is no id
+#: (``setuid(2)`` and ``chown(2)`` read it as "unchanged").
+MAX_ID = 2 ** 32 - 2
 #: Largest config text, in UTF-8 bytes: the command line's own limit,
 #: which is also the one the collector applies on the host.
 MAX_TEXT_SIZE = source.MAX_FILE_SIZE
@@ -239,13 +245,17 @@ class _Reader:
             raise self.fail(where, 'longer than %d characters' % limit)
         return value
 
-    def number(self, value: Any, where: str, null: bool = False) -> Any:
+    def number(self, value: Any, where: str, limit: int,
+               null: bool = False) -> Any:
+        """An integer from 0 to ``limit``: what the kernel can record,
+        so nothing downstream (``stat.S_ISDIR``...) meets a number it
+        cannot take."""
         if value is None and null:
             return None
         if isinstance(value, bool) or not isinstance(value, int) \
-                or value < 0:
-            raise self.fail(where, 'expected a number of 0 or more%s'
-                            % (' or null' if null else ''))
+                or not 0 <= value <= limit:
+            raise self.fail(where, 'expected a number from 0 to %d%s'
+                            % (limit, ' or null' if null else ''))
         return value
 
     def name(self, value: Any, where: str) -> str | None:
@@ -265,8 +275,10 @@ class _Reader:
             return None
         fields = self.mapping(value, where)
         mode, uid, gid = (self.number(fields.get(name), '%s.%s'
-                                      % (where, name))
-                          for name in ('mode', 'uid', 'gid'))
+                                      % (where, name), limit)
+                          for name, limit in (('mode', MAX_MODE),
+                                              ('uid', MAX_ID),
+                                              ('gid', MAX_ID)))
         return os.stat_result((mode, 0, 0, 1, uid, gid, 0, 0, 0, 0))
 
     def fact(self, value: Any, where: str
@@ -287,11 +299,14 @@ class _Reader:
     def account(self, value: Any) -> _files.Account:
         fields = self.mapping(value, 'account')
         self.name(fields.get('user'), 'account.user')
-        uid = self.number(fields.get('uid'), 'account.uid', null=True)
-        gid = self.number(fields.get('gid'), 'account.gid', null=True)
-        groups = {self.number(g, 'account.groups[%d]' % i) for i, g in
-                  enumerate(self.items(fields.get('groups', []),
-                                       'account.groups', MAX_DIRECTORIES))}
+        uid = self.number(fields.get('uid'), 'account.uid', MAX_ID,
+                          null=True)
+        gid = self.number(fields.get('gid'), 'account.gid', MAX_ID,
+                          null=True)
+        listed = self.items(fields.get('groups', []), 'account.groups',
+                            MAX_DIRECTORIES)
+        groups = {self.number(g, 'account.groups[%d]' % i, MAX_ID)
+                  for i, g in enumerate(listed)}
         if gid is not None:
             groups.add(gid)
         return _files.Account(uid, gid, frozenset(groups))

@@ -114,6 +114,41 @@ def test_the_limits_are_the_contracts(tmp_path):
         tmp_path, make.bundle(paths=paths))
 
 
+#: Every integer of the default bundle, and its bound.
+INTEGERS = [(keys, bundle.MAX_MODE if keys[-1] == 'mode' else bundle.MAX_ID)
+            for keys in make.integers(make.bundle())]
+
+
+def test_every_integer_of_the_format_is_bounded():
+    """The contract's integers are a mode, uids and gids (the table
+    below must see each of them)."""
+    assert {keys[-1] if isinstance(keys[-1], str) else keys[-2]
+            for keys, _ in INTEGERS} == {'mode', 'uid', 'gid', 'groups'}
+    assert len(INTEGERS) == 24
+
+
+@pytest.mark.parametrize('keys, limit', INTEGERS)
+def test_an_integer_out_of_its_bounds_is_refused_naming_it(tmp_path, keys,
+                                                           limit):
+    """Issue 20 item 3: a ``mode`` of 2**32 made ``stat.S_ISDIR`` raise
+    OverflowError in the host checks; what the kernel cannot record is
+    refused when the bundle is read, naming the field, never the value.
+    """
+    data = make.bundle()
+    where = make.field(data, keys)
+    for value in (limit + 1, 2 ** 32 - 1, 2 ** 32, 2 ** 64, 10 ** 100,
+                  -1):
+        if value <= limit:
+            continue
+        reason = _refused(tmp_path, make.replace(data, keys, value))
+        assert reason == '%s: expected a number from 0 to %d%s' % (
+            where, limit, ' or null' if keys in (
+                ('account', 'uid'), ('account', 'gid')) else '')
+        assert str(value) not in reason
+    assert _load(tmp_path, make.replace(data, keys, limit)).host == \
+        'compute-01'
+
+
 def test_a_bundle_over_the_size_limit_is_not_read(tmp_path, monkeypatch):
     monkeypatch.setattr(bundle, 'MAX_BUNDLE_SIZE', 100)
     assert _refused(tmp_path, make.bundle()) == \
