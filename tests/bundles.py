@@ -123,3 +123,43 @@ def write(directory_: os.PathLike[str] | str, data: Any,
     with open(path, 'w', encoding='utf-8') as handle:
         json.dump(data, handle)
     return path
+
+
+def integers(data: Any, at: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """The keys leading to each integer of a bundle (``version`` aside:
+    it is checked against the versions known, not bounded)."""
+    if isinstance(data, dict):
+        return [found for key, value in data.items() if at or
+                key != 'version' for found in integers(value, at + (key,))]
+    if isinstance(data, list):
+        return [found for i, value in enumerate(data)
+                for found in integers(value, at + (i,))]
+    return [at] if isinstance(data, int) and not isinstance(data, bool) \
+        else []
+
+
+def field(data: dict[str, Any], keys: tuple[Any, ...]) -> str:
+    """How the reader names the field at ``keys``: ``config[0]
+    (/etc/nova/nova.conf).stat.mode``, ``paths (entry 1).stat.uid``."""
+    name, here = '', data
+    for depth, key in enumerate(keys):
+        if depth == 1 and keys[0] == 'config':
+            name += '[%d] (%s)' % (key, here[key]['path'])
+        elif depth == 1 and keys[0] == 'paths':
+            name += ' (entry %d)' % (list(here).index(key) + 1)
+        elif isinstance(key, int):
+            name += '[%d]' % key
+        else:
+            name += ('.' if name else '') + key
+        here = here[key]
+    return name
+
+
+def replace(data: Any, keys: tuple[Any, ...], value: Any) -> Any:
+    """A deep copy of ``data`` with ``value`` at ``keys``."""
+    copy = json.loads(json.dumps(data))
+    here = copy
+    for key in keys[:-1]:
+        here = here[key]
+    here[keys[-1]] = value
+    return copy

@@ -49,9 +49,26 @@ from glance_conf.audit.exception import LoadError
 FORMAT = 'glance-conf-bundle'
 #: The versions of the format this reader knows.
 VERSIONS = (1,)
-#: Largest bundle file read: 256 config files are allowed, but a real
-#: host's text is a few hundred KiB.
-MAX_BUNDLE_SIZE = 64 * 1024 * 1024
+#: Largest bundle file read, checked before reading: twice the largest
+#: config text, so that a host whose one file is at the command line's
+#: own limit is still audited. Real bundles are far smaller: 7 KiB each
+#: for a 2,000-host generated fleet, 8 KiB at most for the deployments
+#: and the corpus under ``tests/functional`` as ``collect`` writes them;
+#: a distribution's stock nova.conf (the whole commented sample) is some
+#: hundreds of KiB.
+MAX_BUNDLE_SIZE = 2 * source.MAX_FILE_SIZE
+#: Most JSON tokens (strings, and the ``{ [ , :`` outside them) one
+#: bundle may hold, counted before it is parsed: each becomes at most
+#: one object of some 50 bytes, so this bounds the parsed graph to a few
+#: MiB whatever the file's shape. Real bundles hold a few hundred (under
+#: 200 in the fleet and the corpus above).
+MAX_JSON_TOKENS = 65_536
+#: Largest ``mode`` recorded: ``st_mode`` with the file type bits, 16
+#: bits on Linux (``S_IFMT`` is ``0o170000``).
+MAX_MODE = 0o177777
+#: Largest uid or gid: ``uid_t`` is 32 bits and ``(uid_t) -1`` is no id
+#: (``setuid(2)`` and ``chown(2)`` read it as "unchanged").
+MAX_ID = 2 ** 32 - 2
 #: Largest config text, in UTF-8 bytes: the command line's own limit,
 #: which is also the one the collector applies on the host.
 MAX_TEXT_SIZE = source.MAX_FILE_SIZE
@@ -70,6 +87,9 @@ NOT_RECORDED = ('not in the bundle: the collector recorded no facts for '
                 'this path, so the host checks on it were not run')
 
 _EXAMINED = re.compile(r'cannot be examined \((.{1,200})\)')
+#: One JSON string from its opening quote; possessive, so that it never
+#: backtracks.
+_JSON_STRING = re.compile(r'"[^"\\]*+(?:\\.[^"\\]*+)*+"', re.DOTALL)
 
 
 def label(host: str, path: str) -> str:
@@ -239,13 +259,17 @@ class _Reader:
             raise self.fail(where, 'longer than %d characters' % limit)
         return value
 
-    def number(self, value: Any, where: str, null: bool = False) -> Any:
+    def number(self, value: Any, where: str, limit: int,
+               null: bool = False) -> Any:
+        """An integer from 0 to ``limit``: what the kernel can record,
+        so nothing downstream (``stat.S_ISDIR``...) meets a number it
+        cannot take."""
         if value is None and null:
             return None
         if isinstance(value, bool) or not isinstance(value, int) \
-                or value < 0:
-            raise self.fail(where, 'expected a number of 0 or more%s'
-                            % (' or null' if null else ''))
+                or not 0 <= value <= limit:
+            raise self.fail(where, 'expected a number from 0 to %d%s'
+                            % (limit, ' or null' if null else ''))
         return value
 
     def name(self, value: Any, where: str) -> str | None:
@@ -265,8 +289,10 @@ class _Reader:
             return None
         fields = self.mapping(value, where)
         mode, uid, gid = (self.number(fields.get(name), '%s.%s'
-                                      % (where, name))
-                          for name in ('mode', 'uid', 'gid'))
+                                      % (where, name), limit)
+                          for name, limit in (('mode', MAX_MODE),
+                                              ('uid', MAX_ID),
+                                              ('gid', MAX_ID)))
         return os.stat_result((mode, 0, 0, 1, uid, gid, 0, 0, 0, 0))
 
     def fact(self, value: Any, where: str
@@ -287,11 +313,14 @@ class _Reader:
     def account(self, value: Any) -> _files.Account:
         fields = self.mapping(value, 'account')
         self.name(fields.get('user'), 'account.user')
-        uid = self.number(fields.get('uid'), 'account.uid', null=True)
-        gid = self.number(fields.get('gid'), 'account.gid', null=True)
-        groups = {self.number(g, 'account.groups[%d]' % i) for i, g in
-                  enumerate(self.items(fields.get('groups', []),
-                                       'account.groups', MAX_DIRECTORIES))}
+        uid = self.number(fields.get('uid'), 'account.uid', MAX_ID,
+                          null=True)
+        gid = self.number(fields.get('gid'), 'account.gid', MAX_ID,
+                          null=True)
+        listed = self.items(fields.get('groups', []), 'account.groups',
+                            MAX_DIRECTORIES)
+        groups = {self.number(g, 'account.groups[%d]' % i, MAX_ID)
+                  for i, g in enumerate(listed)}
         if gid is not None:
             groups.add(gid)
         return _files.Account(uid, gid, frozenset(groups))
@@ -386,12 +415,15 @@ def load(path: str) -> Bundle:
         file, is not JSON, is not a bundle of a known version, or does
         not have its shape; the reason names the field, never a value.
     """
-    data = _read(path)
     try:
-        text = data.decode('utf-8')
+        # The bytes are dropped at once: the text is all that is kept.
+        text = _read(path).decode('utf-8')
     except UnicodeDecodeError as exc:
         raise LoadError(path, 'not valid UTF-8 (at byte %d)'
                         % exc.start) from None
+    if _tokens(text) > MAX_JSON_TOKENS:
+        raise LoadError(path, 'more than %d JSON tokens; a real bundle '
+                        'holds a few hundred' % MAX_JSON_TOKENS)
     try:
         parsed = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -406,6 +438,30 @@ def load(path: str) -> Bundle:
     return _Reader(path).bundle(parsed)
 
 
+def _tokens(text: str) -> int:
+    """The JSON tokens of ``text`` that may each become an object when
+    parsed (strings, and ``{ [ , :`` outside them), counted without
+    building any, and no further than :data:`MAX_JSON_TOKENS`.
+
+    Linear: each string is matched once from its opening quote, and the
+    count stops at the first that does not end (the parser then says
+    where the JSON is broken).
+    """
+    count = position = 0
+    while count <= MAX_JSON_TOKENS:
+        quote = text.find('"', position)
+        end = len(text) if quote < 0 else quote
+        count += sum(text.count(mark, position, end) for mark in '{[,:')
+        if quote < 0:
+            break
+        string = _JSON_STRING.match(text, quote)
+        if string is None:
+            break
+        count += 1
+        position = string.end()
+    return count
+
+
 def _read(path: str) -> bytes:
     """The bytes of a bundle file: a regular file, not through a link,
     never blocking (a FIFO is refused by its own fstat)."""
@@ -418,13 +474,17 @@ def _read(path: str) -> bytes:
                             'file') from None
         raise LoadError(path, 'cannot read: %s' % exc.strerror) from None
     with os.fdopen(handle, 'rb') as stream:
-        if not stat.S_ISREG(os.fstat(handle).st_mode):
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
             raise LoadError(path, 'is not a regular file')
+        # Refused before reading, and again if it grew meanwhile.
+        data = b''
         try:
-            data = stream.read(MAX_BUNDLE_SIZE + 1)
+            if info.st_size <= MAX_BUNDLE_SIZE:
+                data = stream.read(MAX_BUNDLE_SIZE + 1)
         except OSError as exc:
             raise LoadError(path, 'cannot read: %s' % exc.strerror) from None
-    if len(data) > MAX_BUNDLE_SIZE:
+    if max(info.st_size, len(data)) > MAX_BUNDLE_SIZE:
         raise LoadError(path, 'bundle is larger than %d bytes'
                         % MAX_BUNDLE_SIZE)
     return data

@@ -339,6 +339,11 @@ def _compare(result: Result, groups: dict[str, list[base.FleetCheck]],
                     result.add(_in_group(found, group) if grouped else found)
 
 
+#: A bundle the audit tripped on (a bug, not the bundle's shape).
+UNEXPECTED = ('cannot be audited: an unexpected error (%s) while auditing '
+              'it; please report it')
+
+
 def audit_bundles(paths: Sequence[str],
                   checks: Sequence[manager.CheckClass],
                   progress: Progress | None = None,
@@ -353,6 +358,10 @@ def audit_bundles(paths: Sequence[str],
     named ``host:path`` in findings and errors; its masked text is
     written to a temporary directory for oslo.config to parse, removed
     whatever happens.
+
+    A bundle that cannot be read, or that the audit trips on whatever
+    the reason, is that bundle's error (in :attr:`Result.problems`,
+    naming the bundle file); every other host is still audited.
 
     :param paths: the bundle files, one per host.
     :param group_of: the groups of a host, by its name; by default, the
@@ -370,15 +379,20 @@ def audit_bundles(paths: Sequence[str],
         for done, path in enumerate(paths, 1):
             try:
                 found = bundle_mod.load(path)
-            except LoadError as exc:
-                result.problem(exc.path, exc.reason)
-            else:
                 grouped = found.group is not None or grouped
                 host_groups = group_of(found.host) if group_of else \
                     (found.group or fleet_mod.UNGROUPED,)
                 if _audit_bundle(found, checks, result, conf, tmp, seen,
                                  groups, host_groups, fleet_classes):
                     seen.add(found.host)
+            except LoadError as exc:
+                result.problem(exc.path, exc.reason)
+            except Exception as exc:
+                # A bundle is written by its host, which may be hostile:
+                # whatever it makes the audit trip on is its own error,
+                # and every other host is still audited and reported.
+                # The type only: a message may quote the bundle.
+                result.problem(path, UNEXPECTED % type(exc).__name__)
             if progress is not None:
                 progress(done, len(paths))
     if not grouped:

@@ -22,10 +22,16 @@ from __future__ import annotations
 import io
 import json
 import os
+import subprocess
+import sys
 import tempfile
 
 import pytest
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
 
+from glance_conf.audit import bundle as bundle_mod
 from glance_conf.audit import runner
 from glance_conf.audit import source
 from glance_conf.cmd import audit as cli
@@ -272,8 +278,10 @@ def test_the_temporary_files_are_removed_even_on_errors(tmp_path,
     def boom(path, text):
         raise RuntimeError('in the middle of a host')
     monkeypatch.setattr(source, 'parse_text', boom)
-    with pytest.raises(RuntimeError):
-        runner.audit_bundles([str(tmp_path / 'b' / 'compute-01.json')], [])
+    path = str(tmp_path / 'b' / 'compute-01.json')
+    result = runner.audit_bundles([path], [])
+    assert result.problems == [runner.LoadProblem(
+        path, runner.UNEXPECTED % 'RuntimeError')]
     assert os.listdir(scratch) == []
 
 
@@ -348,6 +356,89 @@ def test_a_bundle_with_a_number_too_long_spares_the_others(tmp_path):
     assert err == ('glance-conf-audit: error: %s: not valid JSON: a number '
                    'too long\n' % bad)
     assert json.loads(out)['files_audited'] == 1
+
+
+def _cli(directory):
+    """The real command line, in a process of its own."""
+    done = subprocess.run(
+        [sys.executable, '-m', 'glance_conf.cmd.audit', '--bundles',
+         str(directory), '--format', 'json', '--fail-on', 'never'],
+        capture_output=True, text=True, timeout=120, check=False)
+    return done.returncode, done.stdout, done.stderr
+
+
+def _bound(keys):
+    return bundle_mod.MAX_MODE if keys[-1] == 'mode' else bundle_mod.MAX_ID
+
+
+#: Every integer of a bundle, by the keys that lead to it.
+INTEGERS = make.integers(make.bundle())
+
+
+@settings(max_examples=6, deadline=None)
+@given(st.lists(st.one_of(
+    st.integers(max_value=-1),
+    st.integers(min_value=2 ** 32 - 1, max_value=2 ** 64),
+    st.sampled_from([bundle_mod.MAX_MODE + 1, 2 ** 32, 2 ** 63, 2 ** 64,
+                     10 ** 4000])),
+    min_size=len(INTEGERS), max_size=len(INTEGERS)))
+def test_an_integer_out_of_bounds_is_its_bundles_error_only(values):
+    """Issue 20 item 3, for each integer a bundle holds: a value out of
+    its bounds (a mode of 2**32 made the fleet end with "internal
+    error") is one error line naming that bundle and the field, never
+    the value, while the good host is audited and in the JSON report."""
+    with tempfile.TemporaryDirectory() as directory:
+        make.write(directory, make.bundle('good'))
+        expected = []
+        for number, (keys, value) in enumerate(zip(INTEGERS, values,
+                                                       strict=True)):
+            if 0 <= value <= _bound(keys):
+                value = _bound(keys) + 1
+            data = make.replace(make.bundle('bad-%02d' % number), keys,
+                                value)
+            path = make.write(directory, data)
+            expected.append('glance-conf-audit: error: %s: %s: expected a '
+                            'number from 0 to %d%s' % (
+                                path, make.field(data, keys), _bound(keys),
+                                ' or null' if keys in (('account', 'uid'),
+                                                       ('account', 'gid'))
+                                else ''))
+        code, out, err = _cli(directory)
+    assert code == 2, err
+    assert err.splitlines() == expected
+    report = json.loads(out)
+    assert report['files_audited'] == 1
+    assert {f['host'] for f in report['findings']} <= {'good', None}
+    assert len(report['errors']) == len(INTEGERS)
+    shown = err + json.dumps(report['errors'])
+    assert not [v for v in values if abs(v) > bundle_mod.MAX_MODE
+                and str(v) in shown]
+
+
+def test_a_bundle_the_audit_trips_on_is_its_error_only(tmp_path,
+                                                       monkeypatch):
+    """Whatever one bundle makes the audit trip on (here a fault planted
+    in the parser, for one host's text) is that bundle's error line,
+    naming its file, never a traceback nor "internal error" for the
+    fleet; the other hosts are audited and reported."""
+    real = source.parse_text
+
+    def trips(name, text):
+        if name.startswith('trips:'):
+            raise OverflowError('Python int too large: 4294967296')
+        return real(name, text)
+    monkeypatch.setattr(source, 'parse_text', trips)
+    bad = make.write(tmp_path, make.bundle('trips'))
+    code, out, err = _audit(tmp_path, make.bundle('good'),
+                            make.bundle('other', paths={CA: make.missing(
+                                CA)}))
+    assert code == 2
+    assert err == 'glance-conf-audit: error: %s: %s\n' % (
+        bad, runner.UNEXPECTED % 'OverflowError')
+    report = json.loads(out)
+    assert report['files_audited'] == 2
+    assert {'good', 'other'} <= {f['host'] for f in report['findings']}
+    assert 'GC103' in _ids(report['findings'], 'other')
 
 
 def test_one_host_in_two_bundles_is_an_error(tmp_path):

@@ -18,6 +18,8 @@ from __future__ import annotations
 import errno
 import json
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -114,10 +116,143 @@ def test_the_limits_are_the_contracts(tmp_path):
         tmp_path, make.bundle(paths=paths))
 
 
+#: Every integer of the default bundle, and its bound.
+INTEGERS = [(keys, bundle.MAX_MODE if keys[-1] == 'mode' else bundle.MAX_ID)
+            for keys in make.integers(make.bundle())]
+
+
+def test_every_integer_of_the_format_is_bounded():
+    """The contract's integers are a mode, uids and gids (the table
+    below must see each of them)."""
+    assert {keys[-1] if isinstance(keys[-1], str) else keys[-2]
+            for keys, _ in INTEGERS} == {'mode', 'uid', 'gid', 'groups'}
+    assert len(INTEGERS) == 24
+
+
+@pytest.mark.parametrize('keys, limit', INTEGERS)
+def test_an_integer_out_of_its_bounds_is_refused_naming_it(tmp_path, keys,
+                                                           limit):
+    """Issue 20 item 3: a ``mode`` of 2**32 made ``stat.S_ISDIR`` raise
+    OverflowError in the host checks; what the kernel cannot record is
+    refused when the bundle is read, naming the field, never the value.
+    """
+    data = make.bundle()
+    where = make.field(data, keys)
+    for value in (limit + 1, 2 ** 32 - 1, 2 ** 32, 2 ** 64, 10 ** 100,
+                  -1):
+        if value <= limit:
+            continue
+        reason = _refused(tmp_path, make.replace(data, keys, value))
+        assert reason == '%s: expected a number from 0 to %d%s' % (
+            where, limit, ' or null' if keys in (
+                ('account', 'uid'), ('account', 'gid')) else '')
+        assert str(value) not in reason
+    assert _load(tmp_path, make.replace(data, keys, limit)).host == \
+        'compute-01'
+
+
 def test_a_bundle_over_the_size_limit_is_not_read(tmp_path, monkeypatch):
     monkeypatch.setattr(bundle, 'MAX_BUNDLE_SIZE', 100)
     assert _refused(tmp_path, make.bundle()) == \
         'bundle is larger than 100 bytes'
+
+
+#: Reads one bundle in a fresh process; prints how much its peak
+#: resident memory grew, in bytes, and the reason it was refused.
+_PEAK = """
+import json, resource, sys
+from glance_conf.audit import bundle
+from glance_conf.audit.exception import LoadError
+
+def peak():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+before, reason = peak(), None
+try:
+    bundle.load(sys.argv[1])
+except LoadError as exc:
+    reason = exc.reason
+print(json.dumps([peak() - before, reason]))
+"""
+
+#: Peak memory of reading a bundle, at most, in multiples of its size:
+#: the bytes and their text (4 bytes a character once one needs it),
+#: then the parsed strings; the objects the parse builds are bounded by
+#: MAX_JSON_TOKENS (about 3 MiB), well under one more file.
+PEAK_MULTIPLE = 10
+
+
+def _adversarial(shape: str, size: int) -> bytes:
+    """A bundle of ``size`` bytes that costs the parser the most."""
+    head = b'{"format": "glance-conf-bundle", "version": 1, "x": ['
+    tail = b']}'
+    if shape == 'pad':
+        # As many cheap objects as the token count lets through, then
+        # one string (with a character that needs 4 bytes in a str).
+        many = b'{},' * (bundle.MAX_JSON_TOKENS // 2 - 32)
+        pad = size - len(head + many + tail) - 6
+        return head + many + b'"\xf0\x9f\x94\x91' + b'x' * pad + b'"' + tail
+    unit = {'lists': b'[],', 'objects': b'{},', 'strings': b'"ab",',
+            'numbers': b'1.5,', 'deep': b'[[[[[[[[[[1]]]]]]]]]],'}[shape]
+    body = unit * ((size - len(head + tail)) // len(unit))
+    return head + body[:-1] + b' ' * (size - len(head + body + tail) + 1) \
+        + tail
+
+
+#: Starts the process that measures from a small one: a process's
+#: ru_maxrss starts at the peak of the one that spawned it (Linux keeps
+#: it across fork and exec), and pytest's own would hide the growth.
+_SMALL_PARENT = ('import subprocess, sys; '
+                 'sys.exit(subprocess.run(sys.argv[1:]).returncode)')
+
+
+def _peak(path):
+    done = subprocess.run([sys.executable, '-S', '-c', _SMALL_PARENT,
+                           sys.executable, '-c', _PEAK, str(path)],
+                          capture_output=True, text=True, timeout=300,
+                          check=True)
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize('shape', ['lists', 'objects', 'strings',
+                                   'numbers', 'deep', 'pad'])
+def test_reading_a_bundle_costs_a_small_multiple_of_it(tmp_path, shape):
+    """Issue 20 item 7: a 64 MiB bundle of empty objects drove the
+    controller to 1.7 GiB (the parser builds every object before any
+    shape check). Just under the cap, whatever its shape, a bundle now
+    costs at most PEAK_MULTIPLE times its size to read or refuse."""
+    path = tmp_path / 'compute-01.json'
+    path.write_bytes(_adversarial(shape, bundle.MAX_BUNDLE_SIZE - 16))
+    size = path.stat().st_size
+    assert bundle.MAX_BUNDLE_SIZE - 16 - 8 <= size <= \
+        bundle.MAX_BUNDLE_SIZE
+    grew, reason = _peak(path)
+    assert grew <= PEAK_MULTIPLE * size, (grew / size, reason)
+    if shape == 'pad':  # parsed: refused by its shape
+        assert reason == 'account: expected an object'
+    else:
+        assert reason == 'more than %d JSON tokens; a real bundle holds a ' \
+            'few hundred' % bundle.MAX_JSON_TOKENS
+
+
+def test_a_bundle_over_the_cap_is_refused_before_it_is_read(tmp_path):
+    """The size is checked on the open file before reading: a sparse
+    file far over the cap costs nothing."""
+    path = tmp_path / 'compute-01.json'
+    with open(path, 'wb') as handle:
+        handle.truncate(2 ** 40)
+    grew, reason = _peak(path)
+    assert reason == 'bundle is larger than %d bytes' % \
+        bundle.MAX_BUNDLE_SIZE
+    assert grew < bundle.MAX_BUNDLE_SIZE // 4
+
+
+def test_the_cap_holds_a_config_at_the_command_lines_own_limit(tmp_path):
+    """A host whose one file is as large as the command line audits is
+    read from its bundle too."""
+    data = make.bundle(files=[make.config(
+        '/etc/nova/nova.conf', '#' * (bundle.MAX_TEXT_SIZE - 1) + '\n')])
+    assert _load(tmp_path, data).config[0].text.startswith('#')
 
 
 def test_not_json_nor_utf8_is_refused_without_quoting(tmp_path):
@@ -126,7 +261,7 @@ def test_not_json_nor_utf8_is_refused_without_quoting(tmp_path):
     assert reason == 'not valid JSON (line 1, column 14)'
     assert _refused(tmp_path, raw=b'{"a": "\xff"}') == \
         'not valid UTF-8 (at byte 7)'
-    assert 'nested too deeply' in _refused(tmp_path, raw=b'[' * 100_000)
+    assert 'nested too deeply' in _refused(tmp_path, raw=b'[' * 60_000)
 
 
 def test_a_number_too_long_is_refused_not_an_internal_error(tmp_path):
