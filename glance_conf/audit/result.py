@@ -29,10 +29,14 @@ import dataclasses
 import enum
 import json
 import tempfile
+from collections.abc import Callable
+from collections.abc import Iterable
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 from typing import Any
+from typing import Generic
 from typing import NamedTuple
+from typing import TypeVar
 
 from glance_conf import definitions
 from glance_conf.audit import baseline as baseline_mod
@@ -45,8 +49,10 @@ if TYPE_CHECKING:
 
 #: Load problems kept for the report; more are only counted.
 MAX_PROBLEMS_KEPT = 1000
-#: Findings kept in memory before the spool moves to a temporary file.
-SPOOL_MEMORY = 4 * 1024 * 1024
+#: Bytes a spool (findings, files, hosts, posture rows) keeps in memory
+#: before it moves to a temporary file: small, so that a run's memory
+#: does not grow with the fleet (a 300-host run spills too).
+SPOOL_MEMORY = 256 * 1024
 #: Hosts whose posture is kept for the HTML heat-map; more are counted.
 MAX_POSTURE_ROWS = 100_000
 
@@ -124,6 +130,53 @@ class PostureRow(NamedTuple):
     lines: tuple[int, ...]
 
 
+T = TypeVar('T')
+
+
+class Records(Generic[T]):
+    """A list that keeps its items in a temporary file once it grows,
+    one JSON line each, so a run holds per-host records (files, hosts,
+    posture rows) in constant memory; iterating decodes them again."""
+
+    def __init__(self, decode: Callable[[Any], T] = lambda v: v,
+                 items: Iterable[T] = ()) -> None:
+        self._decode = decode
+        self._file = tempfile.SpooledTemporaryFile(
+            max_size=SPOOL_MEMORY, mode='w+', encoding='utf-8')
+        self._count = 0
+        self.extend(items)
+
+    def append(self, item: T) -> None:
+        self._file.write(json.dumps(item, separators=(',', ':')) + '\n')
+        self._count += 1
+
+    def extend(self, items: Iterable[T]) -> None:
+        for item in items:
+            self.append(item)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[T]:
+        self._file.seek(0)
+        for line in self._file:
+            yield self._decode(json.loads(line))
+        self._file.seek(0, 2)
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def _posture_row(value: Any) -> PostureRow:
+    host, group, file, values, lines = value
+    return PostureRow(host, group, file, tuple(values), tuple(lines))
+
+
+def posture_records(rows: Iterable[PostureRow] = ()) -> Records[PostureRow]:
+    """Posture rows, spooled."""
+    return Records(_posture_row, rows)
+
+
 @dataclasses.dataclass(frozen=True)
 class LoadProblem:
     """A file that could not be read or parsed; ``reason`` is safe."""
@@ -197,11 +250,11 @@ class Result:
     #: The gate (``--fail-on``): the lowest severity that fails; ``None``
     #: for never.
     fail_on: Severity | None = Severity.MEDIUM
-    #: The files audited, in order, as the findings name them.
-    paths: list[str] = dataclasses.field(default_factory=list)
+    #: The files audited, in order, as the findings name them (spooled).
+    paths: Records[str] = dataclasses.field(default_factory=Records)
     #: Fleet mode: the host of each of :attr:`paths` (a file's name, or
     #: the bundle's ``host``: a bundle's files are ``host:/etc/...``).
-    hosts: list[str] = dataclasses.field(default_factory=list)
+    hosts: Records[str] = dataclasses.field(default_factory=Records)
     #: The waivers in use, if any; they keep what they matched.
     waivers: waivers_mod.Waivers | None = None
     #: Findings a waiver in force covers: they do not count toward the
@@ -214,7 +267,8 @@ class Result:
     groups: list[str] = dataclasses.field(default_factory=list)
     #: Fleet mode: each host's posture, for the HTML heat-map (bounded
     #: by :data:`MAX_POSTURE_ROWS`; the rest are counted).
-    posture: list[PostureRow] = dataclasses.field(default_factory=list)
+    posture: Records[PostureRow] = dataclasses.field(
+        default_factory=posture_records)
     posture_dropped: int = 0
     #: An earlier report (``--previous``), for "new since last run".
     previous: baseline_mod.Baseline | None = None
@@ -249,8 +303,10 @@ class Result:
             self.posture.append(row)
 
     def close(self) -> None:
-        self.findings.close()
-        self.suppressed.close()
+        for spool in (self.findings, self.suppressed, self.paths,
+                      self.hosts, self.posture):
+            if hasattr(spool, 'close'):
+                spool.close()
 
     def use_baseline(self, baseline: baseline_mod.Baseline) -> None:
         """Compare the findings with ``baseline``: those it holds are

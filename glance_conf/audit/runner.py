@@ -58,6 +58,7 @@ from glance_conf.audit.exception import Unresolved
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.result import PostureRow
 from glance_conf.audit.result import Result
+from glance_conf.audit.result import posture_records
 from glance_conf.audit.result import utf8_safe
 from glance_conf.audit.target import AuditedConf
 
@@ -244,7 +245,7 @@ def audit_service(config_args: Sequence[tuple[str, str]],
         return result
     if _audit_one(AuditedConf(conf, files), checks, result, host=host):
         result.files = len(files)
-        result.paths = [utf8_safe(f.path) for f in files]
+        result.paths.extend(utf8_safe(f.path) for f in files)
     return result
 
 
@@ -398,7 +399,10 @@ def audit_bundles(paths: Sequence[str],
     if not grouped:
         # No bundle named a group: one fleet, as with plain files.
         groups = {'': groups.get(fleet_mod.UNGROUPED, [])}
-        result.posture = [row._replace(group='') for row in result.posture]
+        ungrouped = posture_records(row._replace(group='')
+                                    for row in result.posture)
+        result.posture.close()
+        result.posture = ungrouped
     _compare(result, groups, grouped, len(seen))
     return result
 
@@ -461,8 +465,8 @@ def _audit_bundle(found: bundle_mod.Bundle,
                        bundle_mod.NOT_RECORDED)
     if audited:
         result.files += len(raws)
-        result.paths += [utf8_safe(name) for name in labels]
-        result.hosts += [host] * len(labels)
+        result.paths.extend(utf8_safe(name) for name in labels)
+        result.hosts.extend([host] * len(labels))
         for group in host_groups:
             _keep_posture(result, target, host, group)
     return audited

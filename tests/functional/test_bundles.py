@@ -32,6 +32,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from glance_conf.audit import bundle as bundle_mod
+from glance_conf.audit import result as result_mod
 from glance_conf.audit import runner
 from glance_conf.audit import source
 from glance_conf.cmd import audit as cli
@@ -249,10 +250,16 @@ def test_sarif_and_json_name_service_paths_only(tmp_path):
         assert 'compute-01:/etc/nova/nova.conf' in out or \
             'compute-01%3A/etc/nova/nova.conf' in out, fmt
     code, out, _ = _run('--bundles', str(tmp_path), '--format', 'sarif')
-    uris = {loc['physicalLocation']['artifactLocation']['uri']
-            for result in json.loads(out)['runs'][0]['results']
-            for loc in result['locations'] if 'physicalLocation' in loc}
-    assert uris == {'compute-01%3A/etc/nova/nova.conf'}
+    results = json.loads(out)['runs'][0]['results']
+    # A host's path names no file of a repository: no physical location
+    # (GitHub would match none), the host and path as a logical one.
+    assert not [loc for result in results for loc in result['locations']
+                if 'physicalLocation' in loc]
+    assert {logical['fullyQualifiedName'] for result in results
+            for loc in result['locations']
+            for logical in loc.get('logicalLocations', ())
+            if logical['kind'] == 'module'} == {
+        'compute-01:/etc/nova/nova.conf'}
 
 
 def test_fingerprints_are_stable_across_runs(tmp_path):
@@ -280,7 +287,7 @@ def test_the_temporary_files_are_removed_even_on_errors(tmp_path,
     monkeypatch.setattr(source, 'parse_text', boom)
     path = str(tmp_path / 'b' / 'compute-01.json')
     result = runner.audit_bundles([path], [])
-    assert result.problems == [runner.LoadProblem(
+    assert result.problems == [result_mod.LoadProblem(
         path, runner.UNEXPECTED % 'RuntimeError')]
     assert os.listdir(scratch) == []
 

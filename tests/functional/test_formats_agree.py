@@ -66,10 +66,15 @@ def reports(tmp_path_factory) -> dict[str, tuple[int, str]]:
     earlier = root / 'earlier.json'
     earlier.write_text(_run('--format', 'json', '--fail-on', 'never',
                             *paths[:1])[1])
-    return {fmt: _run('--format', fmt, '--fail-on', 'medium',
-                      '--waivers', str(waivers), '--baseline', str(earlier),
-                      '--previous', str(earlier), *paths)
-            for fmt in FORMATS}
+    common = ('--fail-on', 'medium', '--waivers', str(waivers),
+              '--baseline', str(earlier), '--previous', str(earlier))
+    reports = {fmt: _run('--format', fmt, *common, *paths)
+               for fmt in FORMATS}
+    # GitHub shows a suppressed result as an open alert, so SARIF leaves
+    # waived findings out unless asked; asked, it must count them too.
+    reports['sarif-all'] = _run('--format', 'sarif', '--sarif-include-waived',
+                                *common, *paths)
+    return reports
 
 
 def _from_json(text: str) -> collections.Counter[str]:
@@ -124,10 +129,13 @@ def test_every_format_counts_the_same_findings_per_state(reports):
     expected = _from_json(reports['json'][1])
     # The run has findings of each state, or the test proves nothing.
     assert all(expected[s] for s in ('open', 'waived', 'known')), expected
-    readers = {'text': _from_text, 'sarif': _from_sarif,
+    readers = {'text': _from_text, 'sarif-all': _from_sarif,
                'html': _from_html, 'prometheus': _from_prometheus}
     for fmt, read in readers.items():
         assert read(reports[fmt][1]) == expected, fmt
+    uploaded = _from_sarif(reports['sarif'][1])
+    assert uploaded == collections.Counter(
+        open=expected['open'], known=expected['known'])
 
 
 def test_every_format_agrees_with_the_exit_code(reports):

@@ -154,5 +154,25 @@ def test_posture_rows_are_bounded(monkeypatch):
     res.keep_posture(row)
     res.keep_posture(row)
     res.keep_posture(None)
-    assert res.posture == [row] and res.posture_dropped == 2
+    assert list(res.posture) == [row] and res.posture_dropped == 2
     res.close()
+
+
+def test_records_spill_to_disk_and_replay_as_they_were(monkeypatch):
+    """Per-host records cost no memory per host: past the spool's size
+    they sit in a temporary file, and come back decoded, in order."""
+    monkeypatch.setattr(result_mod, 'SPOOL_MEMORY', 1000)
+    rows = [result_mod.PostureRow('compute-%d' % i, 'az1', '/f%d' % i,
+                                  ('True', None), (3, 0)) for i in range(50)]
+    records = result_mod.posture_records(rows)
+    try:
+        assert records._file._rolled
+        assert len(records) == 50
+        assert list(records) == rows == list(records)
+        records.append(rows[0])
+        assert list(records)[-1] == rows[0] and len(records) == 51
+    finally:
+        records.close()
+    names = result_mod.Records[str](items=['a:/etc/nova/nova.conf', 'b'])
+    assert list(names) == ['a:/etc/nova/nova.conf', 'b']
+    names.close()

@@ -198,7 +198,7 @@ def test_fleet_keeps_one_bounded_posture_row_per_host(write_conf,
     result = runner.audit_fleet(paths, _checks('GC601'))
     assert [row.host for row in result.posture] == ['compute-0', 'compute-1']
     assert result.posture_dropped == 1
-    first = result.posture[0]
+    first = list(result.posture)[0]
     row = dict(zip([p.option for p in fleet.POSTURE],
                    zip(first.values, first.lines, strict=True), strict=True))
     assert row['DEFAULT.debug'] == ('True', 2)
@@ -218,7 +218,7 @@ def test_bundles_are_hosts_named_by_their_bundle(tmp_path):
     result = make.audit(tmp_path, make.bundle('a', files=two),
                         make.bundle('b'), make.bundle('c'))
     assert result.mode == 'fleet' and result.files == 4
-    assert result.paths == ['a:/etc/nova/nova.conf',
+    assert list(result.paths) == ['a:/etc/nova/nova.conf',
                             'a:/etc/nova/nova.conf.d/10.conf',
                             'b:/etc/nova/nova.conf', 'c:/etc/nova/nova.conf']
     assert [(r.host, r.group, r.file) for r in result.posture] == [
