@@ -54,6 +54,7 @@ from glance_conf.audit import bundle as bundle_mod
 from glance_conf.audit import engine
 from glance_conf.audit import manager
 from glance_conf.audit import probe as probe_mod
+from glance_conf.audit import projectconfig
 from glance_conf.audit import source
 from glance_conf.audit import waivers as waivers_mod
 from glance_conf.audit.exception import LoadError
@@ -205,6 +206,9 @@ class Result:
     posture_dropped: int = 0
     #: An earlier report (``--previous``), for the HTML "since last run".
     previous: baseline_mod.Baseline | None = None
+    #: The project config the command line used, and what it changed:
+    #: every report names it.
+    project_config: projectconfig.Used | None = None
     #: What ``glance-conf-audit probe`` saw, one observation per endpoint
     #: (:class:`glance_conf.audit.probe.Observation`); empty otherwise.
     probes: list[probe_mod.Observation] = dataclasses.field(

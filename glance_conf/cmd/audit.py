@@ -139,7 +139,9 @@ def build_parser(stdout: TextIO = sys.stdout,
     gate.add_argument('--project-config', metavar='FILE',
                       help='defaults for the flags (default: %s, or the '
                            '[tool.%s] table of %s, in the current '
-                           'directory); flags given here win'
+                           'directory if it is in a git repository); '
+                           'flags given here win; refused if another '
+                           'account could change it'
                            % (projectconfig.YAML_NAME, projectconfig.TABLE,
                               projectconfig.PYPROJECT_NAME))
     grouping = parser.add_mutually_exclusive_group()
@@ -267,15 +269,22 @@ def exit_code(result: runner.Result, fail_on: str) -> int:
 
 def _with_project_config(parser: argparse.ArgumentParser,
                          args: argparse.Namespace, argv: Sequence[str],
-                         formats: Sequence[str]) -> argparse.Namespace:
+                         formats: Sequence[str], stderr: TextIO
+                         ) -> tuple[argparse.Namespace,
+                                    projectconfig.Used | None]:
     """``args`` with the project config's settings for the flags not
-    given on the command line.
+    given on the command line, and what the config changed.
 
     :raises LoadError: for a project config that cannot be used.
     """
     path = args.project_config or projectconfig.find()
     if path is None:
-        return args
+        ignored = projectconfig.stray()
+        if ignored is not None:
+            stderr.write('%s: warning: %s not used: the current directory '
+                         'is in no git repository; name it with '
+                         '--project-config\n' % (PROG, shown(ignored)))
+        return args, None
     settings = projectconfig.load(path, {
         'fail_on': [s.label for s in Severity] + ['never'],
         'defaults': definitions.SEMANTICS, 'format': formats})
@@ -284,14 +293,19 @@ def _with_project_config(parser: argparse.ArgumentParser,
     # ``baseline`` is kept as ``args.baseline`` for --baseline to default
     # to; the flags' own defaults give way to the file's.
     parser.set_defaults(**settings)
+    given = args
     args = parser.parse_args(list(argv))
+    changed = {key: getattr(args, key) for key in settings
+               if getattr(args, key) != getattr(given, key)}
     if skip is not None and not args.skip:
         args.skip = skip
+        changed['skip'] = skip
     if bundles is not None and args.bundles is None and not args.files \
             and not args.config:
         # Inputs named on the command line win over the project's.
         args.bundles = bundles
-    return args
+        changed['bundles'] = bundles
+    return args, projectconfig.Used(path, changed)
 
 
 def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
@@ -310,7 +324,8 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     try:
         parser = build_parser(stdout, stderr, list(formats))
         args = parser.parse_args(list(argv))
-        args = _with_project_config(parser, args, argv, list(formats))
+        args, used = _with_project_config(parser, args, argv,
+                                          list(formats), stderr)
     except SystemExit as exc:  # --help, or a usage error
         return int(exc.code or 0)
     except LoadError as exc:
@@ -409,6 +424,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
                                           waivers=active)
     result.show_suppressed = args.show_suppressed
     result.previous = previous
+    result.project_config = used
     try:
         if known is not None:
             result.use_baseline(known)
