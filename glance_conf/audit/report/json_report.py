@@ -69,6 +69,7 @@ def render(result: Result, out: TextIO) -> None:
             'expired': [dict(w.to_dict(), findings=n)
                         for w, n in result.waivers.expired()],
             'stale': [w.to_dict() for w in result.waivers.stale()],
+            'no_host': [w.to_dict() for w in result.waivers.no_host()],
             'outgrown': [dict(w.to_dict(), findings=n)
                          for w, n in result.waivers.outgrown_by()],
         }
