@@ -66,6 +66,17 @@ class Parser(argparse.ArgumentParser):
                   % (self.prog, message))
 
 
+class Formatter(argparse.HelpFormatter):
+    """argparse's layout, except that a text with line breaks (a list of
+    subcommands) is kept as written; other texts are reflowed."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if '\n' in text:
+            return ''.join(indent + line
+                           for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
+
+
 class Ordered(argparse.Action):
     """Collect --config-file and --config-dir in command-line order.
 

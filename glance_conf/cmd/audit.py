@@ -50,6 +50,22 @@ EXIT_ERROR = _parser.EXIT_ERROR
 
 PROG = identity.TOOL_NAME
 
+#: The subcommands, dispatched from :func:`run` and listed by ``--help``:
+#: ``(name, run function, one line of help)``. A new one is one line.
+SUBCOMMANDS = (
+    ('probe', probe_cmd.run, 'connect to each Image API endpoint as nova '
+     'would; judge what it sees'),
+    ('fix', fix_cmd.run, 'make the mechanical fixes, show the diff, prove '
+     'them by re-auditing'),
+    ('waivers', waivers_cmd.run, 'lint a waiver file: waivers check FILE'),
+)
+
+
+def _commands_help() -> str:
+    width = max(len(name) for name, _, _ in SUBCOMMANDS)
+    return 'subcommands (%s COMMAND --help):\n%s' % (PROG, '\n'.join(
+        '  %-*s  %s' % (width, name, line) for name, _, line in SUBCOMMANDS))
+
 
 def build_parser(stdout: TextIO = sys.stdout,
                  stderr: TextIO = sys.stderr,
@@ -67,10 +83,14 @@ def build_parser(stdout: TextIO = sys.stdout,
     parser = _parser.Parser(
         stdout, stderr,
         prog=PROG,
+        usage='%(prog)s [COMMAND] [options] [FILE ...]',
+        formatter_class=_parser.Formatter,
         description='Audit the [glance] settings of nova-style services '
-                    'for what is valid but unsafe.',
+                    'for what is\nvalid but unsafe.\n\n' + _commands_help(),
         epilog='Exit codes: 0 nothing at or above --fail-on; 1 findings at '
-               'or above it; 2 bad usage or an unreadable file.')
+               'or above it;\n2 bad usage or an unreadable file.')
+    parser.add_argument('--version', action='version',
+                        version='%s %s' % (PROG, identity.tool_version()))
     parser.add_argument('files', nargs='*', metavar='FILE',
                         help='fleet mode: each FILE is one host\'s complete '
                              'config; each is audited, then all compared')
@@ -310,12 +330,9 @@ def _with_project_config(parser: argparse.ArgumentParser,
 
 def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     """The CLI's core, callable from tests with any streams."""
-    if argv and argv[0] == 'waivers':
-        return waivers_cmd.run(argv[1:], stdout, stderr)
-    if argv and argv[0] == 'fix':
-        return fix_cmd.run(argv[1:], stdout, stderr)
-    if argv and argv[0] == 'probe':
-        return probe_cmd.run(argv[1:], stdout, stderr)
+    for name, command, _ in SUBCOMMANDS:
+        if argv and argv[0] == name:
+            return command(argv[1:], stdout, stderr)
     try:
         formats = manager.load_formats()
     except PluginLoadError as exc:
