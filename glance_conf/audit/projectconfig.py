@@ -14,18 +14,25 @@
 
 Read from ``--project-config FILE``, else from the current directory:
 ``.glance-conf-audit.yaml``, or the ``[tool.glance-conf-audit]`` table of
-``pyproject.toml``. Keys are those of the flags they stand for
-(``fail_on``, ``skip``, ``waivers``, ``baseline``, ``defaults``,
-``format``, ``bundles``); a flag on the command line wins, and FILE
-arguments or ``--config-file``/``--config-dir`` win over ``bundles``.
-Paths are relative to the file's directory. Reading ``pyproject.toml``
-needs Python 3.11's ``tomllib``; on 3.10 a ``pyproject.toml`` with that
-table is an error rather than a gate run without its settings.
+``pyproject.toml``; the current directory's only inside a git
+repository (a ``.git`` in it or a parent), as a repository of templates
+is where such a file belongs, never a directory root happens to audit
+from. Either way a file someone else could change is refused, as git
+refuses a repository owned by someone else: it would set root's gate.
+Keys are those of the flags they stand for (``fail_on``, ``skip``,
+``waivers``, ``baseline``, ``defaults``, ``format``, ``bundles``); a
+flag on the command line wins, and FILE arguments or
+``--config-file``/``--config-dir`` win over ``bundles``. Paths are
+relative to the file's directory. Reading ``pyproject.toml`` needs
+Python 3.11's ``tomllib``; on 3.10 a ``pyproject.toml`` with that table
+is an error rather than a gate run without its settings.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import stat as stat_mod
 import sys
 from collections.abc import Iterable
 from typing import Any
@@ -56,12 +63,65 @@ NEEDS_TOMLLIB = ('reading [tool.%s] needs Python 3.11 or later; put the '
                  'settings in %s instead' % (TABLE, YAML_NAME))
 
 
+@dataclasses.dataclass(frozen=True)
+class Used:
+    """The project config a run used, and what it changed: every report
+    names it, as it can turn findings off and move the gate."""
+
+    path: str
+    #: The settings that took effect (a flag given on the command line
+    #: wins), by key: ``skip`` a list of IDs, the others texts.
+    changed: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {'path': self.path, 'skip': self.changed.get('skip', []),
+                'fail_on': self.changed.get('fail_on'),
+                'changed': dict(self.changed)}
+
+    def summary(self) -> str:
+        """What it changed, in a few words: ``skip GC101, GC201; fail_on
+        never``, or ``nothing``."""
+        parts = ['%s %s' % (key, ', '.join(value) if isinstance(value, list)
+                            else value)
+                 for key, value in self.changed.items()]
+        return '; '.join(parts) or 'nothing'
+
+
+def in_repository(directory: str = '.') -> bool:
+    """Whether ``directory`` is inside a git repository: a ``.git``
+    (a directory, or a worktree's file) in it or in one of its parents."""
+    here = os.path.realpath(directory)
+    while True:
+        if os.path.lexists(os.path.join(here, '.git')):
+            return True
+        parent = os.path.dirname(here)
+        if parent == here:
+            return False
+        here = parent
+
+
 def find(directory: str = '.') -> str | None:
-    """The project config of ``directory``, if it has one.
+    """The project config of ``directory``, if it has one and is inside
+    a git repository (:func:`in_repository`); see :func:`stray`.
 
     :raises LoadError: if both files configure the tool: which one wins
         would be a guess.
     """
+    return _present(directory) if in_repository(directory) else None
+
+
+def stray(directory: str = '.') -> str | None:
+    """A project config in ``directory`` that :func:`find` leaves out,
+    as ``directory`` is in no repository; ``None`` if there is none."""
+    if in_repository(directory):
+        return None
+    try:
+        return _present(directory)
+    except LoadError as exc:
+        return exc.path
+
+
+def _present(directory: str) -> str | None:
     found = []
     yaml_path = os.path.join(directory, YAML_NAME)
     if os.path.lexists(yaml_path):
@@ -145,6 +205,54 @@ def _key(key: str) -> str:
     return key.encode('ascii', 'backslashreplace').decode()[:40]
 
 
+def _others_can_write(info: os.stat_result, euid: int,
+                      directory: bool = False) -> str | None:
+    """Why an account other than ``euid`` (and root) could change the
+    file or directory ``info`` describes; ``None`` if none can.
+
+    In a sticky directory (``/tmp``) others may add names but not
+    replace ours, so only its owner counts.
+    """
+    if info.st_uid not in (euid, 0):
+        return 'owned by uid %d' % info.st_uid
+    if directory and info.st_mode & stat_mod.S_ISVTX:
+        return None
+    if info.st_mode & stat_mod.S_IWOTH:
+        return 'writable by every user'
+    if info.st_mode & stat_mod.S_IWGRP and info.st_gid != 0:
+        return 'writable by group gid %d' % info.st_gid
+    return None
+
+
+def check_trusted(path: str, euid: int | None = None) -> None:
+    """Refuse a project config that another account could change.
+
+    The file (its target, if a link) and the directory that holds its
+    name must be owned by the user running the audit or by root, and
+    writable by no other user and no group but root's.
+
+    :param euid: the user running the audit; by default, this process's.
+    :raises LoadError: naming what is wrong, never the file's content.
+    """
+    euid = os.geteuid() if euid is None else euid
+    try:
+        info = os.stat(path)
+        parent = os.stat(os.path.dirname(path) or os.curdir)
+    except FileNotFoundError:
+        raise LoadError(path, 'no such file') from None
+    except OSError as exc:
+        raise LoadError(path, 'cannot read: %s' % exc.strerror) from None
+    why = _others_can_write(info, euid)
+    if why is None:
+        why = _others_can_write(parent, euid, directory=True)
+        why = why and 'its directory is %s' % why
+    if why is not None:
+        raise LoadError(path, '%s, and the audit runs as uid %d: another '
+                        'account could set the gate; refused, as git '
+                        'refuses a repository owned by someone else'
+                        % (why, euid))
+
+
 def load(path: str, choices: dict[str, Iterable[str]]) -> dict[str, Any]:
     """The settings of a project config, checked, as flag defaults.
 
@@ -153,10 +261,12 @@ def load(path: str, choices: dict[str, Iterable[str]]) -> dict[str, Any]:
     :returns: ``skip`` as a list of IDs, paths made relative to the
         current directory's view (joined to the file's directory), other
         keys as texts; keys not set are absent.
-    :raises LoadError: for an unreadable or malformed file, an unknown
-        key, or a value of the wrong kind; the key and, in YAML, the line
-        are named.
+    :raises LoadError: for a file another account could change
+        (:func:`check_trusted`), an unreadable or malformed file, an
+        unknown key, or a value of the wrong kind; the key and, in YAML,
+        the line are named.
     """
+    check_trusted(path)
     text = source.read_text(path)
     if os.path.basename(path) == PYPROJECT_NAME or path.endswith('.toml'):
         table = _table(path, text)

@@ -40,6 +40,7 @@ from typing import TypeVar
 
 from glance_conf import definitions
 from glance_conf.audit import baseline as baseline_mod
+from glance_conf.audit import projectconfig
 from glance_conf.audit import waivers as waivers_mod
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
@@ -272,6 +273,9 @@ class Result:
     posture_dropped: int = 0
     #: An earlier report (``--previous``), for "new since last run".
     previous: baseline_mod.Baseline | None = None
+    #: The project config the command line used, and what it changed:
+    #: every report names it.
+    project_config: projectconfig.Used | None = None
     #: What ``glance-conf-audit probe`` saw, one observation per endpoint
     #: (:class:`glance_conf.audit.probe.Observation`); empty otherwise.
     probes: list[probe_mod.Observation] = dataclasses.field(

@@ -186,6 +186,9 @@ def _audit_one(target: AuditedConf, checks: Iterable[manager.CheckClass],
     except LoadError as exc:
         result.problem(exc.path, exc.reason)
         return False
+    if result.waivers is not None:
+        result.waivers.audited(result.mode, name, target.files[-1].path
+                               if target.files else None)
     for found in found_here:
         result.add(dataclasses.replace(found, host=name))
     for fleet_check in fleet:

@@ -19,7 +19,8 @@ and who accepted it (``reason``, ``owner`` and ``expires``, all
 required). A waiver
 applies through its ``expires`` date; from the next day on it no longer
 applies and is reported as expired. A waiver still in force that matched
-no finding is reported as stale.
+no finding is reported as stale, or, if its ``hosts`` match no host the
+run audited, as naming no host of the run.
 
 Errors name the line and the field, never a value.
 """
@@ -63,6 +64,9 @@ EXPIRED = ('waiver %s (%s, owner %s) expired on %s and no longer applies; '
            '%d finding(s) it matched now count')
 #: Said of a waiver in force that matched nothing.
 STALE = 'waiver %s (%s, owner %s) matched no finding: stale, remove it'
+#: Said of a waiver in force whose ``hosts`` match no host of the run.
+NO_HOST = ('waiver %s (%s, owner %s) matched no finding: its hosts match '
+           'none of the %d host(s) audited; check the names')
 #: Said of a waiver whose findings have become worse than it covers.
 OUTGROWN = ('waiver %s (%s, owner %s) covers findings up to %s; %d '
             'finding(s) it would match are now worse, and count')
@@ -138,13 +142,22 @@ def local_host_names(hostname: str | None = None) -> tuple[str, ...]:
     return tuple(dict.fromkeys([name, name.split('.', 1)[0]]))
 
 
-def fleet_host_names(path: str | None) -> tuple[str, ...]:
-    """A fleet file's host names: its file name and its stem
-    (``compute-0.conf`` is ``compute-0.conf`` and ``compute-0``)."""
-    if not path:
+def fleet_host_names(host: str | None, path: str | None
+                     ) -> tuple[str, ...]:
+    """The names ``hosts`` matches for a finding of a fleet run: its
+    host, and the name of its file when the host is named after it
+    (``compute-0.conf`` is ``compute-0`` and ``compute-0.conf``).
+
+    A bundle's file (``compute-0:/etc/nova/nova.conf``) is named after
+    no host, so only the bundle's host counts; a finding about the whole
+    fleet (GC601) has no host, and a ``hosts`` scope never matches it.
+    """
+    if not host:
         return ()
-    name = os.path.basename(path)
-    return tuple(dict.fromkeys([name, os.path.splitext(name)[0]]))
+    name = os.path.basename(path or '')
+    if os.path.splitext(name)[0] == host:
+        return (host, name)
+    return (host,)
 
 
 class Waivers:
@@ -161,13 +174,30 @@ class Waivers:
         self.hits = [0] * len(self.entries)
         #: Findings each entry would match but for its ``severity``.
         self.outgrown = [0] * len(self.entries)
+        #: The names of the hosts audited, for :meth:`no_host`.
+        self.host_names: set[str] = set()
+        self.hosts_audited = 0
 
     def is_expired(self, waiver: Waiver) -> bool:
         return waiver.expires < self.today
 
     def _host_names(self, found: Finding, mode: str) -> tuple[str, ...]:
-        return fleet_host_names(found.file) if mode == 'fleet' \
+        return fleet_host_names(found.host, found.file) if mode == 'fleet' \
             else self._local
+
+    def audited(self, mode: str, host: str | None, path: str | None) -> None:
+        """Note a host the run audited (``host`` and its file ``path``,
+        in fleet mode; this machine in service mode)."""
+        names = fleet_host_names(host, path) if mode == 'fleet' \
+            else self._local
+        if names and not self.host_names.issuperset(names):
+            self.hosts_audited += 1
+            self.host_names.update(names)
+
+    def _names_no_host(self, waiver: Waiver) -> bool:
+        return bool(waiver.hosts) and bool(self.host_names) and not any(
+            fnmatch.fnmatchcase(name, pattern) for pattern in waiver.hosts
+            for name in self.host_names)
 
     def lookup(self, found: Finding, mode: str) -> Waiver | None:
         """The first waiver in force covering ``found``; nothing counted."""
@@ -197,12 +227,20 @@ class Waivers:
         return [(w, n) for w, n in zip(self.entries, self.hits, strict=True)
                 if self.is_expired(w)]
 
-    def stale(self) -> list[Waiver]:
-        """The waivers in force that matched nothing, not even a finding
-        now worse than they cover."""
+    def _unmatched(self) -> list[Waiver]:
         return [w for w, n, m in zip(self.entries, self.hits, self.outgrown,
                                      strict=True)
                 if not n and not m and not self.is_expired(w)]
+
+    def stale(self) -> list[Waiver]:
+        """The waivers in force that matched nothing, not even a finding
+        now worse than they cover, though their hosts were audited."""
+        return [w for w in self._unmatched() if not self._names_no_host(w)]
+
+    def no_host(self) -> list[Waiver]:
+        """The waivers in force that matched nothing because their
+        ``hosts`` match no host of the run: a typo, or the wrong run."""
+        return [w for w in self._unmatched() if self._names_no_host(w)]
 
     def outgrown_by(self) -> list[tuple[Waiver, int]]:
         """The waivers in force that findings have outgrown, with how
@@ -216,13 +254,16 @@ class Waivers:
         return '%s:%d' % (redact.printable(self.path), waiver.line)
 
     def notices(self) -> list[str]:
-        """One line per expired and per stale waiver, for the reports."""
+        """One line per expired, outgrown, stale and no-host waiver, for
+        the reports."""
         lines = [EXPIRED % (self._named(w) + (w.expires.isoformat(), n))
                  for w, n in self.expired()]
         lines += [OUTGROWN % (self._named(w) + (w.severity.label
                                                 if w.severity else '', m))
                   for w, m in self.outgrown_by()]
         lines += [STALE % self._named(w) for w in self.stale()]
+        lines += [NO_HOST % (self._named(w) + (self.hosts_audited,))
+                  for w in self.no_host()]
         return lines
 
     def _named(self, waiver: Waiver) -> tuple[str, str, str]:

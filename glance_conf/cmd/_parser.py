@@ -46,10 +46,40 @@ class Parser(argparse.ArgumentParser):
             (out if file is None or file is sys.stdout else err).write(
                 message)
 
+    def parse_known_args(self, args: Any = None,
+                         namespace: Any = None) -> Any:
+        """argparse's, refusing after ``--`` a word that looks like an
+        option: ``--waivers=ci/nova.conf``, a file pre-commit passes
+        from a directory named ``--waivers=ci``, must never read as one,
+        nor quietly as a file the user meant as a flag."""
+        words = list(sys.argv[1:] if args is None else args)
+        if '--' in words:
+            for word in words[words.index('--') + 1:]:
+                if word.startswith('-') and word != '-':
+                    name, equals, _ = word.partition('=')
+                    # What follows ``=`` could be a pasted value.
+                    self.error('%s%s after --: looks like an option, not '
+                               'a file; options go before --, and a file '
+                               'whose name starts with "-" is given as '
+                               './NAME' % (shown(name[:100]),
+                                           '=...' if equals else ''))
+        return super().parse_known_args(words, namespace)
+
     def error(self, message: str) -> Any:
         # One line, no usage dump: CI logs stay readable.
         self.exit(EXIT_ERROR, '%s: error: %s (see --help)\n'
                   % (self.prog, message))
+
+
+class Formatter(argparse.HelpFormatter):
+    """argparse's layout, except that a text with line breaks (a list of
+    subcommands) is kept as written; other texts are reflowed."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if '\n' in text:
+            return ''.join(indent + line
+                           for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
 
 
 class Ordered(argparse.Action):

@@ -50,6 +50,22 @@ EXIT_ERROR = _parser.EXIT_ERROR
 
 PROG = identity.TOOL_NAME
 
+#: The subcommands, dispatched from :func:`run` and listed by ``--help``:
+#: ``(name, run function, one line of help)``. A new one is one line.
+SUBCOMMANDS = (
+    ('probe', probe_cmd.run, 'connect to each Image API endpoint as nova '
+     'would; judge what it sees'),
+    ('fix', fix_cmd.run, 'make the mechanical fixes, show the diff, prove '
+     'them by re-auditing'),
+    ('waivers', waivers_cmd.run, 'lint a waiver file: waivers check FILE'),
+)
+
+
+def _commands_help() -> str:
+    width = max(len(name) for name, _, _ in SUBCOMMANDS)
+    return 'subcommands (%s COMMAND --help):\n%s' % (PROG, '\n'.join(
+        '  %-*s  %s' % (width, name, line) for name, _, line in SUBCOMMANDS))
+
 
 def build_parser(stdout: TextIO = sys.stdout,
                  stderr: TextIO = sys.stderr,
@@ -67,10 +83,14 @@ def build_parser(stdout: TextIO = sys.stdout,
     parser = _parser.Parser(
         stdout, stderr,
         prog=PROG,
+        usage='%(prog)s [COMMAND] [options] [FILE ...]',
+        formatter_class=_parser.Formatter,
         description='Audit the [glance] settings of nova-style services '
-                    'for what is valid but unsafe.',
+                    'for what is\nvalid but unsafe.\n\n' + _commands_help(),
         epilog='Exit codes: 0 nothing at or above --fail-on; 1 findings at '
-               'or above it; 2 bad usage or an unreadable file.')
+               'or above it;\n2 bad usage or an unreadable file.')
+    parser.add_argument('--version', action='version',
+                        version='%s %s' % (PROG, identity.tool_version()))
     parser.add_argument('files', nargs='*', metavar='FILE',
                         help='fleet mode: each FILE is one host\'s complete '
                              'config; each is audited, then all compared')
@@ -139,7 +159,9 @@ def build_parser(stdout: TextIO = sys.stdout,
     gate.add_argument('--project-config', metavar='FILE',
                       help='defaults for the flags (default: %s, or the '
                            '[tool.%s] table of %s, in the current '
-                           'directory); flags given here win'
+                           'directory if it is in a git repository); '
+                           'flags given here win; refused if another '
+                           'account could change it'
                            % (projectconfig.YAML_NAME, projectconfig.TABLE,
                               projectconfig.PYPROJECT_NAME))
     grouping = parser.add_mutually_exclusive_group()
@@ -257,15 +279,22 @@ def list_checks(checks: Sequence[manager.CheckClass], out: TextIO) -> None:
 
 def _with_project_config(parser: argparse.ArgumentParser,
                          args: argparse.Namespace, argv: Sequence[str],
-                         formats: Sequence[str]) -> argparse.Namespace:
+                         formats: Sequence[str], stderr: TextIO
+                         ) -> tuple[argparse.Namespace,
+                                    projectconfig.Used | None]:
     """``args`` with the project config's settings for the flags not
-    given on the command line.
+    given on the command line, and what the config changed.
 
     :raises LoadError: for a project config that cannot be used.
     """
     path = args.project_config or projectconfig.find()
     if path is None:
-        return args
+        ignored = projectconfig.stray()
+        if ignored is not None:
+            stderr.write('%s: warning: %s not used: the current directory '
+                         'is in no git repository; name it with '
+                         '--project-config\n' % (PROG, shown(ignored)))
+        return args, None
     settings = projectconfig.load(path, {
         'fail_on': [s.label for s in Severity] + ['never'],
         'defaults': definitions.SEMANTICS, 'format': formats})
@@ -274,24 +303,26 @@ def _with_project_config(parser: argparse.ArgumentParser,
     # ``baseline`` is kept as ``args.baseline`` for --baseline to default
     # to; the flags' own defaults give way to the file's.
     parser.set_defaults(**settings)
+    given = args
     args = parser.parse_args(list(argv))
+    changed = {key: getattr(args, key) for key in settings
+               if getattr(args, key) != getattr(given, key)}
     if skip is not None and not args.skip:
         args.skip = skip
+        changed['skip'] = skip
     if bundles is not None and args.bundles is None and not args.files \
             and not args.config:
         # Inputs named on the command line win over the project's.
         args.bundles = bundles
-    return args
+        changed['bundles'] = bundles
+    return args, projectconfig.Used(path, changed)
 
 
 def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     """The CLI's core, callable from tests with any streams."""
-    if argv and argv[0] == 'waivers':
-        return waivers_cmd.run(argv[1:], stdout, stderr)
-    if argv and argv[0] == 'fix':
-        return fix_cmd.run(argv[1:], stdout, stderr)
-    if argv and argv[0] == 'probe':
-        return probe_cmd.run(argv[1:], stdout, stderr)
+    for name, command, _ in SUBCOMMANDS:
+        if argv and argv[0] == name:
+            return command(argv[1:], stdout, stderr)
     try:
         formats = manager.load_formats()
     except PluginLoadError as exc:
@@ -300,7 +331,8 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     try:
         parser = build_parser(stdout, stderr, list(formats))
         args = parser.parse_args(list(argv))
-        args = _with_project_config(parser, args, argv, list(formats))
+        args, used = _with_project_config(parser, args, argv,
+                                          list(formats), stderr)
     except SystemExit as exc:  # --help, or a usage error
         return int(exc.code or 0)
     except LoadError as exc:
@@ -405,6 +437,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     result.show_suppressed = args.show_suppressed
     result.rendering = _parser.rendering(args)
     result.previous = previous
+    result.project_config = used
     try:
         if known is not None:
             result.use_baseline(known)

@@ -14,8 +14,11 @@
 
 Built on oslo.upgradecheck, so its output and exit codes are those of
 every ``*-status upgrade check``: 0 success, 1 a warning, 2 a failure,
-255 an error (bad usage, or a config file that cannot be read: one line,
-never a traceback). The options come first, as oslo.config parses them:
+255 an error (a config file that cannot be read: one line, never a
+traceback); bad usage exits 2, as argparse and nova-status do. With no
+arguments it lists its categories, as nova-status does, and exits 2;
+``--version`` prints the version. The options come first, as
+oslo.config parses them:
 ``glance-conf-status --config-file /etc/nova/nova.conf upgrade check``.
 Without ``--config-file``/``--config-dir``, nova's default files are read.
 ``--defaults nova`` judges a swap that keeps nova's defaults.
@@ -45,6 +48,7 @@ from oslo_upgradecheck import upgradecheck
 from glance_conf import definitions
 from glance_conf import redact
 from glance_conf import upgradecheck as checks
+from glance_conf.audit import identity
 from glance_conf.audit import source
 from glance_conf.audit.exception import LoadError
 
@@ -53,6 +57,15 @@ PROG = 'glance-conf-status'
 PROJECT = 'nova'
 #: oslo.upgradecheck's "not a check result" exit code.
 EXIT_ERROR = 255
+#: Bad usage: argparse's code, which every ``*-status`` command exits
+#: with, oslo.upgradecheck's ``main`` letting argparse's exit through.
+EXIT_USAGE = 2
+#: The categories, listed when the command is given none: ``(name, one
+#: line)``. oslo.upgradecheck's ``main`` builds ``upgrade`` only.
+CATEGORIES = (
+    ('upgrade', 'check [--json]: will this config work once nova loads '
+     'glance_conf?'),
+)
 
 #: What --defaults does, for --help (oslo.config prints it as the epilog:
 #: the option is not one of oslo.config's, see :func:`_split_defaults`).
@@ -114,6 +127,8 @@ class _ConfigOpts(cfg.ConfigOpts):
     def __call__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault('epilog', DEFAULTS_HELP)
         kwargs.setdefault('usage', USAGE)
+        kwargs.setdefault('version', '%s %s' % (PROG,
+                                                identity.tool_version()))
         super().__call__(*args, **kwargs)
 
 
@@ -218,13 +233,26 @@ def _reason(exc: cfg.Error) -> str:
     return 'cannot load the configuration (%s)' % type(exc).__name__
 
 
+def list_categories(out: TextIO) -> None:
+    """The usage and the categories, one line each: what nova-status
+    shows when it is given none."""
+    width = max(len(name) for name, _ in CATEGORIES)
+    out.write('usage: %s\n\ncategories:\n%s\n' % (USAGE, '\n'.join(
+        '  %-*s  %s' % (width, name, line) for name, line in CATEGORIES)))
+
+
 def run(argv: Sequence[str], stderr: TextIO) -> int:
     """Parse ``argv`` and run the checks; the exit code."""
+    if not argv:
+        list_categories(stderr)
+        stderr.write('%s: error: give a category, such as: upgrade check\n'
+                     % PROG)
+        return EXIT_USAGE
     try:
         defaults, argv = _split_defaults(argv)
         where = _preflight(_config_paths(argv))
     except SystemExit as exc:
-        return 0 if exc.code in (0, None) else EXIT_ERROR
+        return 0 if exc.code in (0, None) else EXIT_USAGE
     except LoadError as exc:
         reason = exc.reason
         if reason.startswith('cannot read: '):  # an OSError's strerror
@@ -248,8 +276,9 @@ def run(argv: Sequence[str], stderr: TextIO) -> int:
             PROG, _files(exc.filename), (exc.strerror or 'error').lower()))
         return EXIT_ERROR
     except SystemExit as exc:
-        # argparse has printed the usage error; 2 would read as FAILURE.
-        return 0 if exc.code in (0, None) else EXIT_ERROR
+        # argparse has printed the usage error, and exits 2 as
+        # nova-status does; ``--help`` and ``--version`` exit 0.
+        return 0 if exc.code in (0, None) else EXIT_USAGE
     except ValueError as exc:
         # What the pre-flight did not foresee (UnicodeDecodeError is one):
         # one line, never the text oslo.config quotes.

@@ -486,6 +486,7 @@ def test_the_project_config_may_name_the_bundles(tmp_path, monkeypatch):
     make.write(tmp_path / 'bundles', make.bundle(
         paths={CA: make.missing(CA)}))
     (tmp_path / '.glance-conf-audit.yaml').write_text('bundles: bundles\n')
+    (tmp_path / '.git').mkdir()  # read from a repository only
     monkeypatch.chdir(tmp_path)
     code, out, _ = _run('--format', 'json')
     assert code == 1 and 'GC103' in _ids(json.loads(out)['findings'])

@@ -130,16 +130,18 @@ def test_every_file_is_compared_in_one_run(tmp_path, env, clone):
 
 
 def test_service_mode_args_stay_offline(tmp_path, env, clone):
-    """Layered with --config-file (the kolla-ansible recipe), the hook
-    still never judges the committer's machine: a cafile that is not
-    here is not GC103, and the host checks are listed as not checked."""
-    config = use_clone(CONFIG, clone) + (
-        '        args: [--config-file, nova.conf]\n'
-        '        pass_filenames: false\n')
+    """Layered with --config-file (the kolla-ansible recipe, the
+    ``glance-conf-audit-layers`` hook), the hook still never judges the
+    committer's machine: a cafile that is not here is not GC103, and the
+    host checks are listed as not checked."""
+    config = use_clone(CONFIG.replace('id: glance-conf-audit',
+                                      'id: glance-conf-audit-layers'),
+                       clone) + '        args: [--config-file, nova.conf]\n'
     repo = _repo(tmp_path, env, clone, {'nova.conf': GOOD.replace(
         '/etc/ssl/certs/ca-certificates.crt', '/nonexistent/ca.pem')})
     (repo / '.pre-commit-config.yaml').write_text(config)
-    done = _pre_commit(repo, env, '--all-files', '--verbose')
+    done = run(['pre-commit', 'run', 'glance-conf-audit-layers',
+                '--all-files', '--verbose'], repo, env)
     assert done.returncode == 0, done.stdout
     assert '(service mode, nova defaults)' in done.stdout
     assert 'Not checked (offline): GC103' in done.stdout
@@ -163,3 +165,38 @@ def test_symlinked_configs_are_audited(tmp_path, env, clone):
         done.stdout
     assert 'compute-1/nova.conf: no such file' in done.stdout
     assert 'Traceback' not in done.stdout
+
+
+def test_a_committed_name_is_never_read_as_an_option(tmp_path, env, clone):
+    """A directory named ``--waivers=ci`` made the hook receive
+    ``--waivers=ci/nova.conf``: ``ci/nova.conf``, both a valid INI file
+    (one odd section) and a YAML list of waivers, then waived every
+    finding and the hook passed. The file names come after ``--`` now,
+    and the audit refuses one that looks like an option."""
+    from glance_conf.audit import manager
+    waive_all = '[%s]\n' % ', '.join(
+        '{id: %s, reason: r, owner: o, expires: 2999-12-31}' % check.id
+        for check in manager.load_checks())
+    repo = _repo(tmp_path, env, clone, {
+        'compute-1/nova.conf': INSECURE, 'ci/nova.conf': waive_all,
+        '--waivers=ci/nova.conf': GOOD})
+    done = _pre_commit(repo, env, '--all-files')
+    assert done.returncode == 1 and '- exit code: 2' in done.stdout, \
+        done.stdout
+    assert ('glance-conf-audit: error: --waivers=... after --: looks like '
+            'an option, not a file; options go before --, and a file whose '
+            'name starts with "-" is given as ./NAME (see --help)'
+            in done.stdout), done.stdout
+    assert 'Waived' not in done.stdout
+
+
+def test_options_in_args_of_the_file_hook_are_refused(tmp_path, env, clone):
+    """pre-commit puts ``args`` after the entry's ``--``: an option there
+    stops the hook, on one line, rather than be taken for a file."""
+    config = use_clone(CONFIG, clone) + '        args: [--fail-on, high]\n'
+    repo = _repo(tmp_path, env, clone, {'nova.conf': PLAIN_HTTP})
+    (repo / '.pre-commit-config.yaml').write_text(config)
+    done = _pre_commit(repo, env, '--all-files')
+    assert done.returncode == 1 and '- exit code: 2' in done.stdout, \
+        done.stdout
+    assert 'error: --fail-on after --: looks like an option' in done.stdout

@@ -323,13 +323,18 @@ def _summary(result: Result, seen: _Findings, hosts: int) -> str:
         '<dt>Hosts failing the gate (--fail-on %s)</dt>'
         '<dd id="failing">%s</dd>'
         '<dt>Semantics (--defaults)</dt><dd id="defaults">%s</dd>'
+        '<dt>Project config</dt><dd id="project-config">%s</dd>'
         '<dt>Findings open / waived / known (baseline)</dt>'
         '<dd id="states">%d / %d / %d</dd>'
         '<dt>Not checked (offline: host checks)</dt>'
         '<dd id="not-checked">%s</dd>'
         '</dl>%s</section>' % (
             buttons, _e(result.mode), result.files, _e(gate), failing,
-            _e(result.defaults), seen.states[OPEN], seen.states[WAIVED],
+            _e(result.defaults), _e(
+                '%s, which set %s' % (result.project_config.path,
+                                      result.project_config.summary())
+                if result.project_config is not None else 'none'),
+            seen.states[OPEN], seen.states[WAIVED],
             seen.states[KNOWN], checked, problems))
 
 

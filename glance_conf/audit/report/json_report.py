@@ -58,6 +58,9 @@ def render(result: Result, out: TextIO) -> None:
         # What the fingerprints are; --baseline compares only the same.
         'fingerprints': FINGERPRINT_SCHEME,
         'baseline': _baseline(result),
+        # It can skip checks and move the gate: always named.
+        'project_config': result.project_config.to_dict()
+        if result.project_config is not None else None,
     }
     if result.waivers is not None:
         # Held in memory, unlike the findings: only the waived ones.
@@ -67,6 +70,7 @@ def render(result: Result, out: TextIO) -> None:
             'expired': [dict(w.to_dict(), findings=n)
                         for w, n in result.waivers.expired()],
             'stale': [w.to_dict() for w in result.waivers.stale()],
+            'no_host': [w.to_dict() for w in result.waivers.no_host()],
             'outgrown': [dict(w.to_dict(), findings=n)
                          for w, n in result.waivers.outgrown_by()],
         }

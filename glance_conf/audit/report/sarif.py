@@ -256,6 +256,8 @@ def render(result: Result, out: TextIO) -> None:
         # Whose defaults judged the unset options: nova 34's or ours.
         'properties': {'mode': result.mode, 'defaults': result.defaults},
     }
+    if result.project_config is not None:
+        run['properties']['projectConfig'] = result.project_config.to_dict()
     if result.not_checked:
         run['properties']['notCheckedOffline'] = list(result.not_checked)
     kept, left_out = budget(result)

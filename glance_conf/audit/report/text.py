@@ -33,6 +33,9 @@ KNOWN_LINE = ('Baseline %s: %d known finding(s), not counted toward '
 #: Said of the host checks an offline audit did not run.
 NOT_CHECKED_OFFLINE = ('Not checked (offline): %s. They look at the host\'s '
                        'files; run on the host, or give --root.')
+#: Said of the project config in use: it can skip checks and move the
+#: gate, so a reader must see that it did.
+PROJECT_CONFIG = 'Project config: %s, which set %s.'
 #: The count of waived findings, always shown when waivers are in use.
 SUPPRESSED = ('Waived: %d finding(s) suppressed by %s, not counted toward '
               '--fail-on%s.')
@@ -107,6 +110,10 @@ def render(result: Result, out: TextIO) -> None:
               'audited, %d finding(s): %s\n'
               % (result.mode, result.defaults, result.files,
                  len(result.findings), summary))
+    if result.project_config is not None:
+        out.write(PROJECT_CONFIG % (shown(result.project_config.path),
+                                    shown(result.project_config.summary()))
+                  + '\n')
     _waivers(result, out)
     comparison = result.comparison
     if result.baseline is not None and comparison is not None:

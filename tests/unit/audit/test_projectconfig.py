@@ -41,11 +41,18 @@ WAIVER = ('- id: GC101\n  reason: lab CA\n  owner: alice\n  expires: %s\n'
 
 
 @pytest.fixture
-def project(tmp_path, monkeypatch):
-    """A repository of config templates, as the current directory."""
-    (tmp_path / 'nova.conf').write_text(CONF)
-    monkeypatch.chdir(tmp_path)
+def repo(tmp_path):
+    """A git repository's top directory (only ``.git`` is looked for)."""
+    (tmp_path / '.git').mkdir()
     return tmp_path
+
+
+@pytest.fixture
+def project(repo, monkeypatch):
+    """A repository of config templates, as the current directory."""
+    (repo / 'nova.conf').write_text(CONF)
+    monkeypatch.chdir(repo)
+    return repo
 
 
 def run(*argv):
@@ -71,11 +78,11 @@ def test_yaml_settings_are_read_and_paths_are_relative_to_it(tmp_path):
         'format': 'sarif'}
 
 
-def test_pyproject_table_is_read(tmp_path):
-    path = tmp_path / 'pyproject.toml'
+def test_pyproject_table_is_read(repo):
+    path = repo / 'pyproject.toml'
     path.write_text('[project]\nname = "x"\n\n[tool.glance-conf-audit]\n'
                     'fail_on = "low"\nskip = "GC301,GC504"\n')
-    assert projectconfig.find(str(tmp_path)) == str(path)
+    assert projectconfig.find(str(repo)) == str(path)
     if not HAS_TOMLLIB:
         with pytest.raises(LoadError, match='needs Python 3.11'):
             projectconfig.load(str(path), CHOICES)
@@ -84,16 +91,16 @@ def test_pyproject_table_is_read(tmp_path):
         'fail_on': 'low', 'skip': ['GC301', 'GC504']}
 
 
-def test_a_pyproject_without_the_table_is_not_a_config(tmp_path):
-    (tmp_path / 'pyproject.toml').write_text('[tool.ruff]\nline-length = 1\n')
-    assert projectconfig.find(str(tmp_path)) is None
+def test_a_pyproject_without_the_table_is_not_a_config(repo):
+    (repo / 'pyproject.toml').write_text('[tool.ruff]\nline-length = 1\n')
+    assert projectconfig.find(str(repo)) is None
 
 
-def test_two_configs_in_one_directory_is_an_error(tmp_path):
-    (tmp_path / 'pyproject.toml').write_text('[tool.glance-conf-audit]\n')
-    (tmp_path / projectconfig.YAML_NAME).write_text('fail_on: high\n')
+def test_two_configs_in_one_directory_is_an_error(repo):
+    (repo / 'pyproject.toml').write_text('[tool.glance-conf-audit]\n')
+    (repo / projectconfig.YAML_NAME).write_text('fail_on: high\n')
     with pytest.raises(LoadError, match='keep one'):
-        projectconfig.find(str(tmp_path))
+        projectconfig.find(str(repo))
 
 
 @pytest.mark.parametrize('body, reason', [
@@ -142,19 +149,19 @@ def test_values_are_never_echoed(tmp_path):
     assert 's3cr3t' not in str(caught.value)
 
 
-def test_without_tomllib_a_pyproject_table_is_refused(tmp_path,
+def test_without_tomllib_a_pyproject_table_is_refused(repo,
                                                       monkeypatch):
     """Python 3.10 has no tomllib: the gate stops rather than run
     without the project's settings."""
     monkeypatch.setattr(projectconfig, 'tomllib', None)
-    (tmp_path / 'pyproject.toml').write_text('[tool.glance-conf-audit]\n'
+    (repo / 'pyproject.toml').write_text('[tool.glance-conf-audit]\n'
                                              'fail_on = "low"\n')
-    path = projectconfig.find(str(tmp_path))
+    path = projectconfig.find(str(repo))
     with pytest.raises(LoadError) as caught:
         projectconfig.load(path, CHOICES)
     assert caught.value.reason == projectconfig.NEEDS_TOMLLIB
-    (tmp_path / 'pyproject.toml').write_text('[tool.ruff]\n')
-    assert projectconfig.find(str(tmp_path)) is None
+    (repo / 'pyproject.toml').write_text('[tool.ruff]\n')
+    assert projectconfig.find(str(repo)) is None
 
 
 # -- On the command line ----------------------------------------------------
@@ -225,7 +232,7 @@ def test_baseline_is_kept_for_the_baseline_flag(project, monkeypatch):
         return seen['args']
     monkeypatch.setattr(cli, '_with_project_config', spy)
     run()
-    assert seen['args'].baseline == 'base.json'
+    assert seen['args'][0].baseline == 'base.json'
 
 
 @pytest.mark.parametrize('body, message', [
@@ -241,9 +248,9 @@ def test_a_bad_config_is_exit_2_naming_the_key(project, body, message):
     assert len(err.splitlines()) == 1
 
 
-def test_a_pyproject_whose_tool_is_not_a_table_configures_nothing(tmp_path):
-    (tmp_path / 'pyproject.toml').write_text('tool = 1\n')
-    assert projectconfig.find(str(tmp_path)) is None
+def test_a_pyproject_whose_tool_is_not_a_table_configures_nothing(repo):
+    (repo / 'pyproject.toml').write_text('tool = 1\n')
+    assert projectconfig.find(str(repo)) is None
 
 
 def test_a_path_with_a_control_character_is_refused(tmp_path):
@@ -253,10 +260,10 @@ def test_a_path_with_a_control_character_is_refused(tmp_path):
         projectconfig.load(str(path), {})
 
 
-def test_a_dangling_config_link_is_named_not_ignored(tmp_path):
-    (tmp_path / projectconfig.YAML_NAME).symlink_to(tmp_path / 'gone.yaml')
-    assert projectconfig.find(str(tmp_path)) == str(
-        tmp_path / projectconfig.YAML_NAME)
+def test_a_dangling_config_link_is_named_not_ignored(repo):
+    (repo / projectconfig.YAML_NAME).symlink_to(repo / 'gone.yaml')
+    assert projectconfig.find(str(repo)) == str(
+        repo / projectconfig.YAML_NAME)
 
 
 def test_bundles_is_a_path_relative_to_the_config(tmp_path):
@@ -274,3 +281,173 @@ def test_files_on_the_command_line_win_over_the_configs_bundles(project):
     code, out, err = run()
     assert code == 1 and err == ''
     assert out.startswith('glance-conf-audit (service mode')
+
+
+# -- Who may change the gate (issue 20, item 5) -------------------------------
+
+#: A config planted to turn the gate off: drops GC101's high finding.
+PLANTED = 'skip: [GC101, GC201]\nfail_on: never\n'
+#: The same, as a pyproject.toml table.
+PLANTED_TOML = ('[tool.glance-conf-audit]\nskip = ["GC101", "GC201"]\n'
+                'fail_on = "never"\n')
+#: Another account than root's, for files it owns.
+OTHER_UID = 65534
+
+
+@pytest.fixture
+def bare(tmp_path, monkeypatch):
+    """A directory in no git repository (root's /root, /tmp...), as the
+    current directory."""
+    assert not projectconfig.in_repository(str(tmp_path))
+    (tmp_path / 'nova.conf').write_text(CONF)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize('name, body', [
+    (projectconfig.YAML_NAME, PLANTED),
+    ('pyproject.toml', PLANTED_TOML),
+])
+def test_outside_a_repository_the_cwd_config_is_not_used(bare, name, body):
+    (bare / name).write_text(body)
+    code, out, err = run()
+    assert code == 1 and 'GC101' in out and 'Project config' not in out
+    assert err == ('glance-conf-audit: warning: ./%s not used: the current '
+                   'directory is in no git repository; name it with '
+                   '--project-config\n' % name)
+
+
+def test_outside_a_repository_the_named_config_is_used(bare):
+    (bare / 'gate.yaml').write_text(PLANTED)
+    code, out, _ = run('--project-config', 'gate.yaml')
+    assert code == 0 and '  GC101' not in out
+    assert 'Project config: gate.yaml, which set fail_on never; skip ' \
+        'GC101, GC201.\n' in out
+
+
+@pytest.mark.parametrize('where', ['.git', 'sub/.git', 'file'])
+def test_a_git_directory_or_file_in_the_cwd_or_a_parent_is_a_repository(
+        tmp_path, where):
+    """``.git`` is a file in a worktree or a submodule."""
+    cwd = tmp_path / 'sub' / 'templates'
+    cwd.mkdir(parents=True)
+    if where == 'file':
+        (tmp_path / '.git').write_text('gitdir: /elsewhere\n')
+    else:
+        (tmp_path / where).mkdir()
+    assert projectconfig.in_repository(str(cwd))
+    (cwd / projectconfig.YAML_NAME).write_text('fail_on: high\n')
+    assert projectconfig.find(str(cwd)) == str(cwd / projectconfig.YAML_NAME)
+    assert projectconfig.stray(str(cwd)) is None
+
+
+@pytest.mark.parametrize('name, body', [
+    (projectconfig.YAML_NAME, PLANTED),
+    ('pyproject.toml', PLANTED_TOML),
+])
+def test_every_report_names_the_config_and_what_it_changed(project, name,
+                                                           body):
+    (project / name).write_text(body)
+    code, out, err = run()
+    assert code == 0 and err == ''
+    assert out.splitlines()[1] == ('Project config: ./%s, which set fail_on '
+                                   'never; skip GC101, GC201.' % name)
+    code, out, _ = run('--format', 'json', '--fail-on', 'high')
+    assert code == 0
+    assert json.loads(out)['project_config'] == {
+        'path': './' + name, 'skip': ['GC101', 'GC201'], 'fail_on': None,
+        'changed': {'skip': ['GC101', 'GC201']}}
+    _, out, _ = run('--format', 'sarif')
+    props = json.loads(out)['runs'][0]['properties']['projectConfig']
+    assert props['skip'] == ['GC101', 'GC201'] and props['fail_on'] == \
+        'never'
+    _, out, _ = run('--format', 'html')
+    assert ('<dd id="project-config">./%s, which set fail_on never; skip '
+            'GC101, GC201</dd>' % name) in out
+    _, out, _ = run('--format', 'prometheus')
+    assert 'project_config="./%s"' % name in out
+
+
+def test_without_a_config_the_reports_say_none(project):
+    _, out, _ = run('--format', 'json')
+    assert json.loads(out)['project_config'] is None
+    _, out, _ = run()
+    assert 'Project config' not in out
+
+
+def _owned(path, uid=0, gid=0, mode=0o644):
+    os.chown(path, uid, gid)
+    os.chmod(path, mode)
+    return path
+
+
+@pytest.mark.parametrize('uid, gid, mode, euid, reason', [
+    (0, 0, 0o644, 0, None),
+    (0, 0, 0o664, 0, None),            # root's group may write
+    (1000, 1000, 0o644, 1000, None),   # the user's own file
+    (0, 0, 0o644, 1000, None),         # root's file, for a user
+    (OTHER_UID, 0, 0o644, 0, 'owned by uid 65534'),
+    (1001, 1001, 0o644, 1000, 'owned by uid 1001'),
+    (0, 1000, 0o664, 0, 'writable by group gid 1000'),
+    (0, 0, 0o646, 0, 'writable by every user'),
+    (1000, 1000, 0o664, 1000, 'writable by group gid 1000'),
+])
+def test_a_config_another_account_can_change_is_refused(tmp_path, uid, gid,
+                                                        mode, euid, reason):
+    """As git refuses a repository owned by someone else: the owner may
+    be the user running the audit or root, and no group but root's and
+    no other user may write it."""
+    path = tmp_path / 'gate.yaml'
+    path.write_text('fail_on: never\n')
+    _owned(path, uid, gid, mode)
+    if reason is None:
+        projectconfig.check_trusted(str(path), euid)
+        return
+    with pytest.raises(LoadError) as caught:
+        projectconfig.check_trusted(str(path), euid)
+    assert caught.value.reason.startswith(reason + ', and the audit runs '
+                                          'as uid %d' % euid)
+
+
+@pytest.mark.parametrize('uid, mode, reason', [
+    (0, 0o755, None),
+    (0, 0o1777, None),                  # sticky: names stay their owner's
+    (0, 0o777, 'its directory is writable by every user'),
+    (OTHER_UID, 0o755, 'its directory is owned by uid 65534'),
+    (OTHER_UID, 0o1777, 'its directory is owned by uid 65534'),
+])
+def test_the_directory_holding_the_config_counts_too(tmp_path, uid, mode,
+                                                     reason):
+    """Whoever can write the directory can put another file in its
+    place."""
+    where = tmp_path / 'ci'
+    where.mkdir()
+    path = where / 'gate.yaml'
+    path.write_text('fail_on: never\n')
+    _owned(where, uid, 0, mode)
+    if reason is None:
+        projectconfig.check_trusted(str(path), 0)
+        return
+    with pytest.raises(LoadError) as caught:
+        projectconfig.check_trusted(str(path), 0)
+    assert caught.value.reason.startswith(reason)
+
+
+@pytest.mark.parametrize('name, body', [
+    (projectconfig.YAML_NAME, PLANTED),
+    ('pyproject.toml', PLANTED_TOML),
+])
+def test_a_planted_config_is_exit_2_on_one_line(project, name, body):
+    """Another user's config in root's repository stops the gate rather
+    than set it, whether found or named."""
+    path = project / name
+    path.write_text(body)
+    os.chown(path, OTHER_UID, OTHER_UID)
+    for extra in ((), ('--project-config', name)):
+        code, out, err = run(*extra)
+        assert code == 2 and out == ''
+        assert err.startswith('glance-conf-audit: error: project config '
+                              '%s: owned by uid 65534, and the audit runs '
+                              'as uid 0' % (extra[1] if extra else './'
+                                            + name))
+        assert len(err.splitlines()) == 1

@@ -21,6 +21,7 @@ import json
 
 import pytest
 
+from glance_conf.audit import baseline
 from glance_conf.audit import manager
 from glance_conf.audit import result as result_mod
 from glance_conf.audit import runner
@@ -190,9 +191,32 @@ def test_what_a_waiver_matches(waiver, found, expected):
 ])
 def test_hosts_in_fleet_mode_are_file_names_and_stems(hosts, path,
                                                       expected):
+    host = baseline.host_of(path) if path else None
     found = _finding(file=path)
-    names = waivers.fleet_host_names(path)
+    names = waivers.fleet_host_names(host, path)
     assert _waiver(hosts=hosts).matches(found, names) is expected
+
+
+@pytest.mark.parametrize('hosts, expected', [
+    (('compute-01',), True),
+    (('compute-0*',), True),
+    (('nova',), False),       # the file's stem, not a host
+    (('nova.conf',), False),
+    (('*.conf',), False),
+    (('n*',), False),
+    (('compute-01:*',), False),
+])
+def test_hosts_in_bundles_mode_are_the_bundles_host(hosts, expected):
+    """A bundle's file is ``host:/etc/nova/nova.conf``: its name says
+    nothing of the host."""
+    found = _finding(file='compute-01:/etc/nova/nova.conf')
+    names = waivers.fleet_host_names('compute-01', found.file)
+    assert names == ('compute-01',)
+    assert _waiver(hosts=hosts).matches(found, names) is expected
+
+
+def test_a_finding_about_the_whole_fleet_has_no_host():
+    assert waivers.fleet_host_names(None, 'compute-1.conf') == ()
 
 
 def test_hosts_in_service_mode_are_this_machines_names(tmp_path):
@@ -388,3 +412,78 @@ def test_sarif_marks_waived_results_as_externally_suppressed(fleet):
              run['invocations'][0]['toolExecutionNotifications']]
     assert any('expired on 2025-01-01' in n for n in notes)
     assert any('stale' in n for n in notes)
+
+
+# -- Hosts of the run (issue 20, item 6) --------------------------------------
+
+
+def _bundles(tmp_path, hosts_field):
+    """compute-01 and compute-02, each with GC101, audited from real
+    bundles with a waiver scoped by ``hosts_field``."""
+    from tests import bundles as make
+    insecure = make.NOVA_CONF.replace('[glance]\n',
+                                      '[glance]\ninsecure = true\n')
+    assert insecure != make.NOVA_CONF
+    active = _load(tmp_path, ENTRY + '  hosts: %s\n' % hosts_field)
+    return make.audit(tmp_path / 'bundles', *[
+        make.bundle(host, files=[make.config('/etc/nova/nova.conf',
+                                             insecure)])
+        for host in ('compute-01', 'compute-02')],
+        ids=('GC101',), waivers=active)
+
+
+def test_in_bundles_mode_a_waiver_applies_to_its_host_only(tmp_path):
+    result = _bundles(tmp_path, '[compute-01]')
+    try:
+        assert [f.host for f in result.suppressed] == ['compute-01']
+        assert [f.host for f in result.findings] == ['compute-02']
+        assert result.waivers.notices() == []
+    finally:
+        result.close()
+
+
+@pytest.mark.parametrize('hosts_field', ['[nova]', 'n*', '"*.conf"'])
+def test_in_bundles_mode_the_file_name_waives_no_host(tmp_path,
+                                                      hosts_field):
+    """Before, the file's name was taken for the host: these waived
+    GC101 on every host."""
+    result = _bundles(tmp_path, hosts_field)
+    try:
+        assert len(result.suppressed) == 0
+        assert sorted(f.host for f in result.findings) == [
+            'compute-01', 'compute-02']
+        [line] = result.waivers.notices()
+        assert line == ('waiver %s:1 (GC101, owner alice) matched no '
+                        'finding: its hosts match none of the 2 host(s) '
+                        'audited; check the names'
+                        % (tmp_path / 'waivers.yaml'))
+        assert result.waivers.stale() == []
+    finally:
+        result.close()
+
+
+def test_a_waiver_for_another_host_says_so_in_service_mode(tmp_path,
+                                                           write_conf):
+    """On compute-1, a waiver for compute-9 matches no host of the run:
+    said so, apart from a stale waiver (its host was audited, its
+    finding is gone)."""
+    active = _load(tmp_path, ENTRY + '  hosts: compute-9\n'
+                   + ENTRY.replace('gc101', 'GC504') + '  hosts: compute-1\n')
+    checks = [c for c in manager.load_checks() if c.id in ('GC101', 'GC504')]
+    result = runner.audit_service(
+        [('--config-file', str(write_conf(INSECURE)))], checks,
+        offline=True, waivers=active)
+    try:
+        assert [w.check_id for w in active.no_host()] == ['GC101']
+        assert [w.check_id for w in active.stale()] == ['GC504']
+        out = io.StringIO()
+        json_report.render(result, out)
+        doc = json.loads(out.getvalue())['waivers']
+        assert [w['id'] for w in doc['no_host']] == ['GC101']
+        assert [w['id'] for w in doc['stale']] == ['GC504']
+        out = io.StringIO()
+        text.render(result, out)
+        assert 'its hosts match none of the 1 host(s) audited' \
+            in out.getvalue()
+    finally:
+        result.close()

@@ -183,6 +183,39 @@ def test_help_exits_zero():
     assert '--fail-on' in out and 'Exit codes' in out
 
 
+def test_help_lists_every_subcommand_with_one_line():
+    """Each subcommand, dispatched from one table, is listed from it;
+    and each answers ``--help`` itself (issue 22, item 6)."""
+    _, out, _ = run('--help')
+    listed = out.split('subcommands (glance-conf-audit COMMAND --help):\n'
+                       )[1].split('\n\n')[0].splitlines()
+    assert [line.split()[0] for line in listed] == [
+        name for name, _, _ in cli.SUBCOMMANDS] == ['probe', 'fix',
+                                                    'waivers']
+    assert all(len(line) <= 79 for line in out.splitlines())
+    for name, _, _ in cli.SUBCOMMANDS:
+        code, sub, _ = run(name, '--help')
+        assert code == 0 and sub.startswith('usage: glance-conf-audit ' +
+                                            name)
+
+
+def test_version():
+    from glance_conf.audit import identity
+    assert run('--version') == (
+        0, 'glance-conf-audit %s\n' % identity.tool_version(), '')
+
+
+@pytest.mark.parametrize('argv', [
+    ('--bogus',), ('--fail-on', 'sometimes'), ('fix', '--bogus'),
+    ('probe', '--bogus'), ('waivers',), ('--format',),
+])
+def test_usage_errors_exit_2_on_one_line(argv):
+    code, out, err = run(*argv)
+    assert (code, out) == (2, '')
+    assert err.startswith('glance-conf-audit') and err.endswith(
+        '(see --help)\n') and err.count('\n') == 1
+
+
 @pytest.mark.parametrize('data,reason', [
     (None, 'no such file'),
     (b'[glance\n', 'syntax error at line 1'),

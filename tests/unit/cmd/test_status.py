@@ -135,10 +135,37 @@ def test_an_unreadable_file_is_one_line(write_conf):
     assert err.startswith('glance-conf-status: error: cannot ')
 
 
-def test_bad_usage_is_an_error_not_a_failure(capsys):
-    assert run('--defaults', 'ours', 'upgrade', 'check')[0] == 255
-    assert run('upgrade')[0] == 255
-    assert 'Traceback' not in capsys.readouterr().err
+@pytest.mark.parametrize('argv', [
+    ('--defaults', 'ours', 'upgrade', 'check'),
+    ('upgrade',),
+    ('--defaults', 'nova'),
+    ('upgrade', 'check', '--bogus'),
+])
+def test_bad_usage_exits_2_as_argparse_and_nova_status_do(capsys, argv):
+    """oslo.upgradecheck's ``main`` lets argparse exit 2, so every
+    ``*-status`` command does; the line on standard error tells it from
+    a Failure (issue 22, item 6)."""
+    assert run(*argv)[0] == status.EXIT_USAGE == 2
+    err = capsys.readouterr().err
+    assert 'error: ' in err and 'Traceback' not in err
+
+
+def test_no_arguments_lists_the_categories(capsys):
+    """As nova-status: given no category, it says which there are."""
+    code, err = run()
+    assert code == 2 and capsys.readouterr().out == ''
+    assert err == (
+        'usage: %s\n\ncategories:\n  upgrade  check [--json]: will this '
+        'config work once nova loads glance_conf?\n'
+        'glance-conf-status: error: give a category, such as: upgrade '
+        'check\n' % status.USAGE)
+
+
+def test_version(capsys):
+    from glance_conf.audit import identity
+    assert run('--version') == (0, '')
+    assert capsys.readouterr().out == 'glance-conf-status %s\n' % (
+        identity.tool_version())
 
 
 def test_help_exits_0(capsys):

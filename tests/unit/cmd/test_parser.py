@@ -1,0 +1,82 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""What every command's parser shares: one-line errors, and no option
+read from a file name after ``--``."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from glance_conf.cmd import _parser
+from glance_conf.cmd import audit as cli
+
+INSECURE = '[glance]\ninsecure = true\n'
+REFUSED = ('looks like an option, not a file; options go before --, and a '
+           'file whose name starts with "-" is given as ./NAME (see '
+           '--help)\n')
+
+
+def _run(*argv):
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.run(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize('word, shown', [
+    ('--waivers=ci/nova.conf', '--waivers=...'),
+    ('--fail-on', '--fail-on'),
+    ('-x.conf', '-x.conf'),
+    ('--skip=s3cr3t', '--skip=...'),
+])
+def test_a_word_that_looks_like_an_option_after_dashdash_is_refused(
+        tmp_path, monkeypatch, word, shown):
+    """pre-commit passes file names after the entry's ``--``: a committed
+    directory named ``--waivers=ci`` must not set the waivers (issue 20,
+    item 13). What follows ``=`` is never shown."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / 'nova.conf').write_text(INSECURE)
+    code, out, err = _run('--offline', '--', 'nova.conf', word)
+    assert (code, out) == (2, '')
+    assert err == 'glance-conf-audit: error: %s after --: %s' % (shown,
+                                                                 REFUSED)
+    assert 's3cr3t' not in err
+
+
+def test_a_file_whose_name_starts_with_a_dash_is_given_from_dot(
+        tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / '-x.conf').write_text(INSECURE)
+    code, out, err = _run('--offline', '--', './-x.conf')
+    assert code == 1 and err == '' and 'GC101' in out
+
+
+def test_options_before_dashdash_still_work(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / 'nova.conf').write_text(INSECURE)
+    code, out, _ = _run('--offline', '--fail-on', 'never', '--',
+                        'nova.conf')
+    assert code == 0 and 'GC101' in out
+
+
+def test_every_parser_refuses_it():
+    """Each command builds on ``_parser.Parser``: the rule is there."""
+    out, err = io.StringIO(), io.StringIO()
+    parser = _parser.Parser(out, err, prog='any')
+    parser.add_argument('files', nargs='*')
+    with pytest.raises(SystemExit) as caught:
+        parser.parse_args(['--', 'a', '--b=c'])
+    assert caught.value.code == _parser.EXIT_ERROR
+    assert err.getvalue() == 'any: error: --b=... after --: ' + REFUSED
+    assert parser.parse_args(['--', 'a', '-']).files == ['a', '-']
