@@ -443,3 +443,42 @@ def test_the_alerts_query_only_our_metrics():
     used = set().union(*(metric_names(r['expr']) for r in rules))
     assert {prometheus.CERTIFICATE_EXPIRY.name,
             prometheus.DRIFT.name} <= used
+
+
+def selectors(expr: str) -> list[tuple[str, str]]:
+    """Each of our metrics an expression selects, with its label
+    matchers (``''`` for none)."""
+    return [(m.group(1), m.group(2) or '') for m in re.finditer(
+        r'(%s\w+)\s*(\{[^}]*\})?' % prometheus.PREFIX, expr)]
+
+
+def test_the_selector_reader_sees_missing_matchers():
+    assert selectors('sum(glance_conf_audit_files) + glance_conf_audit_'
+                     'findings{host=~"$host"}') == [
+        ('glance_conf_audit_files', ''),
+        ('glance_conf_audit_findings', '{host=~"$host"}')]
+
+
+def test_the_dashboard_honours_the_host_variable():
+    """Every query of a family with a host label keeps to the hosts the
+    Host variable selects."""
+    hosted = {f.name for f in prometheus.FAMILIES if 'host' in f.labels}
+    checked = 0
+    for expr in _dashboard_exprs():
+        for name, matchers in selectors(expr):
+            if name in hosted:
+                assert 'host=~"$host"' in matchers, expr
+                checked += 1
+    assert checked >= 7
+
+
+def test_the_docs_alert_on_certificates_as_the_shipped_rule_does():
+    """metrics.rst quotes the certificate rule's threshold; it is the
+    shipped rule's."""
+    [rule] = [r for r in _alert_rules()
+              if prometheus.CERTIFICATE_EXPIRY.name in r['expr']]
+    [days] = re.findall(r'/ 86400 < (\d+)\Z', rule['expr'])
+    page = (ROOT / 'doc' / 'source' / 'audit' / 'metrics.rst').read_text()
+    quoted = re.findall(r'certificate_expiry_timestamp_seconds - time\(\)\)'
+                        r'\s+/ 86400 < (\d+)', page)
+    assert quoted and set(quoted) == {days}
