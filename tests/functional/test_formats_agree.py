@@ -115,7 +115,8 @@ def _from_html(text: str) -> collections.Counter[str]:
 def _from_prometheus(text: str) -> collections.Counter[str]:
     counts = collections.Counter[str]()
     for family in text_string_to_metric_families(text):
-        if family.name != 'glance_conf_audit_findings':
+        if family.name not in ('glance_conf_audit_findings',
+                               'glance_conf_audit_fleet_findings'):
             continue
         for sample in family.samples:
             labels = sample.labels

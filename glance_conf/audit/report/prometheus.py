@@ -19,11 +19,15 @@ a running count, so no name ends in ``_total``. Times are Unix
 timestamps in seconds, so that "days left" is computed at query time and
 stays right however old the file is.
 
-Labels hold host names (the fleet file's stem), file paths, check IDs,
-severities and drift groups; the waiver metric adds the waiver's owner
-and ``FILE:LINE``. No value read from an audited config is ever a label.
-doc/source/audit/metrics.rst lists the metrics and bounds their
-cardinality.
+Every sample carries ``tool``: ``audit`` or ``probe``, the run that
+wrote the file, so that both files can sit in one textfile directory
+without a series of one equal to a series of the other (node_exporter
+refuses such a pair). Other labels hold host names (the fleet file's
+stem), file paths, check IDs, severities and drift groups; the waiver
+metric adds the waiver's owner and ``FILE:LINE``. A finding about the
+fleet as a whole has its own family, never a made-up host. No value read
+from an audited config is ever a label. doc/source/audit/metrics.rst
+lists the metrics and bounds their cardinality.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ import urllib.parse
 from collections.abc import Iterable
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
+from typing import NamedTuple
 from typing import TextIO
 
 from glance_conf import redact
@@ -51,8 +56,9 @@ if TYPE_CHECKING:
 PREFIX = 'glance_conf_audit_'
 #: Waivers expiring within this many days (or expired) are exported.
 WAIVER_HORIZON_DAYS = 14
-#: The host label of a finding about the whole fleet (GC601).
-FLEET_HOST = '(fleet)'
+#: The ``tool`` label of the plain audit's file and of the probe's.
+AUDIT = 'audit'
+PROBE = 'probe'
 #: The host label of a finding without a file, in service mode (an option
 #: left unset is about the service's config as a whole).
 SERVICE_HOST = '(service)'
@@ -70,28 +76,38 @@ class Family:
 
     name: str
     help: str
-    labels: tuple[str, ...] = ()
+    #: The labels besides ``tool``, which every sample carries first.
+    own_labels: tuple[str, ...] = ()
     type: str = 'gauge'
 
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return ('tool',) + self.own_labels
 
-INFO = Family(PREFIX + 'info', 'The audit that wrote this file: the '
-              'tool version, the defaults unset options were judged by, '
-              'the mode (service or fleet) and the project config used '
-              '(empty if none). Always 1.',
+
+INFO = Family(PREFIX + 'info', 'The run that wrote this file (tool: '
+              'audit or probe): the tool version, the defaults unset '
+              'options were judged by, the mode (service or fleet) and the '
+              'project config used (empty if none). Always 1.',
               ('version', 'defaults', 'mode', 'project_config'))
 LAST_RUN = Family(PREFIX + 'last_run_timestamp_seconds',
                   'When this file was written, as a Unix timestamp.')
 FILES = Family(PREFIX + 'files', 'Config files audited.')
 LOAD_PROBLEMS = Family(PREFIX + 'load_problems',
                        'Config files that could not be loaded.')
-FINDINGS = Family(PREFIX + 'findings', 'Findings, by check, severity and '
-                  'host; waived="true" for those a waiver accepted, '
-                  'known="true" for those in the baseline.',
+FINDINGS = Family(PREFIX + 'findings', 'Findings on one host, by check, '
+                  'severity and host; waived="true" for those a waiver '
+                  'accepted, known="true" for those in the baseline.',
                   ('check', 'severity', 'host', 'waived', 'known'))
+FLEET_FINDINGS = Family(PREFIX + 'fleet_findings', 'Findings about the '
+                        'fleet as a whole rather than one host (GC601), '
+                        'by check, severity and group; waived and known '
+                        'as for findings.',
+                        ('check', 'severity', 'group', 'waived', 'known'))
 HOST_GATE = Family(PREFIX + 'host_gate_failing', 'Whether the host fails '
                    'the gate (--fail-on): 1 failing, 0 passing. Waived and '
                    'known findings do not count.', ('host',))
-GATE = Family(PREFIX + 'gate_failing', 'Whether the audit as a whole fails '
+GATE = Family(PREFIX + 'gate_failing', 'Whether the run as a whole fails '
               'the gate (--fail-on), as its exit code says: 1 failing, '
               '0 passing.')
 DRIFT = Family(PREFIX + 'drift_settings', 'Posture settings on which the '
@@ -111,8 +127,18 @@ WAIVERS_EXPIRING = Family(
     'expired.' % WAIVER_HORIZON_DAYS)
 
 #: Every family this writer can emit, in the order it writes them.
-FAMILIES = (INFO, LAST_RUN, FILES, LOAD_PROBLEMS, FINDINGS, HOST_GATE, GATE,
-            DRIFT, CERTIFICATE_EXPIRY, WAIVER_EXPIRY, WAIVERS_EXPIRING)
+FAMILIES = (INFO, LAST_RUN, FILES, LOAD_PROBLEMS, FINDINGS, FLEET_FINDINGS,
+            HOST_GATE, GATE, DRIFT, CERTIFICATE_EXPIRY, WAIVER_EXPIRY,
+            WAIVERS_EXPIRING)
+
+
+def tool(result: Result) -> str:
+    """``probe`` for a run of ``glance-conf-audit probe``, which runs
+    the live checks (GC7xx) and only those, whether or not it reached an
+    endpoint; ``audit`` for any other run (the command line's audit
+    leaves the live checks out)."""
+    live = [check.live for check in result.checks]
+    return PROBE if live and all(live) else AUDIT
 
 
 @dataclasses.dataclass(frozen=True)
@@ -158,25 +184,30 @@ def _number(value: float) -> str:
     return '%d' % value if float(value).is_integer() else repr(float(value))
 
 
-def write_family(out: TextIO, family: Family,
+def write_family(out: TextIO, family: Family, run: str,
                  samples: Iterable[tuple[Labels, float]]) -> None:
-    """``# HELP``, ``# TYPE`` and the samples, sorted by labels."""
+    """``# HELP``, ``# TYPE`` and the samples, sorted by labels, each
+    with ``tool`` = ``run`` first. The help text is the same in every
+    file: node_exporter refuses one family with two."""
     out.write('# HELP %s %s\n# TYPE %s %s\n' % (
         family.name, family.help.replace('\\', '\\\\').replace('\n', '\\n'),
         family.name, family.type))
     for labels, value in sorted(samples):
-        text = ','.join('%s="%s"' % (name, escape(v)) for name, v in labels)
+        text = ','.join('%s="%s"' % (name, escape(v))
+                        for name, v in (('tool', run),) + labels)
         out.write('%s%s %s\n' % (family.name, '{%s}' % text if text else '',
                                  _number(value)))
 
 
-def host_label(result: Result, found: Finding) -> str:
+def host_label(result: Result, found: Finding) -> str | None:
     """The host a finding is about: the fleet file's stem, the file in
-    service mode, or a marker for the fleet or the service as a whole."""
+    service mode, or a marker for the service's config as a whole;
+    ``None`` for a finding about the fleet as a whole, which no host
+    holds."""
     if found.host is not None:
         return shown(found.host)
     if result.mode == 'fleet':
-        return FLEET_HOST
+        return None
     return shown(found.file) if found.file else SERVICE_HOST
 
 
@@ -202,33 +233,48 @@ def _bool(value: bool) -> str:
     return 'true' if value else 'false'
 
 
-def _findings(result: Result) -> tuple[dict[Labels, int], dict[str, int],
-                                       dict[str, int]]:
-    """Findings counted by their labels, the gate per host and the drift
-    per group, in one pass over the spools."""
-    counts: dict[Labels, int] = {}
-    gate = dict.fromkeys(audited_hosts(result), 0)
+class _Counted(NamedTuple):
+    """The finding families' samples, from one pass over the spools."""
+
+    #: Findings on a host, by their labels.
+    hosts: dict[Labels, int]
+    #: Findings about the fleet as a whole, by their labels.
+    fleet: dict[Labels, int]
+    #: Whether each host fails the gate.
+    gate: dict[str, int]
+    #: Unwaived drift per group; empty where drift is not measured.
+    drift: dict[str, int]
+
+
+def _findings(result: Result) -> _Counted:
+    counted = _Counted({}, {}, dict.fromkeys(audited_hosts(result), 0), {})
     drifting = result.mode == 'fleet' and result.files > 1 and any(
         c.id == fleet.FleetDrift.id for c in result.checks)
-    drift: dict[str, int] = {}
     if drifting:
-        drift = dict.fromkeys([shown(g) for g in result.groups]
-                              or [fleet.UNGROUPED], 0)
+        counted.drift.update(dict.fromkeys(
+            [shown(g) for g in result.groups] or [fleet.UNGROUPED], 0))
     for found, decision in result.decided():
         waived = decision.state is State.WAIVED
-        host = host_label(result, found)
-        labels = (('check', shown(found.check_id)),
-                  ('severity', found.severity.label), ('host', host),
-                  ('waived', _bool(waived)),
+        states = (('waived', _bool(waived)),
                   ('known', _bool(bool(decision.in_baseline))))
-        counts[labels] = counts.get(labels, 0) + 1
-        gate.setdefault(host, 0)
-        if not waived:
-            gate[host] = max(gate.get(host, 0), int(decision.fails_gate))
-            if drifting and found.check_id == fleet.FleetDrift.id:
-                group = drift_group(result, found)
-                drift[group] = drift.get(group, 0) + 1
-    return counts, gate, drift
+        check = (('check', shown(found.check_id)),
+                 ('severity', found.severity.label))
+        host = host_label(result, found)
+        if host is None:
+            labels = check + (('group', drift_group(result, found)),) \
+                + states
+            counted.fleet[labels] = counted.fleet.get(labels, 0) + 1
+        else:
+            labels = check + (('host', host),) + states
+            counted.hosts[labels] = counted.hosts.get(labels, 0) + 1
+            counted.gate.setdefault(host, 0)
+            if not waived:
+                counted.gate[host] = max(counted.gate[host],
+                                         int(decision.fails_gate))
+        if drifting and not waived and found.check_id == fleet.FleetDrift.id:
+            group = drift_group(result, found)
+            counted.drift[group] = counted.drift.get(group, 0) + 1
+    return counted
 
 
 def _end_of_day(day: datetime.date) -> float:
@@ -249,29 +295,32 @@ def _waivers(result: Result) -> list[tuple[Labels, float]]:
 
 
 def render(result: Result, out: TextIO) -> None:
-    counts, gate, drift = _findings(result)
-    write_family(out, INFO, [((('version', shown(identity.tool_version())),
-                               ('defaults', result.defaults),
-                               ('mode', result.mode),
-                               ('project_config', shown(
-                                   result.project_config.path)
-                                if result.project_config else '')), 1)])
-    write_family(out, LAST_RUN, [((), int(time.time()))])
-    write_family(out, FILES, [((), result.files)])
-    write_family(out, LOAD_PROBLEMS, [((), result.problem_count)])
-    write_family(out, FINDINGS, counts.items())
-    write_family(out, HOST_GATE, [((('host', host),), failing)
-                                  for host, failing in gate.items()])
-    write_family(out, GATE, [((), int(result.gate_fails))])
-    if drift:
-        write_family(out, DRIFT, [((('group', group),), n)
-                                  for group, n in drift.items()])
+    run = tool(result)
+    counted = _findings(result)
+    write_family(out, INFO, run, [(
+        (('version', shown(identity.tool_version())),
+         ('defaults', result.defaults), ('mode', result.mode),
+         ('project_config', shown(result.project_config.path)
+          if result.project_config else '')), 1)])
+    write_family(out, LAST_RUN, run, [((), int(time.time()))])
+    write_family(out, FILES, run, [((), result.files)])
+    write_family(out, LOAD_PROBLEMS, run, [((), result.problem_count)])
+    write_family(out, FINDINGS, run, counted.hosts.items())
+    if counted.fleet:
+        write_family(out, FLEET_FINDINGS, run, counted.fleet.items())
+    write_family(out, HOST_GATE, run, [((('host', host),), failing)
+                                       for host, failing in
+                                       counted.gate.items()])
+    write_family(out, GATE, run, [((), int(result.gate_fails))])
+    if counted.drift:
+        write_family(out, DRIFT, run, [((('group', group),), n)
+                                       for group, n in counted.drift.items()])
     expiries = certificate_expiries(result)
     if expiries:
-        write_family(out, CERTIFICATE_EXPIRY, {
+        write_family(out, CERTIFICATE_EXPIRY, run, {
             (('endpoint', endpoint_label(e.endpoint)),): e.not_after
             for e in expiries}.items())
     expiring = _waivers(result)
     if expiring:
-        write_family(out, WAIVER_EXPIRY, expiring)
-    write_family(out, WAIVERS_EXPIRING, [((), len(expiring))])
+        write_family(out, WAIVER_EXPIRY, run, expiring)
+    write_family(out, WAIVERS_EXPIRING, run, [((), len(expiring))])

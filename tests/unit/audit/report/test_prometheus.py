@@ -45,12 +45,14 @@ FAMILIES = {f.name: f for f in prometheus.FAMILIES}
 TODAY = datetime.date(2030, 6, 1)
 
 
-def validated(text: str) -> dict[str, dict[tuple, float]]:
-    """The samples of each family, by labels, once the text parses and
-    keeps the rules: HELP and TYPE once per family and before its
-    samples, families not split, names with our prefix and no
+def validated(text: str, tool: str = 'audit'
+              ) -> dict[str, dict[tuple, float]]:
+    """The samples of each family, by labels after ``tool``, once the
+    text parses and keeps the rules: HELP and TYPE once per family and
+    before its samples, families not split, names with our prefix and no
     ``_total`` (these are gauges), the label names each family declares,
-    no series twice, and one line per sample."""
+    ``tool`` first and equal to ``tool``, no series twice, and one line
+    per sample."""
     parsed = {f.name: f for f in text_string_to_metric_families(text)}
     seen: dict[str, dict[tuple, float]] = {}
     helped: set[str] = set()
@@ -79,7 +81,8 @@ def validated(text: str) -> dict[str, dict[tuple, float]]:
         for sample in family.samples:
             assert tuple(sample.labels) == declared, (name, sample.labels)
             assert all(LABEL_RE.match(label) for label in sample.labels)
-            key = tuple(sample.labels.values())
+            assert sample.labels['tool'] == tool, (name, sample.labels)
+            key = tuple(sample.labels.values())[1:]
             assert key not in seen[name], 'duplicate %s%s' % (name, key)
             seen[name][key] = sample.value
     assert sum(len(s) for s in seen.values()) == sum(
@@ -87,24 +90,38 @@ def validated(text: str) -> dict[str, dict[tuple, float]]:
     return seen
 
 
-def render(res) -> dict[str, dict[tuple, float]]:
+def render_text(res) -> str:
     out = io.StringIO()
     prometheus.render(res, out)
-    return validated(out.getvalue())
+    return out.getvalue()
+
+
+def render(res) -> dict[str, dict[tuple, float]]:
+    return validated(render_text(res))
+
+
+AUDIT_RUN = '{tool="audit"}'
 
 
 @pytest.mark.parametrize('bad', [
-    'glance_conf_audit_files 1\n',  # no HELP, no TYPE
+    'glance_conf_audit_files%s 1\n' % AUDIT_RUN,  # no HELP, no TYPE
     '# HELP glance_conf_audit_files x\n# TYPE glance_conf_audit_files '
-    'gauge\nglance_conf_audit_files 1\nglance_conf_audit_files 2\n',
+    'gauge\nglance_conf_audit_files%s 1\nglance_conf_audit_files%s 2\n'
+    % (AUDIT_RUN, AUDIT_RUN),
     '# HELP glance_conf_audit_files_total x\n# TYPE '
-    'glance_conf_audit_files_total gauge\nglance_conf_audit_files_total 1\n',
-    '# HELP other_files x\n# TYPE other_files gauge\nother_files 1\n',
+    'glance_conf_audit_files_total gauge\nglance_conf_audit_files_total%s '
+    '1\n' % AUDIT_RUN,
+    '# HELP other_files x\n# TYPE other_files gauge\nother_files%s 1\n'
+    % AUDIT_RUN,
     '# HELP glance_conf_audit_host_gate_failing x\n# TYPE '
     'glance_conf_audit_host_gate_failing gauge\n'
-    'glance_conf_audit_host_gate_failing{hots="a"} 1\n',
+    'glance_conf_audit_host_gate_failing{tool="audit",hots="a"} 1\n',
     '# HELP glance_conf_audit_files x\n# TYPE glance_conf_audit_files '
-    'counter\nglance_conf_audit_files 1\n',
+    'gauge\nglance_conf_audit_files 1\n',  # no tool
+    '# HELP glance_conf_audit_files x\n# TYPE glance_conf_audit_files '
+    'gauge\nglance_conf_audit_files{tool="probe"} 1\n',  # not this run's
+    '# HELP glance_conf_audit_files x\n# TYPE glance_conf_audit_files '
+    'counter\nglance_conf_audit_files%s 1\n' % AUDIT_RUN,
 ])
 def test_the_validator_can_fail(bad):
     """Each rule the validator checks really refuses its breach."""
@@ -206,9 +223,12 @@ def test_fleet_hosts_and_drift_per_group(tmp_path):
     assert metrics['glance_conf_audit_drift_settings'] == {('a',): 0,
                                                            ('b',): 1}
     hosts = {h for (h,) in metrics['glance_conf_audit_host_gate_failing']}
-    assert hosts == {'a-0', 'a-1', 'b-0', 'b-1', 'b-2', '(fleet)'}
-    assert metrics['glance_conf_audit_findings'][
-        ('GC601', 'medium', '(fleet)', 'false', 'false')] == 1
+    assert hosts == {'a-0', 'a-1', 'b-0', 'b-1', 'b-2'}
+    # The drift is the fleet's: its own family, by group, never a host.
+    assert metrics['glance_conf_audit_fleet_findings'] == {
+        ('GC601', 'medium', 'b', 'false', 'false'): 1}
+    assert {host for _, _, host, _, _ in metrics[
+        'glance_conf_audit_findings']} <= hosts
     assert metrics['glance_conf_audit_findings'][
         ('GC101', 'high', 'b-2', 'false', 'false')] == 1
     assert metrics['glance_conf_audit_info'][
@@ -265,6 +285,58 @@ def test_without_groups_the_fleet_is_ungrouped(tmp_path):
 
 def test_one_file_has_no_drift_family(result):
     assert 'glance_conf_audit_drift_settings' not in render(result)
+    assert 'glance_conf_audit_fleet_findings' not in render(result)
+
+
+def _probe_result(tmp_path):
+    """What ``glance-conf-audit probe`` hands the writer for one host:
+    the live checks only, here without any endpoint probed."""
+    live = [c for c in manager.load_checks() if c.live]
+    path = tmp_path / 'nova.conf'
+    path.write_text('[glance]\napi_servers = https://glance.example:9292\n')
+    return runner.audit_fleet([str(path)], live)
+
+
+def test_the_probes_file_says_probe(tmp_path):
+    """The probe's run is told apart by its checks, even when it
+    probed nothing: every sample carries tool="probe"."""
+    res = _probe_result(tmp_path)
+    try:
+        metrics = render_text(res)
+    finally:
+        res.close()
+    assert prometheus.tool(res) == 'probe'
+    validated(metrics, tool='probe')
+    with pytest.raises(AssertionError):
+        validated(metrics, tool='audit')
+
+
+def _series(text: str) -> list[tuple[str, tuple]]:
+    return [(s.name, tuple(sorted(s.labels.items())))
+            for f in text_string_to_metric_families(text) for s in f.samples]
+
+
+def test_the_audits_and_the_probes_files_share_no_series(result, tmp_path):
+    """node_exporter reads both files of its textfile directory into
+    one scrape: no series of one may be a series of the other, and a
+    family both write has one help text."""
+    probed = _probe_result(tmp_path)
+    try:
+        audit_text, probe_text = render_text(result), render_text(probed)
+    finally:
+        probed.close()
+    audit_series, probe_series = _series(audit_text), _series(probe_text)
+    assert len(set(audit_series + probe_series)) == \
+        len(audit_series) + len(probe_series)
+    assert {name for name, _ in audit_series} & {
+        name for name, _ in probe_series} >= {
+        prometheus.LAST_RUN.name, prometheus.GATE.name,
+        prometheus.HOST_GATE.name}
+    helps = {}
+    for line in (audit_text + probe_text).splitlines():
+        if line.startswith('# HELP '):
+            name, text = line[7:].split(' ', 1)
+            assert helps.setdefault(name, text) == text, name
 
 
 def _waiver(check_id, expires, line, owner='ops@example.org'):
@@ -313,7 +385,7 @@ def test_certificate_expiry_waits_for_the_probe(result):
     assert prometheus.certificate_expiries(result) == ()
     assert prometheus.CERTIFICATE_EXPIRY.name not in render(result)
     out = io.StringIO()
-    prometheus.write_family(out, prometheus.CERTIFICATE_EXPIRY, [(
+    prometheus.write_family(out, prometheus.CERTIFICATE_EXPIRY, 'audit', [(
         (('endpoint', prometheus.endpoint_label(
             'HTTPS://user:pw@[::1]:9292/v2?token=s3cret')),), 1.9e9)])
     assert validated(out.getvalue())[
@@ -389,3 +461,42 @@ def test_the_alerts_query_only_our_metrics():
     used = set().union(*(metric_names(r['expr']) for r in rules))
     assert {prometheus.CERTIFICATE_EXPIRY.name,
             prometheus.DRIFT.name} <= used
+
+
+def selectors(expr: str) -> list[tuple[str, str]]:
+    """Each of our metrics an expression selects, with its label
+    matchers (``''`` for none)."""
+    return [(m.group(1), m.group(2) or '') for m in re.finditer(
+        r'(%s\w+)\s*(\{[^}]*\})?' % prometheus.PREFIX, expr)]
+
+
+def test_the_selector_reader_sees_missing_matchers():
+    assert selectors('sum(glance_conf_audit_files) + glance_conf_audit_'
+                     'findings{host=~"$host"}') == [
+        ('glance_conf_audit_files', ''),
+        ('glance_conf_audit_findings', '{host=~"$host"}')]
+
+
+def test_the_dashboard_honours_the_host_variable():
+    """Every query of a family with a host label keeps to the hosts the
+    Host variable selects."""
+    hosted = {f.name for f in prometheus.FAMILIES if 'host' in f.labels}
+    checked = 0
+    for expr in _dashboard_exprs():
+        for name, matchers in selectors(expr):
+            if name in hosted:
+                assert 'host=~"$host"' in matchers, expr
+                checked += 1
+    assert checked >= 7
+
+
+def test_the_docs_alert_on_certificates_as_the_shipped_rule_does():
+    """metrics.rst quotes the certificate rule's threshold; it is the
+    shipped rule's."""
+    [rule] = [r for r in _alert_rules()
+              if prometheus.CERTIFICATE_EXPIRY.name in r['expr']]
+    [days] = re.findall(r'/ 86400 < (\d+)\Z', rule['expr'])
+    page = (ROOT / 'doc' / 'source' / 'audit' / 'metrics.rst').read_text()
+    quoted = re.findall(r'certificate_expiry_timestamp_seconds - time\(\)\)'
+                        r'\s+/ 86400 < (\d+)', page)
+    assert quoted and set(quoted) == {days}
