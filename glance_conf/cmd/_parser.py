@@ -115,8 +115,11 @@ def add_report_args(parser: argparse.ArgumentParser,
     """``--format`` (one of ``formats``), ``--output`` and ``--fail-on``:
     what every command that writes a report takes."""
     parser.add_argument('--format', choices=sorted(formats),
-                        default='text', help='report format (default: text)')
-    parser.add_argument('--output', metavar='FILE',
+                        default='text', action=_Paired,
+                        help='report format (default: text); repeat '
+                             '--format and --output in pairs for several '
+                             'reports of one run')
+    parser.add_argument('--output', metavar='FILE', action=_Paired,
                         help='write the report to FILE instead of stdout')
     parser.add_argument('--fail-on', default='medium',
                         choices=[s.label for s in Severity] + ['never'],
@@ -170,6 +173,56 @@ def rendering(args: argparse.Namespace) -> Rendering:
                      sarif_include_waived=args.sarif_include_waived)
 
 
+class _Paired(argparse.Action):
+    """``--format`` and ``--output``, also kept in command-line order in
+    ``args.reports_given`` so that repeated flags pair up."""
+
+    def __call__(self, parser: argparse.ArgumentParser,
+                 namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        setattr(namespace, self.dest, values)
+        given = list(getattr(namespace, 'reports_given', None) or [])
+        given.append((self.dest, values))
+        namespace.reports_given = given
+
+
+def reports(args: argparse.Namespace) -> list[tuple[str, str | None]]:
+    """The reports one run writes: ``(format, output)`` pairs, in order;
+    ``None`` for standard output.
+
+    Each ``--format`` starts a report and the ``--output`` after it (or
+    the one just before the first) names its file. Several reports need
+    a file each, except one that may go to standard output.
+
+    :raises ValueError: for flags that do not pair up.
+    """
+    pairs: list[list[Any]] = []
+    waiting: str | None = None
+    for flag, value in getattr(args, 'reports_given', None) or []:
+        if flag == 'format':
+            pairs.append([value, waiting])
+            waiting = None
+        elif pairs and pairs[-1][1] is None:
+            pairs[-1][1] = value
+        elif not pairs and waiting is None:
+            waiting = value
+        else:
+            raise ValueError('--output %s follows another --output; give '
+                             '--format and --output in pairs'
+                             % shown(value))
+    if not pairs:
+        return [(args.format, args.output)]
+    outputs = [out for _, out in pairs]
+    if outputs.count(None) > 1:
+        raise ValueError('%d reports would go to standard output; give '
+                         'each --format but one its --output'
+                         % outputs.count(None))
+    named = [out for out in outputs if out is not None]
+    if len(set(named)) != len(named):
+        raise ValueError('two reports name the same --output')
+    return [(fmt, out) for fmt, out in pairs]
+
+
 def write_report(writer: Callable[[Any, TextIO], None], result: Any,
                  output: str | None, stdout: TextIO, stderr: TextIO,
                  prog: str) -> bool:
@@ -187,6 +240,15 @@ def write_report(writer: Callable[[Any, TextIO], None], result: Any,
                      % (prog, shown(output), exc.strerror))
         return False
     return True
+
+
+def write_reports(writers: dict[str, Callable[[Any, TextIO], None]],
+                  result: Any, pairs: list[tuple[str, str | None]],
+                  stdout: TextIO, stderr: TextIO, prog: str) -> bool:
+    """Write each report of ``pairs`` from the one ``result``, so they
+    cannot disagree; ``False`` at the first that cannot be written."""
+    return all(write_report(writers[fmt], result, output, stdout, stderr,
+                            prog) for fmt, output in pairs)
 
 
 def exit_code(result: Result) -> int:

@@ -386,12 +386,18 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         except ValueError as exc:
             stderr.write('%s: error: %s\n' % (PROG, exc))
             return EXIT_ERROR
+    try:
+        pairs = _parser.reports(args)
+    except ValueError as exc:
+        stderr.write('%s: error: %s\n' % (PROG, exc))
+        return EXIT_ERROR
     collector = compliance.Collector()
     if args.compliance:
-        if args.format not in compliance.FORMATS:
+        unfit = [fmt for fmt, _ in pairs if fmt not in compliance.FORMATS]
+        if unfit:
             stderr.write('%s: error: --compliance writes %s, not --format '
                          '%s\n' % (PROG, ' or '.join(compliance.FORMATS),
-                                   args.format))
+                                   unfit[0]))
             return EXIT_ERROR
         checks = [*checks, collector.check()]
     # Earlier JSON reports: the baseline (known findings) and the
@@ -449,15 +455,17 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
                          % (PROG, result.problems_dropped))
         result.fail_on = None if args.fail_on == 'never' else \
             Severity.parse(args.fail_on)
-        if active is not None and args.format != 'text':
-            # The text report says it itself; CI logs show this.
+        if active is not None and ('text', None) not in pairs:
+            # The text report on the terminal says it itself; CI logs
+            # show this.
             for line in active.notices():
                 stderr.write('%s: warning: %s\n' % (PROG, line))
-        writer = formats[args.format]
+        writers = dict(formats)
         if args.compliance:
-            writer = compliance.writer(collector, catalogue, args.format)
-        if not _parser.write_report(writer, result, args.output, stdout,
-                                    stderr, PROG):
+            writers = {fmt: compliance.writer(collector, catalogue, fmt)
+                       for fmt in compliance.FORMATS}
+        if not _parser.write_reports(writers, result, pairs, stdout, stderr,
+                                     PROG):
             return EXIT_ERROR
         return _parser.exit_code(result)
     finally:

@@ -227,6 +227,11 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         stderr.write('%s: error: %s %s: %s\n'
                      % (PROG, flag, shown(exc.path), exc.reason))
         return EXIT_ERROR
+    try:
+        pairs = _parser.reports(args)
+    except ValueError as exc:
+        stderr.write('%s: error: %s\n' % (PROG, exc))
+        return EXIT_ERROR
     cloud = None
     if args.os_cloud:
         try:
@@ -258,8 +263,8 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         result.fail_on = None if args.fail_on == 'never' else \
             Severity.parse(args.fail_on)
         result.rendering = _parser.rendering(args)
-        if not _parser.write_report(formats[args.format], result,
-                                    args.output, stdout, stderr, PROG):
+        if not _parser.write_reports(dict(formats), result, pairs, stdout,
+                                     stderr, PROG):
             return EXIT_ERROR
         if prober.catalog_failures or nothing:
             return EXIT_ERROR

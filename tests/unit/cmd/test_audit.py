@@ -777,3 +777,31 @@ def test_bundles_is_its_own_fleet_input(tmp_path):
                    'facts each bundle recorded on its host\n')
     code, out, _ = run('--bundles', str(tmp_path), '--format', 'json')
     assert code == 1 and json.loads(out)['mode'] == 'fleet'
+
+
+def test_one_run_writes_several_reports_that_agree(conf_file, tmp_path):
+    """json, sarif and html from one audit: the same findings in each,
+    and the exit code once."""
+    path = conf_file(INSECURE)
+    out = {fmt: tmp_path / ('report.' + fmt) for fmt in ('json', 'sarif',
+                                                          'html')}
+    argv = ['--config-file', path]
+    for fmt, target in out.items():
+        argv += ['--format', fmt, '--output', str(target)]
+    code, stdout, err = run(*argv)
+    assert (code, stdout) == (1, ''), err
+    found = sorted(f['fingerprint'] for f in json.loads(
+        out['json'].read_text())['findings'])
+    results = json.loads(out['sarif'].read_text())['runs'][0]['results']
+    assert sorted(r['partialFingerprints']['primaryLocationLineHash']
+                  for r in results) == found
+    assert found and '<!DOCTYPE html>' in out['html'].read_text()
+
+
+def test_several_reports_to_the_terminal_are_refused(conf_file):
+    code, out, err = run('--config-file', conf_file(INSECURE),
+                         '--format', 'json', '--format', 'sarif')
+    assert (code, out) == (2, '')
+    assert err.strip() == ('glance-conf-audit: error: 2 reports would go '
+                           'to standard output; give each --format but one '
+                           'its --output')

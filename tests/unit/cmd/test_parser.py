@@ -15,6 +15,7 @@ read from a file name after ``--``."""
 
 from __future__ import annotations
 
+import argparse
 import io
 
 import pytest
@@ -80,3 +81,35 @@ def test_every_parser_refuses_it():
     assert caught.value.code == _parser.EXIT_ERROR
     assert err.getvalue() == 'any: error: --b=... after --: ' + REFUSED
     assert parser.parse_args(['--', 'a', '-']).files == ['a', '-']
+
+
+def _reports(*argv):
+    parser = argparse.ArgumentParser()
+    _parser.add_report_args(parser, ['text', 'json', 'sarif', 'html'])
+    return _parser.reports(parser.parse_args(list(argv)))
+
+
+@pytest.mark.parametrize('argv, expected', [
+    ((), [('text', None)]),
+    (('--output', 'a.txt'), [('text', 'a.txt')]),
+    (('--format', 'json'), [('json', None)]),
+    (('--format', 'json', '--output', 'a.json', '--format', 'sarif',
+      '--output', 'a.sarif', '--format', 'html', '--output', 'a.html'),
+     [('json', 'a.json'), ('sarif', 'a.sarif'), ('html', 'a.html')]),
+    (('--output', 'a.json', '--format', 'json', '--format', 'text'),
+     [('json', 'a.json'), ('text', None)]),
+])
+def test_format_and_output_pair_up_in_order(argv, expected):
+    assert _reports(*argv) == expected
+
+
+@pytest.mark.parametrize('argv, message', [
+    (('--format', 'json', '--format', 'sarif'), 'standard output'),
+    (('--format', 'json', '--output', 'a', '--output', 'b'),
+     'follows another --output'),
+    (('--format', 'json', '--output', 'a', '--format', 'sarif',
+      '--output', 'a'), 'same --output'),
+])
+def test_flags_that_do_not_pair_up_are_refused(argv, message):
+    with pytest.raises(ValueError, match=message):
+        _reports(*argv)
