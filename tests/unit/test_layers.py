@@ -29,6 +29,7 @@ PACKAGE = pathlib.Path(__file__).resolve().parents[2] / 'glance_conf'
 #: check loop; the run modes and fix; the writers; the command line.
 LAYERS = {
     'exception': 1, 'redact': 1, '_help': 1, '_files': 1, 'limits': 1,
+    'ini': 1,
     'types': 2,
     'transport': 3,
     'definitions': 4,
