@@ -19,8 +19,12 @@ import os
 
 import pytest
 
+from glance_conf.audit import base
 from glance_conf.audit import fix
+from glance_conf.audit import manager
+from glance_conf.audit import remedy
 from glance_conf.audit.checks import integrity
+from glance_conf.audit.finding import Severity
 
 #: A [glance] section with nothing left to fix (under nova's defaults).
 DONE = ('endpoint_override = https://glance:9292\ntimeout = 30\n'
@@ -206,3 +210,36 @@ def test_write_all_writes_nothing_if_any_file_changed(tmp_path):
         list(fix.write_all(outcome))
     assert first.read_text() == '[glance]\napi_insecure = true\n' + DONE
     assert sorted(os.listdir(conf_d)) == ['10-a.conf', '20-b.conf']
+
+
+class _FewRetries(base.ValueCheck):
+    """A site's own rule: at least three retries."""
+
+    id = 'GC901'
+    severity = Severity.LOW
+    cwe = 1188
+    title = 'Few retries'
+    remediation = 'Set num_retries = 3.'
+    option = 'num_retries'
+    message = 'num_retries is %(value)s.'
+    fix = remedy.SetOption('num_retries', '3')
+
+    def unsafe(self, value):
+        return value < 3
+
+
+def test_a_site_check_declares_a_fix_and_fix_makes_it(write_conf):
+    """Nothing in fix names a check: a check installed by a site that
+    declares a fix gets it made, and proved, like a built-in one."""
+    path = str(write_conf('[glance]\nnum_retries = 1\n' + DONE))
+    checks = manager.load_checks() + [_FewRetries]
+    outcome = fix.fix([('--config-file', path)], checks=checks)
+    assert outcome.patched[path] == '[glance]\nnum_retries = 3\n' + DONE
+    assert [c.check_id for c in outcome.changes] == ['GC901']
+    assert outcome.remaining == []
+    assert 'GC901' not in {f.check_id for f in outcome.left}
+    assert 'GC901' in fix.fixable_ids(checks)
+    skipped = fix.fix([('--config-file', path)], checks=checks,
+                      skip=['GC901'])
+    assert skipped.changes == []
+    assert 'GC901' in {f.check_id for f in skipped.left}
