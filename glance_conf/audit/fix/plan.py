@@ -97,7 +97,7 @@ class Outcome:
 
     #: Config files in load order.
     paths: list[str]
-    #: Each file as read, for :func:`write`.
+    #: Each file as read, for :func:`write_all`.
     files: dict[str, Original]
     original: dict[str, str]
     patched: dict[str, str]
@@ -353,7 +353,7 @@ def fix(config_args: Sequence[tuple[str, str]], *,
         skip: Sequence[str] = ()) -> Outcome:
     """Fix ``config_args``'s files in memory and audit the result.
 
-    Nothing is written: see :func:`write`.
+    Nothing is written: see :func:`write_all`.
 
     :param config_args: ``('--config-file', path)`` and
         ``('--config-dir', path)`` pairs, in command-line order.
@@ -364,7 +364,7 @@ def fix(config_args: Sequence[tuple[str, str]], *,
         left to a person): ``GC201`` where images cannot be signed yet.
         A fix for several IDs is skipped when any of them is.
     :raises LoadError: if a file cannot be read or parsed, or is a
-        symbolic link (see :func:`read`).
+        symbolic link (see :func:`files.read`).
     :raises FixError: if the fixes do not settle, or the patched text
         cannot be read back (a bug, reported rather than written).
     """
