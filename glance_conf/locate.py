@@ -15,10 +15,10 @@
 oslo.config knows an option's value but not reliably where it came from
 (``get_location`` names the last file that has the *section*, and fails
 on a value its type refuses). Errors must name the file and line, so this
-module reads the loaded files again with oslo.config's own INI parser and
-applies oslo.config's precedence: the last file that sets any of the
-option's names wins, and within one file the current name beats its
-deprecated aliases.
+module reads the loaded files again with oslo.config's INI grammar
+(:mod:`glance_conf.ini`) and applies oslo.config's precedence: the last
+file that sets any of the option's names wins, and within one file the
+current name beats its deprecated aliases.
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from oslo_config import cfg
-from oslo_config import iniparser
+
+from glance_conf import ini
 
 
 class Location(NamedTuple):
@@ -39,41 +40,19 @@ class Location(NamedTuple):
     line: int
 
 
-class _LineParser(iniparser.BaseParser):
-    """oslo.config's parser, keeping the first line of each assignment."""
-
-    def __init__(self) -> None:
-        self.lines: dict[str, dict[str, int]] = {}
-        self._section: dict[str, int] | None = None
-        self._start = 0
-
-    def new_section(self, section: str) -> None:
-        self._section = self.lines.setdefault(normalize(section), {})
-
-    def _split_key_value(self, line: str) -> tuple[str, list[str]]:
-        self._start = self.lineno
-        return super()._split_key_value(line)
-
-    def assignment(self, key: str, value: list[str]) -> None:
-        if self._section is not None:
-            self._section[key] = self._start
-
-
-def normalize(section: str) -> str:
-    """A section name as oslo.config compares it: ``DEFAULT`` exactly,
-    every other name in lower case."""
-    return section if section == 'DEFAULT' else section.lower()
-
-
 def lines_of(path: str) -> dict[str, dict[str, int]]:
-    """``{section: {key: line}}`` of one file, or ``{}`` if unreadable."""
-    parser = _LineParser()
+    """``{section: {key: line}}`` of one file (the line an assignment
+    starts on), or ``{}`` if it cannot be read or parsed."""
     try:
         with open(path, encoding='utf-8') as handle:
-            parser.parse(handle)
-    except (OSError, UnicodeError, iniparser.ParseError):
+            parsed = ini.parse(ini.physical_lines(handle.read()))
+    except (OSError, UnicodeError, ini.SyntaxProblem):
         return {}
-    return parser.lines
+    lines: dict[str, dict[str, int]] = {
+        name: {} for name, _ in parsed.headers}
+    for entry in parsed.entries:
+        lines[entry.section][entry.key] = entry.start + 1
+    return lines
 
 
 def config_dir_files(directory: str) -> list[str]:
@@ -125,7 +104,7 @@ def locate(paths: Sequence[str], names: Sequence[tuple[str, str]]
            ) -> Location | None:
     """Where the value of an option with these ``(section, key)`` names
     comes from; the current name first, then its deprecated aliases."""
-    wanted = [(normalize(section), key) for section, key in names]
+    wanted = [(ini.section_name(section), key) for section, key in names]
     for path in reversed(paths):
         sections = lines_of(path)
         for section, key in wanted:

@@ -45,6 +45,7 @@ from typing import ClassVar
 
 from glance_conf import _files
 from glance_conf import glance
+from glance_conf.audit import remedy
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.target import INVALID
@@ -110,6 +111,9 @@ class _Described:
     #: :data:`FRAMEWORKS`): ``security-guide/Check-Compute-05``,
     #: ``nist-800-53/SC-8``.
     references: ClassVar[tuple[str, ...]] = ()
+    #: How a machine fixes this check's findings (a declaration of
+    #: :mod:`~glance_conf.audit.remedy`); ``None``: a person does.
+    fix: ClassVar[remedy.Fix | None] = None
 
     @classmethod
     def doc(cls) -> str:

@@ -15,7 +15,7 @@
 oslo.config tells the effective value of an option but not reliably
 which file or alias it came from, and nothing of sections nobody
 registered. The audit needs both, so it reads each file once more with
-oslo.config's own INI grammar (``oslo_config.iniparser``) and keeps the
+oslo.config's own INI grammar (:mod:`glance_conf.ini`) and keeps the
 section, key, value and line of every assignment.
 
 Errors name the file and the line, never the line's text: a malformed
@@ -27,12 +27,12 @@ from __future__ import annotations
 import dataclasses
 import os
 import stat as stat_mod
-from collections.abc import Iterator
 from typing import Any
 from typing import NamedTuple
 
 import yaml  # type: ignore[import-untyped]
 
+from glance_conf import ini
 from glance_conf import locate
 from glance_conf.audit.exception import LoadError
 
@@ -47,13 +47,8 @@ class Assignment:
     line: int
 
 
-def section_name(name: str) -> str:
-    """A section name as oslo.config looks it up.
-
-    Names are case-insensitive, except ``DEFAULT``: ``[GLANCE]`` is
-    ``[glance]``, but ``[default]`` is a section named ``default``.
-    """
-    return name if name == 'DEFAULT' else name.lower()
+#: Section names as oslo.config looks them up (one rule, in :mod:`ini`).
+section_name = ini.section_name
 
 
 @dataclasses.dataclass
@@ -89,21 +84,6 @@ class Hit(NamedTuple):
     @property
     def value(self) -> str:
         return self.assignment.value
-
-
-def _split(line: str, lineno: int, path: str) -> tuple[str, str]:
-    """Split ``key = value`` (or ``key: value``) as oslo.config does."""
-    colon, equal = line.find(':'), line.find('=')
-    if colon < 0 and equal < 0:
-        raise LoadError(path, "syntax error at line %d: no ':' or '=' in "
-                        "assignment" % lineno)
-    cut = equal if colon < 0 or (0 <= equal < colon) else colon
-    key, value = line[:cut].strip(), line[cut + 1:].strip()
-    if not key:
-        raise LoadError(path, 'syntax error at line %d: empty key' % lineno)
-    if value and value[0] == value[-1] and value[0] in '"\'':
-        value = value[1:-1]
-    return key, value
 
 
 def read_text(path: str, strict: bool = True) -> str:
@@ -155,61 +135,18 @@ def decode(path: str, data: bytes, strict: bool = True) -> str:
 def parse_text(path: str, text: str) -> RawFile:
     """Parse INI ``text``; ``path`` is only used to name it in errors.
 
-    The grammar is oslo.config's own (``oslo_config.iniparser``), in one
-    tight loop: this runs once per file of a fleet, beside oslo.config's
-    own parse, so it is kept cheap.
+    The grammar is oslo.config's own, from :mod:`glance_conf.ini`.
     """
-    sections: dict[str, dict[str, Assignment]] = {}
-    current: dict[str, Assignment] | None = None
-    # The assignment being read: its section, key, values and first line.
-    pending: tuple[dict[str, Assignment], str, list[str], int] | None = None
-
-    def flush() -> None:
-        if pending is not None:
-            target, key, values, start = pending
-            target[key] = Assignment('\n'.join(values), start)
-
-    for lineno, line in enumerate(_lines(text), 1):
-        line = line.rstrip()
-        if not line:
-            flush()
-            pending = None
-            continue
-        if line[0] in ' \t':
-            if pending is None:
-                raise LoadError(path, 'syntax error at line %d: unexpected '
-                                'continuation line' % lineno)
-            pending[2].append(line.lstrip())
-            continue
-        flush()
-        pending = None
-        first = line[0]
-        if first == '[':
-            if not line.endswith(']'):
-                raise LoadError(path, 'syntax error at line %d: section '
-                                'header must end with ]' % lineno)
-            if len(line) <= 2:
-                raise LoadError(path, 'syntax error at line %d: empty '
-                                'section name' % lineno)
-            current = sections.setdefault(section_name(line[1:-1]), {})
-        elif first not in '#;':
-            if current is None:
-                raise LoadError(path, 'syntax error at line %d: an option '
-                                'comes before any section' % lineno)
-            key, value = _split(line, lineno, path)
-            pending = (current, key, [value], lineno)
-    flush()
+    try:
+        parsed = ini.parse(ini.physical_lines(text))
+    except ini.SyntaxProblem as exc:
+        raise LoadError(path, str(exc)) from None
+    sections: dict[str, dict[str, Assignment]] = {
+        name: {} for name, _ in parsed.headers}
+    for entry in parsed.entries:
+        sections[entry.section][entry.key] = Assignment(entry.value,
+                                                        entry.start + 1)
     return RawFile(path, sections)
-
-
-def _lines(text: str) -> Iterator[str]:
-    """Lines as oslo.config reads them: a text-mode file's ``readlines``.
-
-    Universal newlines split at ``\\n``, ``\\r`` and ``\\r\\n`` only;
-    ``str.splitlines`` would also split at form feeds, U+2028 and others
-    that oslo.config keeps inside a line.
-    """
-    return iter(text.replace('\r\n', '\n').replace('\r', '\n').split('\n'))
 
 
 def read_file(path: str, strict: bool = True) -> RawFile:

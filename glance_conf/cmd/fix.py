@@ -114,11 +114,17 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         return EXIT_ERROR
     skip = [i.strip().upper() for chunk in args.skip
             for i in chunk.split(',') if i.strip()]
-    unknown = sorted(set(skip) - set(fix.FIXABLE))
+    try:
+        checks = manager.load_checks()
+    except PluginLoadError as exc:
+        stderr.write('%s: error: %s\n' % (PROG, exc))
+        return EXIT_ERROR
+    fixable = fix.fixable_ids(checks)
+    unknown = sorted(set(skip) - set(fixable))
     if unknown:
         stderr.write('%s: error: --skip: no fix for %s (fixes: %s)\n'
                      % (PROG, ', '.join(shown(i) for i in unknown),
-                        ', '.join(sorted(set(fix.FIXABLE)))))
+                        ', '.join(fixable)))
         return EXIT_ERROR
     host = None
     if not args.offline:
@@ -129,7 +135,6 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             stderr.write('%s: error: %s\n' % (PROG, exc))
             return EXIT_ERROR
     try:
-        checks = manager.load_checks()
         with runner.quiet_oslo_logging():
             outcome = fix.fix(args.config, defaults=args.defaults,
                               host=host, checks=checks, skip=skip)

@@ -29,6 +29,7 @@ PACKAGE = pathlib.Path(__file__).resolve().parents[2] / 'glance_conf'
 #: check loop; the run modes and fix; the writers; the command line.
 LAYERS = {
     'exception': 1, 'redact': 1, '_help': 1, '_files': 1, 'limits': 1,
+    'ini': 1,
     'types': 2,
     'transport': 3,
     'definitions': 4,
@@ -39,7 +40,7 @@ LAYERS = {
     'audit.source': 9, 'audit.baseline': 9, 'audit.waivers': 9,
     'audit.projectconfig': 9, 'audit.bundle': 9, 'audit.probe': 9,
     'audit.helptext': 9,
-    'audit.target': 10, 'audit.result': 10,
+    'audit.target': 10, 'audit.result': 10, 'audit.remedy': 10,
     # The report package itself only names the format plugins' namespace
     # (the manager loads them); the writers sit on top.
     'audit.report': 10,

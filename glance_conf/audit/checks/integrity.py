@@ -21,6 +21,7 @@ from oslo_config import types
 from glance_conf import definitions
 from glance_conf.audit import base
 from glance_conf.audit import compliance as refs
+from glance_conf.audit import remedy
 from glance_conf.audit import source
 from glance_conf.audit.cwe import IMPROPER_CERTIFICATE_VALIDATION
 from glance_conf.audit.cwe import IMPROPER_INITIALIZATION
@@ -158,6 +159,16 @@ def _but_rbd(conf: AuditedConf, message: str) -> str:
     return message[:-1] + RBD_CLONES_UNCHECKED + '.'
 
 
+#: The fix of GC201 and GC207, and what someone must do after it.
+SIGN_IMAGES = remedy.SetOption(
+    'verify_glance_signatures', 'True',
+    'verify_glance_signatures is now on: sign every image, and make sure '
+    'the key manager ([key_manager]) serves the signing certificates, or '
+    'unsigned images the compute host downloads stop booting; then turn '
+    'on enable_certificate_validation with default_trusted_certificate_ids '
+    '(GC202).', order=1)
+
+
 class SignatureVerificationDisabled(base.Check):
     """Image signature verification is off.
 
@@ -184,6 +195,7 @@ class SignatureVerificationDisabled(base.Check):
     references = (refs.SI_7,)
     remediation = ('Set [glance] verify_glance_signatures = True and sign '
                    'your images.')
+    fix = SIGN_IMAGES
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
         if conf.value('verify_glance_signatures') is not False \
@@ -288,6 +300,7 @@ class VerificationTurnsOn(base.Check):
     references = (refs.SI_7, refs.CM_6)
     remediation = ('Set [glance] verify_glance_signatures explicitly, after '
                    'signing images and configuring the key manager.')
+    fix = SIGN_IMAGES
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
         nova_default = definitions.get('verify_glance_signatures').default_for(

@@ -25,6 +25,7 @@ from glance_conf import limits
 from glance_conf import redact
 from glance_conf.audit import base
 from glance_conf.audit import compliance as refs
+from glance_conf.audit import remedy
 from glance_conf.audit.cwe import IMPROPER_INPUT_VALIDATION
 from glance_conf.audit.cwe import INSECURE_DEFAULT
 from glance_conf.audit.cwe import OBSOLETE_FUNCTION
@@ -95,6 +96,31 @@ LEGACY_NAMES = {
 #: How alike a name must be to a known one to be called a typo of it.
 NEAR_MISS = 0.8
 
+#: Deprecated names GC304's fix moves to the current one: (section, key)
+#: -> the ``[glance]`` key that replaces it.
+RENAMED = {
+    (GROUP, 'api_insecure'): 'insecure',
+    ('ssl', 'ca_file'): 'cafile',
+    ('ssl', 'cert_file'): 'certfile',
+    ('ssl', 'key_file'): 'keyfile',
+}
+
+
+def suggestion(key: str) -> str | None:
+    """The option a near-miss ``[glance]`` key means, as GC303 suggests
+    it, as the dest oslo.config reads; ``None`` when there is none."""
+    if key in _KNOWN or key in KSA_AUTH_OPTIONS:
+        return None
+    if key.replace('-', '_') in _KNOWN:
+        return _KNOWN[key.replace('-', '_')]
+    if key in REMOVED:
+        return None
+    if key in LEGACY_NAMES:
+        return _KNOWN.get(LEGACY_NAMES[key], LEGACY_NAMES[key])
+    close = difflib.get_close_matches(key, sorted(_KNOWN), n=1,
+                                      cutoff=NEAR_MISS)
+    return _KNOWN[close[0]] if close else None
+
 
 class NoRequestTimeout(base.ValueCheck):
     """No request ``timeout`` is set.
@@ -121,6 +147,8 @@ class NoRequestTimeout(base.ValueCheck):
     remediation = ('Set [glance] timeout, for example %g.'
                    % limits.DEFAULT_TIMEOUT)
     option = 'timeout'
+    fix = remedy.SetOption('timeout', '%d' % limits.DEFAULT_TIMEOUT,
+                           order=3)
     message = ('No request timeout is set, and nova applies none: a '
                'stalled Image API can hang a worker.')
 
@@ -243,6 +271,8 @@ class UnknownOption(base.Check):
     title = 'Unknown or removed option in [glance]'
     references = (refs.CM_6,)
     remediation = 'Correct or remove the option.'
+    fix = remedy.Rename(lambda section, key: suggestion(key)
+                        if section == GROUP else None, alias=False)
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
         for hit in conf.keys(GROUP):
@@ -289,6 +319,8 @@ class DeprecatedOption(base.Check):
     title = 'Deprecated option in use'
     references = (refs.CM_6,)
     remediation = 'Use the current option name.'
+    fix = remedy.Rename(lambda section, key: RENAMED.get((section, key)),
+                        alias=True)
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
         for opt in glance.listed_opts():

@@ -24,6 +24,7 @@ from glance_conf import redact
 from glance_conf import types
 from glance_conf.audit import base
 from glance_conf.audit import compliance as refs
+from glance_conf.audit import remedy
 from glance_conf.audit.cwe import BROKEN_OR_RISKY_CRYPTO
 from glance_conf.audit.cwe import CLEARTEXT_TRANSMISSION
 from glance_conf.audit.cwe import IMPROPER_CERTIFICATE_VALIDATION
@@ -83,6 +84,7 @@ class TlsVerificationDisabled(base.ValueCheck):
                    '[glance] cafile.')
     option = 'insecure'
     message = definitions.TLS_UNVERIFIED.message
+    fix = remedy.Reset(('insecure', 'api_insecure'), False)
 
     def unsafe(self, value: Any) -> bool:
         return value is True
@@ -249,6 +251,7 @@ class TlsVersionNotPinned(base.Check):
     title = 'tls_min_version not pinned to 1.2 or later'
     references = (refs.SC_8, refs.SC_13)
     remediation = 'Set [glance] tls_min_version = 1.2 or 1.3.'
+    fix = remedy.SetOption('tls_min_version', '1.2', order=2)
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
         value = conf.value('tls_min_version')

@@ -10,18 +10,20 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""The fix engine: each fix edits in place, and the re-audit proves it."""
+"""Planning the declared fixes: each edits in place, and the re-audit
+proves it."""
 
 from __future__ import annotations
 
 import os
-import stat
 
 import pytest
 
+from glance_conf.audit import base
 from glance_conf.audit import fix
-from glance_conf.audit.exception import LoadError
-from glance_conf.audit.finding import Finding
+from glance_conf.audit import manager
+from glance_conf.audit import remedy
+from glance_conf.audit.checks import integrity
 from glance_conf.audit.finding import Severity
 
 #: A [glance] section with nothing left to fix (under nova's defaults).
@@ -124,7 +126,7 @@ def test_signatures_off_is_turned_on_where_it_is_set(write_conf):
     path, outcome = _fix(write_conf, '[glance]\n' + text)
     assert outcome.patched[path] == '[glance]\n' + DONE.replace(
         'verify_glance_signatures = true', 'verify_glance_signatures=True')
-    assert fix.SIGNATURES_ON in outcome.notes
+    assert integrity.SIGN_IMAGES.note in outcome.notes
 
 
 def test_new_keys_go_after_the_last_glance_key(write_conf):
@@ -188,131 +190,9 @@ def test_the_fragment_that_wins_is_edited(tmp_path):
     assert outcome.remaining == []
 
 
-def test_diff_shows_only_changed_lines_never_a_password(write_conf):
-    """Zero context: the password beside the fix never appears."""
-    text = ('[glance]\npassword = PASS_canary\ninsecure = true\n'
-            'username = nova\n' + DONE)
-    path, outcome = _fix(write_conf, text)
-    shown = '\n'.join(fix.diff(path, outcome.original[path],
-                               outcome.patched[path]))
-    assert '-insecure = true\n+insecure = False' in shown
-    assert 'PASS_canary' not in shown and 'username' not in shown
-    assert '@@ -3 +3 @@ [glance]' in shown
-
-
-def test_diff_masks_a_secret_on_a_changed_line(write_conf):
-    """A near-miss key holding a URL with a password is renamed, and the
-    password is masked on both sides of the diff."""
-    path, outcome = _fix(write_conf, '[glance]\nendpoint_overide = '
-                         'https://u:s3cret@g:9292\ntimeout = 30\n')
-    shown = '\n'.join(fix.diff(path, outcome.original[path],
-                               outcome.patched[path]))
-    assert 's3cret' not in shown
-    assert '+endpoint_override = ***' in shown
-
-
-def test_write_keeps_a_backup_mode_and_never_overwrites_one(tmp_path):
-    path = tmp_path / 'nova.conf'
-    path.write_text('old\n')
-    path.chmod(0o640)
-    (tmp_path / 'nova.conf.orig').write_text('an older backup\n')
-    backup = fix.write(fix.read(str(path)), 'new\n')
-    assert backup == str(path) + '.orig.1'
-    assert path.read_text() == 'new\n'
-    assert (tmp_path / 'nova.conf.orig').read_text() == 'an older backup\n'
-    assert open(backup).read() == 'old\n'
-    for name in (path, backup):
-        assert stat.S_IMODE(os.stat(name).st_mode) == 0o640
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        'nova.conf', 'nova.conf.orig', 'nova.conf.orig.1']
-
-
-def test_write_names_the_backup_as_the_file_was_named(tmp_path,
-                                                      monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / 'nova.conf').write_text('old\n')
-    assert fix.write(fix.read('nova.conf'), 'new\n') == 'nova.conf.orig'
-
-
-def test_a_linked_directory_is_resolved_once(tmp_path):
-    """``/etc/nova -> /etc/kolla/nova``: the file in it is written."""
-    real = tmp_path / 'kolla'
-    real.mkdir()
-    (real / 'nova.conf').write_text('old\n')
-    (tmp_path / 'nova').symlink_to(real)
-    given = str(tmp_path / 'nova' / 'nova.conf')
-    assert fix.write(fix.read(given), 'new\n') == given + '.orig'
-    assert (real / 'nova.conf').read_text() == 'new\n'
-    assert (real / 'nova.conf.orig').read_text() == 'old\n'
-
-
-def test_a_config_file_that_is_a_link_is_refused(tmp_path):
-    """Whoever can write its directory could point it elsewhere between
-    the read and the write."""
-    real = tmp_path / 'real.conf'
-    real.write_text('[glance]\n')
-    link = tmp_path / 'nova.conf'
-    link.symlink_to(real)
-    with pytest.raises(LoadError, match='is a symbolic link'):
-        fix.read(str(link))
-
-
-def _victim(tmp_path):
-    victim = tmp_path / 'shadow'
-    victim.write_bytes(b'root::19000:0:99999:7:::\n')
-    victim.chmod(0o600)
-    return victim
-
-
-def _link_to(victim):
-    def swap(path):
-        link = path.with_name('.swap')
-        link.symlink_to(victim)
-        os.rename(link, path)
-    return swap
-
-
-def _copy(path):
-    """The same bytes renamed over it, as a deployment tool renders."""
-    copy = path.with_name('.copy')
-    copy.write_bytes(path.read_bytes())
-    os.rename(copy, path)
-
-
 def _edit(path):
     with open(path, 'a') as out:
         out.write('debug = true\n')
-
-
-def _move_directory(path):
-    os.rename(path.parent, path.parent.with_name('moved'))
-    path.parent.mkdir()
-    path.write_text('[glance]\n')
-
-
-@pytest.mark.parametrize('change', [
-    'link', 'copy', 'edit', 'remove', 'directory'])
-def test_write_refuses_a_file_that_changed_since_it_was_read(tmp_path,
-                                                             change):
-    """Linked to a victim, replaced by a copy, edited, removed or its
-    directory swapped: nothing is written, anywhere."""
-    victim = _victim(tmp_path)
-    conf_d = tmp_path / 'nova.conf.d'
-    conf_d.mkdir()
-    path = conf_d / 'nova.conf'
-    path.write_text('[glance]\n')
-    original = fix.read(str(path))
-    {'link': _link_to(victim), 'copy': _copy, 'edit': _edit,
-     'remove': os.unlink, 'directory': _move_directory}[change](path)
-    before = sorted(os.listdir(conf_d))
-    with pytest.raises(fix.FixError) as caught:
-        fix.write(original, '[glance]\ninsecure = False\n')
-    assert str(caught.value) == '%s: %s' % (path, fix.MOVED)
-    assert victim.read_bytes() == b'root::19000:0:99999:7:::\n'
-    assert stat.S_IMODE(victim.stat().st_mode) == 0o600
-    assert sorted(os.listdir(conf_d)) == before
-    assert sorted(os.listdir(tmp_path)) == sorted(
-        ['shadow', 'nova.conf.d'] + ['moved'] * (change == 'directory'))
 
 
 def test_write_all_writes_nothing_if_any_file_changed(tmp_path):
@@ -332,40 +212,34 @@ def test_write_all_writes_nothing_if_any_file_changed(tmp_path):
     assert sorted(os.listdir(conf_d)) == ['10-a.conf', '20-b.conf']
 
 
-def _finding(check_id, option):
-    return Finding(check_id, Severity.LOW, 1, option, 'm', 'r')
+class _FewRetries(base.ValueCheck):
+    """A site's own rule: at least three retries."""
+
+    id = 'GC901'
+    severity = Severity.LOW
+    cwe = 1188
+    title = 'Few retries'
+    remediation = 'Set num_retries = 3.'
+    option = 'num_retries'
+    message = 'num_retries is %(value)s.'
+    fix = remedy.SetOption('num_retries', '3')
+
+    def unsafe(self, value):
+        return value < 3
 
 
-@pytest.mark.parametrize(('check_id', 'option', 'expected'), [
-    ('GC101', 'glance.insecure', True),
-    ('GC304', 'ssl.ca_file', True),
-    ('GC304', 'glance.api_servers', False),
-    ('GC303', 'glance.num_retry', True),
-    ('GC303', 'glance.host', False),
-    ('GC303', 'glance.zzzz', False),
-    ('GC102', 'glance.api_servers', False),
-])
-def test_targeted(check_id, option, expected):
-    assert fix.targeted(_finding(check_id, option)) is expected
-
-
-def test_permission_commands_quote_the_path():
-    found = Finding('GC502', Severity.MEDIUM, 1, None, 'm', 'r',
-                    file="/etc/nova/it's.conf")
-    assert fix.commands(found, 'nova') == [
-        "chown root:nova '/etc/nova/it'\"'\"'s.conf'",
-        "chmod 0640 '/etc/nova/it'\"'\"'s.conf'"]
-
-
-def test_the_diff_never_shows_a_moved_value_that_could_be_a_secret():
-    """The review's case: a PEM body pasted under [ssl] key_file, moved to
-    [glance] keyfile, and a password pasted into api_insecure."""
-    before = ('[ssl]\nkey_file = -----BEGIN PRIVATE KEY-----\n'
-              '  MIIEvQ-SECRET-BODY\n[glance]\ninsecure = false\n'
-              'api_insecure = S3CRETVAL4\n')
-    after = ('[glance]\ninsecure = false\nkeyfile = -----BEGIN PRIVATE '
-             'KEY-----\n  MIIEvQ-SECRET-BODY\n')
-    shown = '\n'.join(fix.diff('nova.conf', before, after))
-    assert 'SECRET-BODY' not in shown and 'S3CRETVAL4' not in shown
-    assert 'BEGIN PRIVATE' not in shown
-    assert fix.MASKED in shown
+def test_a_site_check_declares_a_fix_and_fix_makes_it(write_conf):
+    """Nothing in fix names a check: a check installed by a site that
+    declares a fix gets it made, and proved, like a built-in one."""
+    path = str(write_conf('[glance]\nnum_retries = 1\n' + DONE))
+    checks = manager.load_checks() + [_FewRetries]
+    outcome = fix.fix([('--config-file', path)], checks=checks)
+    assert outcome.patched[path] == '[glance]\nnum_retries = 3\n' + DONE
+    assert [c.check_id for c in outcome.changes] == ['GC901']
+    assert outcome.remaining == []
+    assert 'GC901' not in {f.check_id for f in outcome.left}
+    assert 'GC901' in fix.fixable_ids(checks)
+    skipped = fix.fix([('--config-file', path)], checks=checks,
+                      skip=['GC901'])
+    assert skipped.changes == []
+    assert 'GC901' in {f.check_id for f in skipped.left}
