@@ -21,6 +21,7 @@ from glance_conf.audit.probe import endpoints
 from glance_conf.audit.probe import prober as probing
 from glance_conf.audit.probe import tls as probe_tls
 from glance_conf.audit.probe import wire
+from tests import servers
 from tests import tlsservers as T
 from tests.unit.audit.probe.test_tls import make_fifo
 
@@ -30,7 +31,7 @@ TLS = endpoints.TlsSettings(cafile='/ca.pem')
 def test_prober_probes_each_endpoint_once(tmp_path):
     plain = T.ProbeServer()
     prober = probing.Prober(timeout=2.0)
-    for _ in T.started(plain):
+    with servers.started(plain):
         point = endpoints.endpoint(plain.url, TLS)
         prober.want([point, point])
         prober.want([endpoints.endpoint(plain.url + '/v2', TLS)])
@@ -57,7 +58,7 @@ def test_one_broken_endpoint_never_ends_the_run(monkeypatch):
         return real(point, *args)
     monkeypatch.setattr(wire, 'probe_endpoint', breaks_on_port_1)
     prober = probing.Prober(timeout=2.0)
-    for _ in T.started(plain):
+    with servers.started(plain):
         prober.want([endpoints.endpoint('http://127.0.0.1:1', TLS),
                      endpoints.endpoint(plain.url, TLS)])
         broken, fine = prober.run()
@@ -72,7 +73,7 @@ def test_contexts_are_built_once_per_settings_and_never_changed(tmp_path):
     wrong = [T.ProbeServer(pki.context('glance.example')) for _ in range(3)]
     tls = endpoints.TlsSettings(cafile=pki.cafile)
     prober = probing.Prober(timeout=5.0)
-    for _ in T.started(*wrong):
+    with servers.started(*wrong):
         prober.want(endpoints.endpoint(s.url, tls) for s in wrong)
         assert all(s.name_mismatch for s in prober.run())
     [contexts] = prober.contexts.values()
@@ -92,7 +93,7 @@ def test_a_fifo_cafile_is_one_endpoints_failure_within_the_deadline(
     good = endpoints.endpoint(server.url,
                               endpoints.TlsSettings(cafile=pki.cafile))
     done: list[Any] = []
-    for _ in T.started(server):
+    with servers.started(server):
         prober.want([fifo, good])
         worker = threading.Thread(target=lambda: done.append(prober.run()),
                                   daemon=True)
@@ -120,7 +121,7 @@ def test_a_probe_that_never_returns_is_left_at_the_deadline(monkeypatch):
     hung = endpoints.endpoint('http://127.0.0.1:1', TLS)
     done: list[Any] = []
     try:
-        for _ in T.started(plain):
+        with servers.started(plain):
             prober.want([hung, endpoints.endpoint(plain.url, TLS)])
             worker = threading.Thread(
                 target=lambda: done.append(prober.run()), daemon=True)

@@ -62,7 +62,7 @@ def test_an_encrypted_key_fails_at_once(tmp_path):
     server = T.ProbeServer(pki.context())
     tls = endpoints.TlsSettings(cafile=pki.cafile, certfile=certfile,
                                 keyfile=keyfile)
-    for _ in T.started(server):
+    with servers.started(server):
         with servers.Clock() as clock:
             seen = wire.probe_endpoint(endpoints.endpoint(server.url, tls),
                                        5)

@@ -30,7 +30,7 @@ TLS = endpoints.TlsSettings(cafile='/ca.pem')
 def test_missing_cafile_is_reported_not_raised(tmp_path):
     pki = T.Pki(tmp_path)
     server = T.ProbeServer(pki.context())
-    for _ in T.started(server):
+    with servers.started(server):
         seen = wire.probe_endpoint(endpoints.endpoint(
             server.url, endpoints.TlsSettings(cafile=str(tmp_path / 'no'))))
     assert 'cannot be loaded here' in seen.failure
@@ -49,7 +49,7 @@ def test_a_silent_server_is_bounded_by_the_timeout(tmp_path):
     and the handshakes after it) ends within its budget."""
     silent = T.ProbeServer(T.Pki(tmp_path).context()).answer(
         servers.stall(30))
-    for _ in T.started(silent):
+    with servers.started(silent):
         with servers.Clock() as clock:
             seen = wire.probe_endpoint(endpoints.endpoint(
                 silent.url, endpoints.TlsSettings(insecure=True)), 1.0)
@@ -59,7 +59,7 @@ def test_a_silent_server_is_bounded_by_the_timeout(tmp_path):
 
 def test_trickling_server_is_bounded(tmp_path):
     plain = T.ProbeServer().answer(servers.trickle(10_000, 0.05))
-    for _ in T.started(plain):
+    with servers.started(plain):
         with servers.Clock() as clock:
             seen = wire.probe_endpoint(endpoints.endpoint(plain.url, TLS), 1.0)
     assert clock.elapsed < 3
@@ -105,7 +105,7 @@ def test_each_resolved_address_is_tried_until_one_connects():
     infos = [(socket.AF_INET, socket.SOCK_STREAM, 6, '', dead),
              (socket.AF_INET, socket.SOCK_STREAM, 6, '',
               ('127.0.0.1', plain.port))]
-    for _ in T.started(plain):
+    with servers.started(plain):
         sock, address = wire._connect_any(seen, infos,
                                            wire._Budget(2.0))
         sock.close()
@@ -122,7 +122,7 @@ def test_a_deeply_nested_version_document_keeps_the_tls_observation(
     pki = T.Pki(tmp_path)
     server = T.ProbeServer(pki.context(not_after=T.now() + 5 * T.DAY)
                            ).answer(servers.ok(b'[' * 100_000, 300))
-    for _ in T.started(server):
+    with servers.started(server):
         seen = wire.probe_endpoint(endpoints.endpoint(
             server.url, endpoints.TlsSettings(cafile=pki.cafile)), 5.0)
     assert seen.connected and seen.failure is None
