@@ -66,7 +66,7 @@ def measure(endpoints: int = 32, jobs: int = 8, repeat: int = 3,
                  .answer(_slow_glance()) for _ in range(endpoints)]
         tls = probe.TlsSettings(cafile=pki.cafile if cafile else None)
         points = [probe.endpoint(s.url, tls) for s in fleet]
-        for _ in tlsservers.started(*fleet):
+        with servers.started(*fleet):
             singles, runs = [], []
             for _ in range(repeat):
                 prober = probe.Prober(jobs=1)

@@ -446,6 +446,58 @@ class _Backoff:
         return value
 
 
+class _Call:
+    """One call across its attempts: where the next attempt goes, and
+    what the call may still spend of each kind and in all.
+
+    The attempt budget of the whole call, and the server of each
+    attempt, come from :class:`ImageAdapter`; without them (the session
+    used alone) the per-kind budgets, :data:`MAX_REDIRECTS` and
+    :data:`MAX_REAUTH` bound the call.
+    """
+
+    def __init__(self, url: str, method: str, kwargs: dict[str, Any],
+                 connect_retries: int, max_retry_after: float) -> None:
+        self.budget: int | None = kwargs.pop('max_attempts', None)
+        self.next_server: Callable[[], str] | None = kwargs.pop(
+            'next_server', None)
+        connect_left = kwargs.pop('connect_retries', None)
+        self.connect_left: int = connect_retries if connect_left is None \
+            else connect_left
+        self.status_left: int = kwargs.pop('status_code_retries', None) or 0
+        if method not in IDEMPOTENT_METHODS:
+            self.connect_left = self.status_left = 0
+        self.connect_waits = _Backoff(kwargs.pop('connect_retry_delay',
+                                                 None), max_retry_after)
+        self.status_waits = _Backoff(kwargs.pop('status_code_retry_delay',
+                                                None), max_retry_after)
+        self.retriable = frozenset(kwargs.pop('retriable_status_codes', None)
+                                   or DEFAULT_RETRIABLE_STATUS_CODES)
+        self.raise_exc = kwargs.pop('raise_exc', True)
+        self.reauth_left = MAX_REAUTH if kwargs.pop('allow_reauth', True) \
+            else 0
+        self.follow = kwargs.pop('redirect', True) is not False
+        self.url, self.method, self.kwargs = url, method, kwargs
+        self._first = (url, method, dict(kwargs))
+        self.redirects = self.sent = 0
+        #: Whether the next attempt starts the call over.
+        self.fresh = True
+        #: Whether another attempt may follow the one being sent.
+        self.spare = True
+
+    def next_attempt(self) -> None:
+        """Count an attempt. Each attempt of a rotation is the call anew
+        on the next server (its path, method and body, not a
+        redirect's), as nova's ``GlanceClientWrapper`` retries."""
+        if self.fresh and self.next_server is not None:
+            self.url, self.method = self._first[0], self._first[1]
+            self.kwargs = dict(self._first[2])
+            self.kwargs['endpoint_override'] = self.next_server()
+        self.fresh = False
+        self.spare = self.budget is None or self.sent + 1 < self.budget
+        self.sent += 1
+
+
 class HardenedSession(ks_session.Session):
     """A keystoneauth ``Session`` with the guarantees of this module.
 
@@ -489,91 +541,96 @@ class HardenedSession(ks_session.Session):
 
     def _call(self, url: str, method: str,
               kwargs: dict[str, Any]) -> requests.Response:
-        # The attempt budget of the whole call, and the server of each
-        # attempt, come from ImageAdapter; without them (the session used
-        # alone) the per-kind budgets, MAX_REDIRECTS and MAX_REAUTH bound
-        # the call.
-        budget: int | None = kwargs.pop('max_attempts', None)
-        next_server: Callable[[], str] | None = kwargs.pop('next_server',
-                                                           None)
-        connect_left = kwargs.pop('connect_retries', None)
-        if connect_left is None:
-            connect_left = self._connect_retries
-        status_left = kwargs.pop('status_code_retries', None) or 0
-        if method not in IDEMPOTENT_METHODS:
-            connect_left = status_left = 0
-        connect_waits = _Backoff(kwargs.pop('connect_retry_delay', None),
-                                 self.max_retry_after)
-        status_waits = _Backoff(kwargs.pop('status_code_retry_delay', None),
-                                self.max_retry_after)
-        retriable = frozenset(kwargs.pop('retriable_status_codes', None)
-                              or DEFAULT_RETRIABLE_STATUS_CODES)
-        raise_exc = kwargs.pop('raise_exc', True)
-        reauth_left = MAX_REAUTH if kwargs.pop('allow_reauth', True) else 0
-        follow = kwargs.pop('redirect', True) is not False
-        first = (url, method, dict(kwargs))
-        redirects = sent = 0
-        fresh = True  # the next request starts the call over
+        """Attempts until one is final, every step within one budget:
+        a retried connection, a followed redirect, a renewed token or a
+        retried status each spends an attempt of the same call."""
+        call = _Call(url, method, kwargs, self._connect_retries,
+                     self.max_retry_after)
         while True:
-            if fresh and next_server is not None:
-                # Each attempt of a rotation is the call anew on the next
-                # server: its path, method and body, not a redirect's.
-                url, method, kwargs = first[0], first[1], dict(first[2])
-                kwargs['endpoint_override'] = next_server()
-            fresh = False
-            spare = budget is None or sent + 1 < budget
-            sent += 1
-            try:
-                response = super().request(
-                    url, method, redirect=False, raise_exc=False,
-                    connect_retries=0, status_code_retries=0,
-                    allow_reauth=False, **kwargs)
-            except ks_exc.RetriableConnectionFailure as exc:
-                if connect_left <= 0 or not spare:
-                    raise
-                connect_left -= 1
-                self._wait(next(connect_waits), exc, connect_left)
-                fresh = True
+            response = self._send(call)
+            if response is None or self._follow(call, response) \
+                    or self._reauthenticate(call, response) \
+                    or self._retry_status(call, response):
                 continue
-            status = response.status_code
-            if (follow and status in _REDIRECT_STATUSES
-                    and response.headers.get('Location')):
-                redirects += 1
-                if redirects > MAX_REDIRECTS:
-                    raise RedirectRefused(_TOO_MANY_REDIRECTS % MAX_REDIRECTS)
-                target = _redirect_target(response)
-                if not spare:
-                    raise RedirectRefused(_BUDGET_SPENT % (
-                        redact.redact_url(response.request.url or url),
-                        budget))
-                url = target
-                response.close()
-                if status == 303 and method != 'HEAD':
-                    # RFC 9110 15.4.4: the follow-up is a GET, no body.
-                    method = 'GET'
-                    kwargs = _without_body(kwargs)
-                for name in ('endpoint_filter', 'endpoint_override',
-                             'params'):
-                    kwargs.pop(name, None)
-                continue
-            if (status == 401 and reauth_left and spare
-                    and self._renew(kwargs)):
-                reauth_left -= 1
-                response.close()
-                continue
-            if status in retriable and status_left > 0 and spare:
-                status_left -= 1
-                after = response.headers.get('Retry-After')
-                delay = int(after) if after else next(status_waits)
-                response.close()
-                self._wait(min(delay, self.max_retry_after),
-                           'status code %d' % status, status_left)
-                fresh = True
-                continue
-            break
-        if raise_exc and status >= 400:
-            raise ks_exc.from_response(response, method, url)
-        return response
+            if call.raise_exc and response.status_code >= 400:
+                raise ks_exc.from_response(response, call.method, call.url)
+            return response
+
+    def _send(self, call: _Call) -> requests.Response | None:
+        """One attempt: keystoneauth's request with its own retries,
+        redirects and re-authentication off, since each of them would
+        spend attempts outside the call's budget. ``None`` after a
+        connection failure that is tried again."""
+        call.next_attempt()
+        try:
+            return super().request(
+                call.url, call.method, redirect=False, raise_exc=False,
+                connect_retries=0, status_code_retries=0,
+                allow_reauth=False, **call.kwargs)
+        except ks_exc.RetriableConnectionFailure as exc:
+            if call.connect_left <= 0 or not call.spare:
+                raise
+            call.connect_left -= 1
+            self._wait(next(call.connect_waits), exc, call.connect_left)
+            call.fresh = True
+            return None
+
+    @staticmethod
+    def _follow(call: _Call, response: requests.Response) -> bool:
+        """Follow a redirect on the same origin only, at most
+        :data:`MAX_REDIRECTS` times and within the attempt budget, so
+        that the token never leaves the configured endpoint."""
+        status = response.status_code
+        if not (call.follow and status in _REDIRECT_STATUSES
+                and response.headers.get('Location')):
+            return False
+        call.redirects += 1
+        if call.redirects > MAX_REDIRECTS:
+            raise RedirectRefused(_TOO_MANY_REDIRECTS % MAX_REDIRECTS)
+        target = _redirect_target(response)
+        if not call.spare:
+            raise RedirectRefused(_BUDGET_SPENT % (
+                redact.redact_url(response.request.url or call.url),
+                call.budget))
+        call.url = target
+        response.close()
+        if status == 303 and call.method != 'HEAD':
+            # RFC 9110 15.4.4: the follow-up is a GET, no body.
+            call.method = 'GET'
+            call.kwargs = _without_body(call.kwargs)
+        for name in ('endpoint_filter', 'endpoint_override', 'params'):
+            call.kwargs.pop(name, None)
+        return True
+
+    def _reauthenticate(self, call: _Call,
+                        response: requests.Response) -> bool:
+        """Send a call refused with 401 again once its token is dropped,
+        as keystoneauth would, but at most :data:`MAX_REAUTH` times and
+        within the attempt budget."""
+        if not (response.status_code == 401 and call.reauth_left
+                and call.spare and self._renew(call.kwargs)):
+            return False
+        call.reauth_left -= 1
+        response.close()
+        return True
+
+    def _retry_status(self, call: _Call,
+                      response: requests.Response) -> bool:
+        """Try a retriable status again after the server's
+        ``Retry-After`` or the back-off, never waiting longer than
+        ``max_retry_after``: a server cannot hold the caller."""
+        status = response.status_code
+        if not (status in call.retriable and call.status_left > 0
+                and call.spare):
+            return False
+        call.status_left -= 1
+        after = response.headers.get('Retry-After')
+        delay = int(after) if after else next(call.status_waits)
+        response.close()
+        self._wait(min(delay, self.max_retry_after),
+                   'status code %d' % status, call.status_left)
+        call.fresh = True
+        return True
 
     def _renew(self, kwargs: dict[str, Any]) -> bool:
         """Drop a rejected token, as keystoneauth does after a 401."""

@@ -24,6 +24,7 @@ from hypothesis import settings
 from oslo_config import cfg
 
 import glance_conf
+from tests import servers
 
 # tox runs the property tests derandomized, so CI is repeatable; run
 # pytest directly (or set HYPOTHESIS_PROFILE=explore) to search anew.
@@ -60,6 +61,32 @@ def write_conf(tmp_path: pathlib.Path):
         path.write_text(text)
         return path
     return _write
+
+
+@pytest.fixture
+def make_server():
+    """Start loopback servers for one test, and stop them all after it.
+
+    ``make_server(ctx, fault)`` is a :class:`tests.servers.FaultServer`
+    (TLS with the server context ``ctx``) answering with ``fault``;
+    ``make_server(refuse=True)`` a :class:`tests.servers.Refuser`, which
+    resets every connection (it has no TLS and no fault).
+    """
+    started: list[servers.FaultServer | servers.Refuser] = []
+
+    def make(ctx: Any = None, fault: servers.Fault | None = None,
+             refuse: bool = False) -> Any:
+        if refuse:
+            server: Any = servers.Refuser().start()
+        else:
+            server = servers.FaultServer(ctx).start()
+            if fault is not None:
+                server.fault = fault
+        started.append(server)
+        return server
+    yield make
+    for server in started:
+        server.stop()
 
 
 def parse(conf: cfg.ConfigOpts, *files: pathlib.Path) -> cfg.ConfigOpts:

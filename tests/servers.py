@@ -15,11 +15,15 @@
 Each server binds 127.0.0.1 on a free port, counts the requests it
 receives (a TLS handshake that fails never reaches the count), and stops
 by itself after ``lifetime`` seconds if a test forgets to stop it. Every
-fault loop is bounded in count and time.
+fault loop is bounded in count and time. The one home of the tests'
+servers: :func:`started` runs some for a block, the ``make_server``
+fixture (``tests/conftest.py``) for a test, and ``tests/tlsservers.py``
+adds the probe's glance-api look-alike and its certificates.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import json
 import select
@@ -29,6 +33,7 @@ import struct
 import threading
 import time
 from collections.abc import Callable
+from collections.abc import Iterator
 from typing import TypeVar
 
 Fault = Callable[[http.server.BaseHTTPRequestHandler], None]
@@ -361,6 +366,19 @@ class ConnectProxy(_LoopbackListener):
                     peers[sock].sendall(data)
                 except OSError:
                     return
+
+
+@contextlib.contextmanager
+def started(*running: FaultServer | _LoopbackListener) -> Iterator[None]:
+    """Start servers, and stop them when the block ends, however it
+    ends: a failing test leaves no server behind."""
+    for server in running:
+        server.start()
+    try:
+        yield
+    finally:
+        for server in running:
+            server.stop()
 
 
 class Clock:

@@ -15,7 +15,9 @@
 Each server counts the connections it accepts and records the headers of
 every request (and the client certificate it came with, if any), and
 stops by itself like :class:`tests.servers.
-FaultServer` (it is one).
+FaultServer` (it is one); :func:`tests.servers.started` runs them for a
+block, and the ``make_server`` fixture of ``tests/conftest.py`` for a
+test.
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ import json
 import socket
 import ssl
 import warnings
-from collections.abc import Iterator
 from typing import Any
 
 import trustme
@@ -182,13 +183,3 @@ def config(tmp: Any, name: str, servers_: list[str],
     path.write_text('\n'.join(lines) + '\n')
     return str(path)
 
-
-def started(*running: servers.FaultServer) -> Iterator[None]:
-    """Start servers, and stop them at the end of the block."""
-    for server in running:
-        server.start()
-    try:
-        yield
-    finally:
-        for server in running:
-            server.stop()

@@ -24,6 +24,7 @@ import pytest
 
 from glance_conf.cmd import audit as cli
 from tests import pages
+from tests import servers
 from tests import tlsservers as T
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -52,7 +53,7 @@ def test_each_command_runs(command, tmp_path, monkeypatch):
     argv = shlex.split(command)
     assert argv[0] == 'glance-conf-audit'
     out, err = io.StringIO(), io.StringIO()
-    for _ in T.started(server):
+    with servers.started(server):
         code = cli.run(argv[1:], out, err)
     assert (code, err.getvalue()) == (0, '')
     assert server.hits == 1  # every host shares the one endpoint

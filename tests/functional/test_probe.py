@@ -23,6 +23,7 @@ import subprocess
 import sys
 
 from tests import bundles
+from tests import servers
 from tests import tlsservers as T
 
 #: The run's --deadline; the subprocess gets this plus a wide margin, as
@@ -60,7 +61,7 @@ def test_a_blocking_cafile_never_stops_the_fleet(tmp_path):
               % (mute.getsockname()[1], pki.cafile))
         _host(tmp_path, 'compute-ok', '[glance]\napi_servers = %s\n'
               'cafile = %s\n' % (server.url, pki.cafile))
-        for _ in T.started(server):
+        with servers.started(server):
             done = subprocess.run(
                 [sys.executable, '-m', 'glance_conf.cmd.audit', 'probe',
                  '--bundles', str(tmp_path / 'bundles'), '--format', 'json',

@@ -68,22 +68,6 @@ def glance_options():
     service_auth._SESSIONS.clear()
 
 
-@pytest.fixture
-def make_server():
-    started = []
-
-    def make(fault=None, refuse=False):
-        server = (servers.Refuser() if refuse
-                  else servers.FaultServer()).start()
-        if fault is not None:
-            server.fault = fault
-        started.append(server)
-        return server
-    yield make
-    for server in started:
-        server.stop()
-
-
 def context():
     return nova_context.RequestContext(user_id='user', project_id='project',
                                        auth_token='fake-token')

@@ -50,21 +50,6 @@ pytestmark = pytest.mark.timeout(30)
 CORPUS = pathlib.Path(__file__).parents[1] / 'functional' / 'deployments'
 
 
-@pytest.fixture
-def make_server():
-    started = []
-
-    def make(ctx=None, fault=None):
-        server = servers.FaultServer(ctx).start()
-        if fault is not None:
-            server.fault = fault
-        started.append(server)
-        return server
-    yield make
-    for server in started:
-        server.stop()
-
-
 def warnings_of(caplog, text):
     return [r for r in caplog.records
             if r.levelno == logging.WARNING and text in r.getMessage()]

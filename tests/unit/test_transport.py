@@ -66,21 +66,6 @@ def pem(tmp_path):
     return write
 
 
-@pytest.fixture
-def make_server():
-    started = []
-
-    def make(ctx=None, fault=None):
-        server = servers.FaultServer(ctx).start()
-        if fault is not None:
-            server.fault = fault
-        started.append(server)
-        return server
-    yield make
-    for server in started:
-        server.stop()
-
-
 def server_ctx(ca, *names, not_after=None, max_version=None,
                client_ca=None, ciphers=None):
     cert = ca.issue_cert(*(names or ('127.0.0.1',)), not_after=not_after)

@@ -43,7 +43,7 @@ def expiring(tmp_path: pathlib.Path):
     server = T.ProbeServer(pki.context(not_after=T.now() + 5 * T.DAY))
     url = server.url.replace('https://', 'https://nova:s3cret@') + '/v2'
     path = T.config(tmp_path, 'compute-1', [url], cafile=pki.cafile)
-    for _ in T.started(server):
+    with servers.started(server):
         yield path, server
 
 
@@ -173,7 +173,7 @@ def test_bundles_are_probed_like_files(tmp_path):
         bundles.write(tmp_path / 'bundles', bundles.bundle(
             host, files=[bundles.config('/etc/nova/nova.conf', text)],
             paths={}))
-    for _ in T.started(server):
+    with servers.started(server):
         code, out, err = run('--format', 'json', '--bundles',
                              str(tmp_path / 'bundles'))
     assert code == 1, err
@@ -221,7 +221,7 @@ def test_a_plain_http_auth_url_is_refused(tmp_path):
     """The password would cross the network in the clear: nothing is
     sent, one line names the host and the option, exit 2."""
     keystone = servers.FaultServer()
-    for _ in T.started(keystone):
+    with servers.started(keystone):
         code, _, err = run('--catalog', _keystone_conf(tmp_path,
                                                        keystone.url))
     assert keystone.requests == []
@@ -242,7 +242,7 @@ def test_catalog_with_bundles_needs_a_cloud(tmp_path):
 def test_a_masked_password_is_never_sent(tmp_path):
     pki = T.Pki(tmp_path)
     keystone = servers.FaultServer(pki.context())
-    for _ in T.started(keystone):
+    with servers.started(keystone):
         code, _, err = run('--catalog', _keystone_conf(
             tmp_path, keystone.url, '********', pki.cafile))
     assert keystone.requests == []
@@ -253,7 +253,7 @@ def test_a_catalog_lookup_is_bounded_by_the_timeout(tmp_path):
     """A Keystone that trickles its answer (each read within requests'
     per-read timeout) is cut off at --timeout; the run says so, exit 2."""
     keystone, path = _trickling_keystone(tmp_path)
-    for _ in T.started(keystone):
+    with servers.started(keystone):
         with servers.Clock() as clock:
             code, _, err = run('--catalog', '--timeout', '1', path)
     assert clock.elapsed < 5
@@ -263,7 +263,7 @@ def test_a_catalog_lookup_is_bounded_by_the_timeout(tmp_path):
 def test_the_deadline_counts_the_catalog_lookups(tmp_path):
     """--deadline bounds the whole run: lookups made in planning too."""
     keystone, path = _trickling_keystone(tmp_path)
-    for _ in T.started(keystone):
+    with servers.started(keystone):
         with servers.Clock() as clock:
             code, _, err = run('--catalog', '--timeout', '30',
                                '--deadline', '1', path)
@@ -313,7 +313,7 @@ def test_a_bundle_never_makes_this_machine_present_its_key(tmp_path):
         paths={}))
     plain = tmp_path / 'nova.conf'
     plain.write_text(text)
-    for _ in T.started(server):
+    with servers.started(server):
         assert run(str(plain))[0] == 0
         assert server.client_certs[-1] is not None
         code, out, err = run('--format', 'json', '--bundles',

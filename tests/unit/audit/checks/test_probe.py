@@ -15,13 +15,11 @@ finding, and a healthy glance-api gives none."""
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import io
 import json
 import pathlib
 import socket
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -39,11 +37,6 @@ from tests import tlsservers as T
 @pytest.fixture
 def pki(tmp_path: pathlib.Path) -> T.Pki:
     return T.Pki(tmp_path)
-
-
-@contextlib.contextmanager
-def running(*each: servers.FaultServer) -> Iterator[None]:
-    yield from T.started(*each)
 
 
 def probe_checks_installed() -> list[Any]:
@@ -75,7 +68,7 @@ def host(tmp: pathlib.Path, pki: T.Pki, server: servers.FaultServer,
 def test_healthy_server_gives_no_finding(tmp_path, pki):
     """A valid certificate, TLS 1.2+ only, glance's version document."""
     server = T.ProbeServer(pki.context())
-    with running(server):
+    with servers.started(server):
         assert findings([host(tmp_path, pki, server)]) == []
     assert server.hits == 1  # one GET /, nothing else reached HTTP
 
@@ -86,7 +79,7 @@ def test_no_credential_is_sent(tmp_path, pki):
     server = T.ProbeServer(pki.context())
     path = host(tmp_path, pki, server, password='s3cret',
                 username='nova', auth_type='password')
-    with running(server):
+    with servers.started(server):
         findings([path])
     assert len(server.headers) == 1
     sent = {k.lower() for k in server.headers[0]}
@@ -96,7 +89,7 @@ def test_no_credential_is_sent(tmp_path, pki):
 
 def test_expired_certificate_is_high_with_days(tmp_path, pki):
     server = T.ProbeServer(pki.context(not_after=T.now() - 2 * T.DAY))
-    with running(server):
+    with servers.started(server):
         found = findings([host(tmp_path, pki, server)])
     assert ids(found) == ['GC702']
     assert found[0].severity is Severity.HIGH
@@ -111,7 +104,7 @@ def test_expired_and_wrong_name_gives_both(tmp_path, pki):
     GC703 names the certificate's names."""
     server = T.ProbeServer(pki.context('glance.example',
                                        not_after=T.now() - 2 * T.DAY))
-    with running(server):
+    with servers.started(server):
         found = findings([host(tmp_path, pki, server)])
     assert ids(found) == ['GC702', 'GC703']
     assert all(f.severity is Severity.HIGH for f in found)
@@ -124,7 +117,7 @@ def test_expired_and_expiring_have_different_fingerprints(tmp_path, pki):
     same certificate once expired."""
     soon = T.ProbeServer(pki.context(not_after=T.now() + 5 * T.DAY))
     gone = T.ProbeServer(pki.context(not_after=T.now() - 2 * T.DAY))
-    with running(soon, gone):
+    with servers.started(soon, gone):
         [expiring] = findings([host(tmp_path, pki, soon)])
         [expired] = findings([host(tmp_path, pki, gone)])
     # The same endpoint and host, once expiring, once expired.
@@ -135,7 +128,7 @@ def test_expired_and_expiring_have_different_fingerprints(tmp_path, pki):
 
 def test_certificate_expiring_in_5_days_is_medium(tmp_path, pki):
     server = T.ProbeServer(pki.context(not_after=T.now() + 5 * T.DAY))
-    with running(server):
+    with servers.started(server):
         found = findings([host(tmp_path, pki, server)])
     assert ids(found) == ['GC702']
     assert found[0].severity is Severity.MEDIUM
@@ -148,13 +141,13 @@ def test_certificate_expiring_in_5_days_is_medium(tmp_path, pki):
 
 def test_expiry_days_moves_the_horizon(tmp_path, pki):
     server = T.ProbeServer(pki.context(not_after=T.now() + 5 * T.DAY))
-    with running(server):
+    with servers.started(server):
         assert findings([host(tmp_path, pki, server)], expiry_days=3) == []
 
 
 def test_wrong_name(tmp_path, pki):
     server = T.ProbeServer(pki.context('glance.example'))
-    with running(server):
+    with servers.started(server):
         found = findings([host(tmp_path, pki, server)])
     assert ids(found) == ['GC703']
     assert 'glance.example' in found[0].message
@@ -164,7 +157,7 @@ def test_untrusted_ca(tmp_path, pki):
     (tmp_path / 'other').mkdir()
     other = T.Pki(tmp_path / 'other')
     server = T.ProbeServer(other.context())
-    with running(server):
+    with servers.started(server):
         found = findings([host(tmp_path, pki, server)])
     assert ids(found) == ['GC701']
     assert 'certificate verify failed' in found[0].message
@@ -175,7 +168,7 @@ def test_client_certificate_required(tmp_path, pki):
     nothing is found."""
     server = T.ProbeServer(pki.context(client_ca=pki.ca))
     certfile, keyfile = pki.client_files()
-    with running(server):
+    with servers.started(server):
         assert ids(findings([host(tmp_path, pki, server)])) == ['GC701']
         with_cert = T.config(tmp_path, 'with-cert', [server.url],
                              cafile=pki.cafile, certfile=certfile,
@@ -185,7 +178,7 @@ def test_client_certificate_required(tmp_path, pki):
 
 def test_tls_1_1_accepted(tmp_path, pki):
     server = T.ProbeServer(pki.context(legacy=True))
-    with running(server):
+    with servers.started(server):
         found = findings([host(tmp_path, pki, server)])
     assert ids(found) == ['GC704']
     assert 'TLSv1' in found[0].message
@@ -195,7 +188,7 @@ def test_weak_cipher_accepted(tmp_path, pki):
     """A server that also takes anonymous ciphers (at level 0)."""
     server = T.ProbeServer(pki.context(
         ciphers='ALL:@SECLEVEL=0'))
-    with running(server):
+    with servers.started(server):
         found = findings([host(tmp_path, pki, server)])
     assert ids(found) == ['GC704']
     assert 'weak cipher' in found[0].message
@@ -203,7 +196,7 @@ def test_weak_cipher_accepted(tmp_path, pki):
 
 def test_plain_http_on_the_same_port(tmp_path, pki):
     server = T.ProbeServer(pki.context(), mixed=True)
-    with running(server):
+    with servers.started(server):
         found = findings([host(tmp_path, pki, server)])
     assert ids(found) == ['GC705']
 
@@ -211,7 +204,7 @@ def test_plain_http_on_the_same_port(tmp_path, pki):
 def test_http_url_of_the_same_host_in_the_list(tmp_path, pki):
     secure = T.ProbeServer(pki.context())
     plain = T.ProbeServer()
-    with running(secure, plain):
+    with servers.started(secure, plain):
         path = T.config(tmp_path, 'both', [secure.url, plain.url],
                         cafile=pki.cafile)
         found = findings([path])
@@ -226,7 +219,7 @@ def test_http_endpoints_never_take_an_https_endpoints_tls(tmp_path):
         closed.bind(('127.0.0.1', 0))
         port = closed.getsockname()[1]
     plain = T.ProbeServer()
-    with running(plain):
+    with servers.started(plain):
         secure = T.config(tmp_path, 'a', ['https://127.0.0.1:%d' % port])
         healthy = T.config(tmp_path, 'b', [plain.url])
         found = findings([secure, healthy])
@@ -237,7 +230,7 @@ def test_http_endpoints_never_take_an_https_endpoints_tls(tmp_path):
 def test_not_an_image_api(tmp_path, pki):
     server = T.ProbeServer(pki.context()).answer(
         servers.ok(b'<html>welcome</html>', 200, 'text/html'))
-    with running(server):
+    with servers.started(server):
         found = findings([host(tmp_path, pki, server)])
     assert ids(found) == ['GC706']
     assert found[0].severity is Severity.MEDIUM
@@ -246,7 +239,7 @@ def test_not_an_image_api(tmp_path, pki):
 def test_discovery_without_answer_is_info(tmp_path, pki):
     """A server that never answers the GET: bounded by the timeout."""
     server = T.ProbeServer(pki.context()).answer(servers.stall(30))
-    with running(server), servers.Clock() as clock:
+    with servers.started(server), servers.Clock() as clock:
         found = findings([host(tmp_path, pki, server)], timeout=1.0)
     assert ids(found) == ['GC706']
     assert found[0].severity is Severity.INFO
@@ -259,7 +252,7 @@ def test_deadline_bounds_the_run(tmp_path, pki):
     stalled = [T.ProbeServer(pki.context()).answer(servers.stall(30))
                for _ in range(4)]
     paths = [host(tmp_path, pki, s) for s in stalled]
-    with running(*stalled), servers.Clock() as clock:
+    with servers.started(*stalled), servers.Clock() as clock:
         found = findings(paths, timeout=1.0, deadline=1.5, jobs=1)
     assert clock.elapsed < 5
     assert ids(found) == ['GC706'] * 4
@@ -275,7 +268,7 @@ def test_fleet_probes_each_endpoint_once(tmp_path, pki):
     prober = probe.Prober(timeout=5.0, jobs=8)
     args = probe_cmd.build_parser(io.StringIO(), io.StringIO(),
                                   ['text']).parse_args(paths)
-    with running(*endpoints):
+    with servers.started(*endpoints):
         result = probe_cmd.probe_run(args, probe_checks_installed(), prober)
         result.close()
     assert len(result.probes) == 20
@@ -329,7 +322,7 @@ def test_gc707_ignores_api_servers_and_endpoint_override():
 def test_probe_checks_find_nothing_outside_a_probe(tmp_path, pki):
     """In a normal audit the GC7xx checks never run the network."""
     server = T.ProbeServer(pki.context('glance.example'))
-    with running(server):
+    with servers.started(server):
         result = audit_fleet([host(tmp_path, pki, server)],
                              probe_checks_installed())
         assert len(result.findings) == 0
@@ -339,7 +332,7 @@ def test_probe_checks_find_nothing_outside_a_probe(tmp_path, pki):
 
 def test_evidence_is_not_in_the_fingerprint(tmp_path, pki):
     server = T.ProbeServer(pki.context(not_after=T.now() + 5 * T.DAY))
-    with running(server):
+    with servers.started(server):
         first = findings([host(tmp_path, pki, server)])[0]
     later = first.__class__(**{**first.__dict__, 'evidence': (
         ('days_to_expiry', 1),)})
@@ -384,7 +377,7 @@ def test_catalog_lookup_against_a_keystone_stub(tmp_path, pki):
         'region_name = RegionOne\n[keystone_authtoken]\nauth_url = %s/v3\n'
         'username = nova\npassword = s3cret\nproject_name = service\n'
         % (pki.cafile, keystone.url))
-    with running(glance_api, keystone):
+    with servers.started(glance_api, keystone):
         found = findings([str(path)], use_catalog=True,
                          allow_http_auth=True)
     assert found == []
@@ -396,7 +389,7 @@ def test_catalog_lookup_against_a_keystone_stub(tmp_path, pki):
 def test_finding_placed_at_api_servers(tmp_path, pki):
     server = T.ProbeServer(pki.context('glance.example'))
     path = host(tmp_path, pki, server)
-    with running(server):
+    with servers.started(server):
         found = findings([path])
     assert (found[0].option, found[0].file, found[0].line) == (
         'glance.api_servers', path, 2)
@@ -428,7 +421,7 @@ def test_other_services_version_documents_are_not_glance(
     (a /v2.0/ link) are not the Image API: GC706, medium."""
     server = T.ProbeServer(pki.context()).answer(
         servers.json_status(200, document))
-    with running(server):
+    with servers.started(server):
         found = findings([host(tmp_path, pki, server)])
     assert ids(found) == ['GC706']
     assert found[0].severity is Severity.MEDIUM
@@ -438,14 +431,14 @@ def test_glance_300_document_is_the_image_api(tmp_path, pki):
     """glance answers GET / with 300 Multiple Choices and its document."""
     server = T.ProbeServer(pki.context()).answer(
         servers.ok(T.VERSIONS, 300))
-    with running(server):
+    with servers.started(server):
         assert findings([host(tmp_path, pki, server)]) == []
 
 
 def test_a_redirect_is_reported_not_followed(tmp_path, pki):
     server = T.ProbeServer(pki.context()).answer(servers.redirect(
         'https://nova:s3cret@elsewhere.example/v2/?token=t0ken', 302))
-    with running(server):
+    with servers.started(server):
         found = findings([host(tmp_path, pki, server)])
     assert ids(found) == ['GC706']
     assert 'redirect to https://' in found[0].message
@@ -490,7 +483,7 @@ def test_catalog_lookup_never_follows_a_redirect(tmp_path, pki):
             'http://127.0.0.1:%d/v3/auth/tokens' % second.port, code)
     paths = [_keystone_conf(tmp_path, k.url, cafile=pki.cafile)
              for k in keystones]
-    with running(second, *keystones):
+    with servers.started(second, *keystones):
         assert findings(paths, use_catalog=True) == []
     assert [k.requests for k in keystones] == [
         [('POST', '/v3/auth/tokens')]] * 3
@@ -504,7 +497,7 @@ def test_a_deeply_nested_document_hides_no_expiring_certificate(tmp_path,
     found; nothing says nova cannot connect."""
     server = T.ProbeServer(pki.context(not_after=T.now() + 5 * T.DAY)
                            ).answer(servers.ok(b'[' * 100_000, 300))
-    with running(server):
+    with servers.started(server):
         found = findings([host(tmp_path, pki, server)])
     assert ids(found) == ['GC702', 'GC706']
 
@@ -515,7 +508,7 @@ def test_a_withheld_client_certificate_is_said_not_high(tmp_path, pki):
     reason, not a high GC701."""
     server = T.ProbeServer(pki.context(client_ca=pki.ca))
     certfile, keyfile = pki.client_files()
-    with running(server):
+    with servers.started(server):
         path = T.config(tmp_path, 'with-cert', [server.url],
                         cafile=pki.cafile, certfile=certfile,
                         keyfile=keyfile)
