@@ -110,6 +110,22 @@ def add_config_args(parser: argparse.ArgumentParser,
                              % prefix)
 
 
+def add_baseline_arg(parser: Any) -> None:
+    """``--baseline``, as every command that gates on findings takes it."""
+    parser.add_argument('--baseline', metavar='REPORT.json',
+                        help='an earlier --format json report: the findings '
+                        'it holds (by fingerprint) are listed as known and '
+                        'do not count toward --fail-on')
+
+
+def add_waivers_arg(parser: Any) -> None:
+    """``--waivers``, as every command that gates on findings takes it."""
+    parser.add_argument('--waivers', metavar='FILE',
+                        help='a YAML waiver file: findings accepted by an '
+                             'owner, for a reason, until a date, do not '
+                             'count toward --fail-on')
+
+
 def add_report_args(parser: argparse.ArgumentParser,
                     formats: Any) -> None:
     """``--format`` (one of ``formats``), ``--output`` and ``--fail-on``:

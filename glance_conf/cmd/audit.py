@@ -109,10 +109,7 @@ def build_parser(stdout: TextIO = sys.stdout,
     parser.add_argument('--skip', action='append', default=[],
                         metavar='IDS', help='comma-separated check IDs to '
                         'skip, such as GC301,GC504 (repeatable)')
-    parser.add_argument('--baseline', metavar='REPORT.json',
-                        help='an earlier --format json report: the findings '
-                        'it holds (by fingerprint) are listed as known and '
-                        'do not count toward --fail-on')
+    _parser.add_baseline_arg(parser)
     parser.add_argument('--previous', metavar='REPORT.json',
                         help='html format: an earlier --format json '
                         'report, for a "since last run" section (new, '
@@ -150,9 +147,7 @@ def build_parser(stdout: TextIO = sys.stdout,
         'waivers and project config', 'a waived finding does not count '
         'toward --fail-on, and is still reported; `%s waivers check FILE` '
         'lints a waiver file' % PROG)
-    gate.add_argument('--waivers', metavar='FILE',
-                      help='a YAML waiver file: findings accepted by an '
-                           'owner, for a reason, until a date')
+    _parser.add_waivers_arg(gate)
     gate.add_argument('--show-suppressed', action='store_true',
                       help='text format: list the waived findings too '
                            '(their count is always shown)')

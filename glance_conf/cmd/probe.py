@@ -88,13 +88,8 @@ def build_parser(stdout: TextIO, stderr: TextIO,
                         help='each *.json in DIR is one host\'s bundle '
                              '(from the glance_conf.audit Ansible '
                              'collection); probes the endpoints they name')
-    parser.add_argument('--baseline', metavar='REPORT.json',
-                        help='an earlier JSON report: the findings it holds '
-                             'are known and do not count toward --fail-on')
-    parser.add_argument('--waivers', metavar='FILE',
-                        help='a YAML waiver file: findings accepted by an '
-                             'owner until a date do not count toward '
-                             '--fail-on')
+    _parser.add_baseline_arg(parser)
+    _parser.add_waivers_arg(parser)
     _parser.add_report_args(parser, formats)
     parser.add_argument('--expiry-days', type=_positive(int, 3650),
                         default=probe.DEFAULT_EXPIRY_DAYS, metavar='DAYS',
