@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import ast
 import pathlib
+import subprocess
+import sys
 
 import pytest
 
@@ -183,3 +185,19 @@ def test_the_circle_check_can_fail():
     graph = {'a': {'b'}, 'b': {'c'}, 'c': {'a'}, 'd': {'a'}}
     assert _circle(graph) == ['a', 'b', 'c', 'a']
     assert _circle({'a': {'b'}, 'b': set()}) == []
+
+
+def test_importing_the_drop_in_loads_no_auditor():
+    """A service that swaps its [glance] module pays nothing for the
+    audit: ``import glance_conf`` (and registering) loads no module of
+    ``glance_conf.audit``, ``glance_conf.cmd`` or the upgrade checks."""
+    code = ('import sys, oslo_config.cfg, glance_conf\n'
+            'glance_conf.register_opts(oslo_config.cfg.ConfigOpts())\n'
+            'print("\\n".join(m for m in sys.modules\n'
+            '                 if m.startswith("glance_conf")))\n')
+    loaded = subprocess.run([sys.executable, '-c', code], check=True,
+                            capture_output=True, text=True).stdout.split()
+    assert 'glance_conf' in loaded
+    assert [m for m in loaded if m.startswith(
+        ('glance_conf.audit', 'glance_conf.cmd',
+         'glance_conf.upgradecheck'))] == []
