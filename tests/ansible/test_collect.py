@@ -20,11 +20,14 @@ copies cannot drift silently.
 
 from __future__ import annotations
 
+import ctypes
 import importlib.util
 import json
 import multiprocessing
 import os
 import pathlib
+import stat
+import struct
 import subprocess
 import sys
 
@@ -468,6 +471,108 @@ def test_a_fifo_as_passwd_group_or_config_never_blocks(tmp_path):
     assert made['account'] == {'user': 'nova', 'uid': None, 'gid': None,
                                'groups': []}
     assert made['config'][0]['error'] == 'is not a regular file'
+
+
+class _Opens:
+    """The kernel's own record of opens (inotify ``IN_OPEN``) of some
+    paths. Walking a path with ``O_PATH`` and fstat'ing it is no open
+    (no driver's ``open`` runs, no event); reading it is."""
+
+    IN_OPEN = 0x20
+
+    def __init__(self, paths: list[pathlib.Path]):
+        self._libc = ctypes.CDLL(None, use_errno=True)
+        self._fd = self._libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
+        assert self._fd >= 0, os.strerror(ctypes.get_errno())
+        self._names = {}
+        for path in paths:
+            wd = self._libc.inotify_add_watch(self._fd, bytes(path),
+                                              self.IN_OPEN)
+            assert wd >= 0, os.strerror(ctypes.get_errno())
+            self._names[wd] = path
+
+    def opened(self) -> list[pathlib.Path]:
+        """The watched paths opened since the last call."""
+        try:
+            data = os.read(self._fd, 65536)
+        except BlockingIOError:
+            return []
+        found, offset = [], 0
+        while offset < len(data):
+            wd, mask, _, size = struct.unpack_from('iIII', data, offset)
+            if mask & self.IN_OPEN:
+                found.append(self._names[wd])
+            offset += 16 + size
+        return found
+
+    def close(self) -> None:
+        os.close(self._fd)
+
+
+def _special(path: pathlib.Path, kind: str) -> None:
+    """A FIFO, or a character device that is /dev/null's twin (opening
+    it is harmless, and seen as any device's open would be)."""
+    if path.exists():
+        path.unlink()
+    if kind == 'fifo':
+        os.mkfifo(path, 0o644)
+    else:
+        os.mknod(path, 0o644 | stat.S_IFCHR, os.stat('/dev/null').st_rdev)
+
+
+@pytest.mark.parametrize('kind', ['fifo', 'chardev'])
+def test_a_fifo_or_device_is_judged_by_type_never_opened(tmp_path, kind):
+    """M9: at /etc/passwd, /etc/group, as a config file, a config dir's
+    file or a path the config names, a FIFO or a device is refused by
+    the fstat of the walk's O_PATH descriptor; nothing opens it (a
+    container with CAP_MKNOD could otherwise make root open any device
+    of the host's, and a watchdog arms on open)."""
+    root = _tree(tmp_path / 'r', '[glance]\ncafile = /etc/nova/certs/ca.pem\n')
+    conf_d = root / 'etc' / 'nova' / 'nova.conf.d'
+    conf_d.mkdir()
+    places = [root / 'etc' / 'passwd', root / 'etc' / 'group',
+              root / 'etc' / 'nova' / 'extra.conf', conf_d / 'x.conf',
+              root / 'etc' / 'nova' / 'certs' / 'ca.pem']
+    for place in places:
+        _special(place, kind)
+    opens = _Opens(places)
+    try:
+        made = collect.collect(
+            ['/etc/nova/nova.conf', '/etc/nova/extra.conf'],
+            ['/etc/nova/nova.conf.d'], str(root))
+        assert opens.opened() == []
+    finally:
+        opens.close()
+    assert made['account']['uid'] is None
+    errors = {entry['path']: entry['error'] for entry in made['config']}
+    assert errors == {'/etc/nova/nova.conf': None,
+                      '/etc/nova/extra.conf': 'is not a regular file',
+                      '/etc/nova/nova.conf.d/x.conf': 'is not a regular file'}
+    ca = made['paths']['/etc/nova/certs/ca.pem']['stat']
+    assert not stat.S_ISREG(ca['mode'])
+
+
+def test_a_device_renamed_over_a_file_after_the_walk_is_never_opened(
+        tmp_path):
+    """M9: between the walk and the read, a device renamed over the file
+    is not opened: the file is read through the walk's descriptor, the
+    very inode judged regular."""
+    root = _tree(tmp_path / 'r', '[DEFAULT]\nhost = c1\n')
+    conf = root / 'etc' / 'nova' / 'nova.conf'
+    device = root / 'etc' / 'nova' / 'device'
+    _special(device, 'chardev')
+    opens = _Opens([device])
+    root_fd = os.open(root, os.O_PATH | os.O_DIRECTORY)
+    try:
+        with collect._Walk(root_fd, '/etc/nova/nova.conf') as walk:
+            os.rename(device, conf)
+            data, facts, error = collect._read(walk, 4096)
+        assert opens.opened() == []
+    finally:
+        os.close(root_fd)
+        opens.close()
+    assert (data, error) == (b'[DEFAULT]\nhost = c1\n', None)
+    assert stat.S_ISREG(facts['mode'])
 
 
 def _audit_collected(tmp_path, conf: str, *files: str):

@@ -116,7 +116,8 @@ attributes:
     platforms: linux
     description: >-
       Linux hosts (and containers) running nova; the module walks paths
-      with O_PATH, which only Linux has.
+      with O_PATH and reads a file through C(/proc/self/fd), which only
+      Linux has.
 notes:
   - Files larger than 2 MiB are not read (their C(error) says so); at
     most 256 config files and 64 named paths are collected.
@@ -542,10 +543,11 @@ def parse_and_mask(text):
 #: How every component is opened: the object itself, never what a link
 #: points to (a link is read, then resolved here, under root).
 _STEP = getattr(os, 'O_PATH', 0) | os.O_NOFOLLOW | os.O_CLOEXEC
-#: How a file is read: no link followed, and a FIFO or a device never
-#: blocks the module (it is refused by its fstat).
-_READ = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | \
-    os.O_CLOEXEC
+#: How a regular file, already judged by its ``O_PATH`` descriptor, is
+#: opened for reading through that descriptor (see :func:`_read`).
+_READ = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
+#: Where a descriptor can be opened again as the very inode it holds.
+_FD_PATH = '/proc/self/fd/%d'
 
 
 class _Walk:
@@ -656,28 +658,30 @@ def _service(parts):
 def _read(walk, limit):
     """``(bytes, stat dict, error)`` of the regular file a walk reached.
 
-    The file is opened by its name relative to its directory's
-    descriptor, not following a link and not blocking, and its own
-    descriptor's fstat decides: anything but a regular file is refused
-    unread, even if it was swapped in after the walk.
+    The type is decided on the walk's own ``O_PATH`` descriptor before
+    anything is opened: a FIFO or a device is refused unopened, as
+    opening a device can act (a watchdog arms on open). The file is then
+    opened through that descriptor (``/proc/self/fd``), not by its name,
+    so what is read is the inode judged, even if a device was renamed
+    over it since.
     """
-    if len(walk.chain) < 2:
-        return None, None, 'is a directory, not a file'
-    name, parent = walk.chain[-1][0], walk.chain[-2][1]
+    if walk.error is not None:
+        return None, None, _problem(walk.error)
     try:
-        fd = os.open(name, _READ, dir_fd=parent)
+        info = os.fstat(walk.fd)
+    except OSError as exc:
+        return None, None, _problem(exc)
+    if stat.S_ISDIR(info.st_mode):
+        return None, _facts(info), 'is a directory, not a file'
+    if not stat.S_ISREG(info.st_mode):
+        return None, _facts(info), 'is not a regular file'
+    try:
+        fd = os.open(_FD_PATH % walk.fd, _READ)
     except OSError as exc:
         if exc.errno == errno.EACCES:
-            return None, None, 'permission denied'
-        if exc.errno == errno.ELOOP:
-            return None, None, 'is not a regular file'
-        return None, None, 'cannot be read (%s)' % exc.strerror
+            return None, _facts(info), 'permission denied'
+        return None, _facts(info), 'cannot be read (%s)' % exc.strerror
     with os.fdopen(fd, 'rb') as handle:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            return None, _facts(info), 'is a directory, not a file'
-        if not stat.S_ISREG(info.st_mode):
-            return None, _facts(info), 'is not a regular file'
         try:
             return handle.read(limit), _facts(info), None
         except OSError as exc:
@@ -690,18 +694,7 @@ def read_config(root_fd, path):
     """One config file's entry, and its assignments."""
     entry = {'path': path, 'text': None, 'error': None, 'stat': None}
     with _Walk(root_fd, path) as walk:
-        entry['stat'], entry['error'] = _stat(walk)
-        if entry['error']:
-            return entry, []
-        mode = entry['stat']['mode']
-        if stat.S_ISDIR(mode):
-            entry['error'] = 'is a directory, not a file'
-        elif not stat.S_ISREG(mode):
-            entry['error'] = 'is not a regular file'
-        if entry['error']:
-            return entry, []
-        data, info, entry['error'] = _read(walk, MAX_FILE_SIZE + 1)
-    entry['stat'] = info or entry['stat']
+        data, entry['stat'], entry['error'] = _read(walk, MAX_FILE_SIZE + 1)
     if entry['error']:
         return entry, []
     if len(data) > MAX_FILE_SIZE:
@@ -863,8 +856,6 @@ def _read_table(root_fd, name):
     """The lines of ``/etc/passwd`` or ``/etc/group`` under the root;
     none when it is not a regular file that can be read."""
     with _Walk(root_fd, name) as walk:
-        if walk.error is not None:
-            return []
         data, _, error = _read(walk, MAX_FILE_SIZE)
     if error:
         return []
