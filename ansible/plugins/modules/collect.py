@@ -47,9 +47,12 @@ description:
     header, a line oslo.config refuses), the password in a URL
     (C(rabbit://nova:********@host)) and the values of a URL's query
     string are masked; a line oslo.config refuses is masked whole (a
-    C([) line that is no section header becomes C([********)). Masked
-    text keeps its lines and keys, so findings keep their file and
-    line.
+    C([) line that is no section header becomes C([********), a line
+    with an empty key, a password wrapped onto its own line, becomes
+    C(=********)), and so is every line before the first section
+    header (a file that starts otherwise, as a shadow file a link in a
+    config dir points to, is no nova config). Masked text keeps its
+    lines and keys, so findings keep their file and line.
   - Each config file comes with its mode, owner and group; so does every
     path the C([glance]) options C(cafile), C(certfile), C(keyfile) and
     C(rbd_ceph_conf) name (as the last file that sets them, in
@@ -450,6 +453,19 @@ def _unquote(value):
     return value
 
 
+def _mask_unsectioned(line):
+    """A line before any section header, masked whole: a comment stays a
+    comment, an assignment stays one (refused for that reason), else the
+    line has no separator."""
+    if line[0] in '#;':
+        return line[0] + MASK
+    split = _split(line)
+    if split is None:
+        return MASK
+    cut, key = split
+    return line[:cut + 1] + MASK if not key else MASK + ' = ' + MASK
+
+
 def parse_and_mask(text):
     """Mask ``text`` line by line; return it with its assignments.
 
@@ -457,10 +473,14 @@ def parse_and_mask(text):
     it): sections, ``key = value`` or ``key: value``, continuation lines
     (indented), comments (``#``, ``;``), and only ``\\n``, ``\\r`` and
     ``\\r\\n`` end a line. Line numbers and keys are kept. A commented-out
-    assignment is masked too, and so is every line oslo.config would
-    refuse (no separator, a stray continuation, a ``[`` line that is no
-    section header): it may hold a secret. Last, every line, whatever it
-    is, has the password and the query values of its URL masked.
+    assignment is masked too. Every line oslo.config would refuse is
+    masked whole, as a line refused for the same reason: no separator, an
+    empty key (a password wrapped onto its own line, ``= secret``), a
+    stray continuation, a ``[`` line that is no section header. So is
+    every line before the first section header: such a file is not a
+    config (a shadow file a link in a config dir points to). Last, every
+    line, whatever it is, has the password and the query values of its
+    URL masked.
 
     :returns: ``(masked text, [(section, key, value, line)])``.
     """
@@ -474,10 +494,9 @@ def parse_and_mask(text):
         state['pending'] = None
         if pending is None:
             return
-        first, key, values, section, assigned = pending
+        first, key, values, section = pending
         value = '\n'.join(values)
-        if assigned and section is not None:
-            assignments.append((section, key, value, first + 1))
+        assignments.append((section, key, value, first + 1))
         masked = mask_value(key, value)
         if masked == value:
             return
@@ -509,10 +528,15 @@ def parse_and_mask(text):
         if first == '[':
             if line.endswith(']') and len(line) > 2:
                 state['section'] = _section_name(line[1:-1])
-            else:
+            elif line != '[]':
                 # Refused ("[DEFAULT] password = x"), for the same
                 # reason once masked; what follows "[" may be secret.
                 lines[index] = '[' + MASK
+            continue
+        if state['section'] is None:
+            # Before any section: oslo.config refuses an assignment
+            # here, and nothing of it is nova's config yet.
+            lines[index] = _mask_unsectioned(line)
             continue
         body = line[1:] if first in '#;' else line
         split = _split(body)
@@ -529,7 +553,12 @@ def parse_and_mask(text):
                 lines[index] = line[:offset + _value_start(body, cut)] + \
                     masked.replace('\n', ' ')
             continue
-        state['pending'] = (index, key, [value], state['section'], True)
+        if not key:
+            # Refused (an empty key): a password wrapped onto its own
+            # line. What precedes the separator is blank.
+            lines[index] = line[:cut + 1] + MASK
+            continue
+        state['pending'] = (index, key, [value], state['section'])
     flush()
     # Whatever a line is, a URL's password and query in it are masked.
     lines = [mask_urls(line) for line in lines]
