@@ -117,6 +117,7 @@ attributes:
     description: Nothing is changed, so there is no diff.
   platform:
     platforms: linux
+    support: full
     description: >-
       Linux hosts (and containers) running nova; the module walks paths
       with O_PATH and reads a file through C(/proc/self/fd), which only
@@ -137,7 +138,8 @@ seealso:
     description: The audit that reads the bundles (C(--bundles DIR)).
     link: https://pypi.org/project/glance-conf/
 author:
-  - glance-conf developers
+  # No GitHub handle: ansible-test's required form for that.
+  - glance-conf developers (!UNKNOWN)
 '''
 
 EXAMPLES = r'''
@@ -386,10 +388,10 @@ def _mask_query(value):
         return value[:fragment + 1] + MASK
     if cut == -1:
         return value
-    query, hash_, _ = value[cut + 1:].partition('#')
+    query, hash_, unused = value[cut + 1:].partition('#')
     pairs = []
     for pair in query.split('&'):
-        name, equal, _ = pair.partition('=')
+        name, equal, unused = pair.partition('=')
         pairs.append(name + '=' + MASK if equal else MASK if pair else pair)
     masked = value[:cut + 1] + '&'.join(pairs)
     return masked + '#' + MASK if hash_ else masked
@@ -487,16 +489,17 @@ def parse_and_mask(text):
     pieces = _LINE_END.split(text)
     lines, ends = pieces[0::2], pieces[1::2] + ['']
     assignments = []
-    state = {'section': None, 'pending': None}
+    section = None
+    # The assignment being read, if any: (first line, key, values,
+    # section); a list so that flush() can take it.
+    pending = []
 
     def flush():
-        pending = state['pending']
-        state['pending'] = None
-        if pending is None:
+        if not pending:
             return
-        first, key, values, section = pending
+        first, key, values, where = pending.pop()
         value = '\n'.join(values)
-        assignments.append((section, key, value, first + 1))
+        assignments.append((where, key, value, first + 1))
         masked = mask_value(key, value)
         if masked == value:
             return
@@ -516,9 +519,8 @@ def parse_and_mask(text):
             flush()
             continue
         if line[0] in ' \t':
-            pending = state['pending']
-            if pending is not None:
-                pending[2].append(line.lstrip())
+            if pending:
+                pending[0][2].append(line.lstrip())
             else:
                 # A continuation of nothing: refused, and maybe secret.
                 lines[index] = line[:len(line) - len(line.lstrip())] + MASK
@@ -527,13 +529,13 @@ def parse_and_mask(text):
         first = line[0]
         if first == '[':
             if line.endswith(']') and len(line) > 2:
-                state['section'] = _section_name(line[1:-1])
+                section = _section_name(line[1:-1])
             elif line != '[]':
                 # Refused ("[DEFAULT] password = x"), for the same
                 # reason once masked; what follows "[" may be secret.
                 lines[index] = '[' + MASK
             continue
-        if state['section'] is None:
+        if section is None:
             # Before any section: oslo.config refuses an assignment
             # here, and nothing of it is nova's config yet.
             lines[index] = _mask_unsectioned(line)
@@ -558,7 +560,7 @@ def parse_and_mask(text):
             # line. What precedes the separator is blank.
             lines[index] = line[:cut + 1] + MASK
             continue
-        state['pending'] = (index, key, [value], state['section'])
+        pending.append((index, key, [value], section))
     flush()
     # Whatever a line is, a URL's password and query in it are masked.
     lines = [mask_urls(line) for line in lines]
@@ -656,8 +658,9 @@ class _Walk:
         """``[(service path, fd)]`` of the directories walked through to
         the path (to the point where the walk stopped)."""
         chain = self.chain if self.error else self.chain[:-1]
-        return [(_service([name for name, _ in chain[1:depth + 1]]), fd)
-                for depth, (_, fd) in enumerate(chain)]
+        names = [name for name, unused in chain[1:]]
+        return [(_service(names[:depth]), fd)
+                for depth, (unused, fd) in enumerate(chain)]
 
 
 def _facts(info):
@@ -769,7 +772,7 @@ def _winners(assignments_by_file):
     line, and a later file, wins."""
     values = {}
     for assignments in assignments_by_file:
-        for section, key, value, _ in assignments:
+        for section, key, value, unused in assignments:
             values[(section, key)] = value
     return values
 
@@ -832,7 +835,7 @@ def named_paths(assignments_by_file):
         winner = None
         for assignments in assignments_by_file:
             here = {}
-            for section, key, value, _ in assignments:
+            for section, key, value, unused in assignments:
                 if (section, key) in names:
                     here[(section, key)] = value
             for name in names:
@@ -885,7 +888,7 @@ def _read_table(root_fd, name):
     """The lines of ``/etc/passwd`` or ``/etc/group`` under the root;
     none when it is not a regular file that can be read."""
     with _Walk(root_fd, name) as walk:
-        data, _, error = _read(walk, MAX_FILE_SIZE)
+        data, unused, error = _read(walk, MAX_FILE_SIZE)
     if error:
         return []
     return [line.split(':') for line in
