@@ -20,17 +20,21 @@ copies cannot drift silently.
 
 from __future__ import annotations
 
+import ctypes
 import importlib.util
 import json
 import multiprocessing
 import os
 import pathlib
+import stat
+import struct
 import subprocess
 import sys
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from oslo_config import iniparser
 
 from glance_conf.audit import bundle as bundle_reader
 from glance_conf.audit import source
@@ -172,6 +176,12 @@ def test_the_rules_constants_are_the_audits():
     ('[vault]\napprole_secret_id = hunter2', 'hunter2'),
     ('[profiler]\nhmac_keys = hunter2', 'hunter2'),
     ('[cache]\nbackend_argument = password:hunter2', 'hunter2'),
+    # An empty key: a password wrapped onto its own line.
+    ('password =\n= hunter2', 'hunter2'),
+    (': hunter2', 'hunter2'),
+    ('\f= hunter2', 'hunter2'),
+    ('\u3000: hunter2', 'hunter2'),
+    ('= hunter2\n    and-the-rest-hunter2', 'hunter2'),
 ])
 def test_every_kind_of_line_is_masked(line, secret):
     """H3 (a, b): whatever oslo.config makes of a line, no password, no
@@ -189,6 +199,115 @@ def test_every_kind_of_line_is_masked(line, secret):
         assert caught.value.reason == refused.reason
     else:
         assert _masked_values(masked).keys() == before
+
+
+SHADOW = ('root:$6$Salt1234$HashOfRootHashOfRoot:19000:0:99999:7:::\n'
+          'nova:$6$Salt5678$HashOfNovaHashOfNova:19000:0:99999:7:::\n')
+
+
+@pytest.mark.parametrize('text', [
+    SHADOW,
+    '# a note\n' + SHADOW + '[DEFAULT]\nhost = c1\n',
+    'password = HashOfRoot\n    HashOfNova\n[DEFAULT]\n',
+    '\f= HashOfRoot\n: HashOfNova\n[glance]\n',
+    '; HashOfRoot\n# HashOfNova\n[DEFAULT]\n',
+])
+def test_every_line_before_the_first_section_is_masked_whole(text):
+    """M2: oslo.config refuses an assignment before any section, so such
+    a file (a shadow file a link in a config dir points to) is no nova
+    config; none of its lines leaves the host, whatever its key."""
+    masked, assignments = collect.parse_and_mask(text)
+    assert 'HashOf' not in masked and 'Salt' not in masked
+    assert masked.count('\n') == text.count('\n')
+    assert all(section is not None for section, _, _, _ in assignments)
+
+
+def test_a_linked_shadow_file_in_a_config_dir_never_reaches_the_bundle(
+        tmp_path):
+    """M2, end to end: a link in nova.conf.d to a root-only shadow file
+    is followed (under the root, as root: as oslo.config would follow
+    it), and none of its hashes is in the bundle."""
+    root = _tree(tmp_path / 'r', '[DEFAULT]\nhost = c1\n')
+    (root / 'etc' / 'shadow').write_text(SHADOW)
+    (root / 'etc' / 'shadow').chmod(0o600)
+    conf_d = root / 'etc' / 'nova' / 'nova.conf.d'
+    conf_d.mkdir()
+    (conf_d / 'zz.conf').symlink_to('/etc/shadow')
+    made = collect.collect(['/etc/nova/nova.conf'],
+                           ['/etc/nova/nova.conf.d'], str(root))
+    assert made['config'][1]['path'] == '/etc/nova/nova.conf.d/zz.conf'
+    assert made['config'][1]['text'] is not None
+    dumped = json.dumps(made)
+    assert '$6$' not in dumped and 'HashOf' not in dumped
+
+
+class _OsloParser(iniparser.BaseParser):
+    """oslo.config's own INI parser, recording nothing."""
+
+    def assignment(self, key, value):
+        pass
+
+    def new_section(self, section):
+        pass
+
+
+def _refused_by_oslo(lines: list[str]) -> set[int]:
+    """Indexes of the lines oslo.config's parser refuses: it stops at the
+    first, so that one is blanked and the parse is run again."""
+    lines, refused = list(lines), set()
+    while True:
+        try:
+            _OsloParser().parse(lines)
+        except iniparser.ParseError as error:
+            refused.add(error.lineno - 1)
+            lines[error.lineno - 1] = ''
+            continue
+        return refused
+
+
+_LINE_SHAPES = st.tuples(
+    st.sampled_from(['', ' ', '\t', '\f', '\x1c', '\u3000', '#', ';', '[']),
+    st.sampled_from(['', 'password', 'host', 'root', 'a b', 'DEFAULT']),
+    st.sampled_from(['', '=', ':', ' = ', ' : ', ' :=', '\f=']),
+    st.sampled_from(['', ']', ' ', '"', '=x']))
+_LINES = st.lists(st.one_of(
+    _LINE_SHAPES, st.sampled_from(['', '[DEFAULT]', '[glance]', '[]'])),
+    min_size=1, max_size=8)
+
+
+@given(_LINES)
+def test_no_line_oslo_config_refuses_leaves_the_host(shapes):
+    """M2, over line shapes, oslo.config's own parser the oracle: a line
+    it refuses (an empty key among them), or any line before the first
+    section header, never reaches the bundle unmasked; and the audit
+    refuses the masked text as it refuses the original, on the same
+    line for the same reason."""
+    lines = []
+    for number, shape in enumerate(shapes):
+        if isinstance(shape, str):
+            lines.append(shape)
+        else:
+            prefix, key, separator, suffix = shape
+            lines.append('%s%s%st%dz%s' % (prefix, key, separator, number,
+                                          suffix))
+    text = '\n'.join(lines) + '\n'
+    masked, _ = collect.parse_and_mask(text)
+    assert masked.count('\n') == text.count('\n')
+    refused = _refused_by_oslo(lines)
+    headers = [index for index, line in enumerate(lines)
+               if index not in refused and line.startswith('[')]
+    first_header = headers[0] if headers else len(lines)
+    for index, line in enumerate(lines):
+        if index in refused or index < first_header:
+            assert 't%dz' % index not in masked, (line, masked)
+    try:
+        source.parse_text('nova.conf', text)
+    except LoadError as error:
+        with pytest.raises(LoadError) as caught:
+            source.parse_text('nova.conf', masked)
+        assert caught.value.reason == error.reason
+    else:
+        source.parse_text('nova.conf', masked)
 
 
 def test_what_is_not_secret_is_kept_as_is():
@@ -481,6 +600,108 @@ def test_a_fifo_as_passwd_group_or_config_never_blocks(tmp_path):
     assert made['account'] == {'user': 'nova', 'uid': None, 'gid': None,
                                'groups': []}
     assert made['config'][0]['error'] == 'is not a regular file'
+
+
+class _Opens:
+    """The kernel's own record of opens (inotify ``IN_OPEN``) of some
+    paths. Walking a path with ``O_PATH`` and fstat'ing it is no open
+    (no driver's ``open`` runs, no event); reading it is."""
+
+    IN_OPEN = 0x20
+
+    def __init__(self, paths: list[pathlib.Path]):
+        self._libc = ctypes.CDLL(None, use_errno=True)
+        self._fd = self._libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
+        assert self._fd >= 0, os.strerror(ctypes.get_errno())
+        self._names = {}
+        for path in paths:
+            wd = self._libc.inotify_add_watch(self._fd, bytes(path),
+                                              self.IN_OPEN)
+            assert wd >= 0, os.strerror(ctypes.get_errno())
+            self._names[wd] = path
+
+    def opened(self) -> list[pathlib.Path]:
+        """The watched paths opened since the last call."""
+        try:
+            data = os.read(self._fd, 65536)
+        except BlockingIOError:
+            return []
+        found, offset = [], 0
+        while offset < len(data):
+            wd, mask, _, size = struct.unpack_from('iIII', data, offset)
+            if mask & self.IN_OPEN:
+                found.append(self._names[wd])
+            offset += 16 + size
+        return found
+
+    def close(self) -> None:
+        os.close(self._fd)
+
+
+def _special(path: pathlib.Path, kind: str) -> None:
+    """A FIFO, or a character device that is /dev/null's twin (opening
+    it is harmless, and seen as any device's open would be)."""
+    if path.exists():
+        path.unlink()
+    if kind == 'fifo':
+        os.mkfifo(path, 0o644)
+    else:
+        os.mknod(path, 0o644 | stat.S_IFCHR, os.stat('/dev/null').st_rdev)
+
+
+@pytest.mark.parametrize('kind', ['fifo', 'chardev'])
+def test_a_fifo_or_device_is_judged_by_type_never_opened(tmp_path, kind):
+    """M9: at /etc/passwd, /etc/group, as a config file, a config dir's
+    file or a path the config names, a FIFO or a device is refused by
+    the fstat of the walk's O_PATH descriptor; nothing opens it (a
+    container with CAP_MKNOD could otherwise make root open any device
+    of the host's, and a watchdog arms on open)."""
+    root = _tree(tmp_path / 'r', '[glance]\ncafile = /etc/nova/certs/ca.pem\n')
+    conf_d = root / 'etc' / 'nova' / 'nova.conf.d'
+    conf_d.mkdir()
+    places = [root / 'etc' / 'passwd', root / 'etc' / 'group',
+              root / 'etc' / 'nova' / 'extra.conf', conf_d / 'x.conf',
+              root / 'etc' / 'nova' / 'certs' / 'ca.pem']
+    for place in places:
+        _special(place, kind)
+    opens = _Opens(places)
+    try:
+        made = collect.collect(
+            ['/etc/nova/nova.conf', '/etc/nova/extra.conf'],
+            ['/etc/nova/nova.conf.d'], str(root))
+        assert opens.opened() == []
+    finally:
+        opens.close()
+    assert made['account']['uid'] is None
+    errors = {entry['path']: entry['error'] for entry in made['config']}
+    assert errors == {'/etc/nova/nova.conf': None,
+                      '/etc/nova/extra.conf': 'is not a regular file',
+                      '/etc/nova/nova.conf.d/x.conf': 'is not a regular file'}
+    ca = made['paths']['/etc/nova/certs/ca.pem']['stat']
+    assert not stat.S_ISREG(ca['mode'])
+
+
+def test_a_device_renamed_over_a_file_after_the_walk_is_never_opened(
+        tmp_path):
+    """M9: between the walk and the read, a device renamed over the file
+    is not opened: the file is read through the walk's descriptor, the
+    very inode judged regular."""
+    root = _tree(tmp_path / 'r', '[DEFAULT]\nhost = c1\n')
+    conf = root / 'etc' / 'nova' / 'nova.conf'
+    device = root / 'etc' / 'nova' / 'device'
+    _special(device, 'chardev')
+    opens = _Opens([device])
+    root_fd = os.open(root, os.O_PATH | os.O_DIRECTORY)
+    try:
+        with collect._Walk(root_fd, '/etc/nova/nova.conf') as walk:
+            os.rename(device, conf)
+            data, facts, error = collect._read(walk, 4096)
+        assert opens.opened() == []
+    finally:
+        os.close(root_fd)
+        opens.close()
+    assert (data, error) == (b'[DEFAULT]\nhost = c1\n', None)
+    assert stat.S_ISREG(facts['mode'])
 
 
 def _audit_collected(tmp_path, conf: str, *files: str):

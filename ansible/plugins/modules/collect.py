@@ -47,9 +47,12 @@ description:
     header, a line oslo.config refuses), the password in a URL
     (C(rabbit://nova:********@host)) and the values of a URL's query
     string are masked; a line oslo.config refuses is masked whole (a
-    C([) line that is no section header becomes C([********)). Masked
-    text keeps its lines and keys, so findings keep their file and
-    line.
+    C([) line that is no section header becomes C([********), a line
+    with an empty key, a password wrapped onto its own line, becomes
+    C(=********)), and so is every line before the first section
+    header (a file that starts otherwise, as a shadow file a link in a
+    config dir points to, is no nova config). Masked text keeps its
+    lines and keys, so findings keep their file and line.
   - Each config file comes with its mode, owner and group; so does every
     path the C([glance]) options C(cafile), C(certfile), C(keyfile) and
     C(rbd_ceph_conf) name, and the C([libvirt] images_rbd_ceph_conf)
@@ -115,9 +118,11 @@ attributes:
     description: Nothing is changed, so there is no diff.
   platform:
     platforms: linux
+    support: full
     description: >-
       Linux hosts (and containers) running nova; the module walks paths
-      with O_PATH, which only Linux has.
+      with O_PATH and reads a file through C(/proc/self/fd), which only
+      Linux has.
 notes:
   - Files larger than 2 MiB are not read (their C(error) says so); at
     most 256 config files and 64 named paths are collected.
@@ -134,7 +139,8 @@ seealso:
     description: The audit that reads the bundles (C(--bundles DIR)).
     link: https://pypi.org/project/glance-conf/
 author:
-  - glance-conf developers
+  # No GitHub handle: ansible-test's required form for that.
+  - glance-conf developers (!UNKNOWN)
 '''
 
 EXAMPLES = r'''
@@ -386,10 +392,10 @@ def _mask_query(value):
         return value[:fragment + 1] + MASK
     if cut == -1:
         return value
-    query, hash_, _ = value[cut + 1:].partition('#')
+    query, hash_, unused = value[cut + 1:].partition('#')
     pairs = []
     for pair in query.split('&'):
-        name, equal, _ = pair.partition('=')
+        name, equal, unused = pair.partition('=')
         pairs.append(name + '=' + MASK if equal else MASK if pair else pair)
     masked = value[:cut + 1] + '&'.join(pairs)
     return masked + '#' + MASK if hash_ else masked
@@ -453,6 +459,19 @@ def _unquote(value):
     return value
 
 
+def _mask_unsectioned(line):
+    """A line before any section header, masked whole: a comment stays a
+    comment, an assignment stays one (refused for that reason), else the
+    line has no separator."""
+    if line[0] in '#;':
+        return line[0] + MASK
+    split = _split(line)
+    if split is None:
+        return MASK
+    cut, key = split
+    return line[:cut + 1] + MASK if not key else MASK + ' = ' + MASK
+
+
 def parse_and_mask(text):
     """Mask ``text`` line by line; return it with its assignments.
 
@@ -460,27 +479,31 @@ def parse_and_mask(text):
     it): sections, ``key = value`` or ``key: value``, continuation lines
     (indented), comments (``#``, ``;``), and only ``\\n``, ``\\r`` and
     ``\\r\\n`` end a line. Line numbers and keys are kept. A commented-out
-    assignment is masked too, and so is every line oslo.config would
-    refuse (no separator, a stray continuation, a ``[`` line that is no
-    section header): it may hold a secret. Last, every line, whatever it
-    is, has the password and the query values of its URL masked.
+    assignment is masked too. Every line oslo.config would refuse is
+    masked whole, as a line refused for the same reason: no separator, an
+    empty key (a password wrapped onto its own line, ``= secret``), a
+    stray continuation, a ``[`` line that is no section header. So is
+    every line before the first section header: such a file is not a
+    config (a shadow file a link in a config dir points to). Last, every
+    line, whatever it is, has the password and the query values of its
+    URL masked.
 
     :returns: ``(masked text, [(section, key, value, line)])``.
     """
     pieces = _LINE_END.split(text)
     lines, ends = pieces[0::2], pieces[1::2] + ['']
     assignments = []
-    state = {'section': None, 'pending': None}
+    section = None
+    # The assignment being read, if any: (first line, key, values,
+    # section); a list so that flush() can take it.
+    pending = []
 
     def flush():
-        pending = state['pending']
-        state['pending'] = None
-        if pending is None:
+        if not pending:
             return
-        first, key, values, section, assigned = pending
+        first, key, values, where = pending.pop()
         value = '\n'.join(values)
-        if assigned and section is not None:
-            assignments.append((section, key, value, first + 1))
+        assignments.append((where, key, value, first + 1))
         masked = mask_value(key, value)
         if masked == value:
             return
@@ -500,9 +523,8 @@ def parse_and_mask(text):
             flush()
             continue
         if line[0] in ' \t':
-            pending = state['pending']
-            if pending is not None:
-                pending[2].append(line.lstrip())
+            if pending:
+                pending[0][2].append(line.lstrip())
             else:
                 # A continuation of nothing: refused, and maybe secret.
                 lines[index] = line[:len(line) - len(line.lstrip())] + MASK
@@ -511,11 +533,16 @@ def parse_and_mask(text):
         first = line[0]
         if first == '[':
             if line.endswith(']') and len(line) > 2:
-                state['section'] = _section_name(line[1:-1])
-            else:
+                section = _section_name(line[1:-1])
+            elif line != '[]':
                 # Refused ("[DEFAULT] password = x"), for the same
                 # reason once masked; what follows "[" may be secret.
                 lines[index] = '[' + MASK
+            continue
+        if section is None:
+            # Before any section: oslo.config refuses an assignment
+            # here, and nothing of it is nova's config yet.
+            lines[index] = _mask_unsectioned(line)
             continue
         body = line[1:] if first in '#;' else line
         split = _split(body)
@@ -532,7 +559,12 @@ def parse_and_mask(text):
                 lines[index] = line[:offset + _value_start(body, cut)] + \
                     masked.replace('\n', ' ')
             continue
-        state['pending'] = (index, key, [value], state['section'], True)
+        if not key:
+            # Refused (an empty key): a password wrapped onto its own
+            # line. What precedes the separator is blank.
+            lines[index] = line[:cut + 1] + MASK
+            continue
+        pending.append((index, key, [value], section))
     flush()
     # Whatever a line is, a URL's password and query in it are masked.
     lines = [mask_urls(line) for line in lines]
@@ -546,10 +578,11 @@ def parse_and_mask(text):
 #: How every component is opened: the object itself, never what a link
 #: points to (a link is read, then resolved here, under root).
 _STEP = getattr(os, 'O_PATH', 0) | os.O_NOFOLLOW | os.O_CLOEXEC
-#: How a file is read: no link followed, and a FIFO or a device never
-#: blocks the module (it is refused by its fstat).
-_READ = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | \
-    os.O_CLOEXEC
+#: How a regular file, already judged by its ``O_PATH`` descriptor, is
+#: opened for reading through that descriptor (see :func:`_read`).
+_READ = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
+#: Where a descriptor can be opened again as the very inode it holds.
+_FD_PATH = '/proc/self/fd/%d'
 
 
 class _Walk:
@@ -629,8 +662,9 @@ class _Walk:
         """``[(service path, fd)]`` of the directories walked through to
         the path (to the point where the walk stopped)."""
         chain = self.chain if self.error else self.chain[:-1]
-        return [(_service([name for name, _ in chain[1:depth + 1]]), fd)
-                for depth, (_, fd) in enumerate(chain)]
+        names = [name for name, unused in chain[1:]]
+        return [(_service(names[:depth]), fd)
+                for depth, (unused, fd) in enumerate(chain)]
 
 
 def _facts(info):
@@ -660,28 +694,30 @@ def _service(parts):
 def _read(walk, limit):
     """``(bytes, stat dict, error)`` of the regular file a walk reached.
 
-    The file is opened by its name relative to its directory's
-    descriptor, not following a link and not blocking, and its own
-    descriptor's fstat decides: anything but a regular file is refused
-    unread, even if it was swapped in after the walk.
+    The type is decided on the walk's own ``O_PATH`` descriptor before
+    anything is opened: a FIFO or a device is refused unopened, as
+    opening a device can act (a watchdog arms on open). The file is then
+    opened through that descriptor (``/proc/self/fd``), not by its name,
+    so what is read is the inode judged, even if a device was renamed
+    over it since.
     """
-    if len(walk.chain) < 2:
-        return None, None, 'is a directory, not a file'
-    name, parent = walk.chain[-1][0], walk.chain[-2][1]
+    if walk.error is not None:
+        return None, None, _problem(walk.error)
     try:
-        fd = os.open(name, _READ, dir_fd=parent)
+        info = os.fstat(walk.fd)
+    except OSError as exc:
+        return None, None, _problem(exc)
+    if stat.S_ISDIR(info.st_mode):
+        return None, _facts(info), 'is a directory, not a file'
+    if not stat.S_ISREG(info.st_mode):
+        return None, _facts(info), 'is not a regular file'
+    try:
+        fd = os.open(_FD_PATH % walk.fd, _READ)
     except OSError as exc:
         if exc.errno == errno.EACCES:
-            return None, None, 'permission denied'
-        if exc.errno == errno.ELOOP:
-            return None, None, 'is not a regular file'
-        return None, None, 'cannot be read (%s)' % exc.strerror
+            return None, _facts(info), 'permission denied'
+        return None, _facts(info), 'cannot be read (%s)' % exc.strerror
     with os.fdopen(fd, 'rb') as handle:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            return None, _facts(info), 'is a directory, not a file'
-        if not stat.S_ISREG(info.st_mode):
-            return None, _facts(info), 'is not a regular file'
         try:
             return handle.read(limit), _facts(info), None
         except OSError as exc:
@@ -694,18 +730,7 @@ def read_config(root_fd, path):
     """One config file's entry, and its assignments."""
     entry = {'path': path, 'text': None, 'error': None, 'stat': None}
     with _Walk(root_fd, path) as walk:
-        entry['stat'], entry['error'] = _stat(walk)
-        if entry['error']:
-            return entry, []
-        mode = entry['stat']['mode']
-        if stat.S_ISDIR(mode):
-            entry['error'] = 'is a directory, not a file'
-        elif not stat.S_ISREG(mode):
-            entry['error'] = 'is not a regular file'
-        if entry['error']:
-            return entry, []
-        data, info, entry['error'] = _read(walk, MAX_FILE_SIZE + 1)
-    entry['stat'] = info or entry['stat']
+        data, entry['stat'], entry['error'] = _read(walk, MAX_FILE_SIZE + 1)
     if entry['error']:
         return entry, []
     if len(data) > MAX_FILE_SIZE:
@@ -751,7 +776,7 @@ def _winners(assignments_by_file):
     line, and a later file, wins."""
     values = {}
     for assignments in assignments_by_file:
-        for section, key, value, _ in assignments:
+        for section, key, value, unused in assignments:
             values[(section, key)] = value
     return values
 
@@ -814,7 +839,7 @@ def named_paths(assignments_by_file):
         winner = None
         for assignments in assignments_by_file:
             here = {}
-            for section, key, value, _ in assignments:
+            for section, key, value, unused in assignments:
                 if (section, key) in names:
                     here[(section, key)] = value
             for name in names:
@@ -866,9 +891,7 @@ def _read_table(root_fd, name):
     """The lines of ``/etc/passwd`` or ``/etc/group`` under the root;
     none when it is not a regular file that can be read."""
     with _Walk(root_fd, name) as walk:
-        if walk.error is not None:
-            return []
-        data, _, error = _read(walk, MAX_FILE_SIZE)
+        data, unused, error = _read(walk, MAX_FILE_SIZE)
     if error:
         return []
     return [line.split(':') for line in

@@ -61,9 +61,11 @@ attributes:
     description: No diff.
   platform:
     platforms: posix
+    support: full
     description: The controller.
 author:
-  - glance-conf developers
+  # No GitHub handle: ansible-test's required form for that.
+  - glance-conf developers (!UNKNOWN)
 '''
 
 EXAMPLES = r'''
