@@ -20,7 +20,8 @@ is where such a file belongs, never a directory root happens to audit
 from. Either way a file someone else could change is refused, as git
 refuses a repository owned by someone else: it would set root's gate.
 Keys are those of the flags they stand for (``fail_on``, ``skip``,
-``waivers``, ``baseline``, ``defaults``, ``format``, ``bundles``); a
+``waivers``, ``baseline``, ``defaults``, ``format``, ``bundles``,
+``docs_url``); a
 flag on the command line wins, and FILE arguments or
 ``--config-file``/``--config-dir`` win over ``bundles``. Paths are
 relative to the file's directory. Reading ``pyproject.toml`` needs
@@ -53,7 +54,7 @@ PYPROJECT_NAME = 'pyproject.toml'
 TABLE = 'glance-conf-audit'
 #: Keys that hold one text each.
 TEXT_KEYS = ('fail_on', 'waivers', 'baseline', 'defaults', 'format',
-             'bundles')
+             'bundles', 'docs_url')
 #: Keys that hold a list of texts (or one comma-separated text).
 LIST_KEYS = ('skip',)
 KEYS = TEXT_KEYS + LIST_KEYS

@@ -161,6 +161,15 @@ def add_report_args(parser: argparse.ArgumentParser,
                             'them as open alerts; default: left out)')
 
 
+def docs_url(text: str) -> str:
+    """``text`` as ``--docs-url`` takes it: an http(s) URL without
+    user-info or query, its fragment dropped.
+
+    :raises argparse.ArgumentTypeError: for anything else.
+    """
+    return _docs_url(text)
+
+
 def _docs_url(text: str) -> str:
     split = urllib.parse.urlsplit(text)
     if split.scheme not in ('http', 'https') or not split.netloc \

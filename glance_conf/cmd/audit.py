@@ -293,6 +293,11 @@ def _with_project_config(parser: argparse.ArgumentParser,
     settings = projectconfig.load(path, {
         'fail_on': [s.label for s in Severity] + ['never'],
         'defaults': definitions.SEMANTICS, 'format': formats})
+    if 'docs_url' in settings:
+        try:
+            settings['docs_url'] = _parser.docs_url(settings['docs_url'])
+        except argparse.ArgumentTypeError as exc:
+            raise LoadError(path, 'docs_url: %s' % exc) from None
     skip = settings.pop('skip', None)
     bundles = settings.pop('bundles', None)
     # ``baseline`` is kept as ``args.baseline`` for --baseline to default

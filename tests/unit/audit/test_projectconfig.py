@@ -106,7 +106,7 @@ def test_two_configs_in_one_directory_is_an_error(repo):
 @pytest.mark.parametrize('body, reason', [
     ('fail_on: high\nfail-on: low\n',
      'line 2: unknown key fail-on (expected one of: fail_on, waivers, '
-     'baseline, defaults, format, bundles, skip)'),
+     'baseline, defaults, format, bundles, docs_url, skip)'),
     ('fail_on: critical\n', 'line 1: fail_on: expected one of: high, info, '
      'low, medium, never'),
     ('format: [json]\n', 'line 1: format: expected a non-empty text of '
@@ -187,6 +187,16 @@ def test_config_sets_the_defaults(project):
     assert code == (1 if doc['summary']['low'] else 0)
 
 
+def test_the_docs_address_comes_from_the_config(project):
+    """SARIF rules link the published catalogue (``helpUri``)."""
+    (project / projectconfig.YAML_NAME).write_text(
+        'format: sarif\ndocs_url: https://docs.example.org/checks.html#x\n')
+    _, out, _ = run()
+    rules = json.loads(out)['runs'][0]['tool']['driver']['rules']
+    assert {r['helpUri'] for r in rules if r['id'] == 'GC101'} == {
+        'https://docs.example.org/checks.html#gc101'}
+
+
 def test_flags_override_the_config(project):
     (project / 'waivers.yaml').write_text(WAIVER)
     (project / projectconfig.YAML_NAME).write_text(
@@ -238,6 +248,8 @@ def test_baseline_is_kept_for_the_baseline_flag(project, monkeypatch):
 @pytest.mark.parametrize('body, message', [
     ('fail_on: hihg\n', 'line 1: fail_on: expected one of'),
     ('colour: true\n', 'line 1: unknown key colour'),
+    ('docs_url: ftp://docs.example/checks.html\n',
+     'docs_url: not an http(s) URL'),
 ])
 def test_a_bad_config_is_exit_2_naming_the_key(project, body, message):
     (project / projectconfig.YAML_NAME).write_text(body)
