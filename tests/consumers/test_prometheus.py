@@ -83,7 +83,7 @@ def textfiles(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
                       insecure='True')]
     directory = tmp / 'textfile'
     directory.mkdir()
-    for _ in T.started(server):
+    with servers.started(server):
         for argv, name in ((['--fail-on', 'medium'], AUDIT_FILE),
                            (['probe'], PROBE_FILE)):
             out, err = io.StringIO(), io.StringIO()
