@@ -188,6 +188,10 @@ class Result:
     checks: list[Any]
     #: Whose defaults the files were judged by: ``nova`` or ``glance-conf``.
     defaults: str = definitions.NOVA
+    #: The service the files configure (``nova``, ``cinder``,
+    #: ``glance-api``), or ``mixed`` for a fleet of several: every
+    #: writer states it.
+    service: str = 'nova'
     findings: Spool = dataclasses.field(default_factory=Spool)
     problems: list[LoadProblem] = dataclasses.field(default_factory=list)
     problems_dropped: int = 0
@@ -202,6 +206,8 @@ class Result:
     #: Fleet mode: the host of each of :attr:`paths` (a file's name, or
     #: the bundle's ``host``: a bundle's files are ``host:/etc/...``).
     hosts: list[str] = dataclasses.field(default_factory=list)
+    #: The service each of :attr:`paths` configures, by path.
+    file_services: dict[str, str] = dataclasses.field(default_factory=dict)
     #: The waivers in use, if any; they keep what they matched.
     waivers: waivers_mod.Waivers | None = None
     #: Findings a waiver in force covers: they do not count toward the

@@ -39,6 +39,9 @@ LAYERS = {
     'audit.source': 9, 'audit.baseline': 9, 'audit.waivers': 9,
     'audit.projectconfig': 9, 'audit.bundle': 9, 'audit.probe': 9,
     'audit.helptext': 9,
+    # What each service reads (its profile of options): data, below the
+    # parsed config that holds it.
+    'audit.services': 9,
     'audit.target': 10, 'audit.result': 10,
     # The report package itself only names the format plugins' namespace
     # (the manager loads them); the writers sit on top.

@@ -138,13 +138,17 @@ def _testcase(check: type[base.Check] | type[base.FleetCheck],
     return element
 
 
-def _suite(name: str, cases: list[ET.Element]) -> ET.Element:
+def _suite(name: str, cases: list[ET.Element],
+           service: str | None = None) -> ET.Element:
     def count(tag: str) -> int:
         return sum(1 for case in cases if case.find(tag) is not None)
     suite = ET.Element('testsuite', {
         'name': name, 'tests': str(len(cases)),
         'failures': str(count('failure')), 'errors': str(count('error')),
         'skipped': str(count('skipped')), 'time': '0'})
+    if service is not None:  # the service the suite's file configures
+        ET.SubElement(ET.SubElement(suite, 'properties'), 'property',
+                      {'name': 'service', 'value': service})
     suite.extend(cases)
     return suite
 
@@ -155,10 +159,13 @@ def _suites(result: Result, cases: dict[tuple[str, str], _Case],
     fleet = [c for c in result.checks if issubclass(c, base.FleetCheck)]
     for path in files:
         classname = shown(path) or '(no file)'
+        service = result.file_services.get(path)
         yield _suite(classname, [
             _testcase(check, classname, cases.get((check.id, path)),
                       OFFLINE if check.id in result.not_checked else None)
-            for check in per_file])
+            for check in per_file
+            if service is None or service in check.services],
+            service or result.service)
     if fleet:
         ran = result.mode == 'fleet' and result.files > 1
         yield _suite(FLEET_SUITE, [

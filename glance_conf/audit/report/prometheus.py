@@ -76,8 +76,9 @@ class Family:
 
 INFO = Family(PREFIX + 'info', 'The audit that wrote this file: the '
               'tool version, the defaults unset options were judged by, '
-              'and the mode (service or fleet). Always 1.',
-              ('version', 'defaults', 'mode'))
+              'the mode (service or fleet) and the service audited '
+              '(nova, cinder, glance-api, or mixed). Always 1.',
+              ('version', 'defaults', 'mode', 'service'))
 LAST_RUN = Family(PREFIX + 'last_run_timestamp_seconds',
                   'When this file was written, as a Unix timestamp.')
 FILES = Family(PREFIX + 'files', 'Config files audited.')
@@ -251,7 +252,8 @@ def render(result: Result, out: TextIO) -> None:
     counts, gate, drift = _findings(result)
     write_family(out, INFO, [((('version', shown(identity.tool_version())),
                                ('defaults', result.defaults),
-                               ('mode', result.mode)), 1)])
+                               ('mode', result.mode),
+                               ('service', result.service)), 1)])
     write_family(out, LAST_RUN, [((), int(time.time()))])
     write_family(out, FILES, [((), result.files)])
     write_family(out, LOAD_PROBLEMS, [((), result.problem_count)])

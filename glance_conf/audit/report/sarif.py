@@ -254,7 +254,8 @@ def render(result: Result, out: TextIO) -> None:
         }],
         'results': [],
         # Whose defaults judged the unset options: nova 34's or ours.
-        'properties': {'mode': result.mode, 'defaults': result.defaults},
+        'properties': {'mode': result.mode, 'defaults': result.defaults,
+                       'service': result.service},
     }
     if result.not_checked:
         run['properties']['notCheckedOffline'] = list(result.not_checked)

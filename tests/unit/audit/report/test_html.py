@@ -201,3 +201,9 @@ def test_lone_surrogates_and_control_characters_are_escaped(tmp_path):
         page = out.getvalue()
         assert '\x1b' not in page and '\ud800' not in page
         page.encode('utf-8')  # writable: no lone surrogate left
+
+
+def test_the_header_states_the_service(result):
+    result.service = 'cinder'
+    doc = lxml_html.fromstring(_render(result))
+    assert doc.get_element_by_id('service').text == 'cinder'
