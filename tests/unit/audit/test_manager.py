@@ -50,6 +50,9 @@ CATALOGUE = {
     'GC800': 'medium', 'GC801': 'medium', 'GC802': 'high', 'GC803': 'high',
     'GC804': 'high', 'GC805': 'medium', 'GC806': 'low', 'GC807': 'low',
     'GC808': 'medium', 'GC809': 'high', 'GC810': 'info',
+    # glance-api
+    'GC850': 'medium', 'GC851': 'high', 'GC852': 'medium', 'GC853': 'low',
+    'GC854': 'medium', 'GC855': 'medium', 'GC856': 'low', 'GC857': 'low',
 }
 
 
