@@ -170,7 +170,7 @@ class CinderTlsFileUnusable(transport.TlsFileUnusable):
 
     id = 'GC803'
     services = SERVICES
-    title = 'cinder\'s Image API CA, certificate or key file unusable'
+    title = 'cinder: Image API CA, certificate or key file unusable'
     tls_files = TLS_FILES
     tls_group = DEFAULT
 
@@ -189,7 +189,7 @@ class CinderKeyFileExposed(transport.KeyFileExposed):
 
     id = 'GC804'
     services = SERVICES
-    title = 'cinder\'s glance_keyfile readable or writable by others'
+    title = 'cinder: glance_keyfile readable or writable by others'
     remediation = ('chmod 0600 the key file, owned by the service user, '
                    'or 0640 with owner root and the service\'s group.')
     tls_files = TLS_FILES
@@ -208,7 +208,7 @@ class CinderKeyWithoutCertificate(transport.KeyWithoutCertificate):
 
     id = 'GC805'
     services = SERVICES
-    title = 'cinder\'s glance_keyfile set without glance_certfile'
+    title = 'cinder: glance_keyfile set without glance_certfile'
     remediation = ('Set [DEFAULT] glance_certfile to the matching '
                    'certificate.')
     tls_files = TLS_FILES
@@ -231,7 +231,7 @@ class CinderNoRequestTimeout(base.ValueCheck):
     services = SERVICES
     severity = Severity.LOW
     cwe = UNCONTROLLED_RESOURCE_CONSUMPTION
-    title = 'cinder\'s image client has no request timeout'
+    title = 'cinder: no request timeout for the Image API'
     references = (refs.CM_6,)
     remediation = 'Set [DEFAULT] glance_request_timeout, for example 60.'
     option = 'glance_request_timeout'
@@ -258,7 +258,7 @@ class CinderManyRetries(base.ValueCheck):
     services = SERVICES
     severity = Severity.LOW
     cwe = UNCONTROLLED_RESOURCE_CONSUMPTION
-    title = 'cinder\'s glance_num_retries above the recommended ceiling'
+    title = 'cinder: glance_num_retries above the recommended ceiling'
     references = (refs.CM_6,)
     remediation = ('Set [DEFAULT] glance_num_retries to %d or fewer.'
                    % definitions.RECOMMENDED_NUM_RETRIES)
@@ -326,7 +326,7 @@ class CinderSignatureVerificationDisabled(base.ValueCheck):
     services = SERVICES
     severity = Severity.HIGH
     cwe = IMPROPER_SIGNATURE_VERIFICATION
-    title = 'cinder\'s image signature verification disabled'
+    title = 'cinder: image signature verification disabled'
     references = (refs.SI_7,)
     remediation = 'Set [DEFAULT] verify_glance_signatures = enabled.'
     option = 'verify_glance_signatures'
