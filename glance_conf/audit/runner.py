@@ -167,6 +167,10 @@ def _serve(result: Result, service: str,
            checks: Sequence[manager.CheckClass]) -> None:
     """Record that a file of ``result`` configures ``service``: the
     checks listed as run are those of the services seen."""
+    if result.file_services and (result.service == service or (
+            result.service == services.MIXED
+            and any(service in c.services for c in result.checks))):
+        return  # seen before: in fleet mode, once per service, not per file
     seen = set(result.file_services.values()) | {service}
     result.service = next(iter(seen)) if len(seen) == 1 else services.MIXED
     result.checks = [c for c in checks if seen.intersection(c.services)]
