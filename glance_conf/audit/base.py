@@ -46,6 +46,7 @@ from typing import ClassVar
 from glance_conf import _files
 from glance_conf import glance
 from glance_conf.audit import remedy
+from glance_conf.audit import services as services_mod
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.target import INVALID
@@ -55,7 +56,8 @@ if TYPE_CHECKING:
 
 NAMESPACE = 'glance_conf.audit.checks'
 
-#: ``GC`` and three digits; the hundreds say the area. GC9xx is left for
+#: ``GC`` and three digits; the hundreds say the area. GC8xx judges
+#: other services than nova (:data:`SERVICE_RANGES`); GC9xx is left for
 #: checks a site adds itself.
 ID_RE = re.compile(r'GC[1-9][0-9]{2}')
 
@@ -67,7 +69,17 @@ AREAS = {
     5: 'Host: config files and logging',
     6: 'Fleet consistency',
     7: 'Live probe of the Image endpoint (glance-conf-audit probe)',
+    8: 'The other services of the image trust path: cinder\'s image '
+       'client (GC800-GC849, --service cinder) and glance-api '
+       '(GC850-GC899, --service glance-api)',
     9: 'Reserved for site-specific checks',
+}
+
+#: The IDs kept for the checks of each service other than nova: a check
+#: with an ID in a range judges that service's files only.
+SERVICE_RANGES = {
+    services_mod.CINDER: range(800, 850),
+    services_mod.GLANCE_API: range(850, 900),
 }
 
 #: What a check's ``references`` may cite: ``<framework>/<ID>``, the ID
@@ -107,6 +119,10 @@ class _Described:
     #: Whether the check judges a live endpoint (``glance-conf-audit
     #: probe``) rather than files: the plain audit leaves it out.
     live: ClassVar[bool] = False
+    #: The services whose files the check judges (see
+    #: :mod:`glance_conf.audit.services`); the engine runs it only on a
+    #: file of one of them.
+    services: ClassVar[tuple[str, ...]] = (services_mod.NOVA,)
     #: What the check maps to, as ``<framework>/<ID>`` (see
     #: :data:`FRAMEWORKS`): ``security-guide/Check-Compute-05``,
     #: ``nist-800-53/SC-8``.
@@ -192,6 +208,28 @@ class ValueCheck(Check):
             option = self.option if self.group == glance.GROUP_NAME \
                 else '%s.%s' % (self.group, self.option)
             yield self.finding(option, self.describe(value))
+
+
+class RefusedValueCheck(Check):
+    """Values of another service's options that its own types refuse.
+
+    That service fails each time it reads such a value (oslo.config
+    raises), and the audit cannot judge it either. The message names the
+    option and the type, never the value: oslo.config's own reasons
+    quote it, and it may be a secret pasted into the wrong option.
+    """
+
+    def run(self, conf: AuditedConf) -> Iterator[Finding]:
+        profile = services_mod.profile(self.services[0])
+        for group, opt in profile.opts:
+            if conf.value(opt.dest, group) is INVALID \
+                    and not conf.unjudged(opt.dest, group):
+                yield self.finding(
+                    '%s.%s' % (group, opt.dest), '[%s] %s: %s refuses its '
+                    'value (the type is %r); it fails each time it reads '
+                    'it. The value is not shown.' % (
+                        group, opt.dest, profile.name, opt.type),
+                    key=repr(opt.type))
 
 
 class FleetCheck(_Described, abc.ABC):

@@ -88,9 +88,10 @@ def render(checks: Sequence[manager.CheckClass] | None = None) -> str:
                     for area, title in sorted(base.AREAS.items())],
                    ('IDs', 'Area'))
     lines += _table([(c.id, c.severity.label, 'CWE-%d' % c.cwe,
-                      'yes' if c.needs_host else 'no', c.title)
+                      'yes' if c.needs_host else 'no', ', '.join(c.services),
+                      c.title)
                      for c in checks],
-                    ('ID', 'Severity', 'CWE', 'Host', 'Title'))
+                    ('ID', 'Severity', 'CWE', 'Host', 'Service', 'Title'))
     lines += _references_index(checks)
     for check in checks:
         heading = '%s: %s' % (check.id, check.title)
@@ -109,6 +110,7 @@ def render(checks: Sequence[manager.CheckClass] | None = None) -> str:
             ':References: %s' % (', '.join(
                 reference_link(r) for r in check.references) or 'none'),
             ':Runs in: %s' % kind,
+            ':Service: %s (``--service``)' % ', '.join(check.services),
             ':Needs the host: %s' % (HOST if check.needs_host else NO_HOST),
             ':Remediation: %s' % check.remediation, '',
             check.doc(), '',

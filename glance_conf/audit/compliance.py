@@ -60,12 +60,22 @@ CHECK_COMPUTE_05 = 'security-guide/Check-Compute-05'
 #: services that share its storage backend (Ceph), which nova's RBD
 #: download needs.
 OSSN_0090 = 'ossn/OSSN-0090'
+#: OpenStack Security Note 0065: users of glance may be able to replace
+#: active image data (the image locations ``show_multiple_locations``
+#: lets users edit).
+OSSN_0065 = 'ossn/OSSN-0065'
+#: OpenStack Security Note 0078: the Image API fetching a URL a user
+#: names can scan the network (glance's import docs cite it for
+#: ``web-download``).
+OSSN_0078 = 'ossn/OSSN-0078'
 #: NIST SP 800-53 Rev. 5, AC-6: Least Privilege.
 AC_6 = 'nist-800-53/AC-6'
 #: CM-2: Baseline Configuration.
 CM_2 = 'nist-800-53/CM-2'
 #: CM-6: Configuration Settings.
 CM_6 = 'nist-800-53/CM-6'
+#: SC-7: Boundary Protection.
+SC_7 = 'nist-800-53/SC-7'
 #: SC-8: Transmission Confidentiality and Integrity.
 SC_8 = 'nist-800-53/SC-8'
 #: SC-12: Cryptographic Key Establishment and Management.

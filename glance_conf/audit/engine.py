@@ -42,9 +42,9 @@ from oslo_config import cfg
 from oslo_log import log as logging
 
 from glance_conf import _files
-from glance_conf import glance
 from glance_conf.audit import base
 from glance_conf.audit import manager
+from glance_conf.audit import services
 from glance_conf.audit.exception import AuditFailure
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
@@ -150,9 +150,11 @@ def check_config(target: AuditedConf,
     """Run the per-config checks over one config; every finding placed,
     and each check's findings :func:`capped` per file.
 
-    Fleet checks are skipped: they see configs through the runner. Every
-    ``[glance]`` value is resolved first, so a value no service could
-    read stops this config before any of its findings exist.
+    Fleet checks are skipped: they see configs through the runner, and
+    so are the checks of other services than the one ``target``
+    configures. Every value its service's profile judges is resolved
+    first, so a value no service could read stops this config before
+    any of its findings exist.
 
     :param host: where the service's files are; ``None`` audits the text
         only (offline), leaving out the checks that need the host.
@@ -160,12 +162,13 @@ def check_config(target: AuditedConf,
     :raises glance_conf.audit.exception.LoadError: if a file cannot be
         read again, or a value's ``$`` references never end.
     """
-    for opt in glance.listed_opts():
-        target.value(opt.dest)
+    for group, name in services.profile(target.service).judged():
+        target.value(name, group)
     fallback = target.files[-1].path if target.files else None
     found: list[Finding] = []
     for check_class in checks:
-        if not issubclass(check_class, base.Check):
+        if not issubclass(check_class, base.Check) \
+                or target.service not in check_class.services:
             continue
         if check_class.needs_host and host is None:
             continue

@@ -32,6 +32,7 @@ from stevedore import extension
 
 from glance_conf.audit import base
 from glance_conf.audit import report
+from glance_conf.audit import services
 from glance_conf.audit.exception import CheckLoadError
 from glance_conf.audit.exception import FormatLoadError
 from glance_conf.audit.exception import PluginLoadError
@@ -91,7 +92,30 @@ def validate_check(name: str, plugin: Any) -> CheckClass:
     if not plugin.doc():
         raise CheckLoadError(name, 'has no docstring to document it')
     _validate_references(name, getattr(plugin, 'references', None))
+    _validate_services(name, check_id, getattr(plugin, 'services', None))
     return plugin
+
+
+def _validate_services(name: str, check_id: str, names: Any) -> None:
+    """A tuple of distinct known services; an ID in a service's range
+    (``base.SERVICE_RANGES``) belongs to that service alone."""
+    if not isinstance(names, tuple) or not names \
+            or len(set(names)) != len(names) \
+            or not set(names) <= set(services.SERVICES):
+        raise CheckLoadError(name, 'services must be a tuple of distinct '
+                             'services among %s' % ', '.join(
+                                 services.SERVICES))
+    number = int(check_id[2:])
+    for service, ids in base.SERVICE_RANGES.items():
+        if number in ids and names != (service,):
+            raise CheckLoadError(name, 'IDs GC%d-GC%d are kept for %s '
+                                 'checks' % (ids[0], ids[-1], service))
+
+
+def for_service(checks: Iterable[CheckClass], service: str
+                ) -> list[CheckClass]:
+    """The checks among ``checks`` that judge ``service``'s files."""
+    return [c for c in checks if service in c.services]
 
 
 def _validate_references(name: str, references: Any) -> None:

@@ -41,6 +41,7 @@ from typing import TypeVar
 from glance_conf import definitions
 from glance_conf.audit import baseline as baseline_mod
 from glance_conf.audit import projectconfig
+from glance_conf.audit import services
 from glance_conf.audit import waivers as waivers_mod
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
@@ -242,6 +243,10 @@ class Result:
     checks: list[Any]
     #: Whose defaults the files were judged by: ``nova`` or ``glance-conf``.
     defaults: str = definitions.NOVA
+    #: The service the files configure (``nova``, ``cinder``,
+    #: ``glance-api``), or ``mixed`` for a fleet of several: every
+    #: writer states it.
+    service: str = services.NOVA
     findings: Spool = dataclasses.field(default_factory=Spool)
     problems: list[LoadProblem] = dataclasses.field(default_factory=list)
     problems_dropped: int = 0
@@ -256,6 +261,11 @@ class Result:
     #: Fleet mode: the host of each of :attr:`paths` (a file's name, or
     #: the bundle's ``host``: a bundle's files are ``host:/etc/...``).
     hosts: Records[str] = dataclasses.field(default_factory=Records)
+    #: The services the audited files configure.
+    services_seen: set[str] = dataclasses.field(default_factory=set)
+    #: The service of each of :attr:`paths` that is not nova's, by path:
+    #: a nova fleet of any size keeps nothing here (:meth:`service_of`).
+    file_services: dict[str, str] = dataclasses.field(default_factory=dict)
     #: The waivers in use, if any; they keep what they matched.
     waivers: waivers_mod.Waivers | None = None
     #: Findings a waiver in force covers: they do not count toward the
@@ -298,6 +308,16 @@ class Result:
             self.suppressed.add(found)
         else:
             self.findings.add(found)
+
+    def note_service(self, service: str, paths: Iterable[str]) -> None:
+        """Record that ``paths`` configure ``service``."""
+        self.services_seen.add(service)
+        if service != services.NOVA:
+            self.file_services.update(dict.fromkeys(paths, service))
+
+    def service_of(self, path: str) -> str:
+        """The service the audited file ``path`` configures."""
+        return self.file_services.get(path, services.NOVA)
 
     def keep_posture(self, row: PostureRow | None) -> None:
         """Keep one host's posture row (bounded); ``None``: no row."""

@@ -51,6 +51,7 @@ from glance_conf.audit import baseline as baseline_mod
 from glance_conf.audit import bundle as bundle_mod
 from glance_conf.audit import engine
 from glance_conf.audit import manager
+from glance_conf.audit import services
 from glance_conf.audit import source
 from glance_conf.audit import waivers as waivers_mod
 from glance_conf.audit.exception import LoadError
@@ -135,12 +136,45 @@ def quiet_oslo_logging() -> Iterator[None]:
         logger.setLevel(saved)
 
 
-def _new_conf(defaults: str = definitions.NOVA) -> cfg.ConfigOpts:
+def _new_conf(defaults: str = definitions.NOVA,
+              service: str = services.NOVA) -> cfg.ConfigOpts:
+    """The audit's ``ConfigOpts`` for ``service``: nova's ``[glance]``
+    with ``defaults``, or another service's profile with its own."""
     conf = AuditConfigOpts()
+    if service != services.NOVA:
+        services.profile(service).register(conf)
+        return conf
     conf.register_opts([cfg.StrOpt(name) for name in NOVA_SUBSTITUTES])
     glance.register_opts(conf)
     glance.use_defaults(conf, defaults)
     return conf
+
+
+class _Confs:
+    """One reused ``ConfigOpts`` per service, made when first needed:
+    a fleet may mix the services' files."""
+
+    def __init__(self, defaults: str) -> None:
+        self.defaults = defaults
+        self._made: dict[str, cfg.ConfigOpts] = {}
+
+    def __call__(self, service: str) -> cfg.ConfigOpts:
+        if service not in self._made:
+            self._made[service] = _new_conf(self.defaults, service)
+        return self._made[service]
+
+
+def _serve(result: Result, service: str,
+           checks: Sequence[manager.CheckClass]) -> None:
+    """Record that a file of ``result`` configures ``service``: the
+    checks listed as run are those of the services seen."""
+    if result.services_seen and (result.service == service or (
+            result.service == services.MIXED
+            and any(service in c.services for c in result.checks))):
+        return  # seen before: in fleet mode, once per service, not per file
+    seen = result.services_seen | {service}
+    result.service = next(iter(seen)) if len(seen) == 1 else services.MIXED
+    result.checks = [c for c in checks if seen.intersection(c.services)]
 
 
 def _parse(conf: cfg.ConfigOpts, args: Sequence[str],
@@ -192,7 +226,8 @@ def _audit_one(target: AuditedConf, checks: Iterable[manager.CheckClass],
     for found in found_here:
         result.add(dataclasses.replace(found, host=name))
     for fleet_check in fleet:
-        fleet_check.observe(target)
+        if target.service in fleet_check.services:
+            fleet_check.observe(target)
     return True
 
 
@@ -201,14 +236,19 @@ def audit_service(config_args: Sequence[tuple[str, str]],
                   defaults: str = definitions.NOVA,
                   offline: bool = False,
                   host: _files.Host | None = None,
-                  waivers: waivers_mod.Waivers | None = None) -> Result:
+                  waivers: waivers_mod.Waivers | None = None,
+                  service: str | None = None) -> Result:
     """Audit one service's config, given as ordered oslo.config flags.
 
     :param config_args: ``('--config-file', path)`` and
         ``('--config-dir', path)`` pairs, in command-line order. Empty means
-        oslo.config's default locations for ``nova``.
+        oslo.config's default locations for the service (nova's, unless
+        ``service`` names another).
     :param defaults: judge unset options by ``nova`` 34's defaults or by
-        ``glance-conf``'s.
+        ``glance-conf``'s (nova only: the other services' profiles carry
+        their own defaults).
+    :param service: the service the files configure; ``None``:
+        recognised from them (:func:`services.recognise`).
     :param offline: judge the text only; the host checks are not run.
     :param host: the service's host; by default this machine, the
         service account being this process's.
@@ -227,33 +267,42 @@ def audit_service(config_args: Sequence[tuple[str, str]],
                 paths += [path] if flag == '--config-file' else \
                     source.dir_files(path)
         else:
-            located = (cfg.find_config_files(project='nova'),
-                       cfg.find_config_dirs(project='nova'))
+            project = services.profile(service or services.NOVA).project
+            located = (cfg.find_config_files(project=project),
+                       cfg.find_config_dirs(project=project))
             paths = list(located[0])
             for directory in located[1]:
                 paths += source.dir_files(directory)
             if not paths:
                 result.problem('(default locations)', 'no config file given, '
-                               'and none found where nova looks for one')
+                               'and none found where %s looks for one'
+                               % (service or services.NOVA))
                 return result
         files = [source.read_file(path) for path in paths]
     except LoadError as exc:
         result.problem(exc.path, exc.reason)
         return result
-    conf = _new_conf(result.defaults)
+    service = service or services.recognise(paths, files)
+    _serve(result, service, checks)
+    _offline(result, host)
+    conf = _new_conf(result.defaults, service)
     try:
         _parse(conf, args, *located)
     except (cfg.Error, ValueError, OSError) as exc:
         result.problem(paths[-1] if paths else '?', _oslo_reason(exc))
         return result
-    if _audit_one(AuditedConf(conf, files), checks, result, host=host):
+    if _audit_one(AuditedConf(conf, files, service), checks, result,
+                  host=host):
         result.files = len(files)
         result.paths.extend(utf8_safe(f.path) for f in files)
+        result.note_service(service, result.paths)
     return result
 
 
 def _keep_posture(result: Result, target: AuditedConf, host: str,
                   group: str) -> None:
+    if target.service != services.NOVA:
+        return  # the posture is nova's [glance] settings
     try:
         row: PostureRow | None = posture_row(target, host, group)
     except LoadError:  # a $ loop the checks skipped: no row, no value
@@ -274,7 +323,8 @@ def audit_fleet(paths: Sequence[str], checks: Sequence[manager.CheckClass],
                 host: _files.Host | None = None,
                 defaults: str = definitions.NOVA,
                 group_of: Callable[[str], tuple[str, ...]] | None = None,
-                waivers: waivers_mod.Waivers | None = None) -> Result:
+                waivers: waivers_mod.Waivers | None = None,
+                service: str | None = None) -> Result:
     """Audit each file as one host's complete config, then compare them.
 
     :param host: where the paths named in the files are found (a
@@ -287,16 +337,21 @@ def audit_fleet(paths: Sequence[str], checks: Sequence[manager.CheckClass],
         each). Each group keeps its own fleet checks, so the caller
         bounds the number of groups.
     :param waivers: findings these cover are kept as suppressed.
+    :param service: the service every file configures; ``None``: each
+        file's is recognised (:func:`services.recognise`).
     """
     result = Result('fleet', list(checks), defaults, waivers=waivers)
+    _serve(result, service or services.NOVA, checks)
     _offline(result, host)
     fleet_classes = [c for c in checks if issubclass(c, base.FleetCheck)]
     groups: dict[str, list[base.FleetCheck]] = {}
-    conf = _new_conf(result.defaults)
+    confs = _Confs(result.defaults)
     total = len(paths)
     for done, path in enumerate(paths, 1):
         try:
             raw = source.read_file(path)
+            here = service or services.recognise([path], [raw])
+            conf = confs(here)
             _parse(conf, ['--config-file', path])
         except LoadError as exc:
             result.problem(exc.path, exc.reason)
@@ -306,17 +361,20 @@ def audit_fleet(paths: Sequence[str], checks: Sequence[manager.CheckClass],
             host_groups = group_of(path) if group_of else ('',)
             fleet = [check for group in host_groups
                      for check in _fleet_of(groups, group, fleet_classes)]
-            target = AuditedConf(conf, [raw])
+            target = AuditedConf(conf, [raw], here)
             if _audit_one(target, checks, result, fleet,
                           host, baseline_mod.host_of(path)):
                 result.files += 1
                 result.paths.append(utf8_safe(path))
                 result.hosts.append(baseline_mod.host_of(path))
+                _serve(result, here, checks)
+                result.note_service(here, [utf8_safe(path)])
                 for group in host_groups:
                     _keep_posture(result, target,
                                   baseline_mod.host_of(path), group)
         if progress is not None:
             progress(done, total)
+    _offline(result, host)
     _compare(result, groups, group_of is not None, result.files)
     return result
 
@@ -353,7 +411,8 @@ def audit_bundles(paths: Sequence[str],
                   progress: Progress | None = None,
                   defaults: str = definitions.NOVA,
                   group_of: Callable[[str], tuple[str, ...]] | None = None,
-                  waivers: waivers_mod.Waivers | None = None) -> Result:
+                  waivers: waivers_mod.Waivers | None = None,
+                  service: str | None = None) -> Result:
     """Audit each bundle as one host, with its host checks, then compare.
 
     Each bundle's files are layered as the host's service layers them,
@@ -370,13 +429,16 @@ def audit_bundles(paths: Sequence[str],
     :param paths: the bundle files, one per host.
     :param group_of: the groups of a host, by its name; by default, the
         group each bundle names (none: hosts are compared all together).
+    :param service: the service every bundle's files configure; ``None``:
+        recognised per bundle (:func:`services.recognise`).
     """
     from glance_conf.audit.checks import fleet as fleet_mod  # see above
     result = Result('fleet', list(checks), defaults, waivers=waivers,
                     bundles=True)
+    _serve(result, service or services.NOVA, checks)
     fleet_classes = [c for c in checks if issubclass(c, base.FleetCheck)]
     groups: dict[str, list[base.FleetCheck]] = {}
-    conf = _new_conf(result.defaults)
+    confs = _Confs(result.defaults)
     seen: set[str] = set()
     grouped = group_of is not None
     with tempfile.TemporaryDirectory(prefix='glance-conf-bundles-') as tmp:
@@ -386,8 +448,9 @@ def audit_bundles(paths: Sequence[str],
                 grouped = found.group is not None or grouped
                 host_groups = group_of(found.host) if group_of else \
                     (found.group or fleet_mod.UNGROUPED,)
-                if _audit_bundle(found, checks, result, conf, tmp, seen,
-                                 groups, host_groups, fleet_classes):
+                if _audit_bundle(found, checks, result, confs, tmp, seen,
+                                 groups, host_groups, fleet_classes,
+                                 service):
                     seen.add(found.host)
             except LoadError as exc:
                 result.problem(exc.path, exc.reason)
@@ -412,10 +475,11 @@ def audit_bundles(paths: Sequence[str],
 
 def _audit_bundle(found: bundle_mod.Bundle,
                   checks: Sequence[manager.CheckClass], result: Result,
-                  conf: cfg.ConfigOpts, tmp: str, seen: set[str],
+                  confs: _Confs, tmp: str, seen: set[str],
                   groups: dict[str, list[base.FleetCheck]],
                   host_groups: tuple[str, ...],
-                  fleet_classes: Sequence[type[base.FleetCheck]]) -> bool:
+                  fleet_classes: Sequence[type[base.FleetCheck]],
+                  service: str | None = None) -> bool:
     """Audit one host's bundle; whether it was audited."""
     from glance_conf.audit.checks import fleet as fleet_mod  # see above
     host = found.host
@@ -449,11 +513,13 @@ def _audit_bundle(found: bundle_mod.Bundle,
     try:
         raws = [source.parse_text(name, c.text or '')
                 for name, c in zip(labels, found.config, strict=True)]
+        service = service or services.recognise(
+            [c.path for c in found.config], raws)
         for i, config in enumerate(found.config):
             written = os.path.join(tmp, '%d.conf' % i)
             _overwrite(written, (config.text or '').encode('utf-8'))
             args += ['--config-file', written]
-        _parse(conf, args)
+        _parse(confs(service), args)
     except LoadError as exc:
         result.problem(exc.path, exc.reason)
         return False
@@ -461,15 +527,18 @@ def _audit_bundle(found: bundle_mod.Bundle,
         result.problem(labels[-1], _oslo_reason(exc))
         return False
     facts = found.host_facts()
-    target = AuditedConf(conf, raws)
+    target = AuditedConf(confs(service), raws, service)
     audited = _audit_one(target, checks, result, fleet, facts, host)
     for unknown in sorted(facts.unrecorded):
         result.problem(bundle_mod.label(host, redact.redact_url(unknown)),
                        bundle_mod.NOT_RECORDED)
     if audited:
         result.files += len(raws)
-        result.paths.extend(utf8_safe(name) for name in labels)
+        names = [utf8_safe(name) for name in labels]
+        result.paths.extend(names)
         result.hosts.extend([host] * len(labels))
+        _serve(result, service, checks)
+        result.note_service(service, names)
         for group in host_groups:
             _keep_posture(result, target, host, group)
     return audited

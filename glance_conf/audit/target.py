@@ -30,6 +30,7 @@ from oslo_config import cfg
 
 from glance_conf import glance
 from glance_conf import locate
+from glance_conf.audit import services
 from glance_conf.audit import source
 from glance_conf.audit.exception import SubstitutionLoop
 
@@ -55,11 +56,16 @@ class AuditedConf:
         given, they are read from ``conf.config_file`` and
         ``conf.config_dir``, without the command line's size limit: the
         service already parsed them, so the audit reads what it read.
+    :param service: the service the files configure (one of
+        :data:`glance_conf.audit.services.SERVICES`); ``conf`` holds that
+        service's profile of options.
     """
 
     def __init__(self, conf: cfg.ConfigOpts,
-                 files: Sequence[source.RawFile] | None = None) -> None:
+                 files: Sequence[source.RawFile] | None = None,
+                 service: str = services.NOVA) -> None:
         self.conf = conf
+        self.service = service
         self._files = list(files) if files is not None else None
         self._values: dict[str, Any] = {}
         self._errors: dict[str, str] = {}
@@ -173,9 +179,12 @@ class AuditedConf:
         return hit is not None and has_reference(hit.value)
 
     def _used(self, name: str, group: str) -> source.Hit | None:
-        opt = glance_opt(name) if group == GROUP else None
+        if self.service == services.NOVA:
+            opt = glance_opt(name) if group == GROUP else None
+        else:
+            opt = services.profile(self.service).option(group, name)
         if opt is not None:
-            return self.lookup(oslo_names(opt))
+            return self.lookup(oslo_names(opt, group))
         return self.raw(group, name)
 
     def __getattr__(self, name: str) -> Any:
@@ -191,16 +200,18 @@ def has_reference(value: str) -> bool:
                for match in cfg.ConfigOpts.Template.pattern.finditer(value))
 
 
-def oslo_names(opt: cfg.Opt) -> list[tuple[str, str]]:
-    """``(section, key)`` names oslo.config reads ``opt`` from, in order.
+def oslo_names(opt: cfg.Opt, group: str = GROUP) -> list[tuple[str, str]]:
+    """``(section, key)`` names oslo.config reads ``opt`` of ``group``
+    from, in order.
 
     As ``Opt._get_from_namespace`` builds them: the dest first, then each
-    deprecated name (its group defaulting to ours, its name to the dest).
+    deprecated name (its group defaulting to ``group``, its name to the
+    dest).
     """
-    names = [(GROUP, opt.dest)]
+    names = [(group, opt.dest)]
     for dep in opt.deprecated_opts:
         if dep.name or dep.group:
-            names.append((dep.group or GROUP, dep.name or opt.dest))
+            names.append((dep.group or group, dep.name or opt.dest))
     return names
 
 

@@ -34,6 +34,7 @@ from glance_conf.audit import identity
 from glance_conf.audit import manager
 from glance_conf.audit import projectconfig
 from glance_conf.audit import runner
+from glance_conf.audit import services
 from glance_conf.audit import waivers
 from glance_conf.audit.checks import fleet
 from glance_conf.audit.exception import LoadError
@@ -106,6 +107,11 @@ def build_parser(stdout: TextIO = sys.stdout,
                         help='judge unset options by nova 34\'s defaults '
                              '(nova, the default: what a stock nova does) '
                              'or by the hardened drop-in\'s (glance-conf)')
+    parser.add_argument('--service', choices=services.SERVICES,
+                        help='the service the files configure, whose '
+                             'options are judged with its own defaults '
+                             '(default: recognised from each file\'s name, '
+                             'then its sections; nova when unsure)')
     parser.add_argument('--skip', action='append', default=[],
                         metavar='IDS', help='comma-separated check IDs to '
                         'skip, such as GC301,GC504 (repeatable)')
@@ -139,10 +145,12 @@ def build_parser(stdout: TextIO = sys.stdout,
                            'mode too')
     host.add_argument('--service-user', metavar='USER',
                       help='the account the service runs as, a name known '
-                           'here or a number (default: nova)')
+                           'here or a number (default: nova, or the '
+                           '--service named: cinder, glance)')
     host.add_argument('--service-group', metavar='GROUP',
                       help='the service\'s group, a name known here or a '
-                           'number (default: nova)')
+                           'number (default: nova, or the --service named: '
+                           'cinder, glance)')
     gate = parser.add_argument_group(
         'waivers and project config', 'a waived finding does not count '
         'toward --fail-on, and is still reported; `%s waivers check FILE` '
@@ -183,7 +191,11 @@ def host_of(args: argparse.Namespace) -> _files.Host | None:
             raise ValueError('--offline and --root contradict each other: '
                              '--root runs the host checks')
         return None
-    account = _files.Account.named(args.service_user, args.service_group)
+    # The service's own account by default: cinder runs as cinder.
+    account = _files.Account.named(
+        args.service_user, args.service_group,
+        default=services.profile(getattr(args, 'service', None)
+                                 or services.NOVA).project)
     if args.root is not None:
         if not os.path.isdir(args.root):
             raise ValueError('--root %s: not a directory' % shown(args.root))
@@ -266,6 +278,8 @@ def list_checks(checks: Sequence[manager.CheckClass], out: TextIO) -> None:
         kind = ' (fleet)' if issubclass(check, base.FleetCheck) else \
             ' (probe)' if check.live else \
             ' (host)' if check.needs_host else ''
+        if check.services != (services.NOVA,):
+            kind += ' [%s]' % ', '.join(check.services)
         out.write('%s  %-6s  CWE-%-4d  %s%s\n' % (
             check.id, check.severity.label, check.cwe, check.title, kind))
         if check.references:
@@ -371,6 +385,12 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
                      '--config-file/--config-dir (service mode), not both\n'
                      % PROG)
         return EXIT_ERROR
+    if args.service not in (None, services.NOVA) \
+            and args.defaults != definitions.NOVA:
+        stderr.write('%s: error: --defaults %s is about nova\'s [glance] '
+                     'options; --service %s is judged by its own defaults\n'
+                     % (PROG, args.defaults, args.service))
+        return EXIT_ERROR
     try:
         host = host_of(args)
     except ValueError as exc:
@@ -429,17 +449,20 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             result = runner.audit_bundles(bundles, checks, progress,
                                           defaults=args.defaults,
                                           group_of=args.grouping,
-                                          waivers=active)
+                                          waivers=active,
+                                          service=args.service)
         elif args.files:
             result = runner.audit_fleet(args.files, checks, progress, host,
                                         defaults=args.defaults,
                                         group_of=args.grouping,
-                                        waivers=active)
+                                        waivers=active,
+                                        service=args.service)
         else:
             result = runner.audit_service(args.config or [], checks,
                                           defaults=args.defaults,
                                           offline=host is None, host=host,
-                                          waivers=active)
+                                          waivers=active,
+                                          service=args.service)
     result.show_suppressed = args.show_suppressed
     result.rendering = _parser.rendering(args)
     result.previous = previous

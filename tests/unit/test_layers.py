@@ -48,6 +48,9 @@ LAYERS = {
     'audit.probe.observation': 9, 'audit.probe.tls': 9,
     'audit.probe.discovery': 9, 'audit.probe.wire': 9,
     'audit.probe.catalog': 9, 'audit.probe.prober': 9,
+    # What each service reads (its profile of options): data, below the
+    # parsed config that holds it.
+    'audit.services': 9,
     'audit.target': 10, 'audit.result': 10, 'audit.remedy': 10,
     # The report package itself only names the format plugins' namespace
     # (the manager loads them); the writers sit on top.

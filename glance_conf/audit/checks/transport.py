@@ -32,10 +32,27 @@ from glance_conf.audit.cwe import INADEQUATE_ENCRYPTION_STRENGTH
 from glance_conf.audit.cwe import INCORRECT_PERMISSION_ASSIGNMENT
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
+from glance_conf.audit.target import GROUP
 from glance_conf.audit.target import INVALID
 from glance_conf.audit.target import AuditedConf
 
 _TLS_FILES = ('cafile', 'certfile', 'keyfile')
+
+
+class _TlsFiles:
+    """Where a service names its TLS files: nova's ``[glance]`` options
+    here; a subclass names another service's (cinder's ``[DEFAULT]
+    glance_*`` options), and the rule stays the one below."""
+
+    #: The CA bundle, client certificate and key options, in that order.
+    tls_files: tuple[str, str, str] = _TLS_FILES
+    tls_group = GROUP
+
+    def tls_value(self, conf: AuditedConf, index: int) -> Any:
+        return conf.value(self.tls_files[index], self.tls_group)
+
+    def tls_option(self, index: int) -> str:
+        return '%s.%s' % (self.tls_group, self.tls_files[index])
 
 def _endpoints(conf: AuditedConf) -> list[tuple[str, str]]:
     """The Image API URLs nova uses, with the option that names them.
@@ -118,7 +135,7 @@ class PlainHttpEndpoint(base.Check):
                                    key='http')
 
 
-class TlsFileUnusable(base.Check):
+class TlsFileUnusable(_TlsFiles, base.Check):
     """A TLS file named in ``[glance]`` is missing or unreadable.
 
     keystoneauth reads ``cafile``, ``certfile`` and ``keyfile`` only when
@@ -143,17 +160,17 @@ class TlsFileUnusable(base.Check):
     needs_host = True
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
-        for name in _TLS_FILES:
-            value = conf.value(name)
+        for index, name in enumerate(self.tls_files):
+            value = self.tls_value(conf, index)
             if not value or value is INVALID:
                 continue
             problem = self.host.problem_reading(value)
             if problem:
-                yield self.finding(name, '%s %s %s.' % (
+                yield self.finding(self.tls_option(index), '%s %s %s.' % (
                     name, redact.redact_url(value), problem), key=problem)
 
 
-class KeyFileExposed(base.Check):
+class KeyFileExposed(_TlsFiles, base.Check):
     """The client private key is readable or writable by others.
 
     Others are every user, or a group that is neither ``root`` nor the
@@ -178,7 +195,7 @@ class KeyFileExposed(base.Check):
     needs_host = True
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
-        value = conf.value('keyfile')
+        value = self.tls_value(conf, 2)
         if not value or value is INVALID:
             return
         try:
@@ -197,15 +214,16 @@ class KeyFileExposed(base.Check):
         exposed = ['%s by %s' % (verb, ' and '.join(who))
                    for verb, who in rights]
         if exposed:
-            yield self.finding('keyfile', 'keyfile %s has mode %04o: %s.'
-                               % (redact.redact_url(value),
-                                  stat.S_IMODE(info.st_mode),
-                                  '; '.join(exposed)),
+            yield self.finding(self.tls_option(2), '%s %s has mode %04o: '
+                               '%s.' % (self.tls_files[2],
+                                        redact.redact_url(value),
+                                        stat.S_IMODE(info.st_mode),
+                                        '; '.join(exposed)),
                                key='; '.join(base.permission_class(*right)
                                              for right in rights))
 
 
-class KeyWithoutCertificate(base.Check):
+class KeyWithoutCertificate(_TlsFiles, base.Check):
     """``keyfile`` is set but ``certfile`` is not.
 
     A key alone presents no client certificate: mutual TLS that the
@@ -223,9 +241,10 @@ class KeyWithoutCertificate(base.Check):
     remediation = 'Set [glance] certfile to the matching certificate.'
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
-        if conf.value('keyfile') and not conf.value('certfile'):
-            yield self.finding('keyfile', 'keyfile is set but certfile is '
-                               'not: no client certificate is presented.')
+        if self.tls_value(conf, 2) and not self.tls_value(conf, 1):
+            yield self.finding(self.tls_option(2), '%s is set but %s is '
+                               'not: no client certificate is presented.'
+                               % (self.tls_files[2], self.tls_files[1]))
 
 
 class TlsVersionNotPinned(base.Check):

@@ -411,11 +411,11 @@ def render(result: Result, out: TextIO) -> None:
               '<meta name="viewport" content="width=device-width">'
               '<title>%s</title><style>%s</style></head><body>'
               % (_e(title), STYLE))
-    out.write('<header><h1>%s</h1><p>%s %s, %s mode, %d files.</p>'
-              '</header><main>' % (
+    out.write('<header><h1>%s</h1><p>%s %s, %s mode, <span id="service">'
+              '%s</span>, %d files.</p></header><main>' % (
                   _e(title), _e(identity.TOOL_NAME),
                   _e(identity.tool_version()), _e(result.mode),
-                  result.files))
+                  _e(result.service), result.files))
     out.write(_summary(result, seen, len(result.posture)))
     out.write(_since(result, seen))
     out.write(_probe(result))

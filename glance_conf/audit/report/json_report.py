@@ -41,6 +41,7 @@ def render(result: Result, out: TextIO) -> None:
         'tool': {'name': identity.TOOL_NAME,
                  'version': identity.tool_version()},
         'mode': result.mode,
+        'service': result.service,
         'defaults': result.defaults,
         'files_audited': result.files,
         'summary': {s.label: result.findings.counts[s]

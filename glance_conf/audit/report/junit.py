@@ -41,6 +41,7 @@ from xml.sax.saxutils import quoteattr
 
 from glance_conf.audit import base
 from glance_conf.audit import identity
+from glance_conf.audit import services
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.report.text import evidence
 from glance_conf.audit.report.text import shown
@@ -138,13 +139,17 @@ def _testcase(check: type[base.Check] | type[base.FleetCheck],
     return element
 
 
-def _suite(name: str, cases: list[ET.Element]) -> ET.Element:
+def _suite(name: str, cases: list[ET.Element],
+           service: str | None = None) -> ET.Element:
     def count(tag: str) -> int:
         return sum(1 for case in cases if case.find(tag) is not None)
     suite = ET.Element('testsuite', {
         'name': name, 'tests': str(len(cases)),
         'failures': str(count('failure')), 'errors': str(count('error')),
         'skipped': str(count('skipped')), 'time': '0'})
+    if service is not None:  # the service the suite's file configures
+        ET.SubElement(ET.SubElement(suite, 'properties'), 'property',
+                      {'name': 'service', 'value': service})
     suite.extend(cases)
     return suite
 
@@ -155,10 +160,15 @@ def _suites(result: Result, cases: dict[tuple[str, str], _Case],
     fleet = [c for c in result.checks if issubclass(c, base.FleetCheck)]
     for path in files:
         classname = shown(path) or '(no file)'
+        # A run of one service: every file's; of several: each file's own.
+        service = result.service_of(path) \
+            if result.service == services.MIXED else result.service
         yield _suite(classname, [
             _testcase(check, classname, cases.get((check.id, path)),
                       OFFLINE if check.id in result.not_checked else None)
-            for check in per_file])
+            for check in per_file
+            if service is None or service in check.services],
+            service or result.service)
     if fleet:
         ran = result.mode == 'fleet' and result.files > 1
         yield _suite(FLEET_SUITE, [

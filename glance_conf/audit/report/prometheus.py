@@ -87,9 +87,10 @@ class Family:
 
 INFO = Family(PREFIX + 'info', 'The run that wrote this file (tool: '
               'audit or probe): the tool version, the defaults unset '
-              'options were judged by, the mode (service or fleet) and the '
+              'options were judged by, the mode (service or fleet), the '
+              'service audited (nova, cinder, glance-api, or mixed) and the '
               'project config used (empty if none). Always 1.',
-              ('version', 'defaults', 'mode', 'project_config'))
+              ('version', 'defaults', 'mode', 'service', 'project_config'))
 LAST_RUN = Family(PREFIX + 'last_run_timestamp_seconds',
                   'When this file was written, as a Unix timestamp.')
 FILES = Family(PREFIX + 'files', 'Config files audited.')
@@ -300,6 +301,7 @@ def render(result: Result, out: TextIO) -> None:
     write_family(out, INFO, run, [(
         (('version', shown(identity.tool_version())),
          ('defaults', result.defaults), ('mode', result.mode),
+         ('service', result.service),
          ('project_config', shown(result.project_config.path)
           if result.project_config else '')), 1)])
     write_family(out, LAST_RUN, run, [((), int(time.time()))])

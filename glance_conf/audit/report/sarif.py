@@ -254,7 +254,8 @@ def render(result: Result, out: TextIO) -> None:
         }],
         'results': [],
         # Whose defaults judged the unset options: nova 34's or ours.
-        'properties': {'mode': result.mode, 'defaults': result.defaults},
+        'properties': {'mode': result.mode, 'defaults': result.defaults,
+                       'service': result.service},
     }
     if result.project_config is not None:
         run['properties']['projectConfig'] = result.project_config.to_dict()

@@ -102,13 +102,25 @@ def _suppressed(result: Result, out: TextIO) -> None:
                          shown(waiver.reason)))
 
 
+def _judged_by(result: Result) -> str:
+    """The service audited and whose defaults judged it: ``nova
+    defaults``, ``nova, glance-conf defaults``, ``cinder defaults``."""
+    if result.service == 'nova':
+        return '%s defaults' % result.defaults if result.defaults == 'nova' \
+            else 'nova, %s defaults' % result.defaults
+    if result.service == 'mixed':
+        return 'mixed services, nova judged by %s defaults' \
+            % result.defaults
+    return '%s defaults' % result.service
+
+
 def render(result: Result, out: TextIO) -> None:
     counts = result.findings.counts
     summary = ', '.join('%d %s' % (counts[s], s.label)
                         for s in sorted(Severity, reverse=True))
-    out.write('glance-conf-audit (%s mode, %s defaults): %d file(s) '
+    out.write('glance-conf-audit (%s mode, %s): %d file(s) '
               'audited, %d finding(s): %s\n'
-              % (result.mode, result.defaults, result.files,
+              % (result.mode, _judged_by(result), result.files,
                  len(result.findings), summary))
     if result.project_config is not None:
         out.write(PROJECT_CONFIG % (shown(result.project_config.path),

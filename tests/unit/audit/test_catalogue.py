@@ -66,3 +66,14 @@ def test_the_references_index_lists_the_citing_checks_guide_first():
 def test_every_framework_has_a_name_and_a_url():
     assert set(catalogue.FRAMEWORK_NAMES) == set(catalogue.FRAMEWORK_URLS) \
         == set(base.FRAMEWORKS)
+
+
+def test_each_check_names_the_service_it_judges():
+    text = catalogue.render()
+    section = text[text.index('GC801: '):text.index('GC802: ')]
+    assert ':Service: cinder (``--service``)' in section
+    section = text[text.index('GC851: '):text.index('GC852: ')]
+    assert ':Service: glance-api' in section
+    section = text[text.index('GC101: '):text.index('GC102: ')]
+    assert ':Service: nova' in section
+    assert 'GC8xx  The other services of the image trust path' in text

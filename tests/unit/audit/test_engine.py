@@ -196,7 +196,7 @@ def test_place_keeps_what_the_check_placed(write_conf):
 def test_host_checks_are_those_that_look_at_the_disk():
     assert [c.id for c in engine.host_checks(manager.load_checks())] == [
         'GC103', 'GC104', 'GC402', 'GC501', 'GC502', 'GC503', 'GC506',
-        'GC507']
+        'GC507', 'GC803', 'GC804']
 
 
 def test_offline_leaves_out_host_checks_and_gives_them_the_host(write_conf):
@@ -455,3 +455,29 @@ def test_a_summary_is_known_to_a_baseline_and_waived_by_file(write_conf,
         assert (len(left), _exit(result, 'info')) == (
             (0, 0) if code == 0 else (CAP + 1, 1))
         result.close()
+
+
+class CinderOnly(OptionOnly):
+    """Judges cinder's files alone."""
+
+    id = 'GC991'
+    services = ('cinder',)
+
+
+def test_a_check_runs_only_on_its_services_files(write_conf):
+    """nova's files are not cinder's: the engine keeps each check to the
+    services it names, and resolves that service's options first."""
+    conf = _conf(write_conf, '[glance]\ninsecure = true\n')
+    target = AuditedConf(conf)
+    assert engine.check_config(target, [CinderOnly]) == []
+    assert [f.check_id for f in engine.check_config(
+        target, [OptionOnly, CinderOnly])] == ['GC990'] * 5
+    path = write_conf('[DEFAULT]\nglance_num_retries = 2\n', 'cinder.conf')
+    cinder = runner._new_conf(service='cinder')
+    parse(cinder, path)
+    target = AuditedConf(cinder, service='cinder')
+    found = engine.check_config(target, [OptionOnly, CinderOnly])
+    assert {f.check_id for f in found} == {'GC991'}
+    # The line of a cinder option's value, in [DEFAULT].
+    [debug] = [f for f in found if f.option == 'DEFAULT.debug']
+    assert debug.line is None and debug.file == str(path)

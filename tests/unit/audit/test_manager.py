@@ -46,6 +46,13 @@ CATALOGUE = {
     'GC505': 'medium', 'GC507': 'high', 'GC506': 'low', 'GC601': 'medium',
     'GC701': 'high', 'GC702': 'medium', 'GC703': 'high', 'GC704': 'medium',
     'GC705': 'medium', 'GC706': 'info', 'GC707': 'medium',
+    # cinder's image client
+    'GC800': 'medium', 'GC801': 'medium', 'GC802': 'high', 'GC803': 'high',
+    'GC804': 'high', 'GC805': 'medium', 'GC806': 'low', 'GC807': 'low',
+    'GC808': 'medium', 'GC809': 'high', 'GC810': 'info',
+    # glance-api
+    'GC850': 'medium', 'GC851': 'high', 'GC852': 'medium', 'GC853': 'low',
+    'GC854': 'medium', 'GC855': 'medium', 'GC856': 'low', 'GC857': 'low',
 }
 
 
@@ -104,6 +111,32 @@ def test_malformed_fields_are_errors(attr, value, reason):
     bad = type('Bad', (transport.TlsVerificationDisabled,), {attr: value})
     with pytest.raises(CheckLoadError, match=reason):
         manager.validate_check('GC101', bad)
+
+
+@pytest.mark.parametrize('check_id,services,reason', [
+    ('GC101', 'nova', 'services must be a tuple'),
+    ('GC101', (), 'services must be a tuple'),
+    ('GC101', ('nova', 'nova'), 'services must be a tuple'),
+    ('GC101', ('swift',), 'services must be a tuple'),
+    # The GC8xx ranges are each one service's.
+    ('GC801', ('nova',), 'GC800-GC849 are kept for cinder'),
+    ('GC851', ('cinder',), 'GC850-GC899 are kept for glance-api'),
+    ('GC851', ('glance-api', 'nova'), 'GC850-GC899 are kept'),
+])
+def test_a_check_names_the_services_it_judges(check_id, services, reason):
+    bad = type('Bad', (transport.TlsVerificationDisabled,),
+               {'id': check_id, 'services': services, '__doc__': 'Doc.'})
+    with pytest.raises(CheckLoadError, match=reason):
+        manager.validate_check(check_id, bad)
+
+
+def test_a_site_check_may_judge_any_service():
+    site = type('Site', (transport.TlsVerificationDisabled,),
+                {'id': 'GC901', 'services': ('nova', 'cinder'),
+                 '__doc__': 'A site\'s check of two services.'})
+    assert manager.validate_check('GC901', site) is site
+    assert manager.for_service([site, transport.TlsVerificationDisabled],
+                               'cinder') == [site]
 
 
 class SiteCheck(transport.TlsVerificationDisabled):

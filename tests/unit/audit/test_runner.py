@@ -240,3 +240,71 @@ def test_bundles_with_a_group_compare_within_groups(tmp_path):
         'a': 'az1', 'b': '(ungrouped)'}
     regrouped = make.audit(tmp_path, group_of=lambda host: ('g-' + host,))
     assert regrouped.groups == ['g-a', 'g-b']
+
+
+# -- Service profiles ------------------------------------------------------
+
+CINDER_CONF = '[DEFAULT]\nglance_api_servers = http://g:9292\n'
+GLANCE_API_CONF = '[DEFAULT]\nshow_multiple_locations = true\n'
+NOVA_CONF = '[glance]\ninsecure = true\n'
+
+
+def test_service_mode_recognises_the_service_and_runs_its_checks(write_conf):
+    path = write_conf(CINDER_CONF, 'cinder.conf')
+    result = runner.audit_service([('--config-file', str(path))],
+                                  manager.load_checks(), offline=True)
+    try:
+        assert result.service == 'cinder'
+        assert result.file_services == {str(path): 'cinder'}
+        assert {c.id[:3] for c in result.checks} == {'GC8'}
+        assert {f.check_id for f in result.findings} == {
+            'GC801', 'GC806', 'GC810'}
+    finally:
+        result.close()
+
+
+def test_service_mode_obeys_the_service_given(write_conf):
+    """A file named nova.conf audited as glance-api's, on request."""
+    path = write_conf(GLANCE_API_CONF, 'nova.conf')
+    result = runner.audit_service([('--config-file', str(path))],
+                                  manager.load_checks(), offline=True,
+                                  service='glance-api')
+    try:
+        assert result.service == 'glance-api'
+        assert 'GC851' in {f.check_id for f in result.findings}
+    finally:
+        result.close()
+
+
+def test_a_fleet_of_three_services_judges_each_by_its_own(write_conf):
+    paths = [str(write_conf(NOVA_CONF, 'compute-1.conf')),
+             str(write_conf(CINDER_CONF, 'cinder.conf')),
+             str(write_conf(GLANCE_API_CONF, 'glance-api.conf')),
+             str(write_conf(NOVA_CONF, 'compute-2.conf'))]
+    result = runner.audit_fleet(paths, manager.load_checks())
+    try:
+        assert result.service == 'mixed'
+        assert [result.file_services[p] for p in paths] == [
+            'nova', 'cinder', 'glance-api', 'nova']
+        by_file = {}
+        for found in result.findings:
+            by_file.setdefault(found.file, set()).add(found.check_id[:3])
+        assert by_file[paths[1]] == {'GC8'}
+        assert by_file[paths[2]] == {'GC8'}
+        assert 'GC8' not in by_file[paths[0]]
+        # The posture (nova's [glance]) is the nova hosts'.
+        assert [row.file for row in result.posture] == [paths[0], paths[3]]
+        assert {c.id for c in result.checks} >= {'GC101', 'GC801', 'GC851'}
+    finally:
+        result.close()
+
+
+def test_a_fleet_of_one_service_is_that_service(write_conf):
+    paths = [str(write_conf(CINDER_CONF, 'a.conf')),
+             str(write_conf(CINDER_CONF, 'b.conf'))]
+    result = runner.audit_fleet(paths, manager.load_checks())
+    try:
+        assert result.service == 'cinder'
+        assert not [c for c in result.checks if 'cinder' not in c.services]
+    finally:
+        result.close()

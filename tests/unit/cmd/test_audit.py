@@ -71,8 +71,14 @@ def test_list_checks(conf_file):
     assert 'GC103  high    CWE-295   cafile, certfile or keyfile missing or ' \
         'unreadable (host)' in lines
     assert lines[0].startswith('GC101  high    CWE-295')
-    assert lines[-8].endswith('(fleet)')
-    assert lines[-1].endswith('(probe)')
+    by_id = {line[:5]: line for line in lines}
+    assert by_id['GC601'].endswith('(fleet)')
+    assert by_id['GC707'].endswith('(probe)')
+    # Another service's checks say whose files they judge.
+    assert by_id['GC801'].endswith(' [cinder]')
+    assert by_id['GC803'].endswith('(host) [cinder]')
+    assert by_id['GC851'].endswith(' [glance-api]')
+    assert not by_id['GC101'].endswith(']')
 
 
 def test_list_checks_shows_each_checks_references():
@@ -805,3 +811,44 @@ def test_several_reports_to_the_terminal_are_refused(conf_file):
     assert err.strip() == ('glance-conf-audit: error: 2 reports would go '
                            'to standard output; give each --format but one '
                            'its --output')
+
+
+# -- --service ---------------------------------------------------------------
+
+def test_service_names_the_profile_and_every_format_states_it(tmp_path):
+    path = tmp_path / 'volume.conf'  # no name to go by, no sign
+    path.write_text('[glance]\ninsecure = true\n')
+    code, out, err = run('--service', 'cinder', '--offline', '--format',
+                         'json', '--config-file', str(path))
+    doc = json.loads(out)
+    assert doc['service'] == 'cinder', err
+    # cinder's [glance] is keystoneauth's: no nova finding; cinder's own
+    # defaults then make two.
+    assert sorted(f['id'] for f in doc['findings']) == ['GC806', 'GC810']
+    code, out, _ = run('--offline', '--format', 'json', '--config-file',
+                       str(path))
+    assert json.loads(out)['service'] == 'nova'
+    assert 'GC101' in {f['id'] for f in json.loads(out)['findings']}
+
+
+def test_the_text_header_names_the_service(tmp_path):
+    path = tmp_path / 'glance-api.conf'
+    path.write_text('[DEFAULT]\nshow_multiple_locations = true\n')
+    code, out, _ = run('--offline', '--config-file', str(path))
+    assert code == 1
+    assert out.startswith('glance-conf-audit (service mode, glance-api '
+                          'defaults): 1 file(s) audited')
+
+
+def test_defaults_are_nova_s_alone(tmp_path):
+    path = tmp_path / 'cinder.conf'
+    path.write_text('[DEFAULT]\n')
+    code, out, err = run('--service', 'cinder', '--defaults', 'glance-conf',
+                         '--config-file', str(path))
+    assert code == 2 and out == ''
+    assert err.count('\n') == 1 and '--service cinder' in err
+
+
+def test_an_unknown_service_is_a_usage_error(tmp_path):
+    code, _, err = run('--service', 'swift', str(tmp_path))
+    assert code == 2 and 'invalid choice' in err

@@ -254,3 +254,9 @@ def test_heatmap_shows_a_host_in_each_of_its_groups(write_conf):
     col = data['opts'].index('glance.insecure')
     assert [[data['vals'][col][v] for v in g[col]]
             for g in data['blamed']] == [['True'], ['True']]
+
+
+def test_the_header_states_the_service(result):
+    result.service = 'cinder'
+    doc = lxml_html.fromstring(_render(result))
+    assert doc.get_element_by_id('service').text == 'cinder'

@@ -92,3 +92,13 @@ def test_the_report_names_its_fingerprint_scheme(result):
     assert doc['fingerprints'] == FINGERPRINT_SCHEME
     assert doc['baseline'] is None
     assert not any(f['known'] for f in doc['findings'])
+
+
+def test_the_service_audited_is_a_top_level_field(result):
+    out = io.StringIO()
+    json_report.render(result, out)
+    assert json.loads(out.getvalue())['service'] == 'nova'
+    result.service = 'cinder'
+    out = io.StringIO()
+    json_report.render(result, out)
+    assert json.loads(out.getvalue())['service'] == 'cinder'

@@ -264,3 +264,27 @@ def test_junitparser_reads_the_same_counts(result):
     assert failed == {case.get('name') for case in doc.iter('testcase')
                       if case.find('failure') is not None}
     assert failed
+
+
+def test_each_file_suite_states_its_service_and_its_checks_only():
+    """A fleet of a nova and a cinder file: each suite names the service
+    its file configures and holds that service's checks."""
+    checks = manager.load_checks()
+    res = result_mod.Result('fleet', [c for c in checks if not c.live])
+    res.files = 2
+    res.paths = ['compute.conf', 'cinder.conf']
+    res.file_services = {'compute.conf': 'nova', 'cinder.conf': 'cinder'}
+    res.service = 'mixed'
+    try:
+        doc = _render(res)
+    finally:
+        res.close()
+    suites = {s.get('name'): s for s in doc.iter('testsuite')}
+    for name, service in (('compute.conf', 'nova'), ('cinder.conf',
+                                                     'cinder')):
+        suite = suites[name]
+        [prop] = suite.iter('property')
+        assert (prop.get('name'), prop.get('value')) == ('service', service)
+        ids = {case.get('name').split()[0] for case in suite.iter('testcase')}
+        assert ('GC801' in ids) is (service == 'cinder')
+        assert ('GC101' in ids) is (service == 'nova')

@@ -147,8 +147,10 @@ def test_findings_by_check_severity_and_host(result):
 def test_info_and_last_run(result):
     before = time.time()
     metrics = render(result)
-    [(version, defaults, mode, project)] = metrics['glance_conf_audit_info']
-    assert (defaults, mode, project) == ('nova', 'service', '') and version
+    [(version, defaults, mode, service, project)] = metrics[
+        'glance_conf_audit_info']
+    assert (defaults, mode, service, project) == (
+        'nova', 'service', 'nova', '') and version
     [[written]] = [metrics['glance_conf_audit_last_run_timestamp_seconds']
                    .values()]
     assert int(before) <= written <= time.time()
@@ -233,7 +235,7 @@ def test_fleet_hosts_and_drift_per_group(tmp_path):
         ('GC101', 'high', 'b-2', 'false', 'false')] == 1
     assert metrics['glance_conf_audit_info'][
         (next(iter(metrics['glance_conf_audit_info']))[0], 'nova',
-         'fleet', '')] == 1
+         'fleet', 'nova', '')] == 1
 
 
 def test_drift_per_group_of_overlapping_groups(tmp_path):

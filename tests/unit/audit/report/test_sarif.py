@@ -334,3 +334,9 @@ def test_every_shape_is_valid_oasis_sarif(result):
         assert errors == []
     assert not validator.is_valid({'version': '2.1.0', 'runs': [
         {'tool': {'driver': {}}}]})
+
+
+def test_the_run_states_the_service(result):
+    result.service = 'glance-api'
+    [run] = _render(result)['runs']
+    assert run['properties']['service'] == 'glance-api'
