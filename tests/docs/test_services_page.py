@@ -38,7 +38,16 @@ def test_the_service_commands_print_what_the_page_shows(tmp_path):
                 tmp_path)
     shutil.copy(CORPUS / 'glance-api' / 'openstack-ansible-rbd'
                 / 'glance-api.conf', tmp_path)
+    # The trust-path example's two controllers (GC610).
+    for host, name, text in (
+            ('ctl-1', 'nova.conf', '[glance]\nverify_glance_signatures = '
+             'True\n[key_manager]\nbackend = barbican\n'),
+            ('ctl-2', 'cinder.conf', '[DEFAULT]\nglance_api_servers = '
+             'https://glance:9292\nglance_request_timeout = 60\n')):
+        (tmp_path / host).mkdir()
+        (tmp_path / host / name).write_text(text)
     steps = section()
-    assert len(steps) == 3
+    assert len(steps) == 4
     assert '--service cinder' in steps[0].command
+    assert steps[3].command.endswith('ctl-1/nova.conf ctl-2/cinder.conf')
     pages.run_as_shown(steps, tmp_path, pages.environ(), timeout=120)
