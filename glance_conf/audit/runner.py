@@ -168,9 +168,7 @@ def _serve(result: Result, service: str,
            checks: Sequence[manager.CheckClass]) -> None:
     """Record that a file of ``result`` configures ``service``: the
     checks listed as run are those of the services seen."""
-    if result.services_seen and (result.service == service or (
-            result.service == services.MIXED
-            and any(service in c.services for c in result.checks))):
+    if service in result.services_seen:
         return  # seen before: in fleet mode, once per service, not per file
     seen = result.services_seen | {service}
     result.service = next(iter(seen)) if len(seen) == 1 else services.MIXED
