@@ -211,12 +211,40 @@ def _create(original: Original, dir_fd: int, info: os.stat_result,
         with os.fdopen(fd, 'wb') as out:
             _keep_owner(out.fileno(), info, original.path)
             os.fchmod(out.fileno(), info.st_mode & 0o7777)
+            _keep_xattrs(original, dir_fd, out.fileno())
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
         return name
     raise FixError('%s: cannot create a temporary file beside it'
                    % printable(original.path))
+
+
+def _keep_xattrs(original: Original, dir_fd: int, fd: int) -> None:
+    """Give ``fd`` the original's extended attributes: its POSIX ACL and
+    SELinux label among them. Without them the service's account could
+    lose read access to its config, or a group gain it (the mode's group
+    bits are an ACL's mask)."""
+    source = os.open(original.name, _READ, dir_fd=dir_fd)
+    try:
+        if _identity(os.fstat(source)) != original.file_id:
+            raise FixError('%s: %s' % (printable(original.path), MOVED))
+        try:
+            names = os.listxattr(source)
+        except OSError as exc:
+            if exc.errno in (errno.ENOTSUP, errno.ENOSYS):
+                return  # a file system without extended attributes
+            raise
+        for name in names:
+            try:
+                os.setxattr(fd, name, os.getxattr(source, name))
+            except OSError as exc:
+                raise FixError('%s: cannot keep its extended attribute %s '
+                               '(%s); nothing written' % (
+                                   printable(original.path),
+                                   printable(name), exc.strerror)) from None
+    finally:
+        os.close(source)
 
 
 def _keep_owner(fd: int, info: os.stat_result, path: str) -> None:
@@ -271,12 +299,19 @@ def load(config_args: Sequence[tuple[str, str]]
     """
     layout: Layout = []
     files: dict[str, Original] = {}
+    seen: dict[tuple[int, int], str] = {}
     for flag, path in config_args:
         members = [path] if flag == '--config-file' else \
             source.dir_files(path)
         layout.append((flag, path, members))
         for member in members:
             files[member] = read(member)
+            first = seen.setdefault(files[member].file_id, member)
+            if first != member:
+                # Two edits of one file: the second would find it changed
+                # after the first was written.
+                raise LoadError(member, 'is the same file as %s; name '
+                                'each file once' % printable(first))
             source.parse_text(member, files[member].text)
     return layout, files
 

@@ -23,6 +23,7 @@ import subprocess
 import pytest
 
 from glance_conf.audit import fix
+from glance_conf.audit.fix import files
 from glance_conf.cmd import audit as cli
 from glance_conf.cmd import fix as fix_cli
 
@@ -164,3 +165,39 @@ def test_a_full_disk_leaves_no_truncated_backup(tiny_disk):
     assert code == 0, err
     assert 'backup: %s.orig)' % path in err
     assert (tiny_disk / 'nova.conf.orig').read_text() == text
+
+
+@pytest.mark.parametrize('second', ['./nova.conf', 'dir'])
+def test_one_file_named_twice_is_refused_before_anything_is_written(
+        tmp_path, monkeypatch, second):
+    """Two spellings of one file were two edits: the first written, the
+    second then refused as "changed", the file left half fixed."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / 'nova.conf').write_text(TLS_OFF)
+    flag = '--config-dir' if second == 'dir' else '--config-file'
+    code, out, err = run('--config-file', 'nova.conf', flag,
+                         '.' if second == 'dir' else second, '--offline',
+                         '--write')
+    assert (code, out) == (2, '')
+    assert 'is the same file as nova.conf; name each file once' in err
+    assert len(err.splitlines()) == 1
+    assert (tmp_path / 'nova.conf').read_text() == TLS_OFF
+    assert sorted(os.listdir(tmp_path)) == ['nova.conf']
+
+
+def test_extended_attributes_go_with_the_written_file(tmp_path):
+    """A POSIX ACL or an SELinux label is an extended attribute: dropped,
+    the service could lose read access, or a group gain it."""
+    path = tmp_path / 'nova.conf'
+    path.write_text(TLS_OFF)
+    try:
+        os.setxattr(path, 'user.glance_conf_test', b'kept')
+    except OSError as exc:
+        pytest.skip('no user extended attributes on %s: %s'
+                    % (tmp_path, exc.strerror))
+    code, _, err = run('--config-file', str(path), '--offline', '--write')
+    assert code == 0, err
+    assert 'insecure = False' in path.read_text()
+    assert os.getxattr(path, 'user.glance_conf_test') == b'kept'
+    backup = tmp_path / ('nova.conf' + files.BACKUP_SUFFIX)
+    assert os.getxattr(backup, 'user.glance_conf_test') == b'kept'
