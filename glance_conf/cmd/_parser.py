@@ -16,9 +16,11 @@ the ordered config flags, and writing the report."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import urllib.parse
 from collections.abc import Callable
+from collections.abc import Sequence
 from typing import Any
 from typing import TextIO
 
@@ -236,16 +238,57 @@ def reports(args: argparse.Namespace) -> list[tuple[str, str | None]]:
                              '--format and --output in pairs'
                              % shown(value))
     if not pairs:
-        return [(args.format, args.output)]
-    outputs = [out for _, out in pairs]
+        return [(args.format, args.output or None)]
+    # An empty --output is standard output, as a missing one is.
+    outputs = [out or None for _, out in pairs]
     if outputs.count(None) > 1:
         raise ValueError('%d reports would go to standard output; give '
                          'each --format but one its --output'
                          % outputs.count(None))
-    named = [out for out in outputs if out is not None]
+    named = [_same_file(out) for out in outputs if out is not None]
     if len(set(named)) != len(named):
         raise ValueError('two reports name the same --output')
-    return [(fmt, out) for fmt, out in pairs]
+    return [(fmt, out) for (fmt, _), out in zip(pairs, outputs,
+                                                 strict=True)]
+
+
+def _same_file(path: str) -> tuple[int, int] | str:
+    """What ``path`` names, whatever its spelling: the file's device and
+    inode if it exists, else its resolved path."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return os.path.realpath(path)
+    return (info.st_dev, info.st_ino)
+
+
+def inputs(args: argparse.Namespace, *more: str | None) -> list[str]:
+    """The files a run reads, that no report may be written over: FILE
+    arguments, ``--config-file`` and the files of ``--config-dir``,
+    ``--waivers``, and ``more``."""
+    found = [*(getattr(args, 'files', None) or []),
+             getattr(args, 'waivers', None), *more]
+    for flag, path in getattr(args, 'config', None) or []:
+        if flag == '--config-file':
+            found.append(path)
+            continue
+        try:
+            names = os.listdir(path)
+        except OSError:
+            continue
+        found += [os.path.join(path, name) for name in names]
+    return [path for path in found if path]
+
+
+def overwrites(pairs: list[tuple[str, str | None]],
+               inputs: Sequence[str | None]) -> str | None:
+    """The first ``--output`` that names one of ``inputs`` (an audited
+    file, a waiver file...), which writing the report would destroy."""
+    read = {_same_file(path) for path in inputs if path}
+    for _, output in pairs:
+        if output is not None and _same_file(output) in read:
+            return output
+    return None
 
 
 def write_report(writer: Callable[[Any, TextIO], None], result: Any,

@@ -411,6 +411,13 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     except ValueError as exc:
         stderr.write('%s: error: %s\n' % (PROG, exc))
         return EXIT_ERROR
+    clash = _parser.overwrites(pairs, _parser.inputs(
+        args, args.previous, *bundles,
+        used.path if used is not None else None))
+    if clash is not None:
+        stderr.write('%s: error: --output %s is a file this run reads\n'
+                     % (PROG, shown(clash)))
+        return EXIT_ERROR
     collector = compliance.Collector()
     if args.compliance:
         unfit = [fmt for fmt, _ in pairs if fmt not in compliance.FORMATS]

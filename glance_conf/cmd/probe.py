@@ -227,6 +227,12 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     except ValueError as exc:
         stderr.write('%s: error: %s\n' % (PROG, exc))
         return EXIT_ERROR
+    clash = _parser.overwrites(pairs, _parser.inputs(
+        args, *getattr(args, 'bundle_files', [])))
+    if clash is not None:
+        stderr.write('%s: error: --output %s is a file this run reads\n'
+                     % (PROG, shown(clash)))
+        return EXIT_ERROR
     cloud = None
     if args.os_cloud:
         try:

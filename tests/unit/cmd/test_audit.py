@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import pathlib
 import shutil
 import subprocess
 import sys
@@ -852,3 +853,33 @@ def test_defaults_are_nova_s_alone(tmp_path):
 def test_an_unknown_service_is_a_usage_error(tmp_path):
     code, _, err = run('--service', 'swift', str(tmp_path))
     assert code == 2 and 'invalid choice' in err
+
+
+def test_a_report_is_never_written_over_a_file_the_run_reads(conf_file,
+                                                           tmp_path):
+    """--output naming an audited file or the waivers (by any spelling)
+    would destroy it: refused before the audit runs."""
+    path = conf_file(INSECURE)
+    waivers = tmp_path / 'w.yaml'
+    waivers.write_text('[]\n')
+    for output, extra in ((path, ()), (str(waivers), ('--waivers',
+                                                       str(waivers)))):
+        before = pathlib.Path(output).read_text()
+        code, out, err = run('--config-file', path, *extra, '--format',
+                             'json', '--output', output)
+        assert (code, out) == (2, '')
+        assert err == ('glance-conf-audit: error: --output %s is a file '
+                       'this run reads\n' % output)
+        assert pathlib.Path(output).read_text() == before
+
+
+def test_two_spellings_of_one_output_and_an_empty_one_are_refused(
+        conf_file, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = conf_file(INSECURE)
+    code, _, err = run(path, '--format', 'json', '--output', 'r.json',
+                       '--format', 'sarif', '--output', './r.json')
+    assert code == 2 and 'two reports name the same --output' in err
+    code, _, err = run(path, '--format', 'json', '--output', '',
+                       '--format', 'sarif')
+    assert code == 2 and '2 reports would go to standard output' in err
