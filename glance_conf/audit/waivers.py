@@ -61,7 +61,8 @@ MAX_DAYS_AHEAD = 366
 DATE_RE = re.compile(r'\d{4}-\d{2}-\d{2}')
 #: Said of an expired waiver, in every report.
 EXPIRED = ('waiver %s (%s, owner %s) expired on %s and no longer applies; '
-           '%d finding(s) it matched now count')
+           '%d finding(s) it matched count again, unless --baseline holds '
+           'them')
 #: Said of a waiver in force that matched nothing.
 STALE = 'waiver %s (%s, owner %s) matched no finding: stale, remove it'
 #: Said of a waiver in force whose ``hosts`` match no host of the run.
