@@ -26,6 +26,8 @@ import time
 from glance_conf import redact
 from glance_conf.audit.probe.endpoints import Endpoint
 
+#: What a probe that ran out of time says (:func:`reason`).
+TIMED_OUT = 'timed out'
 
 @dataclasses.dataclass
 class Observation:
@@ -114,7 +116,7 @@ def reason(exc: BaseException) -> str:
     if isinstance(exc, ssl.SSLError) and exc.reason:
         return 'TLS error: %s' % redact.printable(str(exc.reason))
     if isinstance(exc, (TimeoutError, socket.timeout)):
-        return 'timed out'
+        return TIMED_OUT
     if isinstance(exc, OSError) and exc.strerror:
         return redact.printable(exc.strerror)
     return type(exc).__name__

@@ -24,6 +24,7 @@ from typing import Any
 
 from glance_conf import redact
 from glance_conf.audit.probe import catalog
+from glance_conf.audit.probe import observation
 from glance_conf.audit.probe import tls as tls_mod
 from glance_conf.audit.probe import wire
 from glance_conf.audit.probe.catalog import CatalogQuery
@@ -161,8 +162,14 @@ class Prober:
             if left <= 0:
                 return Observation(point, discovery_failure=NOT_PROBED,
                                    probed=False)
-            return wire.probe_endpoint(point, min(self.timeout, left),
+            seen = wire.probe_endpoint(point, min(self.timeout, left),
                                        contexts)
+            if left < self.timeout and seen.failure == observation.TIMED_OUT:
+                # The run's deadline, not nova's timeout, cut it short:
+                # not finished (GC706), never "nova cannot connect".
+                return Observation(point, discovery_failure=NOT_FINISHED,
+                                   probed=False)
+            return seen
         except Exception as exc:  # one endpoint never ends the run
             return Observation(point, failure=PROBE_BROKE
                                % type(exc).__name__)

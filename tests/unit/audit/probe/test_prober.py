@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 from typing import Any
 
@@ -134,3 +135,21 @@ def test_a_probe_that_never_returns_is_left_at_the_deadline(monkeypatch):
     assert (stuck.probed, stuck.discovery_failure) == (False,
                                                        probing.NOT_FINISHED)
     assert fine.versions
+
+
+def test_an_endpoint_the_deadline_cuts_short_is_not_finished_not_failed():
+    """A slow endpoint whose time the run's deadline cut, not nova's
+    timeout, is "not probed to the end" (GC706, info), never a failed
+    handshake (GC701, high: "nova cannot connect")."""
+    silent = socket.create_server(('127.0.0.1', 0))  # never answers TLS
+    try:
+        url = 'https://127.0.0.1:%d' % silent.getsockname()[1]
+        point = endpoints.endpoint(url, endpoints.TlsSettings())
+        prober = probing.Prober(timeout=60.0, deadline=1.5)
+        prober.want([point])
+        prober.run()
+        seen = prober.seen(point)
+    finally:
+        silent.close()
+    assert seen.failure is None
+    assert seen.discovery_failure == probing.NOT_FINISHED
