@@ -173,11 +173,18 @@ def docs_url(text: str) -> str:
 
 
 def _docs_url(text: str) -> str:
-    split = urllib.parse.urlsplit(text)
-    if split.scheme not in ('http', 'https') or not split.netloc \
-            or split.username or split.password or split.query:
-        raise argparse.ArgumentTypeError(
-            'not an http(s) URL without user-info or query')
+    refused = argparse.ArgumentTypeError(
+        'not an http(s) URL without user-info or query')
+    if not text.isprintable() or any(c.isspace() for c in text):
+        raise refused
+    try:
+        split = urllib.parse.urlsplit(text)
+        split.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        raise refused from None
+    if split.scheme not in ('http', 'https') or not split.hostname \
+            or '@' in split.netloc or split.query:
+        raise refused
     return urllib.parse.urlunsplit(split._replace(fragment=''))
 
 

@@ -113,3 +113,20 @@ def test_format_and_output_pair_up_in_order(argv, expected):
 def test_flags_that_do_not_pair_up_are_refused(argv, message):
     with pytest.raises(ValueError, match=message):
         _reports(*argv)
+
+
+@pytest.mark.parametrize('url', [
+    'javascript:alert(1)', 'ftp://docs.example/c.html',
+    'https://user:pw@docs.example/c.html', 'https://@docs.example/',
+    'https://:@docs.example/', 'https://docs.example/c.html?token=x',
+    'https://docs.example:99999/', 'https://[::1', 'https://d.example/a b',
+    'https:///c.html', 'https://d.example/\x1b[2J',
+])
+def test_a_docs_address_must_be_a_plain_http_url(url):
+    with pytest.raises(argparse.ArgumentTypeError):
+        _parser.docs_url(url)
+
+
+def test_a_docs_address_loses_its_fragment():
+    assert _parser.docs_url('https://docs.example/audit/checks.html#x') == \
+        'https://docs.example/audit/checks.html'
