@@ -205,17 +205,22 @@ def budget(result: Result) -> tuple[dict[Severity, int], int]:
 def _results(result: Result, index: dict[str, int],
              kept: dict[Severity, int]) -> Iterator[dict[str, Any]]:
     room = dict(kept)
-    for found, decision in result.decided():
-        if decision.state is State.WAIVED and \
-                not result.rendering.sarif_include_waived:
-            continue
-        if not room[found.severity]:
-            continue
-        room[found.severity] -= 1
-        if decision.state is State.WAIVED:
-            yield _with_suppression(result, found, decision, index)
-        else:
-            yield _result(found, decision, index, result.bundles)
+    # Open findings first: under the cap, a known or waived finding must
+    # never take the place of one that fails the gate.
+    for open_pass in (True, False):
+        for found, decision in result.decided():
+            if (decision.state is State.OPEN) != open_pass:
+                continue
+            if decision.state is State.WAIVED and \
+                    not result.rendering.sarif_include_waived:
+                continue
+            if not room[found.severity]:
+                continue
+            room[found.severity] -= 1
+            if decision.state is State.WAIVED:
+                yield _with_suppression(result, found, decision, index)
+            else:
+                yield _result(found, decision, index, result.bundles)
 
 
 def render(result: Result, out: TextIO) -> None:

@@ -25,6 +25,7 @@ import re
 import jsonschema
 import pytest
 
+from glance_conf.audit import baseline
 from glance_conf.audit import manager
 from glance_conf.audit import result as result_mod
 from glance_conf.audit import waivers
@@ -121,8 +122,9 @@ def test_rule_tags_carry_the_references(result):
 
 def test_baseline_state_is_sarifs_own(compared):
     run = _render(compared)['runs'][0]
+    # Open (new) findings are written before known ones.
     assert [r['baselineState'] for r in run['results']] == [
-        'unchanged', 'new', 'new']
+        'new', 'new', 'unchanged']
     assert run['properties']['baseline'] == {'known': 1, 'fixed': 1}
 
 
@@ -340,3 +342,26 @@ def test_the_run_states_the_service(result):
     result.service = 'glance-api'
     [run] = _render(result)['runs']
     assert run['properties']['service'] == 'glance-api'
+
+
+def test_under_the_cap_open_findings_come_before_known_ones():
+    """A known finding never takes the place of the one that fails the
+    gate: one slot, one new GC101 and three known GC101s."""
+    [check] = [c for c in manager.load_checks() if c.id == 'GC101']
+    res = result_mod.Result('fleet', [check], rendering=result_mod.Rendering(
+        sarif_max_results=1))
+    found = [dataclasses.replace(check().finding(
+        'glance.insecure', 'Off.', 'c%d.conf' % n, 1), host='c%d' % n)
+        for n in range(4)]
+    for f in found:
+        res.add(f)
+    res.use_baseline(baseline.Baseline('b.json', {
+        f.fingerprint: baseline.Entry(f.fingerprint, f.check_id, f.option,
+                                      f.host) for f in found[:3]}))
+    try:
+        [written] = _render(res)['runs'][0]['results']
+    finally:
+        res.close()
+    assert written['baselineState'] == 'new'
+    assert written['partialFingerprints']['primaryLocationLineHash'] == \
+        found[3].fingerprint
