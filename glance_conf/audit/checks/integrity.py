@@ -499,10 +499,9 @@ class VerificationSkippedOnRbdClone(base.Check):
     the driver downloads the image, which verifies. So, where Glance
     exposes locations, for exactly the images Ceph deployments use (raw,
     in Glance's RBD store) verification is silently skipped: no error, no
-    log line. nova's
-    documentation says so ("not supported ... when using the rbd image
-    backend ... and RAW formatted images", ``doc/source/user/
-    certificate-validation.rst``).
+    log line. nova's documentation says so ("not supported ... when
+    using the rbd image backend ... and RAW formatted images",
+    ``doc/source/user/certificate-validation.rst``).
 
     Not reported: a ``[DEFAULT] compute_driver`` other than libvirt
     (``libvirt.LibvirtDriver`` or ``libvirt.driver.LibvirtDriver``: nova
