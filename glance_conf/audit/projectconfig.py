@@ -60,6 +60,9 @@ LIST_KEYS = ('skip',)
 KEYS = TEXT_KEYS + LIST_KEYS
 #: Keys that name a file, relative to the config file's directory.
 PATH_KEYS = ('waivers', 'baseline', 'bundles')
+#: Files the config names that decide the gate as the config does: held
+#: to the same trust (:func:`check_trusted`).
+GATE_KEYS = ('waivers', 'baseline')
 NEEDS_TOMLLIB = ('reading [tool.%s] needs Python 3.11 or later; put the '
                  'settings in %s instead' % (TABLE, YAML_NAME))
 
@@ -239,6 +242,14 @@ def check_trusted(path: str, euid: int | None = None) -> None:
     try:
         info = os.stat(path)
         parent = os.stat(os.path.dirname(path) or os.curdir)
+        if os.path.islink(path):
+            # The directory that holds the target decides what it is too.
+            target = os.stat(os.path.dirname(os.path.realpath(path)))
+            why = _others_can_write(target, euid, directory=True)
+            if why is not None:
+                raise LoadError(path, 'its target\'s directory is %s, and '
+                                'the audit runs as uid %d: refused' % (
+                                    why, euid))
     except FileNotFoundError:
         raise LoadError(path, 'no such file') from None
     except OSError as exc:
@@ -302,5 +313,7 @@ def load(path: str, choices: dict[str, Iterable[str]]) -> dict[str, Any]:
                             % (where, key, ', '.join(sorted(choices[key]))))
         if key in PATH_KEYS and base not in ('', os.curdir):
             value = os.path.join(base, value)
+        if key in GATE_KEYS and os.path.lexists(value):
+            check_trusted(value)
         settings[key] = value
     return settings

@@ -463,3 +463,33 @@ def test_a_planted_config_is_exit_2_on_one_line(project, name, body):
                               'as uid 0' % (extra[1] if extra else './'
                                             + name))
         assert len(err.splitlines()) == 1
+
+
+def test_a_linked_config_is_judged_by_its_targets_directory_too(tmp_path):
+    """A link in a trusted directory to a file in a directory anyone can
+    write: whoever writes there can put another file in its place."""
+    open_dir = tmp_path / 'anyone'
+    open_dir.mkdir()
+    target = open_dir / 'gate.yaml'
+    target.write_text('fail_on: never\n')
+    _owned(open_dir, 0, 0, 0o777)
+    link = tmp_path / projectconfig.YAML_NAME
+    link.symlink_to(target)
+    with pytest.raises(LoadError) as caught:
+        projectconfig.check_trusted(str(link), 0)
+    assert caught.value.reason.startswith(
+        "its target's directory is writable by every user")
+
+
+def test_the_waivers_and_baseline_a_config_names_are_held_to_its_trust(
+        tmp_path):
+    """A config that may set the gate names waivers that may waive it:
+    another account's waiver file is refused as the config would be."""
+    (tmp_path / 'w.yaml').write_text(WAIVER)
+    _owned(tmp_path / 'w.yaml', OTHER_UID, 0, 0o666)
+    path = tmp_path / projectconfig.YAML_NAME
+    path.write_text('waivers: w.yaml\n')
+    with pytest.raises(LoadError) as caught:
+        projectconfig.load(str(path), CHOICES)
+    assert caught.value.path.endswith('w.yaml')
+    assert caught.value.reason.startswith('owned by uid 65534')
