@@ -135,12 +135,13 @@ def _name(item: dict[str, Any], field: str, index: int, path: str,
     return value
 
 
-def parse(path: str, data: bytes) -> Baseline:
-    """A baseline from the bytes of a JSON report.
+def document(path: str, data: bytes) -> dict[str, Any]:
+    """The object of a JSON report of this tool, from its bytes, checked
+    only so far: an object with a findings list and the fingerprints of
+    this version (older and newer layouts alike).
 
     :raises LoadError: with a one-line reason that quotes nothing of the
-        file, if it is not a JSON report of this tool with comparable
-        fingerprints.
+        file, if it is not that.
     """
     try:
         doc = json.loads(data.decode('utf-8'))
@@ -160,6 +161,26 @@ def parse(path: str, data: bytes) -> Baseline:
         raise LoadError(path, 'its fingerprints are not %s (written by '
                         'another version); write a new baseline'
                         % FINGERPRINT_SCHEME)
+    return doc
+
+
+def read_report(path: str) -> dict[str, Any]:
+    """The JSON report at ``path``, read within :data:`MAX_BASELINE_BYTES`
+    (see :func:`document`).
+
+    :raises LoadError: if it cannot be read or is not a JSON report.
+    """
+    return document(path, _read(path))
+
+
+def parse(path: str, data: bytes) -> Baseline:
+    """A baseline from the bytes of a JSON report.
+
+    :raises LoadError: with a one-line reason that quotes nothing of the
+        file, if it is not a JSON report of this tool with comparable
+        fingerprints.
+    """
+    doc = document(path, data)
     entries: dict[str, Entry] = {}
     for index, item in enumerate(doc['findings']):
         if not isinstance(item, dict):

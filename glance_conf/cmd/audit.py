@@ -42,6 +42,7 @@ from glance_conf.audit.exception import PluginLoadError
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.report.text import shown
 from glance_conf.cmd import _parser
+from glance_conf.cmd import convert as convert_cmd
 from glance_conf.cmd import fix as fix_cmd
 from glance_conf.cmd import probe as probe_cmd
 from glance_conf.cmd import waivers as waivers_cmd
@@ -59,6 +60,8 @@ SUBCOMMANDS = (
     ('fix', fix_cmd.run, 'make the mechanical fixes, show the diff, prove '
      'them by re-auditing'),
     ('waivers', waivers_cmd.run, 'lint a waiver file: waivers check FILE'),
+    ('convert', convert_cmd.run, 'write a saved --format json report in '
+     'another format'),
 )
 
 

@@ -46,3 +46,29 @@ def test_one_run_writes_the_three_reports_the_page_shows(tmp_path):
     pages.run_as_shown(steps, tmp_path, pages.environ(), timeout=120)
     report = json.loads((tmp_path / 'audit.json').read_text())
     assert report['files_audited'] == 2
+
+
+def convert_example() -> list[pages.Step]:
+    text = PAGE.read_text()
+    start = text.index('Re-rendering a saved report: ``convert``\n')
+    end = text.index('``convert`` takes ``--format``', start)
+    return pages.steps(text[start:end])
+
+
+def test_convert_writes_what_the_run_would_have_written(tmp_path):
+    """The ``convert`` section's commands, run as shown; the SARIF they
+    convert is the one a direct run writes."""
+    rendered = tmp_path / 'rendered'
+    rendered.mkdir()
+    for name in ('devstack.conf', 'kolla-ansible-compute.conf'):
+        shutil.copy(DEPLOYMENTS / name, rendered / name)
+    steps = convert_example()
+    assert [s.command.split()[1] for s in steps[:2]] == ['--format',
+                                                         'convert']
+    ran = pages.run_as_shown(steps, tmp_path, pages.environ(), timeout=120)
+    assert [r.status for r in ran] == [0, 0, 0]
+    direct = pages.run_as_shown([pages.Step(
+        'glance-conf-audit --format sarif --fail-on never rendered/*.conf',
+        [])], tmp_path, pages.environ(), timeout=120)[0]
+    assert json.loads('\n'.join(direct.printed)) == json.loads(
+        (tmp_path / 'audit.sarif').read_text())

@@ -10,14 +10,23 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""JSON for scripts: one object, findings streamed into its list."""
+"""JSON for scripts: one object, its per-host lists (files, posture
+rows, findings) streamed into it.
+
+It holds everything the other writers read from a result, so that
+``glance-conf-audit convert`` can re-render it in any format: the files
+and their hosts, the posture rows, the gate, the rendering settings,
+each finding's state as decided, and the waivers' notices as recorded.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import TextIO
 
+from glance_conf.audit import baseline as baseline_mod
 from glance_conf.audit import identity
 from glance_conf.audit.finding import FINGERPRINT_SCHEME
 from glance_conf.audit.finding import Finding
@@ -31,12 +40,32 @@ if TYPE_CHECKING:
 
 
 def _suppressed(result: Result, found: Finding) -> dict[str, Any]:
-    waiver = result.decide(found, True).waiver
-    return dict(found.to_dict(),
+    decision = result.decide(found, True)
+    waiver = decision.waiver
+    return dict(found.to_dict(), new=decision.new,
+                in_baseline=decision.in_baseline,
                 waiver=waiver.to_dict() if waiver is not None else None)
 
 
+def _finding(result: Result, found: Finding) -> dict[str, Any]:
+    decision = result.decide(found, False)
+    return dict(found.to_dict(), known=decision.state is State.KNOWN,
+                new=decision.new, in_baseline=decision.in_baseline)
+
+
+def _files(result: Result) -> Iterator[dict[str, Any]]:
+    """Each audited file, with its host in fleet mode and its service."""
+    hosts = iter(result.hosts)
+    for path in result.paths:
+        item: dict[str, Any] = {'path': path,
+                                'service': result.service_of(path)}
+        if result.mode == 'fleet':
+            item['host'] = next(hosts, None)
+        yield item
+
+
 def render(result: Result, out: TextIO) -> None:
+    rendering = result.rendering
     head: dict[str, Any] = {
         'tool': {'name': identity.TOOL_NAME,
                  'version': identity.tool_version()},
@@ -59,9 +88,26 @@ def render(result: Result, out: TextIO) -> None:
         # What the fingerprints are; --baseline compares only the same.
         'fingerprints': FINGERPRINT_SCHEME,
         'baseline': _baseline(result),
+        'previous': _previous(result),
         # It can skip checks and move the gate: always named.
         'project_config': result.project_config.to_dict()
         if result.project_config is not None else None,
+        # The gate (--fail-on) and the writers' settings, for convert.
+        'gate': result.fail_on.label if result.fail_on is not None
+        else 'never',
+        'rendering': {
+            'docs_url': rendering.docs_url,
+            'sarif_min_severity': rendering.sarif_min_severity.label,
+            'sarif_max_results': rendering.sarif_max_results,
+            'sarif_include_waived': rendering.sarif_include_waived,
+            'show_suppressed': result.show_suppressed},
+        'bundles': result.bundles,
+        'groups': list(result.groups),
+        'files': None,
+        'posture': None,
+        'posture_not_shown': result.posture_dropped,
+        # What a probe observed is not carried: convert refuses it.
+        'probed_endpoints': len(result.probes),
     }
     if result.waivers is not None:
         # Held in memory, unlike the findings: only the waived ones.
@@ -74,14 +120,30 @@ def render(result: Result, out: TextIO) -> None:
             'no_host': [w.to_dict() for w in result.waivers.no_host()],
             'outgrown': [dict(w.to_dict(), findings=n)
                          for w, n in result.waivers.outgrown_by()],
+            # For convert: the day they were judged on, how many hosts
+            # the run audited, and every entry (expiry metrics).
+            'today': result.waivers.today.isoformat(),
+            'hosts_audited': result.waivers.hosts_audited,
+            'entries': [w.to_dict() for w in result.waivers.entries],
         }
         head['suppressed'] = [_suppressed(result, found)
                               for found in result.suppressed]
-    stream.write_json_with_stream(
-        out, head, ('findings',),
-        ({**found.to_dict(),
-          'known': result.decide(found, False).state is State.KNOWN}
-         for found in result.findings))
+    stream.write_json_with_streams(out, head, [
+        (('files',), _files(result)),
+        (('posture',), (list(row) for row in result.posture)),
+        (('findings',), (_finding(result, found)
+                         for found in result.findings))])
+
+
+def _previous(result: Result) -> dict[str, Any] | None:
+    """The earlier report of ``--previous``: its findings this run no
+    longer has (each finding says whether it is ``new``)."""
+    if result.previous is None:
+        return None
+    fixed = baseline_mod.compare(result.previous, result.findings,
+                                 present=result.suppressed).fixed
+    return {'file': utf8_safe(result.previous.path),
+            'fixed': [entry.to_dict() for entry in fixed]}
 
 
 def _baseline(result: Result) -> dict[str, Any] | None:

@@ -10,10 +10,10 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""One JSON document with one list in it written item by item.
+"""One JSON document with lists in it written item by item.
 
-A report can hold more findings than fit in memory, so the JSON and
-SARIF writers stream the findings into an otherwise complete document.
+A report can hold more findings (and hosts) than fit in memory, so the
+JSON and SARIF writers stream them into an otherwise complete document.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def _with(doc: Any, path: Sequence[str | int], value: Any) -> Any:
 
 def write_json_with_stream(out: TextIO, head_doc: Mapping[str, Any],
                            key_path: Sequence[str | int],
-                           items: Iterable[Mapping[str, Any]]) -> None:
+                           items: Iterable[Any]) -> None:
     """Write ``head_doc`` as indented JSON, its list at ``key_path`` being
     ``items``, written one compact line each as they come.
 
@@ -56,19 +56,40 @@ def write_json_with_stream(out: TextIO, head_doc: Mapping[str, Any],
         to the streamed list, such as ``('runs', 0, 'results')``; the
         last key need not exist in ``head_doc``.
     """
-    # The list's place is held by a random string: no value in the head
+    write_json_with_streams(out, head_doc, [(key_path, items)])
+
+
+def write_json_with_streams(
+        out: TextIO, head_doc: Mapping[str, Any],
+        streams: Sequence[tuple[Sequence[str | int], Iterable[Any]]]
+) -> None:
+    """:func:`write_json_with_stream` with several lists, each at its key
+    path: a report streams each per-host list (files, posture rows,
+    findings) and keeps only counts and short lists in its head.
+
+    The lists are written in the order they appear in the document, one
+    after the other, so each iterable is read once.
+    """
+    # Each list's place is held by a random string: no value in the head
     # can equal it, so it is found exactly once, and escaping never
     # changes it.
-    marker = json.dumps('stream-%s' % secrets.token_hex(16))
-    text = json.dumps(_with(head_doc, key_path, json.loads(marker)),
-                      indent=INDENT)
-    before, _, after = text.partition(marker)
-    line = before[before.rfind('\n') + 1:]
-    pad = ' ' * (len(line) - len(line.lstrip(' ')))
-    out.write(before + '[')
-    first = True
-    for item in items:
-        out.write(('\n' if first else ',\n') + pad + ' ' * INDENT)
-        out.write(json.dumps(item, sort_keys=True))
-        first = False
-    out.write(('\n' + pad + ']' if not first else ']') + after + '\n')
+    doc: Any = head_doc
+    markers = []
+    for key_path, items in streams:
+        marker = json.dumps('stream-%s' % secrets.token_hex(16))
+        doc = _with(doc, key_path, json.loads(marker))
+        markers.append((marker, items))
+    text = json.dumps(doc, indent=INDENT)
+    markers.sort(key=lambda pair: text.index(pair[0]))
+    for marker, items in markers:
+        before, _, text = text.partition(marker)
+        line = before[before.rfind('\n') + 1:]
+        pad = ' ' * (len(line) - len(line.lstrip(' ')))
+        out.write(before + '[')
+        first = True
+        for item in items:
+            out.write(('\n' if first else ',\n') + pad + ' ' * INDENT)
+            out.write(json.dumps(item, sort_keys=True))
+            first = False
+        out.write('\n' + pad + ']' if not first else ']')
+    out.write(text + '\n')

@@ -131,3 +131,16 @@ def test_a_waived_finding_is_still_there_not_fixed():
     known = baseline.Baseline('old.json', entries)
     assert baseline.compare(known, []).fixed == list(entries.values())
     assert baseline.compare(known, [], present=[found]).fixed == []
+
+
+def test_reports_with_and_without_the_lists_for_convert_are_read():
+    """A report written before ``convert`` (findings only) and one
+    written after (files, posture rows, findings flagged ``new``) are
+    the same baseline."""
+    old = _doc(INSECURE, TIMEOUT)
+    new = dict(old, files=[{'path': 'a.conf', 'service': 'nova'}],
+               posture=[], gate='medium',
+               findings=[dict(f, known=False, new=True, in_baseline=None)
+                         for f in old['findings']])
+    assert _parse(old) == _parse(new)
+    assert baseline.document('b.json', json.dumps(new).encode()) == new

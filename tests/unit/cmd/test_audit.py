@@ -198,7 +198,7 @@ def test_help_lists_every_subcommand_with_one_line():
                        )[1].split('\n\n')[0].splitlines()
     assert [line.split()[0] for line in listed] == [
         name for name, _, _ in cli.SUBCOMMANDS] == ['probe', 'fix',
-                                                    'waivers']
+                                                    'waivers', 'convert']
     assert all(len(line) <= 79 for line in out.splitlines())
     for name, _, _ in cli.SUBCOMMANDS:
         code, sub, _ = run(name, '--help')

@@ -102,3 +102,32 @@ def test_the_service_audited_is_a_top_level_field(result):
     out = io.StringIO()
     json_report.render(result, out)
     assert json.loads(out.getvalue())['service'] == 'cinder'
+
+
+def test_it_carries_what_the_other_writers_read(result):
+    """Files and hosts, posture rows, the gate and the settings: what
+    ``convert`` needs to write the other formats (issue 22, item 5)."""
+    result.mode = 'fleet'
+    result.paths.extend(['a/compute-1.conf', 'a/compute-2.conf'])
+    result.hosts.extend(['compute-1', 'compute-2'])
+    result.note_service('cinder', ['a/compute-2.conf'])
+    result.keep_posture(result_mod.PostureRow(
+        'compute-1', 'web', 'a/compute-1.conf', ('x', None), (3, 0)))
+    result.fail_on = None
+    result.rendering = result_mod.Rendering(sarif_max_results=7)
+    out = io.StringIO()
+    json_report.render(result, out)
+    doc = json.loads(out.getvalue())
+    assert doc['files'] == [
+        {'path': 'a/compute-1.conf', 'host': 'compute-1', 'service': 'nova'},
+        {'path': 'a/compute-2.conf', 'host': 'compute-2',
+         'service': 'cinder'}]
+    assert doc['posture'] == [['compute-1', 'web', 'a/compute-1.conf',
+                               ['x', None], [3, 0]]]
+    assert doc['gate'] == 'never' and doc['probed_endpoints'] == 0
+    assert doc['rendering']['sarif_max_results'] == 7
+    assert [f['new'] for f in doc['findings']] == [None] * 3
+    # One item a line: the per-host lists are streamed, not held.
+    lines = out.getvalue().splitlines()
+    assert '    {"host": "compute-1", "path": "a/compute-1.conf", ' \
+        '"service": "nova"},' in lines

@@ -10,7 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""One JSON document with one list streamed into it."""
+"""One JSON document with lists streamed into it."""
 
 from __future__ import annotations
 
@@ -67,3 +67,30 @@ def test_items_are_written_as_they_come():
 def test_a_path_into_nothing_is_refused():
     with pytest.raises(TypeError):
         _write({'runs': 'x'}, ('runs', 0, 'results'), [])
+
+
+def test_several_lists_each_at_its_place_in_document_order():
+    """Each list is written where it stands, whichever order they are
+    given in, and each iterable is read once, as it comes."""
+    out = io.StringIO()
+    read = []
+
+    def items(name, n):
+        for i in range(n):
+            read.append(name)
+            yield {name: i}
+
+    head = {'mode': 'fleet', 'files': None, 'summary': {'high': 1},
+            'posture': None}
+    stream.write_json_with_streams(out, head, [
+        (('findings',), items('finding', 2)),
+        (('posture',), iter([['h', 'g', 'f', [None], [0]]])),
+        (('files',), items('file', 3))])
+    doc = json.loads(out.getvalue())
+    assert list(doc) == ['mode', 'files', 'summary', 'posture', 'findings']
+    assert doc['files'] == [{'file': i} for i in range(3)]
+    assert doc['posture'] == [['h', 'g', 'f', [None], [0]]]
+    assert doc['findings'] == [{'finding': i} for i in range(2)]
+    assert doc['summary'] == {'high': 1}
+    assert read == ['file'] * 3 + ['finding'] * 2
+    assert out.getvalue().endswith('}\n')
