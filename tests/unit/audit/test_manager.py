@@ -44,8 +44,7 @@ CATALOGUE = {
     'GC403': 'low',
     'GC501': 'high', 'GC502': 'medium', 'GC503': 'low', 'GC504': 'low',
     'GC505': 'medium', 'GC507': 'high', 'GC506': 'low', 'GC601': 'medium',
-    # the trust path across services
-    'GC610': 'medium', 'GC611': 'medium', 'GC612': 'medium',
+    'GC610': 'medium',
     'GC701': 'high', 'GC702': 'medium', 'GC703': 'high', 'GC704': 'medium',
     'GC705': 'medium', 'GC706': 'info', 'GC707': 'medium',
     # cinder's image client
@@ -55,6 +54,8 @@ CATALOGUE = {
     # glance-api
     'GC850': 'medium', 'GC851': 'high', 'GC852': 'medium', 'GC853': 'low',
     'GC854': 'medium', 'GC855': 'medium', 'GC856': 'low', 'GC857': 'low',
+    # the trust path's other cross-service fleet checks
+    'GC611': 'medium', 'GC612': 'medium',
 }
 
 
