@@ -154,8 +154,10 @@ def _nova_tls(conf: AuditedConf) -> tuple[str, int | None] | None:
 
     nova 34 uses ``api_servers`` when set, else ``endpoint_override``,
     else the catalog (``nova/image/glance.py`` ``get_api_servers``), and
-    its keystoneauth session verifies the certificate unless
-    ``[glance] insecure`` (``nova/utils.py`` ``get_ksa_adapter``). Only
+    its keystoneauth session, loaded from ``[glance]``
+    (``_session_and_auth``, ``nova/service_auth.py``
+    ``get_service_auth_session``), verifies the certificate unless
+    ``[glance] insecure``. Only
     endpoints written in the file count: a catalog URL's scheme is not
     in it, so nova's side is then unknown and nothing is claimed.
     """
@@ -174,8 +176,9 @@ class TransportWeakerThroughCinder(base.FleetCheck):
 
     Where nova names only ``https://`` Image API endpoints and verifies
     their certificate (``[glance] insecure`` off: nova 34
-    ``nova/image/glance.py`` ``get_api_servers`` and ``nova/utils.py``
-    ``get_ksa_adapter``), whoever sits on the network cannot hand nova
+    ``nova/image/glance.py`` ``get_api_servers`` and ``_session_and_auth``,
+    whose session ``nova/service_auth.py`` ``get_service_auth_session``
+    loads from ``[glance]``), whoever sits on the network cannot hand nova
     other image bytes. cinder fetches the same images with its own
     client: a ``glance_api_servers`` entry that is not ``https`` (no
     scheme means http, ``cinder/image/glance.py`` ``get_api_servers``)
