@@ -54,6 +54,8 @@ CATALOGUE = {
     # glance-api
     'GC850': 'medium', 'GC851': 'high', 'GC852': 'medium', 'GC853': 'low',
     'GC854': 'medium', 'GC855': 'medium', 'GC856': 'low', 'GC857': 'low',
+    # the trust path's other cross-service fleet checks
+    'GC611': 'medium', 'GC612': 'medium',
 }
 
 

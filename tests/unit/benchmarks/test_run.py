@@ -1,0 +1,58 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The service-profile measure of the benchmark harness: its fleets are
+the corpus's real files, recognised as their service, and its figures
+are the ratios it reports (the bound is the benchmark's to judge: these
+machines are noisy)."""
+
+from __future__ import annotations
+
+import filecmp
+import glob
+import os
+
+import pytest
+
+from benchmarks import run
+from glance_conf.audit import manager
+from glance_conf.audit import runner
+
+
+def test_service_fleets_copy_every_deployment_in_turn(tmp_path):
+    for service in run.PROFILED:
+        sources = sorted(glob.glob(os.path.join(run.CORPUS, service, '*',
+                                                '*.conf')))
+        assert len(sources) >= 5
+        paths = run.write_service_fleet(str(tmp_path / service), service,
+                                        len(sources) + 1)
+        for path, source in zip(paths, sources + sources[:1], strict=True):
+            assert filecmp.cmp(path, source, shallow=False)
+            assert os.stat(path).st_mode & 0o777 == 0o640
+        result = runner.audit_fleet(paths, manager.load_checks())
+        try:
+            assert result.services_seen == {service}
+            assert result.files == len(paths) and not result.problems
+        finally:
+            result.findings.close()
+
+
+def test_profiles_report_the_ratio_against_the_oslo_loop(tmp_path):
+    figures = run.bench_profiles(str(tmp_path), 3)
+    assert sorted(figures) == sorted(run.PROFILED)
+    for found in figures.values():
+        assert found['files'] == 3 and found['bytes_per_file'] > 0
+        assert found['ratio'] == pytest.approx(
+            found['ours_ms_per_file'] / found['floor_ms_per_file'])
+        assert found['met'] is (found['ratio'] <= run.FLEET_RATIO)
+    rows = run.table_rows_of_profiles(figures)
+    assert [r[0].split()[0] for r in rows] == list(run.PROFILED)
