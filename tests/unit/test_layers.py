@@ -52,6 +52,8 @@ LAYERS = {
     # parsed config that holds it.
     'audit.services': 9,
     'audit.target': 10, 'audit.result': 10, 'audit.remedy': 10,
+    # What the checks cite: data below the checks, not the report.
+    'audit.references': 10,
     # The report package itself only names the format plugins' namespace
     # (the manager loads them); the writers sit on top.
     'audit.report': 10,

@@ -33,8 +33,8 @@ from typing import Any
 from typing import ClassVar
 
 from glance_conf.audit import base
-from glance_conf.audit import compliance as refs
 from glance_conf.audit import probe
+from glance_conf.audit import references as refs
 from glance_conf.audit.checks import transport as transport_checks
 from glance_conf.audit.cwe import BROKEN_OR_RISKY_CRYPTO
 from glance_conf.audit.cwe import CERTIFICATE_EXPIRATION

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 
 from glance_conf import redact
 from glance_conf.audit import base
-from glance_conf.audit import compliance as refs
+from glance_conf.audit import references as refs
 from glance_conf.audit import services
 from glance_conf.audit.checks.integrity import _verifies
 from glance_conf.audit.cwe import IMPROPER_SIGNATURE_VERIFICATION
