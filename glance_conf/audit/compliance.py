@@ -10,16 +10,16 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""The Security Guide report, on what the checks cite.
+"""The ``--compliance`` report: the Security Guide checklist, per config.
 
-Each check names the items it maps to in ``references``, by the
-constants of :mod:`~glance_conf.audit.references` (its CWE is ``cwe``).
-``--compliance security-guide``
-prints the OpenStack Security Guide's Compute checklist items that the
-checks cover, each ``pass``, ``fail`` or ``not-checked`` for each audited
-config, with its evidence: file, line and effective value, redacted as
-every report is (a URL's user-info and query are masked; a value the
-hardened types refuse is not shown at all).
+``--compliance security-guide`` prints the OpenStack Security Guide's
+Compute checklist items (:data:`~glance_conf.audit.references.ITEMS`)
+that the checks cover, each ``pass``, ``fail`` or ``not-checked`` for
+each audited config, with its evidence: file, line and effective value,
+redacted as every report is (a URL's user-info and query are masked; a
+value the hardened types refuse is not shown at all). What each check
+cites is declared on the check (``references``), by the constants of
+:mod:`~glance_conf.audit.references`.
 
 An item fails when any check that cites it found something in that
 config, or when the Guide's own test fails on the effective values (so
@@ -41,12 +41,11 @@ from typing import TextIO
 from glance_conf import _files
 from glance_conf import glance
 from glance_conf import redact
-from glance_conf.audit import base
 from glance_conf.audit import identity
 from glance_conf.audit import report
+from glance_conf.audit import services
 from glance_conf.audit import target
 from glance_conf.audit.finding import Finding
-from glance_conf.audit.finding import Severity
 from glance_conf.audit.references import CHECK_COMPUTE_01
 from glance_conf.audit.references import CHECK_COMPUTE_02
 from glance_conf.audit.references import CHECK_COMPUTE_05
@@ -97,9 +96,11 @@ def _at(path: str | None, line: int | None) -> str:
 class Collector:
     """Takes the evidence from each config the audit reads.
 
-    :meth:`check` is a check class (it finds nothing) to run last with
-    the audit's checks, so the evidence comes from the very configs,
-    layered the same way, that the checks judged.
+    An observer of the engine (:class:`~glance_conf.audit.engine.Observer`):
+    given to a run mode as ``observers=[collector]``, it sees each config
+    once its checks have run, so the evidence comes from the very
+    configs, layered the same way, that the checks judged. Only nova's
+    configs: the checklist is the Compute one.
 
     Where the audit has the service's host (on the host, under
     ``--root``, or a bundle's recorded facts), the ownership and mode of
@@ -110,26 +111,10 @@ class Collector:
     def __init__(self) -> None:
         self.configs: list[_Config] = []
 
-    def check(self) -> type[base.Check]:
-        collector = self
-
-        class Evidence(base.Check):
-            """Takes the compliance report's evidence; finds nothing."""
-
-            id = 'GC000'
-            severity = Severity.INFO
-            cwe = 0
-            title = 'Compliance evidence'
-            remediation = ''
-
-            def run(self, conf: target.AuditedConf) -> Iterator[Finding]:
-                # The engine sets ``host`` only where it has one.
-                collector.observe(conf, getattr(self, 'host', None))
-                return iter(())
-        return Evidence
-
     def observe(self, conf: target.AuditedConf,
                 host: _files.Host | None = None) -> None:
+        if conf.service != services.NOVA:
+            return
         config = _Config([f.path for f in conf.files], {}, set(), set())
         files = self._files(conf, host) if host is not None else []
         config.evidence[CHECK_COMPUTE_01] = files

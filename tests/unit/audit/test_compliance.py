@@ -30,15 +30,18 @@ SECRET_URL = ('[glance]\napi_servers = https://admin:s3cret@glance:9292/'
 def _audit(paths, *, offline=True, skip=(), fleet=False, bundles=False):
     catalogue = manager.load_checks()
     collector = compliance.Collector()
-    checks = [*manager.select(catalogue, skip), collector.check()]
+    checks = manager.select(catalogue, skip)
+    watch = [collector]
     if bundles:
-        result = runner.audit_bundles([str(p) for p in paths], checks)
+        result = runner.audit_bundles([str(p) for p in paths], checks,
+                                      observers=watch)
     elif fleet:
-        result = runner.audit_fleet([str(p) for p in paths], checks)
+        result = runner.audit_fleet([str(p) for p in paths], checks,
+                                    observers=watch)
     else:
         result = runner.audit_service(
             [('--config-file', str(p)) for p in paths], checks,
-            offline=offline)
+            offline=offline, observers=watch)
     try:
         verdicts = list(compliance.assess(result, collector, catalogue))
         out = io.StringIO()
@@ -167,3 +170,14 @@ def test_bundle_evidence_is_the_hosts_own(tmp_path):
             'group gid 42436, mode 0644') in evidence
     status, evidence = _status(verdicts, 'Check-Compute-02')
     assert status == compliance.FAIL and 'GC502' in evidence
+
+
+def test_the_collector_observes_nova_configs_only(write_conf):
+    """The checklist is nova's: a cinder file in the fleet has no
+    verdicts (as when the collector was a nova check)."""
+    nova = write_conf(HTTPS, 'nova.conf')
+    cinder = write_conf('[DEFAULT]\nglance_api_servers = https://g:9292\n',
+                        'cinder.conf')
+    verdicts, text = _audit([nova, cinder], fleet=True)
+    assert [paths for paths, _ in verdicts] == [[str(nova)]]
+    assert str(cinder) not in text
