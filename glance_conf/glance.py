@@ -170,21 +170,6 @@ def use_defaults(conf: cfg.ConfigOpts, semantics: str) -> None:
                          group=GROUP_NAME)
 
 
-def semantics_of(conf: cfg.ConfigOpts) -> str:
-    """Whose defaults are registered on ``conf``: ``nova`` when every
-    option whose default differs between the two has nova 34's, else
-    ``glance-conf``."""
-    table = conf._groups[GROUP_NAME]._opts
-    for definition in definitions.DEFINITIONS:
-        nova = definition.default_for(definitions.NOVA)
-        if nova == definition.default_for(definitions.GLANCE_CONF):
-            continue
-        info = table[definition.dest]
-        if info.get('default', info['opt'].default) != nova:
-            return definitions.GLANCE_CONF
-    return definitions.NOVA
-
-
 def set_defaults(**kwargs: Any) -> None:
     """Change option defaults process-wide, the oslo way.
 

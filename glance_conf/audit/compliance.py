@@ -10,15 +10,16 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Compliance mapping: what the checks cite, and the Security Guide report.
+"""The ``--compliance`` report: the Security Guide checklist, per config.
 
-Each check names the items it maps to in ``references``, by the
-constants below (its CWE is ``cwe``). ``--compliance security-guide``
-prints the OpenStack Security Guide's Compute checklist items that the
-checks cover, each ``pass``, ``fail`` or ``not-checked`` for each audited
-config, with its evidence: file, line and effective value, redacted as
-every report is (a URL's user-info and query are masked; a value the
-hardened types refuse is not shown at all).
+``--compliance security-guide`` prints the OpenStack Security Guide's
+Compute checklist items (:data:`~glance_conf.audit.references.ITEMS`)
+that the checks cover, each ``pass``, ``fail`` or ``not-checked`` for
+each audited config, with its evidence: file, line and effective value,
+redacted as every report is (a URL's user-info and query are masked; a
+value the hardened types refuse is not shown at all). What each check
+cites is declared on the check (``references``), by the constants of
+:mod:`~glance_conf.audit.references`.
 
 An item fails when any check that cites it found something in that
 config, or when the Guide's own test fails on the effective values (so
@@ -40,53 +41,18 @@ from typing import TextIO
 from glance_conf import _files
 from glance_conf import glance
 from glance_conf import redact
-from glance_conf.audit import base
 from glance_conf.audit import identity
 from glance_conf.audit import report
+from glance_conf.audit import services
 from glance_conf.audit import target
 from glance_conf.audit.finding import Finding
-from glance_conf.audit.finding import Severity
+from glance_conf.audit.references import CHECK_COMPUTE_01
+from glance_conf.audit.references import CHECK_COMPUTE_02
+from glance_conf.audit.references import CHECK_COMPUTE_05
+from glance_conf.audit.references import ITEMS
+from glance_conf.audit.references import Item
 from glance_conf.audit.result import Result
 from glance_conf.audit.result import utf8_safe
-
-#: OpenStack Security Guide, Compute checklist: "Is user/group ownership
-#: of config files set to root/nova?"
-CHECK_COMPUTE_01 = 'security-guide/Check-Compute-01'
-#: "Are strict permissions set for configuration files?" (640/750).
-CHECK_COMPUTE_02 = 'security-guide/Check-Compute-02'
-#: "Does Nova communicate with Glance securely?"
-CHECK_COMPUTE_05 = 'security-guide/Check-Compute-05'
-#: OpenStack Security Note 0090: glance showing image locations to the
-#: services that share its storage backend (Ceph), which nova's RBD
-#: download needs.
-OSSN_0090 = 'ossn/OSSN-0090'
-#: OpenStack Security Note 0065: users of glance may be able to replace
-#: active image data (the image locations ``show_multiple_locations``
-#: lets users edit).
-OSSN_0065 = 'ossn/OSSN-0065'
-#: OpenStack Security Note 0078: the Image API fetching a URL a user
-#: names can scan the network (glance's import docs cite it for
-#: ``web-download``).
-OSSN_0078 = 'ossn/OSSN-0078'
-#: NIST SP 800-53 Rev. 5, AC-6: Least Privilege.
-AC_6 = 'nist-800-53/AC-6'
-#: CM-2: Baseline Configuration.
-CM_2 = 'nist-800-53/CM-2'
-#: CM-6: Configuration Settings.
-CM_6 = 'nist-800-53/CM-6'
-#: SC-7: Boundary Protection.
-SC_7 = 'nist-800-53/SC-7'
-#: SC-8: Transmission Confidentiality and Integrity.
-SC_8 = 'nist-800-53/SC-8'
-#: SC-12: Cryptographic Key Establishment and Management.
-SC_12 = 'nist-800-53/SC-12'
-#: SC-13: Cryptographic Protection.
-SC_13 = 'nist-800-53/SC-13'
-#: SC-17: Public Key Infrastructure Certificates (the signing and trusted
-#: certificates image signature verification needs: GC204, GC205).
-SC_17 = 'nist-800-53/SC-17'
-#: SI-7: Software, Firmware, and Information Integrity.
-SI_7 = 'nist-800-53/SI-7'
 
 #: The ``--compliance`` choices.
 SECURITY_GUIDE = 'security-guide'
@@ -102,33 +68,6 @@ CATALOG = ('no api_servers or endpoint_override: the endpoint comes from '
            'the service catalog, whose scheme nova.conf cannot show')
 #: Said of a value the hardened types refuse: it is never shown.
 REFUSED = 'refused by the hardened types (GC302), not shown'
-
-
-@dataclasses.dataclass(frozen=True)
-class Item:
-    """One Security Guide checklist item, as this tool checks it."""
-
-    ref: str
-    question: str
-    #: What the Guide asks that this tool does not check.
-    scope: str
-
-    @property
-    def name(self) -> str:
-        return self.ref.partition('/')[2]
-
-
-ITEMS = (
-    Item(CHECK_COMPUTE_01, 'Is user/group ownership of config files set to '
-         'root/nova?', 'the loaded config files only; api-paste.ini, '
-         'policy.json, rootwrap.conf and /etc/nova are not checked'),
-    Item(CHECK_COMPUTE_02, 'Are strict permissions set for configuration '
-         'files?', 'the loaded config files only; api-paste.ini, '
-         'policy.json, rootwrap.conf and /etc/nova are not checked'),
-    Item(CHECK_COMPUTE_05, 'Does Nova communicate with Glance securely?',
-         'the effective insecure (or its deprecated alias api_insecure) and '
-         'the endpoints nova uses: api_servers, else endpoint_override'),
-)
 
 
 @dataclasses.dataclass
@@ -157,9 +96,11 @@ def _at(path: str | None, line: int | None) -> str:
 class Collector:
     """Takes the evidence from each config the audit reads.
 
-    :meth:`check` is a check class (it finds nothing) to run last with
-    the audit's checks, so the evidence comes from the very configs,
-    layered the same way, that the checks judged.
+    An observer of the engine (:class:`~glance_conf.audit.engine.Observer`):
+    given to a run mode as ``observers=[collector]``, it sees each config
+    once its checks have run, so the evidence comes from the very
+    configs, layered the same way, that the checks judged. Only nova's
+    configs: the checklist is the Compute one.
 
     Where the audit has the service's host (on the host, under
     ``--root``, or a bundle's recorded facts), the ownership and mode of
@@ -170,26 +111,10 @@ class Collector:
     def __init__(self) -> None:
         self.configs: list[_Config] = []
 
-    def check(self) -> type[base.Check]:
-        collector = self
-
-        class Evidence(base.Check):
-            """Takes the compliance report's evidence; finds nothing."""
-
-            id = 'GC000'
-            severity = Severity.INFO
-            cwe = 0
-            title = 'Compliance evidence'
-            remediation = ''
-
-            def run(self, conf: target.AuditedConf) -> Iterator[Finding]:
-                # The engine sets ``host`` only where it has one.
-                collector.observe(conf, getattr(self, 'host', None))
-                return iter(())
-        return Evidence
-
     def observe(self, conf: target.AuditedConf,
                 host: _files.Host | None = None) -> None:
+        if conf.service != services.NOVA:
+            return
         config = _Config([f.path for f in conf.files], {}, set(), set())
         files = self._files(conf, host) if host is not None else []
         config.evidence[CHECK_COMPUTE_01] = files

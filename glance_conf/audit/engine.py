@@ -29,6 +29,11 @@ were there.
 Checks that look at the disk (``needs_host``) run only when the engine is
 given a :class:`~glance_conf._files.Host`: offline, they are left out, and
 :func:`host_checks` names them so a report can say they were not checked.
+
+What watches the audit without judging it is an :class:`Observer`, not a
+check: the compliance report's evidence and the probe's planning see
+each config once its checks have run, and never appear in a list of
+checks, a report's checks or a count.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ import dataclasses
 import os
 from collections.abc import Iterable
 from collections.abc import Iterator
+from typing import Protocol
 
 from oslo_config import cfg
 from oslo_log import log as logging
@@ -75,6 +81,19 @@ _LOG_LEVELS = {
     Severity.MEDIUM: logging.WARNING,
     Severity.HIGH: logging.ERROR,
 }
+
+
+class Observer(Protocol):
+    """Sees each config the engine audits; finds nothing.
+
+    :meth:`observe` is called once per config, after its checks ran
+    and only if they all could (a config that stopped on a load problem
+    is not observed), with the host the checks had (``None`` offline).
+    An observer keeps what it needs; it never changes the config.
+    """
+
+    def observe(self, target: AuditedConf,
+                host: _files.Host | None) -> None: ...
 
 
 def place(target: AuditedConf, found: Finding,
@@ -146,9 +165,11 @@ def host_checks(checks: Iterable[manager.CheckClass]
 
 def check_config(target: AuditedConf,
                  checks: Iterable[manager.CheckClass],
-                 host: _files.Host | None = None) -> list[Finding]:
+                 host: _files.Host | None = None,
+                 observers: Iterable[Observer] = ()) -> list[Finding]:
     """Run the per-config checks over one config; every finding placed,
-    and each check's findings :func:`capped` per file.
+    and each check's findings :func:`capped` per file. Then each of
+    ``observers`` sees the config.
 
     Fleet checks are skipped: they see configs through the runner, and
     so are the checks of other services than the one ``target``
@@ -177,6 +198,8 @@ def check_config(target: AuditedConf,
             check.host = host
         found += capped(check_class, (place(target, one, fallback)
                                       for one in check.run(target)))
+    for observer in observers:
+        observer.observe(target, host)
     return found
 
 

@@ -205,16 +205,17 @@ def _offline(result: Result, host: _files.Host | None) -> None:
 def _audit_one(target: AuditedConf, checks: Iterable[manager.CheckClass],
                result: Result, fleet: Sequence[base.FleetCheck] = (),
                host: _files.Host | None = None,
-               name: str | None = None) -> bool:
+               name: str | None = None,
+               observers: Sequence[engine.Observer] = ()) -> bool:
     """Audit one config through the engine; keep what it found.
 
     A value no service could read is a load problem of this config: none
-    of its findings or fleet tallies are kept.
+    of its findings or fleet tallies are kept, and no observer sees it.
 
     :param name: the host's name, in fleet mode, for the fingerprints.
     """
     try:
-        found_here = engine.check_config(target, checks, host)
+        found_here = engine.check_config(target, checks, host, observers)
     except LoadError as exc:
         result.problem(exc.path, exc.reason)
         return False
@@ -235,7 +236,8 @@ def audit_service(config_args: Sequence[tuple[str, str]],
                   offline: bool = False,
                   host: _files.Host | None = None,
                   waivers: waivers_mod.Waivers | None = None,
-                  service: str | None = None) -> Result:
+                  service: str | None = None,
+                  observers: Sequence[engine.Observer] = ()) -> Result:
     """Audit one service's config, given as ordered oslo.config flags.
 
     :param config_args: ``('--config-file', path)`` and
@@ -251,6 +253,7 @@ def audit_service(config_args: Sequence[tuple[str, str]],
     :param host: the service's host; by default this machine, the
         service account being this process's.
     :param waivers: findings these cover are kept as suppressed.
+    :param observers: see each config audited (:class:`engine.Observer`).
     """
     result = Result('service', list(checks), defaults, waivers=waivers)
     host = None if offline else host or _files.Host()
@@ -290,7 +293,7 @@ def audit_service(config_args: Sequence[tuple[str, str]],
         result.problem(paths[-1] if paths else '?', _oslo_reason(exc))
         return result
     if _audit_one(AuditedConf(conf, files, service), checks, result,
-                  host=host):
+                  host=host, observers=observers):
         result.files = len(files)
         result.paths.extend(utf8_safe(f.path) for f in files)
         result.note_service(service, result.paths)
@@ -322,7 +325,8 @@ def audit_fleet(paths: Sequence[str], checks: Sequence[manager.CheckClass],
                 defaults: str = definitions.NOVA,
                 group_of: Callable[[str], tuple[str, ...]] | None = None,
                 waivers: waivers_mod.Waivers | None = None,
-                service: str | None = None) -> Result:
+                service: str | None = None,
+                observers: Sequence[engine.Observer] = ()) -> Result:
     """Audit each file as one host's complete config, then compare them.
 
     :param host: where the paths named in the files are found (a
@@ -337,6 +341,7 @@ def audit_fleet(paths: Sequence[str], checks: Sequence[manager.CheckClass],
     :param waivers: findings these cover are kept as suppressed.
     :param service: the service every file configures; ``None``: each
         file's is recognised (:func:`services.recognise`).
+    :param observers: see each config audited (:class:`engine.Observer`).
     """
     result = Result('fleet', list(checks), defaults, waivers=waivers)
     _serve(result, service or services.NOVA, checks)
@@ -361,7 +366,7 @@ def audit_fleet(paths: Sequence[str], checks: Sequence[manager.CheckClass],
                      for check in _fleet_of(groups, group, fleet_classes)]
             target = AuditedConf(conf, [raw], here)
             if _audit_one(target, checks, result, fleet,
-                          host, baseline_mod.host_of(path)):
+                          host, baseline_mod.host_of(path), observers):
                 result.files += 1
                 result.paths.append(utf8_safe(path))
                 result.hosts.append(baseline_mod.host_of(path))
@@ -410,7 +415,8 @@ def audit_bundles(paths: Sequence[str],
                   defaults: str = definitions.NOVA,
                   group_of: Callable[[str], tuple[str, ...]] | None = None,
                   waivers: waivers_mod.Waivers | None = None,
-                  service: str | None = None) -> Result:
+                  service: str | None = None,
+                  observers: Sequence[engine.Observer] = ()) -> Result:
     """Audit each bundle as one host, with its host checks, then compare.
 
     Each bundle's files are layered as the host's service layers them,
@@ -429,6 +435,7 @@ def audit_bundles(paths: Sequence[str],
         group each bundle names (none: hosts are compared all together).
     :param service: the service every bundle's files configure; ``None``:
         recognised per bundle (:func:`services.recognise`).
+    :param observers: see each config audited (:class:`engine.Observer`).
     """
     from glance_conf.audit.checks import fleet as fleet_mod  # see above
     result = Result('fleet', list(checks), defaults, waivers=waivers,
@@ -448,7 +455,7 @@ def audit_bundles(paths: Sequence[str],
                     (found.group or fleet_mod.UNGROUPED,)
                 if _audit_bundle(found, checks, result, confs, tmp, seen,
                                  groups, host_groups, fleet_classes,
-                                 service):
+                                 service, observers):
                     seen.add(found.host)
             except LoadError as exc:
                 result.problem(exc.path, exc.reason)
@@ -477,7 +484,8 @@ def _audit_bundle(found: bundle_mod.Bundle,
                   groups: dict[str, list[base.FleetCheck]],
                   host_groups: tuple[str, ...],
                   fleet_classes: Sequence[type[base.FleetCheck]],
-                  service: str | None = None) -> bool:
+                  service: str | None = None,
+                  observers: Sequence[engine.Observer] = ()) -> bool:
     """Audit one host's bundle; whether it was audited."""
     from glance_conf.audit.checks import fleet as fleet_mod  # see above
     host = found.host
@@ -526,7 +534,8 @@ def _audit_bundle(found: bundle_mod.Bundle,
         return False
     facts = found.host_facts()
     target = AuditedConf(confs(service), raws, service)
-    audited = _audit_one(target, checks, result, fleet, facts, host)
+    audited = _audit_one(target, checks, result, fleet, facts, host,
+                         observers)
     for unknown in sorted(facts.unrecorded):
         result.problem(bundle_mod.label(host, redact.redact_url(unknown)),
                        bundle_mod.NOT_RECORDED)

@@ -429,7 +429,8 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
                          '%s\n' % (PROG, ' or '.join(compliance.FORMATS),
                                    unfit[0]))
             return EXIT_ERROR
-        checks = [*checks, collector.check()]
+    # The report's evidence watches the audit; it is not one of its checks.
+    observers = [collector] if args.compliance else []
     # Earlier JSON reports: the baseline (known findings) and the
     # previous run (the HTML report's "since last run").
     earlier: dict[str, baseline.Baseline] = {}
@@ -460,19 +461,22 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
                                           defaults=args.defaults,
                                           group_of=args.grouping,
                                           waivers=active,
-                                          service=args.service)
+                                          service=args.service,
+                                          observers=observers)
         elif args.files:
             result = runner.audit_fleet(args.files, checks, progress, host,
                                         defaults=args.defaults,
                                         group_of=args.grouping,
                                         waivers=active,
-                                        service=args.service)
+                                        service=args.service,
+                                        observers=observers)
         else:
             result = runner.audit_service(args.config or [], checks,
                                           defaults=args.defaults,
                                           offline=host is None, host=host,
                                           waivers=active,
-                                          service=args.service)
+                                          service=args.service,
+                                          observers=observers)
     result.show_suppressed = args.show_suppressed
     result.rendering = _parser.rendering(args)
     result.previous = previous

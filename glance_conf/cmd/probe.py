@@ -30,6 +30,7 @@ import yaml  # type: ignore[import-untyped]
 
 from glance_conf.audit import baseline
 from glance_conf.audit import bundle
+from glance_conf.audit import engine
 from glance_conf.audit import identity
 from glance_conf.audit import manager
 from glance_conf.audit import probe
@@ -153,7 +154,8 @@ def load_cloud(name: str) -> dict[str, Any]:
 
 def audit(args: argparse.Namespace,
           checks: Sequence[manager.CheckClass],
-          active: waivers.Waivers | None = None) -> Result:
+          active: waivers.Waivers | None = None,
+          observers: Sequence[engine.Observer] = ()) -> Result:
     """One pass over the configs, in the mode the arguments ask for.
 
     The probe's only use of the modes: a new source of host configs
@@ -161,11 +163,12 @@ def audit(args: argparse.Namespace,
     """
     if args.bundles:
         return runner.audit_bundles(args.bundle_files, checks,
-                                    waivers=active)
+                                    waivers=active, observers=observers)
     if args.files:
-        return runner.audit_fleet(args.files, checks, waivers=active)
+        return runner.audit_fleet(args.files, checks, waivers=active,
+                                  observers=observers)
     return runner.audit_service(args.config or [], checks, offline=True,
-                                waivers=active)
+                                waivers=active, observers=observers)
 
 
 def probe_run(args: argparse.Namespace,
@@ -174,11 +177,14 @@ def probe_run(args: argparse.Namespace,
               active: waivers.Waivers | None = None) -> Result:
     """Plan, probe each distinct endpoint once, then judge every host.
     The deadline runs from the start of planning: catalog lookups count.
+
+    Planning is a pass with no check, :class:`~probe_checks.Planner`
+    observing each config.
     """
     prober.start()
+    audit(args, [], observers=[probe_checks.Planner(prober)]).close()
+    prober.run()
     with probe_checks.observing(prober):
-        audit(args, [probe_checks.Planner]).close()
-        prober.run()
         result = audit(args, checks, active)
     result.probes = [prober.observations[p] for p in prober.endpoints
                      if p in prober.observations]

@@ -29,7 +29,7 @@ from typing import Any
 from glance_conf import definitions
 from glance_conf import redact
 from glance_conf.audit import base
-from glance_conf.audit import compliance as refs
+from glance_conf.audit import references as refs
 from glance_conf.audit.checks import transport
 from glance_conf.audit.cwe import CLEARTEXT_TRANSMISSION
 from glance_conf.audit.cwe import IMPROPER_CERTIFICATE_VALIDATION

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from glance_conf.audit import base
-from glance_conf.audit import compliance as refs
+from glance_conf.audit import references as refs
 from glance_conf.audit.cwe import IMPROPER_INPUT_VALIDATION
 from glance_conf.audit.cwe import INSECURE_DEFAULT
 from glance_conf.audit.cwe import PROTECTION_MECHANISM_FAILURE

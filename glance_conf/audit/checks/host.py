@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from glance_conf import _files
 from glance_conf import redact
 from glance_conf.audit import base
-from glance_conf.audit import compliance as refs
+from glance_conf.audit import references as refs
 from glance_conf.audit import source
 from glance_conf.audit.cwe import EXTERNAL_CONTROL_OF_CONFIGURATION
 from glance_conf.audit.cwe import IMPROPER_OWNERSHIP_MANAGEMENT

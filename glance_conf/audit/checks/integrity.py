@@ -20,7 +20,7 @@ from oslo_config import types
 
 from glance_conf import definitions
 from glance_conf.audit import base
-from glance_conf.audit import compliance as refs
+from glance_conf.audit import references as refs
 from glance_conf.audit import remedy
 from glance_conf.audit import source
 from glance_conf.audit.cwe import IMPROPER_CERTIFICATE_VALIDATION

@@ -24,7 +24,7 @@ from glance_conf import glance
 from glance_conf import limits
 from glance_conf import redact
 from glance_conf.audit import base
-from glance_conf.audit import compliance as refs
+from glance_conf.audit import references as refs
 from glance_conf.audit import remedy
 from glance_conf.audit.cwe import IMPROPER_INPUT_VALIDATION
 from glance_conf.audit.cwe import INSECURE_DEFAULT

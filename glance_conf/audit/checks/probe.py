@@ -18,8 +18,10 @@ the probe command opens; in any other audit they find nothing, and the
 command line leaves them out (:func:`is_probe_check`).
 
 A probe run reads each host's config twice through the usual modes:
-first with :class:`Planner`, which notes the endpoints to probe, then,
-once each distinct endpoint has been probed, with these checks.
+first with no check and :class:`Planner` observing (an
+:class:`~glance_conf.audit.engine.Observer`, not a check), which notes
+the endpoints to probe, then, once each distinct endpoint has been
+probed, with these checks.
 """
 
 from __future__ import annotations
@@ -32,9 +34,11 @@ from collections.abc import Iterator
 from typing import Any
 from typing import ClassVar
 
+from glance_conf import _files
 from glance_conf.audit import base
-from glance_conf.audit import compliance as refs
 from glance_conf.audit import probe
+from glance_conf.audit import references as refs
+from glance_conf.audit import services
 from glance_conf.audit.checks import transport as transport_checks
 from glance_conf.audit.cwe import BROKEN_OR_RISKY_CRYPTO
 from glance_conf.audit.cwe import CERTIFICATE_EXPIRATION
@@ -184,23 +188,21 @@ def uses(conf: AuditedConf, prober: probe.Prober) -> list[Use]:
     return found
 
 
-class Planner(base.Check):
-    """Notes the endpoints of each host for the probe; finds nothing.
+class Planner:
+    """Notes the endpoints each nova config uses, for ``prober`` to probe.
 
-    Not an entry point: the probe command runs it, first.
+    An observer of the engine, given to the planning pass: it finds
+    nothing, so it is no check and appears in no list of checks.
     """
 
-    id = 'GC700'
-    severity = Severity.INFO
-    cwe = IMPROPER_INTERACTION_BETWEEN_ENTITIES
-    title = 'Endpoints to probe'
-    remediation = ''
+    def __init__(self, prober: probe.Prober) -> None:
+        self.prober = prober
 
-    def run(self, conf: AuditedConf) -> Iterator[Finding]:
-        prober = _CURRENT.get()
-        if prober is not None:
-            prober.want(use.endpoint for use in uses(conf, prober))
-        return iter(())
+    def observe(self, conf: AuditedConf,
+                host: _files.Host | None = None) -> None:
+        if conf.service == services.NOVA:
+            self.prober.want(use.endpoint
+                             for use in uses(conf, self.prober))
 
 
 class _ProbeCheck(base.Check):

@@ -23,7 +23,7 @@ from glance_conf import definitions
 from glance_conf import redact
 from glance_conf import types
 from glance_conf.audit import base
-from glance_conf.audit import compliance as refs
+from glance_conf.audit import references as refs
 from glance_conf.audit import remedy
 from glance_conf.audit.cwe import BROKEN_OR_RISKY_CRYPTO
 from glance_conf.audit.cwe import CLEARTEXT_TRANSMISSION

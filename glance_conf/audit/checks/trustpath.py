@@ -27,7 +27,7 @@ from collections.abc import Iterator
 
 from glance_conf import redact
 from glance_conf.audit import base
-from glance_conf.audit import compliance as refs
+from glance_conf.audit import references as refs
 from glance_conf.audit import services
 from glance_conf.audit.checks import cinder as cinder_checks
 from glance_conf.audit.checks import glance_api as glance_checks

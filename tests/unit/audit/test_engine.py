@@ -33,6 +33,7 @@ from glance_conf.audit import engine
 from glance_conf.audit import manager
 from glance_conf.audit import runner
 from glance_conf.audit import waivers as waivers_mod
+from glance_conf.audit.exception import LoadError
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.target import AuditedConf
 from glance_conf.cmd import _parser
@@ -481,3 +482,53 @@ def test_a_check_runs_only_on_its_services_files(write_conf):
     # The line of a cinder option's value, in [DEFAULT].
     [debug] = [f for f in found if f.option == 'DEFAULT.debug']
     assert debug.line is None and debug.file == str(path)
+
+
+class Seen:
+    """An observer: what it saw, in order, into ``log``."""
+
+    def __init__(self, log):
+        self.log = log
+
+    def observe(self, target, host):
+        self.log.append(('observed', target.files[-1].path, host))
+
+
+class Logged(OptionOnly):
+    """Logs that it ran, into the module's ``RAN``; finds nothing."""
+
+    id = 'GC992'
+
+    def run(self, conf):
+        RAN.append(('checked', conf.files[-1].path, None))
+        return iter(())
+
+
+RAN: list = []
+
+
+def test_observers_see_each_config_once_after_its_checks(write_conf):
+    """Watching is no check: an observer adds no finding and sees the
+    config once, after every check, with the checks' host."""
+    conf = _conf(write_conf, '[glance]\ninsecure = true\n')
+    target = AuditedConf(conf)
+    path = target.files[-1].path
+    RAN.clear()
+    host = _files.Host()
+    found = engine.check_config(target, [Logged, OptionOnly], host,
+                                observers=[Seen(RAN), Seen(RAN)])
+    assert [f.check_id for f in found] == ['GC990'] * 5
+    assert RAN == [('checked', path, None), ('observed', path, host),
+                   ('observed', path, host)]
+    RAN.clear()
+    engine.check_config(target, [], observers=[Seen(RAN)])
+    assert RAN == [('observed', path, None)]
+
+
+def test_a_config_that_cannot_load_is_not_observed(write_conf):
+    conf = _conf(write_conf, '[glance]\nregion_name = $region_name\n')
+    log: list = []
+    with pytest.raises(LoadError):
+        engine.check_config(AuditedConf(conf), [OptionOnly],
+                            observers=[Seen(log)])
+    assert log == []

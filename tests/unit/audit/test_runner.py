@@ -23,6 +23,7 @@ from glance_conf.audit import result as result_mod
 from glance_conf.audit import runner
 from glance_conf.audit.checks import fleet
 from glance_conf.audit.finding import Severity
+from tests import bundles
 
 
 def _checks(*ids):
@@ -313,3 +314,41 @@ def test_a_fleet_of_one_service_is_that_service(write_conf):
         assert not [c for c in result.checks if 'cinder' not in c.services]
     finally:
         result.close()
+
+
+class Watch:
+    """An observer: the last file of each config it saw, and its host."""
+
+    def __init__(self):
+        self.seen = []
+
+    def observe(self, target, host):
+        self.seen.append((target.files[-1].path, host))
+
+
+def test_every_mode_shows_each_audited_config_to_its_observers(write_conf,
+                                                               tmp_path):
+    """Once per config audited; a config that could not load is not
+    shown. Observers are no checks: the result's checks are the same."""
+    loop = str(write_conf('[glance]\nregion_name = $region_name\n'))
+    good = [str(write_conf('[glance]\n')) for _ in range(2)]
+    watch = Watch()
+    result = runner.audit_fleet([good[0], loop, good[1]], _checks(),
+                                observers=[watch])
+    assert watch.seen == [(good[0], None), (good[1], None)]
+    unwatched = runner.audit_fleet(good, _checks())
+    assert result.checks == unwatched.checks
+    result.close()
+    unwatched.close()
+    watch = Watch()
+    host = _files.Host()
+    runner.audit_service([('--config-file', good[0])], _checks(),
+                         host=host, observers=[watch]).close()
+    assert watch.seen == [(good[0], host)]
+    watch = Watch()
+    path = bundles.write(tmp_path, bundles.bundle('compute-07', files=[
+        bundles.config('/etc/nova/nova.conf', '[glance]\n')], paths={}))
+    runner.audit_bundles([path], _checks(), observers=[watch]).close()
+    [(seen, facts)] = watch.seen
+    assert seen == 'compute-07:/etc/nova/nova.conf'
+    assert facts is not None  # the host the bundle recorded

@@ -518,3 +518,24 @@ def test_a_withheld_client_certificate_is_said_not_high(tmp_path, pki):
     assert (note.check_id, note.severity) == ('GC701', Severity.INFO)
     assert probe_checks.WITHHELD in note.message
     assert 'refused the handshake without it' in note.message
+
+
+def test_planning_is_an_observer_of_nova_configs(tmp_path):
+    """The planning pass runs no check: ``Planner`` watches each config
+    through the engine and notes its endpoints, once each; a cinder file
+    is not nova's, and names none to probe."""
+    nova = [tmp_path / ('compute-%d.conf' % i) for i in range(2)]
+    for path in nova:
+        path.write_text('[glance]\napi_servers = https://glance.example:9292'
+                        '\n')
+    cinder = tmp_path / 'cinder.conf'
+    # Read as nova's, its [glance] section would name an endpoint.
+    cinder.write_text('[DEFAULT]\nglance_api_servers = https://other:9292\n'
+                      '[glance]\napi_servers = https://other:9292\n')
+    prober = probe.Prober()
+    result = audit_fleet([str(p) for p in [*nova, cinder]], [],
+                         observers=[probe_checks.Planner(prober)])
+    result.close()
+    assert [p.url for p in prober.endpoints] == [
+        'https://glance.example:9292/']
+    assert result.checks == [] and list(prober.observations) == []
