@@ -12,13 +12,14 @@
 
 """Read the bundles the Ansible module ``collect`` writes, one per host.
 
-A bundle (format ``glance-conf-bundle``, version 1) holds one host's
-config files of one service, in oslo.config's order, their text already masked on the
-host, and the facts the host checks need: each file's mode and owner,
-the config directories', those of every path the ``[glance]`` options
-name, and the service account. :func:`load` checks the shape and turns
-it into a :class:`Bundle`; :class:`RecordedHost` answers the host
-checks from those facts, never from this machine's disk.
+A bundle (format ``glance-conf-bundle``, version 1) holds the config
+files of one service of one host, in oslo.config's order, their text
+already masked on the host, and the facts the host checks need: each
+file's mode and owner, the config directories', those of every path
+the options name, and the service account. :func:`load` checks the
+shape and turns it into a :class:`Bundle`; :class:`RecordedHost`
+answers the host checks from those facts, never from this machine's
+disk.
 
 A host that runs several services of the image trust path (a
 controller with nova-api, cinder and glance-api) has one bundle per
