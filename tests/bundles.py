@@ -80,9 +80,11 @@ def bundle(host: str | None = 'compute-01', group: str | None = None,
            files: list[dict[str, Any]] | None = None,
            paths: dict[str, Any] | None = None,
            dirs: list[dict[str, Any]] | None = None,
-           uid: int | None = NOVA) -> dict[str, Any]:
+           uid: int | None = NOVA,
+           service: str | None = None) -> dict[str, Any]:
     """A bundle; by default one good ``/etc/nova/nova.conf`` whose
-    ``cafile`` is present."""
+    ``cafile`` is present. ``service``: the field says it (written only
+    when given, as the collector wrote no such field before)."""
     files = files if files is not None else [
         config('/etc/nova/nova.conf', NOVA_CONF)]
     if paths is None:
@@ -91,7 +93,7 @@ def bundle(host: str | None = 'compute-01', group: str | None = None,
     if dirs is None:
         dirs = [directory(d) for d in sorted(
             {posixpath.dirname(f['path']) for f in files})]
-    return {
+    made = {
         'format': 'glance-conf-bundle', 'version': 1,
         'host': host, 'group': group,
         'collected_at': '2026-11-29T14:00:00Z', 'root': None,
@@ -99,6 +101,9 @@ def bundle(host: str | None = 'compute-01', group: str | None = None,
                     'groups': [] if uid is None else [uid]},
         'config': files, 'config_dirs': dirs, 'paths': paths,
     }
+    if service is not None:
+        made['service'] = service
+    return made
 
 
 def audit(directory_: os.PathLike[str] | str, *bundles: dict[str, Any],
@@ -117,9 +122,13 @@ def audit(directory_: os.PathLike[str] | str, *bundles: dict[str, Any],
 
 def write(directory_: os.PathLike[str] | str, data: Any,
           name: str | None = None) -> str:
-    """Write ``data`` as ``<host>.json`` (or ``name``) in the directory."""
+    """Write ``data`` as ``<host>.json``, ``<host>@<service>.json`` for
+    another service than nova, as the playbook names them (or ``name``)
+    in the directory."""
     os.makedirs(directory_, exist_ok=True)
-    path = os.path.join(directory_, name or '%s.json' % data['host'])
+    service = data.get('service') or 'nova'
+    path = os.path.join(directory_, name or '%s%s.json' % (
+        data['host'], '' if service == 'nova' else '@' + service))
     with open(path, 'w', encoding='utf-8') as handle:
         json.dump(data, handle)
     return path

@@ -12,13 +12,22 @@
 
 """Read the bundles the Ansible module ``collect`` writes, one per host.
 
-A bundle (format ``glance-conf-bundle``, version 1) holds one host's
-config files, in oslo.config's order, their text already masked on the
-host, and the facts the host checks need: each file's mode and owner,
-the config directories', those of every path the ``[glance]`` options
-name, and the service account. :func:`load` checks the shape and turns
-it into a :class:`Bundle`; :class:`RecordedHost` answers the host
-checks from those facts, never from this machine's disk.
+A bundle (format ``glance-conf-bundle``, version 1) holds the config
+files of one service of one host, in oslo.config's order, their text
+already masked on the host, and the facts the host checks need: each
+file's mode and owner, the config directories', those of every path
+the options name, and the service account. :func:`load` checks the
+shape and turns it into a :class:`Bundle`; :class:`RecordedHost`
+answers the host checks from those facts, never from this machine's
+disk.
+
+A host that runs several services of the image trust path (a
+controller with nova-api, cinder and glance-api) has one bundle per
+service: each service's files are layered on their own, as that service
+layers them. The optional field ``service`` (``nova``, ``cinder`` or
+``glance-api``) says which; a bundle without it (every bundle written
+before it existed) is recognised from its files, as before, so the
+version stays 1.
 
 Paths in the audit's findings and errors are the host's own: a config
 file is named ``host:/etc/nova/nova.conf`` (:func:`label`).
@@ -43,6 +52,7 @@ from typing import Any
 
 from glance_conf import _files
 from glance_conf import redact
+from glance_conf.audit import services
 from glance_conf.audit import source
 from glance_conf.audit.exception import LoadError
 
@@ -137,6 +147,9 @@ class Bundle:
     host: str
     #: Its drift group; ``None``: not grouped.
     group: str | None
+    #: The service its files configure; ``None``: not said (recognised
+    #: from the files).
+    service: str | None
     config: tuple[ConfigFile, ...]
     account: _files.Account
     #: Every path the host recorded, config files included, by its
@@ -369,6 +382,11 @@ class _Reader:
             stem = os.path.splitext(os.path.basename(self.path))[0]
             host = redact.printable(stem, MAX_NAME) or '?'
         group = self.name(top.get('group') or None, 'group')
+        service = top.get('service')
+        if service is not None and service not in services.SERVICES:
+            # A known name is shown; anything else is not quoted.
+            raise self.fail('service', 'expected one of %s or null'
+                            % ', '.join(services.SERVICES))
         account = self.account(top.get('account'))
         facts: dict[str, Fact] = {}
         directories: dict[str, os.stat_result | None] = {}
@@ -404,8 +422,8 @@ class _Reader:
         for path, info in directories.items():
             facts.setdefault(path, Fact(info, None if info else
                                         'no stat recorded'))
-        return Bundle(self.path, host, group, tuple(config), account,
-                      facts, frozenset(dirs), tuple(dir_errors))
+        return Bundle(self.path, host, group, service, tuple(config),
+                      account, facts, frozenset(dirs), tuple(dir_errors))
 
 
 def load(path: str) -> Bundle:

@@ -281,6 +281,11 @@ class Result:
     posture: Records[PostureRow] = dataclasses.field(
         default_factory=posture_records)
     posture_dropped: int = 0
+    #: Fleet mode with groups: the groups of each host audited, every
+    #: service's hosts (the posture rows are nova's only), for the
+    #: HTML report's image trust path per group.
+    host_groups: dict[str, tuple[str, ...]] = dataclasses.field(
+        default_factory=dict)
     #: An earlier report (``--previous``), for "new since last run".
     previous: baseline_mod.Baseline | None = None
     #: The project config the command line used, and what it changed:

@@ -370,6 +370,10 @@ def audit_fleet(paths: Sequence[str], checks: Sequence[manager.CheckClass],
                 result.files += 1
                 result.paths.append(utf8_safe(path))
                 result.hosts.append(baseline_mod.host_of(path))
+                if group_of is not None and here != services.NOVA:
+                    # nova's hosts have their groups in the posture rows.
+                    result.host_groups[baseline_mod.host_of(path)] = \
+                        tuple(sys.intern(utf8_safe(g)) for g in host_groups)
                 _serve(result, here, checks)
                 result.note_service(here, [utf8_safe(path)])
                 for group in host_groups:
@@ -444,7 +448,9 @@ def audit_bundles(paths: Sequence[str],
     fleet_classes = [c for c in checks if issubclass(c, base.FleetCheck)]
     groups: dict[str, list[base.FleetCheck]] = {}
     confs = _Confs(result.defaults)
-    seen: set[str] = set()
+    #: ``(host, service)`` of each bundle audited: a host has one bundle
+    #: per service it runs.
+    seen: set[tuple[str, str]] = set()
     grouped = group_of is not None
     with tempfile.TemporaryDirectory(prefix='glance-conf-bundles-') as tmp:
         for done, path in enumerate(paths, 1):
@@ -453,10 +459,9 @@ def audit_bundles(paths: Sequence[str],
                 grouped = found.group is not None or grouped
                 host_groups = group_of(found.host) if group_of else \
                     (found.group or fleet_mod.UNGROUPED,)
-                if _audit_bundle(found, checks, result, confs, tmp, seen,
-                                 groups, host_groups, fleet_classes,
-                                 service, observers):
-                    seen.add(found.host)
+                _audit_bundle(found, checks, result, confs, tmp, seen,
+                              groups, host_groups, fleet_classes, service,
+                              observers)
             except LoadError as exc:
                 result.problem(exc.path, exc.reason)
             except Exception as exc:
@@ -474,13 +479,14 @@ def audit_bundles(paths: Sequence[str],
                                     for row in result.posture)
         result.posture.close()
         result.posture = ungrouped
+        result.host_groups.clear()
     _compare(result, groups, grouped, len(seen))
     return result
 
 
 def _audit_bundle(found: bundle_mod.Bundle,
                   checks: Sequence[manager.CheckClass], result: Result,
-                  confs: _Confs, tmp: str, seen: set[str],
+                  confs: _Confs, tmp: str, seen: set[tuple[str, str]],
                   groups: dict[str, list[base.FleetCheck]],
                   host_groups: tuple[str, ...],
                   fleet_classes: Sequence[type[base.FleetCheck]],
@@ -489,9 +495,9 @@ def _audit_bundle(found: bundle_mod.Bundle,
     """Audit one host's bundle; whether it was audited."""
     from glance_conf.audit.checks import fleet as fleet_mod  # see above
     host = found.host
-    if host in seen:
-        result.problem(found.file, 'host %s is in another bundle too; '
-                       'each host must be in one' % host)
+    if service is not None and found.service not in (None, service):
+        result.problem(found.file, 'the bundle is of %s, not of %s '
+                       '(--service)' % (found.service, service))
         return False
     # A file or a config dir the host could not read: part of its
     # config is missing, so the host is not audited.
@@ -519,8 +525,13 @@ def _audit_bundle(found: bundle_mod.Bundle,
     try:
         raws = [source.parse_text(name, c.text or '')
                 for name, c in zip(labels, found.config, strict=True)]
-        service = service or services.recognise(
+        service = service or found.service or services.recognise(
             [c.path for c in found.config], raws)
+        if (host, service) in seen:
+            result.problem(found.file, 'host %s has another bundle of %s '
+                           'too; each host has one per service'
+                           % (host, service))
+            return False
         for i, config in enumerate(found.config):
             written = os.path.join(tmp, '%d.conf' % i)
             _overwrite(written, (config.text or '').encode('utf-8'))
@@ -536,6 +547,12 @@ def _audit_bundle(found: bundle_mod.Bundle,
     target = AuditedConf(confs(service), raws, service)
     audited = _audit_one(target, checks, result, fleet, facts, host,
                          observers)
+    if audited:
+        seen.add((host, service))
+        if service != services.NOVA:
+            # nova's hosts have their groups in the posture rows.
+            result.host_groups[host] = tuple(sys.intern(utf8_safe(g))
+                                             for g in host_groups)
     for unknown in sorted(facts.unrecorded):
         result.problem(bundle_mod.label(host, redact.redact_url(unknown)),
                        bundle_mod.NOT_RECORDED)

@@ -112,6 +112,51 @@ def make_root(root: pathlib.Path, conf: str, conf_mode: int = 0o640,
     return root
 
 
+#: cinder's image client: https, its CA, a bounded timeout; {verify}
+#: is its signature verification line (none: cinder's default).
+CINDER_CONF = """\
+[DEFAULT]
+transport_url = rabbit://cinder:rabbit-secret-3@mq1:5672/
+glance_api_servers = https://glance.example.com:9292
+glance_ca_certificates_file = /etc/cinder/certs/ca.pem
+glance_request_timeout = 60
+{verify}
+"""
+#: glance-api, its database password in the file; {locations}: whether
+#: it shows (and lets users edit) image locations.
+GLANCE_API_CONF = """\
+[DEFAULT]
+show_multiple_locations = {locations}
+[database]
+connection = mysql+pymysql://glance:db-secret-4@db/glance
+"""
+#: Each other service's config file, its CA (none: names no file), and
+#: kolla's account for it.
+SERVICE_FILES = {
+    'cinder': ('etc/cinder/cinder.conf', 'etc/cinder/certs/ca.pem', 42407),
+    'glance': ('etc/glance/glance-api.conf', None, 42415),
+}
+
+
+def add_service(root: pathlib.Path, account: str, conf: str) -> None:
+    """Add cinder's or glance-api's config (``account``: ``cinder`` or
+    ``glance``), its CA and its account to a root :func:`make_root`
+    made."""
+    path, ca, number = SERVICE_FILES[account]
+    (root / path).parent.mkdir(parents=True, exist_ok=True)
+    (root / path).write_text(conf)
+    (root / path).chmod(0o640)
+    if ca:
+        (root / ca).parent.mkdir(parents=True, exist_ok=True)
+        (root / ca).write_text('-----BEGIN CERTIFICATE-----\n')
+        (root / ca).chmod(0o644)
+    with open(root / 'etc' / 'passwd', 'a') as passwd:
+        passwd.write('%s:x:%d:%d::/var/lib/%s:/usr/sbin/nologin\n'
+                     % (account, number, number, account))
+    with open(root / 'etc' / 'group', 'a') as group:
+        group.write('%s:x:%d:\n' % (account, number))
+
+
 def read_json(path: pathlib.Path) -> dict:  # type: ignore[type-arg]
     with open(path, encoding='utf-8') as handle:
         return json.load(handle)  # type: ignore[no-any-return]

@@ -449,6 +449,37 @@ def test_root_resolves_links_as_a_chroot(tmp_path):
         'cannot be examined (%s)' % os.strerror(40))
 
 
+def test_cinders_bundle_records_its_image_clients_files(tmp_path):
+    """service=cinder: its own file and account by default, the TLS
+    files of its [DEFAULT] image client recorded (not nova's [glance]
+    ones, which cinder does not read for images), secrets masked; the
+    audit reads the bundle as cinder's."""
+    root = _tree(tmp_path / 'r', '[glance]\n')
+    ansible_env.add_service(root, 'cinder', ansible_env.CINDER_CONF.format(
+        verify='[glance]\ncafile = /etc/cinder/other.pem'))
+    made = collect.collect(None, [], str(root), service='cinder')
+    assert made['service'] == 'cinder'
+    assert [c['path'] for c in made['config']] == ['/etc/cinder/cinder.conf']
+    assert made['account'] == {'user': 'cinder', 'uid': 42407,
+                               'gid': 42407, 'groups': [42407]}
+    assert list(made['paths']) == ['/etc/cinder/certs/ca.pem']
+    assert 'rabbit-secret' not in json.dumps(made)
+    path = tmp_path / 'ctl@cinder.json'
+    path.write_text(json.dumps(dict(made, host='ctl')))
+    assert bundle_reader.load(str(path)).service == 'cinder'
+
+
+def test_glance_apis_bundle_names_no_file(tmp_path):
+    root = _tree(tmp_path / 'r', '[glance]\n')
+    ansible_env.add_service(root, 'glance', ansible_env.GLANCE_API_CONF.format(
+        locations='true'))
+    made = collect.collect(None, [], str(root), service='glance-api')
+    assert [c['path'] for c in made['config']] == [
+        '/etc/glance/glance-api.conf']
+    assert made['account']['uid'] == 42415 and made['paths'] == {}
+    assert 'db-secret' not in json.dumps(made)
+
+
 def test_accounts_come_from_the_root_or_are_numbers(tmp_path):
     root = _tree(tmp_path / 'r', '[glance]\n')
     (root / 'etc' / 'group').write_text('nova:x:42436:\nlibvirt:x:500:nova\n')
@@ -480,6 +511,8 @@ def test_accounts_come_from_the_root_or_are_numbers(tmp_path):
     ((['/a'], [], None, True), 'service_user must be a name or a number'),
     ((['/a'], [], None, None, 'a:b'), 'service_group must be a name or a '
                                       'number'),
+    ((['/a'], [], None, None, None, None, 'swift'),
+     'service must be one of nova, cinder, glance-api'),
 ])
 def test_bad_parameters_are_named_never_echoed(args, message):
     with pytest.raises(collect.BadParameter) as caught:

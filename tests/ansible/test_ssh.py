@@ -115,15 +115,21 @@ def sshd(tmp_path: pathlib.Path):
             server.wait(STOP_TIMEOUT)
 
 
-def test_the_bundle_comes_over_ssh(collection, ansible_home, tmp_path,
-                                   sshd):
+def test_the_bundles_come_over_ssh(collection, ansible_home, tmp_path,
+                                    sshd):
+    """A controller running nova, cinder and glance-api: one bundle per
+    service, each over SSH."""
     port, keys, log = sshd
     root = ansible_env.make_root(
         tmp_path / 'root', ansible_env.CLEAN_CONF.format(tls='1.3'),
         conf_mode=0o644, ca=False)
+    ansible_env.add_service(root, 'cinder', ansible_env.CINDER_CONF.format(
+        verify=''))
+    ansible_env.add_service(root, 'glance', ansible_env.GLANCE_API_CONF.format(
+        locations='false'))
     inventory = tmp_path / 'inventory.ini'
     inventory.write_text(
-        '127.0.0.1 ansible_port={port} ansible_user={user} '
+        '[control]\n127.0.0.1 ansible_port={port} ansible_user={user} '
         'ansible_ssh_private_key_file={keys}/client_key '
         'ansible_python_interpreter={python} '
         'glance_conf_audit_root={root} '
@@ -141,6 +147,8 @@ def test_the_bundle_comes_over_ssh(collection, ansible_home, tmp_path,
          'glance_conf.audit.fleet',
          '-e', 'glance_conf_audit_output_dir=out',
          '-e', 'glance_conf_audit_fail_on=never',
+         '-e', '{"glance_conf_audit_services": '
+         '{"control": ["nova", "cinder", "glance-api"]}}',
          '-e', 'glance_conf_audit_command=%s'
          % ansible_env.tool('glance-conf-audit')], env, tmp_path)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
@@ -163,3 +171,14 @@ def test_the_bundle_comes_over_ssh(collection, ansible_home, tmp_path,
                                    '127.0.0.1.json')
     assert bundle['root'] == str(root)
     assert 'rabbit-secret' not in str(bundle)
+    services = {}
+    for path in (tmp_path / 'out' / 'bundles').glob('*.json'):
+        services[path.name] = ansible_env.read_json(path)['service']
+        text = path.read_text()
+        assert 'rabbit-secret' not in text and 'db-secret' not in text
+    assert services == {'127.0.0.1.json': 'nova',
+                        '127.0.0.1@cinder.json': 'cinder',
+                        '127.0.0.1@glance-api.json': 'glance-api'}
+    # The cinder on the controller keeps its default: GC610 names it.
+    assert [f['file'] for f in report['findings'] if f['id'] == 'GC610'] \
+        == ['127.0.0.1:/etc/cinder/cinder.conf']

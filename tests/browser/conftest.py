@@ -82,6 +82,9 @@ def corpus_report(tmp_path_factory):
     fleet = tmp / 'fleet'
     fleet.mkdir()
     for path in sorted(CORPUS.rglob('*.conf')):
+        # nova's hosts: the heat-map draws nova's [glance] posture.
+        if path.relative_to(CORPUS).parts[0] in ('cinder', 'glance-api'):
+            continue
         shutil.copy(path, fleet / path.name)
     (fleet / (HOSTILE_NAME + '.conf')).write_text(
         '[glance]\n%s = 1\n' % HOSTILE_KEY)

@@ -448,12 +448,18 @@ def test_a_bundle_the_audit_trips_on_is_its_error_only(tmp_path,
     assert 'GC103' in _ids(report['findings'], 'other')
 
 
-def test_one_host_in_two_bundles_is_an_error(tmp_path):
+def test_one_host_in_two_bundles_of_one_service_is_an_error(tmp_path):
+    """One bundle per service of a host: a second one of nova is an
+    error, its cinder bundle is not."""
     make.write(tmp_path, make.bundle('same'), name='a.json')
     make.write(tmp_path, make.bundle('same'), name='b.json')
+    make.write(tmp_path, make.bundle('same', files=[make.config(
+        '/etc/cinder/cinder.conf', '[DEFAULT]\n')], paths={},
+        service='cinder'))
     code, _, err = _run('--bundles', str(tmp_path))
     assert code == 2
-    assert 'b.json: host same is in another bundle too' in err
+    assert err.count('host same has another bundle') == 1, err
+    assert 'b.json: host same has another bundle of nova too' in err
 
 
 @pytest.mark.parametrize('argv, reason', [

@@ -32,19 +32,25 @@ from ansible.plugins.action import ActionBase
 BUNDLE_FORMAT = 'glance-conf-bundle'
 BUNDLE_VERSION = 1
 #: Longest inventory name written as a file name (a file name's limit,
-#: less ".json" and the temporary prefix).
+#: less "@glance-api.json" and the temporary prefix).
 MAX_HOST_NAME = 200
+#: The services a bundle may say it configures (the module's).
+SERVICES = ('nova', 'cinder', 'glance-api')
 
 
-def _file_name(host):
-    """``<host>.json``, for an inventory name safe as a file name."""
+def _file_name(host, service=None):
+    """``<host>.json``, for an inventory name safe as a file name;
+    ``<host>@<service>.json`` for another service than nova, so that a
+    host running several has one bundle each."""
     if not isinstance(host, str) or not host or len(host) > MAX_HOST_NAME \
             or host.startswith('.') or '/' in host or '\x00' in host:
         raise AnsibleActionFail(
             'host: the inventory name cannot be a bundle file name (it is '
             'empty, starts with ".", holds "/" or is longer than %d)'
             % MAX_HOST_NAME)
-    return host + '.json'
+    if service in (None, 'nova'):
+        return host + '.json'
+    return '%s@%s.json' % (host, service)
 
 
 class ActionModule(ActionBase):
@@ -72,7 +78,10 @@ class ActionModule(ActionBase):
         if group is not None and (not isinstance(group, str) or not group):
             raise AnsibleActionFail('group: must be a non-empty name or '
                                     'null')
-        name = _file_name(host)
+        if bundle.get('service') not in (None,) + SERVICES:
+            raise AnsibleActionFail('bundle: its service is not one of %s'
+                                    % ', '.join(SERVICES))
+        name = _file_name(host, bundle.get('service'))
         bundle = dict(bundle, host=str(host),
                       group=None if group is None else str(group))
         path = os.path.join(dest, name)

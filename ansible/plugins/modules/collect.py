@@ -11,7 +11,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Collect one host's nova config as a glance-conf bundle (format v1).
+"""Collect one service's config on a host as a glance-conf bundle (v1).
 
 It runs on the managed host with the Python standard library only: the
 hosts do not have glance-conf. The secret rule (:func:`is_secret`) is a
@@ -26,14 +26,17 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 ---
 module: collect
-short_description: Collect a host's nova config for glance-conf-audit
+short_description: Collect a host's nova, cinder or glance-api config for glance-conf-audit
 version_added: "1.0.0"
 description:
-  - Reads the nova config files and config dirs it is given, in
-    oslo.config's order (every file of O(config_files) as given, then the
+  - Reads the config files and config dirs of one service of the image
+    trust path (O(service)) it is given, in oslo.config's order (every file of O(config_files) as given, then the
     C(*.conf) files of each of O(config_dirs) sorted by name), and returns
     them as a glance-conf bundle (format C(glance-conf-bundle), version 1)
     that C(glance-conf-audit --bundles DIR) audits on the controller.
+    The bundle says its service, so that a host running several (a
+    controller with nova-api, cinder and glance-api) has one bundle
+    per service, each audited as that service layers its files.
   - Secret values are masked on the host, before anything leaves it.
     Any option named C(*password*) or C(*secret*), C(*_key) or
     C(*_keys) (unless its value is an absolute path, a key file),
@@ -54,22 +57,34 @@ description:
     config dir points to, is no nova config). Masked text keeps its
     lines and keys, so findings keep their file and line.
   - Each config file comes with its mode, owner and group; so does every
-    path the C([glance]) options C(cafile), C(certfile), C(keyfile) and
-    C(rbd_ceph_conf) name, and the C([libvirt] images_rbd_ceph_conf)
-    nova falls back on (as the last file that sets them, in
-    oslo.config's order, sets them), with every directory on the way,
-    present or not. With the service account's IDs, the audit judges
+    path the service's TLS and Ceph options name (as the last file that
+    sets them, in oslo.config's order, sets them), with every directory
+    on the way, present or not. For nova, the C([glance]) options
+    C(cafile), C(certfile), C(keyfile) and C(rbd_ceph_conf), and the
+    C([libvirt] images_rbd_ceph_conf) nova falls back on; for cinder,
+    the C([DEFAULT]) options C(glance_ca_certificates_file),
+    C(glance_certfile) and C(glance_keyfile) of its image client;
+    glance-api's judged options name no file. With the service account's IDs, the audit judges
     permissions and presence from the host's own facts.
   - Read-only. It never changes anything, in check mode or not.
   - Needs only the Python standard library on the host.
 options:
+  service:
+    description:
+      - The service whose config is collected. It chooses the default
+        O(config_files), O(service_user) and O(service_group), and the
+        options whose paths are recorded.
+    type: str
+    choices: [nova, cinder, glance-api]
+    default: nova
   config_files:
     description:
       - The config files, as the service names them (its C(--config-file)
         flags), in order. Absolute paths.
+      - Defaults to the service's own file, C(/etc/nova/nova.conf),
+        C(/etc/cinder/cinder.conf) or C(/etc/glance/glance-api.conf).
     type: list
     elements: str
-    default: [/etc/nova/nova.conf]
   config_dirs:
     description:
       - The service's config dirs (its C(--config-dir) flags), in order;
@@ -100,14 +115,15 @@ options:
       - The service's user, a name or a number. A name is looked up in
         O(root)C(/etc/passwd) when O(root) is given (the container's
         accounts, for example kolla's C(nova), 42436), else on the host.
-      - Defaults to C(nova); when no account of that name exists, the
-        IDs are reported as unknown. A name given that does not exist is
-        an error.
+      - Defaults to the service's account, C(nova), C(cinder) or
+        C(glance); when no account of that name exists, the IDs are
+        reported as unknown. A name given that does not exist is an
+        error.
     type: raw
   service_group:
     description:
       - The service's group, a name or a number, looked up as
-        O(service_user) is. Defaults to C(nova).
+        O(service_user) is. Defaults to the service's, as O(service_user).
     type: raw
 attributes:
   check_mode:
@@ -120,7 +136,7 @@ attributes:
     platforms: linux
     support: full
     description: >-
-      Linux hosts (and containers) running nova; the module walks paths
+      Linux hosts (and containers) running the service; the module walks paths
       with O_PATH and reads a file through C(/proc/self/fd), which only
       Linux has.
 notes:
@@ -151,6 +167,13 @@ EXAMPLES = r'''
   become: true
   register: collected
 
+- name: Collect cinder's config on a storage host
+  glance_conf.audit.collect:
+    service: cinder
+    config_dirs: [/etc/cinder/cinder.conf.d]
+  become: true
+  register: collected
+
 - name: Inside kolla's nova_compute container, seen from the host
   glance_conf.audit.collect:
     config_files: [/etc/nova/nova.conf]
@@ -178,7 +201,9 @@ bundle:
   description:
     - The host's bundle, format C(glance-conf-bundle) version 1. The
       playbook C(glance_conf.audit.fleet) sets C(host) and C(group)
-      and writes it to C(<bundle dir>/<inventory_hostname>.json).
+      and writes it to C(<bundle dir>/<inventory_hostname>.json), or
+      C(<inventory_hostname>@<service>.json) for another service than
+      nova.
   returned: success
   type: dict
   contains:
@@ -202,6 +227,11 @@ bundle:
       type: str
       returned: always
       sample: null
+    service:
+      description: O(service); the bundle's files configure it.
+      type: str
+      returned: always
+      sample: cinder
     collected_at:
       description: When, in UTC (ISO 8601).
       type: str
@@ -244,9 +274,9 @@ bundle:
                 "stat": {"mode": 16877, "uid": 0, "gid": 0}}]
     paths:
       description:
-        - Every path the C([glance]) options C(cafile), C(certfile),
-          C(keyfile) and C(rbd_ceph_conf) and C([libvirt]
-          images_rbd_ceph_conf) name, keyed by the value as
+        - Every path the service's path options name (nova's
+          C([glance]) TLS and Ceph files, cinder's C([DEFAULT]) image
+          client TLS files; see the description), keyed by the value as
           the audit reads it in the masked text (C($) references
           resolved, a URL's password and query masked), with its
           C(stat) (links followed under O(root)), C(error) (C(does not
@@ -309,7 +339,17 @@ SECRET_ID_SUFFIX = '_id'  # noqa: S105 - a name, not a password
 SECRET_ARGUMENT_OPTIONS = ('backend_argument',)
 NOT_SECRET_NAMES = ('password_length', 'enable_instance_password')
 
-#: The options whose values are paths on the host: (section, name) of
+#: The services whose config the module collects.
+SERVICES = ('nova', 'cinder', 'glance-api')
+#: Each service's own config file, and its account's name (kolla's
+#: images and the distributions' packages alike).
+SERVICE_FILES = {'nova': '/etc/nova/nova.conf',
+                 'cinder': '/etc/cinder/cinder.conf',
+                 'glance-api': '/etc/glance/glance-api.conf'}
+SERVICE_ACCOUNTS = {'nova': 'nova', 'cinder': 'cinder',
+                    'glance-api': 'glance'}
+
+#: nova's options whose values are paths on the host: (section, name) of
 #: the current name first, then its deprecated names (as nova registers
 #: them: [ssl] ca_file... for keystoneauth's TLS files).
 PATH_OPTIONS = (
@@ -320,6 +360,18 @@ PATH_OPTIONS = (
     # nova's fallback when rbd_ceph_conf is empty (RBDDriver.__init__).
     (('libvirt', 'images_rbd_ceph_conf'),),
 )
+#: The same for each service: cinder's image client reads its TLS files
+#: from [DEFAULT] (cinder/image/glance.py, _create_glance_client), and
+#: no option glance-api's checks judge names a file.
+SERVICE_PATH_OPTIONS = {
+    'nova': PATH_OPTIONS,
+    'cinder': (
+        (('DEFAULT', 'glance_ca_certificates_file'),),
+        (('DEFAULT', 'glance_certfile'),),
+        (('DEFAULT', 'glance_keyfile'),),
+    ),
+    'glance-api': (),
+}
 
 _URL_SCHEME = re.compile(r'[A-Za-z][A-Za-z0-9+.-]*://')
 _PASSWORD = re.compile(r':[^@]')
@@ -826,16 +878,17 @@ def substitute(value, group, values, depth=0):
     return ''.join(out)
 
 
-def named_paths(assignments_by_file):
-    """``(group, value)`` of each of :data:`PATH_OPTIONS` oslo.config
-    applies, ``$`` references not resolved.
+def named_paths(assignments_by_file, service='nova'):
+    """``(group, value)`` of each of the service's path options
+    (:data:`SERVICE_PATH_OPTIONS`) oslo.config applies, ``$`` references
+    not resolved.
 
     The last file that sets any of an option's names wins; within one
     file, the current name before a deprecated one, and a later line
     before an earlier one.
     """
     found = []
-    for names in PATH_OPTIONS:
+    for names in SERVICE_PATH_OPTIONS[service]:
         winner = None
         for assignments in assignments_by_file:
             here = {}
@@ -851,15 +904,16 @@ def named_paths(assignments_by_file):
     return found
 
 
-def record_paths(by_file, masked_by_file, root_fd):
+def record_paths(by_file, masked_by_file, root_fd, service='nova'):
     """``paths``: each named path's facts, keyed by its value as the
     audit reads it from the masked text (``$`` references resolved), so
     that no secret is in a key and the audit finds each one it asks
     for; the facts are those of the real value."""
     paths = {}
     real_values, masked_values = _winners(by_file), _winners(masked_by_file)
-    for (group, real), (_, masked) in zip(  # noqa: B905 - Py < 3.10
-            named_paths(by_file), named_paths(masked_by_file)):
+    for (group, real), (unused, masked) in zip(  # noqa: B905 - Py < 3.10
+            named_paths(by_file, service),
+            named_paths(masked_by_file, service)):
         if len(paths) >= MAX_PATHS:
             break
         path = substitute(real, group, real_values)
@@ -913,16 +967,18 @@ def _number(value, parameter):
     return int(value) if value.isdigit() else value
 
 
-def account(root_fd, user, group, under_root=True):
+def account(root_fd, user, group, under_root=True, service='nova'):
     """The service account: ``{"user", "uid", "gid", "groups"}``.
 
     Under ``root`` its names are those of ``<root>/etc/passwd`` and
     ``<root>/etc/group``, else the host's own. A name given that is not
-    found is an error; the default ``nova`` not found is unknown.
+    found is an error; the service's own (``nova``...) not found is
+    unknown.
     """
     given_user, given_group = user is not None, group is not None
-    user = _number('nova' if user is None else user, 'service_user')
-    group = _number('nova' if group is None else group, 'service_group')
+    default = SERVICE_ACCOUNTS[service]
+    user = _number(default if user is None else user, 'service_user')
+    group = _number(default if group is None else group, 'service_group')
     where = 'the /etc/%s under root' if under_root else 'this host\'s %s'
     passwd = _read_table(root_fd, '/etc/passwd')
     groups_table = _read_table(root_fd, '/etc/group')
@@ -938,7 +994,8 @@ def account(root_fd, user, group, under_root=True):
         if uid is None and given_user:
             raise BadParameter(
                 'service_user: no such user in %s; give the number the '
-                'service runs as (kolla\'s nova is 42436)'
+                'service runs as (kolla\'s nova is 42436, cinder 42407, '
+                'glance 42415)'
                 % (where % 'passwd'))
     gid = None
     if isinstance(group, int):
@@ -951,7 +1008,8 @@ def account(root_fd, user, group, under_root=True):
         if gid is None and given_group:
             raise BadParameter(
                 'service_group: no such group in %s; give the number the '
-                'service runs as (kolla\'s nova is 42436)'
+                'service runs as (kolla\'s nova is 42436, cinder 42407, '
+                'glance 42415)'
                 % (where % 'group'))
     groups = set() if gid is None else {gid}
     if primary is not None:
@@ -976,11 +1034,16 @@ def _paths(values, parameter):
 
 
 def collect(config_files, config_dirs, root=None, service_user=None,
-            service_group=None, now=None):
-    """The bundle of this host (see the module's RETURN).
+            service_group=None, now=None, service='nova'):
+    """The bundle of this host's ``service`` (see the module's RETURN).
 
+    :param config_files: ``None``: the service's own file.
     :raises BadParameter: for a parameter the module refuses.
     """
+    if service not in SERVICES:
+        raise BadParameter('service must be one of %s' % ', '.join(SERVICES))
+    if config_files is None:
+        config_files = [SERVICE_FILES[service]]
     config_files = _paths(config_files, 'config_files')
     config_dirs = _paths(config_dirs, 'config_dirs')
     if root is not None:
@@ -1000,21 +1063,21 @@ def collect(config_files, config_dirs, root=None, service_user=None,
         raise BadParameter('root is not a directory on this host')
     try:
         return _collect(root_fd, root, config_files, config_dirs,
-                        service_user, service_group, now)
+                        service_user, service_group, now, service)
     finally:
         os.close(root_fd)
 
 
 def _collect(root_fd, root, config_files, config_dirs, service_user,
-             service_group, now):
+             service_group, now, service):
     bundle = {
         'format': BUNDLE_FORMAT, 'version': BUNDLE_VERSION,
-        'host': None, 'group': None,
+        'host': None, 'group': None, 'service': service,
         'collected_at': time.strftime('%Y-%m-%dT%H:%M:%SZ',
                                       time.gmtime(now)),
         'root': root,
         'account': account(root_fd, service_user, service_group,
-                           root is not None),
+                           root is not None, service),
         'config': [], 'config_dirs': [], 'paths': {},
     }
     dirs, seen, files = [], set(), list(config_files)
@@ -1040,15 +1103,16 @@ def _collect(root_fd, root, config_files, config_dirs, service_user,
     bundle['config_dirs'] = dirs
     masked = [parse_and_mask(entry['text'])[1] if entry['text'] else []
               for entry in bundle['config']]
-    bundle['paths'] = record_paths(by_file, masked, root_fd)
+    bundle['paths'] = record_paths(by_file, masked, root_fd, service)
     return bundle
 
 
 def main():
     module = AnsibleModule(
         argument_spec=dict(
-            config_files=dict(type='list', elements='str',
-                              default=['/etc/nova/nova.conf']),
+            service=dict(type='str', choices=list(SERVICES),
+                         default='nova'),
+            config_files=dict(type='list', elements='str'),
             config_dirs=dict(type='list', elements='str', default=[]),
             root=dict(type='str'),
             service_user=dict(type='raw'),
@@ -1060,7 +1124,8 @@ def main():
     try:
         bundle = collect(params['config_files'], params['config_dirs'],
                          params['root'], params['service_user'],
-                         params['service_group'])
+                         params['service_group'],
+                         service=params['service'])
     except BadParameter as exc:
         module.fail_json(msg=str(exc), changed=False)
     module.exit_json(changed=False, bundle=bundle)

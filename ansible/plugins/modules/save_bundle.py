@@ -26,7 +26,9 @@ version_added: "1.0.0"
 description:
   - Writes the bundle that M(glance_conf.audit.collect) returned to
     O(dest)C(/<host>.json) on the controller, with O(host) and O(group)
-    set, for C(glance-conf-audit --bundles).
+    set, for C(glance-conf-audit --bundles); a bundle of another service
+    than nova goes to O(dest)C(/<host>@<service>.json), so that a host
+    running several services has one bundle each.
   - Runs on the controller, in the worker process itself (an action
     plugin), so it costs no module run on either side.
   - The file is written aside and renamed, with mode C(0600).

@@ -15,8 +15,10 @@
 No external script, style, font or image: the page works offline, from
 an email attachment or a CI artifact. It has a summary, a drift
 heat-map of the fleet's posture (hosts by group x settings), the
-findings (filterable and sortable), and with ``--previous`` what changed
-since an earlier report.
+findings (filterable and sortable), in a fleet of several services the
+image trust path per group (each service's posture, and which one
+weakens it), and with ``--previous`` what changed since an earlier
+report.
 
 Text from the configs reaches the page two ways, both escaped: in the
 HTML itself (``html.escape``), and in a JSON island the page's script
@@ -45,7 +47,10 @@ from glance_conf import redact
 from glance_conf.audit import baseline
 from glance_conf.audit import helptext
 from glance_conf.audit import identity
+from glance_conf.audit import services
+from glance_conf.audit.base import SERVICE_RANGES
 from glance_conf.audit.checks import fleet
+from glance_conf.audit.checks import trustpath
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.result import Decision
@@ -110,6 +115,28 @@ BAD = {
 OPEN, WAIVED, KNOWN = (s.value for s in State)
 #: The group of hosts when the fleet is not grouped.
 ALL_HOSTS = '(all hosts)'
+
+#: The image trust path section: what a service's findings say of its
+#: posture, by the checks that judge it (a service with none of them
+#: has the posture named under ``None``).
+TRUST_POSTURE = {
+    services.NOVA: (('GC201', 'does not verify image signatures'),
+                    (None, 'refuses unsigned images')),
+    services.CINDER: (('GC809', 'verifies no image signature'),
+                      ('GC810', 'lets unsigned images pass'),
+                      (None, 'verifies image signatures')),
+    services.GLANCE_API: (('GC851', 'shows and lets users edit image '
+                                    'locations'),
+                          ('GC852', 'shows direct URLs of a copy-on-write '
+                                    'store'),
+                          ('GC853', 'shows direct URLs'),
+                          (None, 'shows no image location')),
+}
+#: nova's check areas on the image trust path: transport (GC1xx),
+#: image integrity (GC2xx) and Ceph RBD (GC4xx); the other services'
+#: are their own ranges (``base.SERVICE_RANGES``), and GC610 is the
+#: cross-service bypass, placed on the weaker consumer's file.
+NOVA_PATH_AREAS = (1, 2, 4)
 
 
 def docs_url(result: Result) -> str:
@@ -226,9 +253,130 @@ def heatmap(result: Result) -> dict[str, Any]:
     }
 
 
+def on_trust_path(check_id: str, service: str) -> bool:
+    """Whether a finding of ``check_id`` on a file of ``service`` is
+    about the image trust path."""
+    number = int(check_id[2:]) if check_id[2:].isdigit() else 0
+    if check_id == trustpath.SignatureBypassThroughVolumes.id:
+        return True
+    if service == services.NOVA:
+        return number // 100 in NOVA_PATH_AREAS
+    return number in SERVICE_RANGES.get(service, ())
+
+
+class _TrustPath:
+    """The image trust path per group: each service's hosts, what its
+    findings say of its posture, and its open findings at medium or
+    above, which weaken the path (their state is the result's)."""
+
+    def __init__(self, result: Result) -> None:
+        self.result = result
+        #: ``(group, service)``: hosts; posture check: hosts; weakening
+        #: check: count.
+        self.hosts: dict[tuple[str, str], set[str]] = {}
+        self.posture: dict[tuple[str, str], collections.Counter[str]] = {}
+        self.weak: dict[tuple[str, str], collections.Counter[str]] = {}
+        self.shown = result.mode == 'fleet' and bool(
+            result.services_seen - {services.NOVA})
+        #: nova hosts' groups, from their posture rows (the result keeps
+        #: the groups of the other services' hosts only).
+        self.nova_groups: dict[str, list[str]] = {}
+        if self.shown:
+            for row in result.posture:
+                self.nova_groups.setdefault(row.host, []).append(
+                    row.group or ALL_HOSTS)
+            for path, host in zip(result.paths, result.hosts, strict=True):
+                service = result.service_of(path)
+                for group in self._groups(host):
+                    self.hosts.setdefault((group, service), set()).add(host)
+
+    def _groups(self, host: str) -> tuple[str, ...]:
+        return self.result.host_groups.get(host) or tuple(
+            self.nova_groups.get(host, ())) or (ALL_HOSTS,)
+
+    def _host(self, found: Finding) -> str:
+        if found.host:
+            return found.host
+        if self.result.bundles:
+            return (found.file or '').partition(':')[0]
+        return baseline.host_of(found.file or '')
+
+    def add(self, found: Finding, decision: Decision) -> None:
+        if not self.shown:
+            return
+        service = self.result.service_of(found.file or '')
+        if not on_trust_path(found.check_id, service):
+            return
+        if found.check_id.startswith('GC6') and self.result.groups:
+            # A fleet finding is its group's: its key starts with it.
+            groups: tuple[str, ...] = ((found.key or '').split('\x1f')[0],)
+        else:
+            groups = self._groups(self._host(found))
+        for group in groups:
+            if found.check_id in {c for c, _ in TRUST_POSTURE.get(
+                    service, ())}:
+                self.posture.setdefault((group, service),
+                                        collections.Counter())[
+                    found.check_id] += 1
+            if decision.state.value == OPEN \
+                    and found.severity >= Severity.MEDIUM:
+                self.weak.setdefault((group, service),
+                                     collections.Counter())[
+                    found.check_id] += 1
+
+    def html(self) -> str:
+        if not self.shown:
+            return ''
+        order = {name: i for i, name in enumerate(services.SERVICES)}
+        keys = sorted(self.hosts, key=lambda k: (k[0], order.get(k[1], 9)))
+        rows = []
+        weakened: dict[str, list[str]] = {}
+        for group, service in keys:
+            hosts = len(self.hosts[(group, service)])
+            said = self.posture.get((group, service), collections.Counter())
+            posture = [
+                '%s (%d of %d hosts)' % (phrase, said[check], hosts)
+                if check in said else '' for check, phrase in
+                TRUST_POSTURE.get(service, ()) if check is not None]
+            posture = [p for p in posture if p] or [
+                phrase for check, phrase in TRUST_POSTURE.get(service, ())
+                if check is None]
+            weak = self.weak.get((group, service), collections.Counter())
+            if weak:
+                weakened.setdefault(group, []).append(service)
+            rows.append(
+                '<tr%s><th scope="row">%s</th><td>%s</td><td>%d</td>'
+                '<td>%s</td><td>%s</td></tr>' % (
+                    ' class="weak"' if weak else '', _e(group),
+                    _e(service), hosts, _e('; '.join(posture)),
+                    _e(', '.join('%s x%d' % (c, n) for c, n in
+                                 sorted(weak.items())) or 'no')))
+        verdicts = ''.join(
+            '<li>%s: %s</li>' % (_e(group), _e(
+                'weakened by %s' % ', '.join(weakened[group])
+                if group in weakened else 'no open finding weakens it'))
+            for group in sorted({g for g, _ in keys}))
+        return (
+            '<section id="trust-path" aria-labelledby="trust-path-h">'
+            '<h2 id="trust-path-h">Image trust path</h2>'
+            '<p>The path is as strong as its weakest consumer: per group, '
+            'each service\'s posture as its findings say it, and the open '
+            'findings at medium or above on the path (nova\'s transport, '
+            'image integrity and RBD checks, the other services\' own, and '
+            'the cross-service GC610) that weaken it.</p>'
+            '<ul id="trust-verdicts">%s</ul>'
+            '<table id="trust"><thead><tr><th scope="col">Group</th>'
+            '<th scope="col">Service</th><th scope="col">Hosts</th>'
+            '<th scope="col">Posture</th>'
+            '<th scope="col">Weakens the path (open findings)</th>'
+            '</tr></thead><tbody>%s</tbody></table></section>'
+            % (verdicts, ''.join(rows)))
+
+
 class _Findings:
     """One pass over the findings: exact counts, the most severe rows
-    kept (bounded), and the comparison with ``--previous``."""
+    kept (bounded), the image trust path, and the comparison with
+    ``--previous``."""
 
     def __init__(self, result: Result, group_of: dict[str, int]) -> None:
         self.result = result
@@ -242,6 +390,7 @@ class _Findings:
         self.new = 0
         self.still = 0
         self.seen_previous: set[str] = set()
+        self.trust = _TrustPath(result)
 
     def _host(self, found: Finding) -> str:
         if found.host:
@@ -251,6 +400,7 @@ class _Findings:
         return ''
 
     def add(self, found: Finding, decision: Decision) -> None:
+        self.trust.add(found, decision)
         state = decision.state.value
         self.states[state] += 1
         host = self._host(found)
@@ -419,6 +569,7 @@ def render(result: Result, out: TextIO) -> None:
     out.write(_summary(result, seen, len(result.posture)))
     out.write(_since(result, seen))
     out.write(_probe(result))
+    out.write(seen.trust.html())
     out.write(BODY)
     out.write(_described(result, seen))
     out.write('</main><script type="application/json" id="gc-data">')
@@ -448,6 +599,7 @@ dt{font-weight:bold}dd{margin:0}
 .waived{color:#555;font-style:italic}.known{color:#555}
 .tag{border:1px solid #666;border-radius:3px;padding:0 3px;font-size:11px}
 #findings th button{font:inherit;border:0;background:none;cursor:pointer}
+#trust tr.weak td{background:#f4b6b6}
 .filters{display:flex;gap:1em;flex-wrap:wrap;margin:.5em 0}
 '''
 

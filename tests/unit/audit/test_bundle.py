@@ -64,6 +64,14 @@ def test_a_bundle_is_read_as_the_contract_says(tmp_path):
     assert found.config_dirs == {'/etc/nova', '/etc/nova/nova.conf.d'}
 
 
+def test_a_bundle_may_say_its_service(tmp_path):
+    """The field is optional: a bundle without it (v1 as first written)
+    leaves the service to be recognised from its files."""
+    assert _load(tmp_path, make.bundle()).service is None
+    assert _load(tmp_path, make.bundle(service='cinder')).service == \
+        'cinder'
+
+
 def test_the_host_falls_back_to_the_file_name(tmp_path):
     assert _load(tmp_path, make.bundle(host=None)).host == 'compute-01'
 
@@ -89,6 +97,10 @@ def test_the_host_falls_back_to_the_file_name(tmp_path):
      'config[0] (/n): the text is not valid UTF-8'),
     ({'host': 'two\nlines'}, 'host: expected a printable name'),
     ({'group': 7}, 'group: expected a non-empty text or null'),
+    ({'service': 'swift'},
+     'service: expected one of nova, cinder, glance-api or null'),
+    ({'service': 7},
+     'service: expected one of nova, cinder, glance-api or null'),
     ({'paths': []}, 'paths: expected an object'),
     ({'paths': {CA: {'directories': [{'path': 'etc'}]}}},
      'paths (entry 1).directories[0].path: expected an absolute path'),

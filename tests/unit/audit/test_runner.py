@@ -243,6 +243,63 @@ def test_bundles_with_a_group_compare_within_groups(tmp_path):
     assert regrouped.groups == ['g-a', 'g-b']
 
 
+CINDER_BUNDLE_CONF = '[DEFAULT]\nglance_api_servers = https://g:9292\n'
+
+
+def test_a_host_has_one_bundle_per_service(tmp_path):
+    """A controller's nova, cinder and glance-api bundles are three
+    audits of one host, each by its service's profile; with nova
+    verifying, GC610 sees the host's cinder although it is one host."""
+    from tests import bundles as make
+    cinder = make.bundle('ctl', files=[make.config(
+        '/etc/cinder/conf.d/10.conf', CINDER_BUNDLE_CONF)], paths={},
+        service='cinder')
+    glance = make.bundle('ctl', files=[make.config(
+        '/etc/glance/g.conf', GLANCE_API_CONF)], paths={},
+        service='glance-api')
+    result = make.audit(tmp_path, make.bundle('ctl'), cinder, glance)
+    try:
+        assert result.problems == []
+        assert result.service == 'mixed'
+        assert result.file_services['ctl:/etc/cinder/conf.d/10.conf'] == \
+            'cinder'
+        assert result.file_services['ctl:/etc/glance/g.conf'] == \
+            'glance-api'
+        found = {(f.check_id, f.file) for f in result.findings}
+        assert ('GC610', 'ctl:/etc/cinder/conf.d/10.conf') in found
+        assert ('GC851', 'ctl:/etc/glance/g.conf') in found
+    finally:
+        result.close()
+
+
+def test_a_second_bundle_of_a_host_and_service_is_refused(tmp_path):
+    from tests import bundles as make
+    # One says its service, the other is recognised as nova's.
+    make.write(tmp_path, make.bundle('ctl'), 'ctl-copy.json')
+    result = make.audit(tmp_path, make.bundle('ctl', service='nova'),
+                        ids=('GC101',))
+    try:
+        assert [p.reason for p in result.problems] == [
+            'host ctl has another bundle of nova too; each host has one '
+            'per service']
+    finally:
+        result.close()
+
+
+def test_a_bundle_of_another_service_than_given_is_refused(tmp_path):
+    from tests import bundles as make
+    result = make.audit(tmp_path, make.bundle('st', service='cinder'),
+                        make.bundle('cmp'), ids=('GC101',),
+                        service='nova')
+    try:
+        assert [(p.path.endswith('st@cinder.json'), p.reason)
+                for p in result.problems] == [
+            (True, 'the bundle is of cinder, not of nova (--service)')]
+        assert list(result.hosts) == ['cmp']
+    finally:
+        result.close()
+
+
 # -- Service profiles ------------------------------------------------------
 
 CINDER_CONF = '[DEFAULT]\nglance_api_servers = http://g:9292\n'

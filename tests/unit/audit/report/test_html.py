@@ -260,3 +260,76 @@ def test_the_header_states_the_service(result):
     result.service = 'cinder'
     doc = lxml_html.fromstring(_render(result))
     assert doc.get_element_by_id('service').text == 'cinder'
+
+
+def _trust_fleet(tmp_path, **kwargs):
+    """az1: a controller whose cinder keeps its default, and glance-api
+    shows locations; az2: a compute and a storage host whose cinder
+    verifies nothing. nova verifies everywhere."""
+    from tests import bundles as make
+
+    def cinder(host, group, text=''):
+        return make.bundle(host, group, files=[make.config(
+            '/etc/cinder/cinder.conf', '[DEFAULT]\nglance_api_servers = '
+            'https://g:9292\n' + text)], paths={}, service='cinder')
+    def nova(host, group):
+        # Certificates validated against the cloud's own: nova holds.
+        return make.bundle(host, group, files=[make.config(
+            '/etc/nova/nova.conf', make.NOVA_CONF
+            + 'enable_certificate_validation = True\n'
+            'default_trusted_certificate_ids = 5c6a2e3f\n')])
+    glance = make.bundle('ctl', 'az1', files=[make.config(
+        '/etc/glance/glance-api.conf', '[DEFAULT]\n'
+        'show_multiple_locations = true\n')], paths={},
+        service='glance-api')
+    return make.audit(
+        tmp_path, nova('ctl', 'az1'), cinder('ctl', 'az1'), glance,
+        nova('cmp', 'az2'),
+        cinder('st', 'az2', 'verify_glance_signatures = disabled\n'),
+        **kwargs)
+
+
+def _trust_rows(doc):
+    return [[cell.text_content() for cell in row]
+            for row in doc.xpath('//table[@id="trust"]/tbody/tr')]
+
+
+def test_the_trust_path_per_group_names_the_service_that_weakens_it(
+        tmp_path):
+    res = _trust_fleet(tmp_path)
+    doc = lxml_html.fromstring(_render(res))
+    assert _trust_rows(doc) == [
+        ['az1', 'nova', '1', 'refuses unsigned images', 'no'],
+        ['az1', 'cinder', '1', 'lets unsigned images pass (1 of 1 hosts)',
+         'GC610 x1'],
+        ['az1', 'glance-api', '1',
+         'shows and lets users edit image locations (1 of 1 hosts)',
+         'GC851 x1, GC854 x1'],
+        ['az2', 'nova', '1', 'refuses unsigned images', 'no'],
+        ['az2', 'cinder', '1', 'verifies no image signature (1 of 1 hosts)',
+         'GC610 x1, GC809 x1']]
+    assert [li.text_content() for li in doc.xpath(
+        '//ul[@id="trust-verdicts"]/li')] == [
+        'az1: weakened by cinder, glance-api', 'az2: weakened by cinder']
+
+
+def test_a_waived_finding_no_longer_weakens_the_path(tmp_path):
+    """The page reads each finding's state from the result."""
+    waiver_file = tmp_path / 'waivers.yaml'
+    waiver_file.write_text(''.join(
+        '- id: %s\n  reason: the lab needs it\n  owner: ops\n'
+        '  expires: 2999-01-01\n' % check for check in ('GC851', 'GC854')))
+    res = _trust_fleet(tmp_path / 'bundles',
+                       waivers=waivers.load(str(waiver_file)))
+    doc = lxml_html.fromstring(_render(res))
+    row = next(r for r in _trust_rows(doc) if r[1] == 'glance-api')
+    assert row[3:] == [
+        'shows and lets users edit image locations (1 of 1 hosts)', 'no']
+    assert [li.text_content() for li in doc.xpath(
+        '//ul[@id="trust-verdicts"]/li')] == [
+        'az1: weakened by cinder', 'az2: weakened by cinder']
+
+
+def test_a_nova_only_fleet_has_no_trust_path_section(write_conf):
+    res = _fleet(write_conf, '[glance]\n', '[glance]\n')
+    assert 'id="trust-path"' not in _render(res)
