@@ -117,9 +117,11 @@ def test_every_file_is_compared_in_one_run(tmp_path, env, clone):
     """require_serial: the hosts are one fleet, never split across
     processes (pre-commit splits more than 4 files over 2 CPUs), which
     would compare each host with only some of the others."""
-    other = GOOD.replace('tls_min_version = 1.2', 'tls_min_version = 1.3')
-    hosts = {'compute-%d/nova.conf' % n: GOOD for n in range(1, 10)}
-    hosts['compute-5/nova.conf'] = other
+    # compute-5 holds the lower TLS floor: the weaker side, blamed.
+    stronger = GOOD.replace('tls_min_version = 1.2',
+                            'tls_min_version = 1.3')
+    hosts = {'compute-%d/nova.conf' % n: stronger for n in range(1, 10)}
+    hosts['compute-5/nova.conf'] = GOOD
     repo = _repo(tmp_path, env, clone, hosts)
     done = _pre_commit(repo, env, '--all-files')
     assert done.returncode == 1, done.stdout
