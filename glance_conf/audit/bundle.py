@@ -97,9 +97,6 @@ NOT_RECORDED = ('not in the bundle: the collector recorded no facts for '
                 'this path, so the host checks on it were not run')
 
 _EXAMINED = re.compile(r'cannot be examined \((.{1,200})\)')
-#: One JSON string from its opening quote; possessive, so that it never
-#: backtracks.
-_JSON_STRING = re.compile(r'"[^"\\]*+(?:\\.[^"\\]*+)*+"', re.DOTALL)
 
 
 def label(host: str, path: str) -> str:
@@ -472,12 +469,30 @@ def _tokens(text: str) -> int:
         count += sum(text.count(mark, position, end) for mark in '{[,:')
         if quote < 0:
             break
-        string = _JSON_STRING.match(text, quote)
-        if string is None:
+        end = _string_end(text, quote)
+        if end < 0:
             break
         count += 1
-        position = string.end()
+        position = end
     return count
+
+
+def _string_end(text: str, quote: int) -> int:
+    """Where the JSON string opened at ``quote`` ends (past its closing
+    quote), or -1 if it never does: each quote is judged by the
+    backslashes just before it, so the scan is linear and never
+    backtracks (Python 3.10 has no possessive quantifiers)."""
+    start = quote + 1
+    while True:
+        end = text.find('"', start)
+        if end < 0:
+            return -1
+        before = end
+        while before > quote + 1 and text[before - 1] == '\\':
+            before -= 1
+        if (end - before) % 2 == 0:
+            return end + 1
+        start = end + 1
 
 
 def _read(path: str) -> bytes:

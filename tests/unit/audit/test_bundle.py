@@ -388,3 +388,13 @@ def test_an_unknown_account_judges_nothing(tmp_path):
     host = _host(tmp_path, uid=None,
                  paths={CA: make.present(CA, mode=0o600)})
     assert host.problem_reading(CA) is None
+
+
+@pytest.mark.parametrize('text, end', [
+    ('"abc"', 5), ('"a\\"b"', 6), ('"a\\\\"b', 5), ('"\\\\\\""', 6),
+    ('"never', -1), ('"a\\"', -1), ('""', 2),
+])
+def test_a_json_string_ends_at_its_unescaped_quote(text, end):
+    assert bundle._string_end(text, 0) == end
+    if end > 0:
+        assert json.loads(text[:end]) is not None
