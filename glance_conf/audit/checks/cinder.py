@@ -30,6 +30,7 @@ from glance_conf import definitions
 from glance_conf import redact
 from glance_conf.audit import base
 from glance_conf.audit import references as refs
+from glance_conf.audit.checks import options
 from glance_conf.audit.checks import transport
 from glance_conf.audit.cwe import CLEARTEXT_TRANSMISSION
 from glance_conf.audit.cwe import IMPROPER_CERTIFICATE_VALIDATION
@@ -243,7 +244,7 @@ class CinderNoRequestTimeout(base.ValueCheck):
         return value is None
 
 
-class CinderManyRetries(base.ValueCheck):
+class CinderManyRetries(options.ManyRetries):
     """``glance_num_retries`` is above the recommended ceiling.
 
     cinder makes ``1 + glance_num_retries`` attempts per image call, one
@@ -264,15 +265,6 @@ class CinderManyRetries(base.ValueCheck):
                    % definitions.RECOMMENDED_NUM_RETRIES)
     option = 'glance_num_retries'
     group = DEFAULT
-
-    def unsafe(self, value: Any) -> bool:
-        return isinstance(value, int) and \
-            value > definitions.RECOMMENDED_NUM_RETRIES
-
-    def describe(self, value: Any) -> str:
-        return ('glance_num_retries is %d: one failing image call makes %d '
-                'attempts, above the recommended %d.'
-                % (value, value + 1, definitions.RECOMMENDED_NUM_RETRIES + 1))
 
 
 class CinderReadsFileLocations(base.ValueCheck):

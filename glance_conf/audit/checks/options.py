@@ -419,9 +419,10 @@ class ManyRetries(base.ValueCheck):
             value > definitions.RECOMMENDED_NUM_RETRIES
 
     def describe(self, value: Any) -> str:
-        return ('num_retries is %d: one failing image call makes %d '
-                'attempts, above the recommended %d.'
-                % (value, value + 1, definitions.RECOMMENDED_NUM_RETRIES + 1))
+        return ('%s is %d: one failing image call makes %d attempts, above '
+                'the recommended %d.' % (self.option, value, value + 1,
+                                         definitions.RECOMMENDED_NUM_RETRIES
+                                         + 1))
 
 
 ManyRetries.__doc__ = (ManyRetries.__doc__ or '') % {
