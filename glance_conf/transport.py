@@ -62,19 +62,20 @@ Secrets
     session raises (its text, its chained causes and its ``url``,
     ``request`` and ``response`` attributes) and in every log line that
     keystoneauth, urllib3 and requests write.
+
+This module puts the pieces together; three of them are private modules
+of their own: the same-origin redirect guard (``_redirects``), the
+deadlines below the transport adapter (``_deadlines``) and the masking
+of secrets in log lines and exceptions (``_scrub``).
 """
 
 from __future__ import annotations
 
 import itertools
-import logging
 import random
-import re
-import socket
 import ssl
 import threading
 import time
-import urllib.parse
 from collections.abc import Callable
 from collections.abc import Iterator
 from collections.abc import Sequence
@@ -85,12 +86,19 @@ from keystoneauth1 import adapter as ks_adapter
 from keystoneauth1 import exceptions as ks_exc
 from keystoneauth1 import session as ks_session
 from oslo_log import log as oslo_logging
-from urllib3 import connection as u3_connection
-from urllib3 import connectionpool as u3_pool
-from urllib3.util import parse_url
 from urllib3.util.ssl_ import create_urllib3_context
 
 from glance_conf import redact
+from glance_conf._deadlines import POOL_CLASSES
+from glance_conf._deadlines import Deadline
+from glance_conf._deadlines import socket_of
+from glance_conf._redirects import REDIRECT_STATUSES
+from glance_conf._redirects import no_redirect_target
+from glance_conf._redirects import redirect_target
+from glance_conf._redirects import without_body
+from glance_conf._scrub import filter_logger
+from glance_conf._scrub import install_log_filter
+from glance_conf._scrub import scrub
 from glance_conf.exception import RedirectRefused
 from glance_conf.limits import BACKOFF_START
 from glance_conf.limits import DEFAULT_RETRIABLE_STATUS_CODES
@@ -117,219 +125,10 @@ API_SERVERS_WIN = ('api_servers and endpoint_override are both set: '
                    'api_servers is used, as nova does, and '
                    'endpoint_override is ignored')
 
-_REDIRECT_STATUSES = frozenset({301, 302, 303, 305, 307, 308})
-_BODY_HEADERS = ('Content-Type', 'Content-Length', 'Content-Encoding',
-                 'Transfer-Encoding')
-#: A Location holding any of these is refused before it is parsed.
-_UNSAFE_LOCATION_RE = re.compile(r'[\\\s\x00-\x1f\x7f]')
-
-_REFUSED_ORIGIN = 'refused a redirect from %s to another origin, %s'
-_REFUSED_LOCATION = 'refused a redirect from %s to a location that %s: %s'
-_UNSAFE_CHARACTERS = 'holds a backslash, a space or a control character'
-_HOLDS_USERINFO = 'holds user-info'
-_PARSERS_DISAGREE = 'two URL parsers read differently'
-_MALFORMED = 'is malformed'
 _TOO_MANY_REDIRECTS = 'more than %d redirects'
 _BUDGET_SPENT = ('refused a redirect from %s: the %d attempts of this call '
                  'are spent')
 _BODY_LATE = 'response body not received within %gs'
-_HEADERS_LATE = 'response headers not received within %gs'
-
-#: Loggers whose lines are masked. Those of keystoneauth, urllib3 and
-#: requests that exist when a session is built are masked too.
-_LOGGERS = ('keystoneauth', 'keystoneauth.session',
-            'keystoneauth.session.request', 'keystoneauth.session.response',
-            'keystoneauth.session.body', 'keystoneauth.session.request-id',
-            'keystoneauth.adapter', 'urllib3', 'urllib3.connection',
-            'urllib3.connectionpool', 'urllib3.poolmanager',
-            'urllib3.response', 'urllib3.util.retry', 'requests', __name__)
-_LOGGER_PREFIXES = ('keystoneauth', 'urllib3', 'requests')
-
-
-class _RedactFilter(logging.Filter):
-    """Rewrites log records with secrets masked."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        cleaned = redact.redact_text(message)
-        if cleaned != message:
-            record.msg, record.args = cleaned, None
-        if record.exc_info and record.exc_info[1] is not None:
-            _scrub(record.exc_info[1])
-            record.exc_text = None
-        return True
-
-
-_FILTER = _RedactFilter()
-
-
-def _filter_logger(logger: logging.Logger | logging.LoggerAdapter[Any]
-                   ) -> None:
-    if isinstance(logger, logging.LoggerAdapter):
-        logger = logger.logger
-    if isinstance(logger, logging.Logger) and _FILTER not in logger.filters:
-        logger.addFilter(_FILTER)
-
-
-def _install_log_filter() -> None:
-    # A filter on a logger sees only the records logged through that very
-    # logger, not those of its children: each one needs it.
-    names = set(_LOGGERS)
-    names.update(name for name in list(logging.root.manager.loggerDict)
-                 if name.startswith(_LOGGER_PREFIXES))
-    for name in names:
-        _filter_logger(logging.getLogger(name))
-
-
-# -- redirects ------------------------------------------------------------
-
-class _BadLocation(ValueError):
-    """A redirect target that cannot be trusted to mean one origin."""
-
-
-def _origin(url: str) -> tuple[str, str, int | None]:
-    """The origin of ``url``, as every parser on the way reads it.
-
-    urllib.parse (keystoneauth), urllib3's ``parse_url`` and requests'
-    prepared URL (from which requests picks the host to connect to) must
-    all agree, and the URL may hold no user-info.
-
-    :raises ValueError: if the URL is malformed, or is one of these.
-    """
-    prepared = requests.PreparedRequest()
-    prepared.prepare_url(url, None)
-    readings = set()
-    for parts in (urllib.parse.urlsplit(url),
-                  urllib.parse.urlsplit(prepared.url or '')):
-        if '@' in parts.netloc:
-            raise _BadLocation(_HOLDS_USERINFO)
-        readings.add((parts.scheme, parts.hostname or '', parts.port))
-    u3 = parse_url(url)
-    if u3.auth is not None:
-        raise _BadLocation(_HOLDS_USERINFO)
-    readings.add((u3.scheme or '', u3.host or '', u3.port))
-    origins = set()
-    for scheme, host, port in readings:
-        scheme = scheme.lower()
-        port = port or {'http': 80, 'https': 443}.get(scheme)
-        origins.add((scheme, host.strip('[]').lower(), port))
-    if len(origins) != 1:
-        raise _BadLocation(_PARSERS_DISAGREE)
-    return origins.pop()
-
-
-def _redirect_target(response: requests.Response) -> str:
-    """The URL to follow ``response``'s redirect to, if it is safe.
-
-    :raises RedirectRefused: unless the target has the origin of the URL
-        the response came from, read the same way by every parser.
-    """
-    current = response.request.url or response.url
-    location = response.headers['Location']
-    reason = None
-    if _UNSAFE_LOCATION_RE.search(location):
-        reason = _UNSAFE_CHARACTERS
-    else:
-        try:
-            target = urllib.parse.urljoin(current, location)
-            same = _origin(target) == _origin(current)
-        except _BadLocation as exc:
-            reason = str(exc)
-        except ValueError:
-            reason = _MALFORMED
-    if reason is not None:
-        raise RedirectRefused(_REFUSED_LOCATION % (
-            redact.redact_url(current), reason, redact.redact_url(location)))
-    if not same:
-        raise RedirectRefused(_REFUSED_ORIGIN % (
-            redact.redact_url(current), redact.redact_url(target)))
-    return target
-
-
-# -- deadlines --------------------------------------------------------------
-
-def _socket_of(response: requests.Response) -> socket.socket | None:
-    """The socket a response body is read from, if it can be found.
-
-    urllib3 keeps it on the connection, except when the server closes
-    after the response (HTTP/1.0, ``Connection: close``): http.client
-    then hands the socket to the response object alone.
-    """
-    raw = response.raw
-    sock = getattr(getattr(raw, 'connection', None), 'sock', None)
-    if sock is None:
-        reader = getattr(getattr(raw, '_fp', None), 'fp', None)
-        sock = getattr(getattr(reader, 'raw', None), '_sock', None)
-    return sock if isinstance(sock, socket.socket) else None
-
-
-class _Deadline:
-    """Shuts a socket down if the block outlives ``seconds``."""
-
-    def __init__(self, sock: socket.socket | None, seconds: float) -> None:
-        self.fired = False
-        self._sock = sock
-        self._timer = threading.Timer(max(seconds, 0.0), self._fire)
-        self._timer.daemon = True
-
-    def _fire(self) -> None:
-        self.fired = True
-        if self._sock is not None:
-            try:
-                # The plain socket call: it unblocks a read in progress in
-                # another thread, TLS or not.
-                socket.socket.shutdown(self._sock, socket.SHUT_RDWR)
-            except OSError:
-                pass  # already closed: nothing left to unblock
-
-    def __enter__(self) -> _Deadline:
-        self._timer.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._timer.cancel()
-
-
-def _bounded_headers(conn: u3_connection.HTTPConnection,
-                     getresponse: Callable[[], Any]) -> Any:
-    """Read a response's headers within the read timeout in total.
-
-    http.client skips any number of interim (1xx) responses, each read
-    within the timeout: a server streaming them would hold the caller
-    forever. A timeout raised here becomes urllib3's ReadTimeoutError.
-    """
-    seconds = conn.timeout
-    if not isinstance(seconds, (int, float)) or conn.sock is None:
-        return getresponse()
-    with _Deadline(conn.sock, float(seconds)) as deadline:
-        try:
-            return getresponse()
-        except Exception:
-            if deadline.fired:
-                raise TimeoutError(_HEADERS_LATE % seconds) from None
-            raise
-
-
-class _HTTPConnection(u3_connection.HTTPConnection):
-    def getresponse(self) -> Any:
-        return _bounded_headers(self, super().getresponse)
-
-
-class _HTTPSConnection(u3_connection.HTTPSConnection):
-    def getresponse(self) -> Any:
-        return _bounded_headers(self, super().getresponse)
-
-
-class _HTTPPool(u3_pool.HTTPConnectionPool):
-    ConnectionCls = _HTTPConnection
-
-
-class _HTTPSPool(u3_pool.HTTPSConnectionPool):
-    ConnectionCls = _HTTPSConnection
-
-
-_POOL_CLASSES: dict[str, type[u3_pool.HTTPConnectionPool]] = {
-    'http': _HTTPPool, 'https': _HTTPSPool}
 
 
 # -- the transport adapter ------------------------------------------------
@@ -377,7 +176,7 @@ class GuardedHTTPAdapter(ks_session.TCPKeepAliveAdapter):
         if context is not None:
             kwargs['ssl_context'] = context
         super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = _POOL_CLASSES
+        self.poolmanager.pool_classes_by_scheme = POOL_CLASSES
 
     def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
         if proxy in self.proxy_manager:
@@ -387,7 +186,7 @@ class GuardedHTTPAdapter(ks_session.TCPKeepAliveAdapter):
             proxy_kwargs['ssl_context'] = context
         manager = super().proxy_manager_for(proxy, **proxy_kwargs)
         if not proxy.lower().startswith('socks'):
-            manager.pool_classes_by_scheme = _POOL_CLASSES
+            manager.pool_classes_by_scheme = POOL_CLASSES
         return manager
 
     def send(self, request: requests.PreparedRequest, stream: bool = False,
@@ -398,7 +197,7 @@ class GuardedHTTPAdapter(ks_session.TCPKeepAliveAdapter):
         self._clean_retry_after(response)
         if stream:
             return response
-        with _Deadline(_socket_of(response), self.body_timeout) as deadline:
+        with Deadline(socket_of(response), self.body_timeout) as deadline:
             try:
                 response.content  # noqa: B018 - read the body now
             except requests.RequestException:
@@ -524,19 +323,19 @@ class HardenedSession(ks_session.Session):
         # every redirect (for Response.next): a malformed one would raise
         # a bare ValueError before this session could refuse it.
         self.session.get_redirect_target = (  # type: ignore[method-assign]
-            _no_redirect_target)  # type: ignore[assignment]
-        _install_log_filter()
+            no_redirect_target)  # type: ignore[assignment]
+        install_log_filter()
 
     def request(self, url: str, method: str,  # type: ignore[override]
                 **kwargs: Any) -> requests.Response:
         # Loggers made since the last call (a plugin imported late) too.
-        _install_log_filter()
+        install_log_filter()
         if kwargs.get('logger') is not None:
-            _filter_logger(kwargs['logger'])
+            filter_logger(kwargs['logger'])
         try:
             return self._call(url, method.upper(), kwargs)
         except Exception as exc:
-            _scrub(exc)
+            scrub(exc)
             raise
 
     def _call(self, url: str, method: str,
@@ -581,13 +380,13 @@ class HardenedSession(ks_session.Session):
         :data:`MAX_REDIRECTS` times and within the attempt budget, so
         that the token never leaves the configured endpoint."""
         status = response.status_code
-        if not (call.follow and status in _REDIRECT_STATUSES
+        if not (call.follow and status in REDIRECT_STATUSES
                 and response.headers.get('Location')):
             return False
         call.redirects += 1
         if call.redirects > MAX_REDIRECTS:
             raise RedirectRefused(_TOO_MANY_REDIRECTS % MAX_REDIRECTS)
-        target = _redirect_target(response)
+        target = redirect_target(response)
         if not call.spare:
             raise RedirectRefused(_BUDGET_SPENT % (
                 redact.redact_url(response.request.url or call.url),
@@ -597,7 +396,7 @@ class HardenedSession(ks_session.Session):
         if status == 303 and call.method != 'HEAD':
             # RFC 9110 15.4.4: the follow-up is a GET, no body.
             call.method = 'GET'
-            call.kwargs = _without_body(call.kwargs)
+            call.kwargs = without_body(call.kwargs)
         for name in ('endpoint_filter', 'endpoint_override', 'params'):
             call.kwargs.pop(name, None)
         return True
@@ -742,72 +541,3 @@ def time_bound(*, timeout: float, num_retries: int, connect_retries: int,
     waits = min(num_retries, connect + status)
     return ((1 + num_retries) * DEADLINES_PER_REQUEST * timeout
             + waits * min(max_wait, MAX_RETRY_AFTER))
-
-
-def _no_redirect_target(response: requests.Response) -> None:
-    return None
-
-
-
-def _without_body(kwargs: dict[str, Any]) -> dict[str, Any]:
-    kwargs = {k: v for k, v in kwargs.items()
-              if k not in ('data', 'json', 'files')}
-    headers = requests.structures.CaseInsensitiveDict(
-        kwargs.get('headers') or {})
-    for name in _BODY_HEADERS:
-        headers.pop(name, None)
-    kwargs['headers'] = headers
-    return kwargs
-
-
-# -- secrets in exceptions ------------------------------------------------
-
-def _scrub_url_holder(holder: Any) -> None:
-    """Mask the URL of a requests request or response, and its history."""
-    if isinstance(holder, requests.Response):
-        for past in holder.history:
-            _scrub_url_holder(past)
-        _scrub_url_holder(holder.request)
-    if isinstance(holder, (requests.Response, requests.PreparedRequest,
-                           requests.Request)):
-        if isinstance(holder.url, str):
-            holder.url = redact.redact_url(holder.url,
-                                           redact.MAX_TEXT_SCANNED)
-
-
-def _scrub(exc: BaseException) -> None:
-    """Mask secrets in an exception and all it carries, keeping classes.
-
-    Its text, its chained causes and contexts, the exceptions it wraps
-    (urllib3's ``MaxRetryError`` inside requests' ``ConnectionError``),
-    and its ``url``, ``request`` and ``response`` attributes.
-    """
-    seen: set[int] = set()
-    stack: list[BaseException] = [exc]
-    while stack:
-        current = stack.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        args = []
-        for arg in current.args:
-            if isinstance(arg, BaseException):
-                stack.append(arg)
-            elif isinstance(arg, str):
-                arg = redact.redact_text(arg)
-            args.append(arg)
-        current.args = tuple(args)
-        for name in ('message', 'details'):
-            value = getattr(current, name, None)
-            if isinstance(value, str):
-                setattr(current, name, redact.redact_text(value))
-        url = getattr(current, 'url', None)
-        if isinstance(url, str):
-            current.url = redact.redact_url(  # type: ignore[attr-defined]
-                url, redact.MAX_TEXT_SCANNED)
-        for name in ('request', 'response'):
-            _scrub_url_holder(getattr(current, name, None))
-        for link in (getattr(current, 'reason', None), current.__cause__,
-                     current.__context__):
-            if isinstance(link, BaseException):
-                stack.append(link)

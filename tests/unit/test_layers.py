@@ -32,8 +32,8 @@ PACKAGE = pathlib.Path(__file__).resolve().parents[2] / 'glance_conf'
 LAYERS = {
     'exception': 1, 'redact': 1, '_help': 1, '_files': 1, 'limits': 1,
     'ini': 1,
-    'types': 2,
-    'transport': 3,
+    'types': 2, '_ciphers': 2,
+    'transport': 3, '_redirects': 3, '_deadlines': 3, '_scrub': 3,
     'definitions': 4,
     'glance': 5, '_ksa': 5, 'opts': 5, 'locate': 5,
     'loading': 6,

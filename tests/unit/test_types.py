@@ -585,28 +585,6 @@ def test_canary_never_reaches_the_cli_report(write_conf, fmt):
         assert CANARY not in out.getvalue() + err.getvalue()
 
 
-@pytest.mark.parametrize('ciphers,weak', [
-    ('HIGH', []),
-    ('eNULL:aNULL:NULL', ['eNULL', 'aNULL', 'NULL']),
-    ('HIGH:RC4-SHA', ['RC4']),
-    ('ECDHE+AESGCM,EXPORT ADH', ['EXPORT', 'ADH']),
-    ('RSA+3DES', ['3DES']),
-    ('EDH-RSA-DES-CBC3-SHA', ['DES']),
-    ('HIGH:!aNULL:-eNULL:+RC4:@STRENGTH', []),
-    # OpenSSL matches keywords case-sensitively: these select nothing.
-    ('HIGH:rc4:enull:Anull', []),
-])
-def test_weak_cipher_keywords(ciphers, weak):
-    assert types.weak_cipher_keywords(ciphers) == weak
-
-
-def test_cipher_weaknesses_say_why_never_what():
-    assert types.cipher_weaknesses('ECDHE+AESGCM') == []
-    assert types.cipher_weaknesses('HIGH:aNULL:@SECLEVEL=0') == [
-        'turns on aNULL',
-        'lowers the OpenSSL security level to 0 (the floor is 2)']
-
-
 @pytest.mark.parametrize('ciphers,refused', [
     ('ECDHE+AESGCM:ECDHE+CHACHA20', False),
     ('HIGH:!aNULL:!eNULL:!MD5:@STRENGTH', False),
