@@ -341,7 +341,7 @@ class CipherString(SafeString):
     """An OpenSSL cipher string that the local OpenSSL accepts.
 
     The string is tried on a client context the way
-    :func:`glance_conf.transport.load_session` applies it, so a string
+    :func:`glance_conf.loading.load_session` applies it, so a string
     that selects no cipher fails when the configuration is validated, not
     with a raw ``ssl.SSLError`` at the first image download. An empty
     value means unset. The value is never quoted.
