@@ -179,13 +179,13 @@ def probe_run(args: argparse.Namespace,
     The deadline runs from the start of planning: catalog lookups count.
 
     Planning is a pass with no check, :class:`~probe_checks.Planner`
-    observing each config.
+    observing each config; judging is a pass with ``checks`` bound to
+    ``prober`` (:func:`~probe_checks.judging`).
     """
     prober.start()
     audit(args, [], observers=[probe_checks.Planner(prober)]).close()
     prober.run()
-    with probe_checks.observing(prober):
-        result = audit(args, checks, active)
+    result = audit(args, probe_checks.judging(checks, prober), active)
     result.probes = [prober.observations[p] for p in prober.endpoints
                      if p in prober.observations]
     return result
