@@ -36,6 +36,7 @@ from collections.abc import Iterable
 from collections.abc import Iterator
 from typing import Any
 from typing import ClassVar
+from typing import TypeVar
 from typing import cast
 
 from glance_conf import _files
@@ -55,8 +56,8 @@ from glance_conf.audit.finding import Severity
 from glance_conf.audit.target import INVALID
 from glance_conf.audit.target import AuditedConf
 
-#: A check class, as the manager loads it (its ``CheckClass``).
-CheckClass = type[base.Check] | type[base.FleetCheck]
+#: A check class, of whichever kind the caller holds.
+_Class = TypeVar('_Class', bound=type)
 
 #: The option a catalog endpoint is reported on.
 CATALOG_OPTION = 'valid_interfaces'
@@ -238,8 +239,7 @@ class _ProbeCheck(base.Check):
                                    else severity)
 
 
-def judging(checks: Iterable[CheckClass],
-            prober: probe.Prober) -> list[CheckClass]:
+def judging(checks: Iterable[_Class], prober: probe.Prober) -> list[_Class]:
     """``checks`` (the GC7xx classes loaded) bound to ``prober``: what
     the probe's second pass runs.
 
@@ -250,11 +250,11 @@ def judging(checks: Iterable[CheckClass],
     the list of checks the probe hands the run modes, and in nothing a
     check could read from elsewhere.
     """
-    def bound(check: CheckClass) -> CheckClass:
+    def bound(check: _Class) -> _Class:
         fields = {'prober': prober, '__doc__': check.__doc__,
                   '__module__': check.__module__,
                   '__qualname__': check.__qualname__}
-        return cast(CheckClass, types.new_class(
+        return cast(_Class, types.new_class(
             check.__name__, (check,), exec_body=lambda ns: ns.update(fields)))
     return [bound(check) for check in checks]
 
