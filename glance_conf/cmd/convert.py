@@ -201,6 +201,9 @@ def _earlier(path: str, fixed: list[baseline.Entry],
 def rebuild(doc: dict[str, Any], checks: Sequence[Any]) -> Result:
     """The :class:`Result` a JSON report was written from.
 
+    Each part is read in the order the report's fields were checked
+    before, so a report malformed in two places names the same field.
+
     :param checks: the installed check classes; the report's are taken
         from them by ID.
     :raises Malformed: if the report lacks a field or has it in another
@@ -208,20 +211,38 @@ def rebuild(doc: dict[str, Any], checks: Sequence[Any]) -> Result:
     """
     if _get(doc, 'probed_endpoints', int):
         raise Malformed('probed_endpoints: a probe\'s report does not carry '
-                     'what it observed; write each format from the probe')
+                        'what it observed; write each format from the probe')
     mode = _get(doc, 'mode', str)
     if mode not in MODES:
         raise Malformed('mode is not one of %s' % ', '.join(MODES))
+    result = Result(mode, _checks_run(doc, checks),
+                    _get(doc, 'defaults', str), _get(doc, 'service', str))
+    _read_coverage(result, doc)
+    _read_settings(result, doc)
+    _read_files(result, doc, mode)
+    present = _read_findings(result, doc)
+    _read_earlier_reports(result, doc, present)
+    return result
+
+
+def _checks_run(doc: dict[str, Any], checks: Sequence[Any]) -> list[Any]:
+    """The report's checks as this installation's classes: the writers
+    read a check's title and documentation from its class, so a check
+    the installation lacks cannot be rendered."""
     by_id = {check.id: check for check in checks}
     ran = []
     for index, item in enumerate(_get(doc, 'checks', list)):
         check_id = _get(item, 'id', str, 'checks[%d].' % index)
         if check_id not in by_id:
             raise Malformed('checks[%d]: a check this installation does not '
-                         'have' % index)
+                            'have' % index)
         ran.append(by_id[check_id])
-    result = Result(mode, ran, _get(doc, 'defaults', str),
-                    _get(doc, 'service', str))
+    return ran
+
+
+def _read_coverage(result: Result, doc: dict[str, Any]) -> None:
+    """What the run could not judge: files counted, host checks left
+    out offline, and the files it could not load."""
     result.files = _get(doc, 'files_audited', int)
     result.not_checked = [str(i) for i in
                           _get(doc, 'not_checked_offline', list)]
@@ -230,6 +251,11 @@ def rebuild(doc: dict[str, Any], checks: Sequence[Any]) -> Result:
         result.problems.append(LoadProblem(_get(item, 'file', str, at),
                                            _get(item, 'message', str, at)))
     result.problems_dropped = _get(doc, 'errors_not_shown', int)
+
+
+def _read_settings(result: Result, doc: dict[str, Any]) -> None:
+    """The gate and the rendering flags the run was given: the command
+    line's flags override them later (:func:`_override`), not here."""
     gate = _get(doc, 'gate', str)
     result.fail_on = None if gate == 'never' else _severity(gate, 'gate')
     shown_as = _get(doc, 'rendering', dict)
@@ -243,6 +269,12 @@ def rebuild(doc: dict[str, Any], checks: Sequence[Any]) -> Result:
                                        bool, 'rendering.')))
     result.show_suppressed = _get(shown_as, 'show_suppressed', bool,
                                   'rendering.')
+
+
+def _read_files(result: Result, doc: dict[str, Any], mode: str) -> None:
+    """The files and hosts audited, their services and posture, and the
+    project config that set the gate: what the writers list besides the
+    findings."""
     result.bundles = _get(doc, 'bundles', bool)
     result.groups = [str(g) for g in _get(doc, 'groups', list)]
     for index, item in enumerate(_get(doc, 'files', list)):
@@ -253,22 +285,38 @@ def rebuild(doc: dict[str, Any], checks: Sequence[Any]) -> Result:
         if mode == 'fleet':
             result.hosts.append(_get(item, 'host', str, at))
     for index, row in enumerate(_get(doc, 'posture', list)):
-        if not isinstance(row, list) or len(row) != 5 \
-                or not all(isinstance(t, str) for t in row[:3]) \
-                or not isinstance(row[3], list) \
-                or not isinstance(row[4], list) \
-                or not all(v is None or isinstance(v, str) for v in row[3]) \
-                or not all(isinstance(n, int) for n in row[4]):
-            raise Malformed('posture[%d] is not a posture row' % index)
-        result.posture.append(PostureRow(row[0], row[1], row[2],
-                                         tuple(row[3]), tuple(row[4])))
+        result.posture.append(_posture_row(row, index))
     result.posture_dropped = _get(doc, 'posture_not_shown', int)
     used = doc.get('project_config')
     if used is not None:
         result.project_config = projectconfig.Used(
             _get(used, 'path', str, 'project_config.'),
             dict(_get(used, 'changed', dict, 'project_config.')))
-    present: list[tuple[Finding, bool | None, bool | None]] = []
+
+
+def _posture_row(row: Any, index: int) -> PostureRow:
+    """``posture[index]``, a list of five as the JSON report writes a
+    :class:`PostureRow`, checked field by field."""
+    if not isinstance(row, list) or len(row) != 5 \
+            or not all(isinstance(t, str) for t in row[:3]) \
+            or not isinstance(row[3], list) \
+            or not isinstance(row[4], list) \
+            or not all(v is None or isinstance(v, str) for v in row[3]) \
+            or not all(isinstance(n, int) for n in row[4]):
+        raise Malformed('posture[%d] is not a posture row' % index)
+    return PostureRow(row[0], row[1], row[2], tuple(row[3]), tuple(row[4]))
+
+
+#: A finding of the report, with its recorded ``in_baseline`` and ``new``.
+_Present = list[tuple[Finding, bool | None, bool | None]]
+
+
+def _read_findings(result: Result, doc: dict[str, Any]) -> _Present:
+    """The open findings, and the waived ones with the waiver that took
+    each and the waivers' verdicts as the run recorded them (recomputing
+    them would need the run's day, hosts and machine). Returns every
+    finding with the flags the earlier reports are rebuilt from."""
+    present: _Present = []
     for index, item in enumerate(doc['findings']):
         at = 'findings[%d]' % index
         found = _finding(item, at)
@@ -288,6 +336,13 @@ def rebuild(doc: dict[str, Any], checks: Sequence[Any]) -> Result:
                 chosen[found.to_json()] = _waiver(item['waiver'],
                                                   at + '.waiver')
         result.waivers = _waivers(recorded, chosen)
+    return present
+
+
+def _read_earlier_reports(result: Result, doc: dict[str, Any],
+                          present: _Present) -> None:
+    """``--baseline`` and ``--previous`` as the run held them, so that
+    :meth:`Result.decide` gives each finding the state it gave then."""
     known = doc.get('baseline')
     if known is not None:
         result.use_baseline(_earlier(
@@ -300,7 +355,6 @@ def rebuild(doc: dict[str, Any], checks: Sequence[Any]) -> Result:
             _get(previous, 'file', str, 'previous.'),
             _entries(previous, 'fixed', 'previous.'),
             [(f, new is False) for f, _, new in present])
-    return result
 
 
 def _waivers(recorded: Any, chosen: dict[str, waivers_mod.Waiver]

@@ -24,6 +24,8 @@ targets (after ``--write``: all fixed, the written files audited again);
 
 from __future__ import annotations
 
+import argparse
+from collections.abc import Callable
 from collections.abc import Sequence
 from typing import TextIO
 
@@ -102,65 +104,59 @@ def _finding(found: Finding) -> str:
                                   found.remediation)
 
 
-def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
-    """``glance-conf-audit fix ...``, callable from tests."""
-    try:
-        args = build_parser(stdout, stderr).parse_args(list(argv))
-    except SystemExit as exc:  # --help, or a usage error
-        return int(exc.code or 0)
-    if not args.config:
-        stderr.write('%s: error: give --config-file or --config-dir\n'
-                     % PROG)
-        return EXIT_ERROR
-    skip = [i.strip().upper() for chunk in args.skip
+class _Refused(Exception):
+    """A one-line reason to stop before fixing anything (exit 2)."""
+
+
+def _skipped(requested: Sequence[str],
+             checks: Sequence[manager.CheckClass]) -> list[str]:
+    """The IDs of ``--skip`` (comma-separated, repeatable), each the ID
+    of a check with a fix: a typo must not leave a fix silently made."""
+    skip = [i.strip().upper() for chunk in requested
             for i in chunk.split(',') if i.strip()]
-    try:
-        checks = manager.load_checks()
-    except PluginLoadError as exc:
-        stderr.write('%s: error: %s\n' % (PROG, exc))
-        return EXIT_ERROR
     fixable = fix.fixable_ids(checks)
     unknown = sorted(set(skip) - set(fixable))
     if unknown:
-        stderr.write('%s: error: --skip: no fix for %s (fixes: %s)\n'
-                     % (PROG, ', '.join(shown(i) for i in unknown),
-                        ', '.join(fixable)))
-        return EXIT_ERROR
-    host = None
-    if not args.offline:
-        try:
-            host = _files.Host(None, _files.Account.named(
-                args.service_user, args.service_group))
-        except ValueError as exc:
-            stderr.write('%s: error: %s\n' % (PROG, exc))
-            return EXIT_ERROR
+        raise _Refused('--skip: no fix for %s (fixes: %s)'
+                       % (', '.join(shown(i) for i in unknown),
+                          ', '.join(fixable)))
+    return skip
+
+
+def _host(args: argparse.Namespace) -> _files.Host | None:
+    """This machine as the service's account sees it; ``None`` with
+    ``--offline``, where only the text is judged."""
+    if args.offline:
+        return None
     try:
-        with runner.quiet_oslo_logging():
-            outcome = fix.fix(args.config, defaults=args.defaults,
-                              host=host, checks=checks, skip=skip)
-            for path in outcome.changed:
-                for line in fix.diff(path, outcome.original[path],
-                                     outcome.patched[path]):
-                    stdout.write(line + '\n')
-            if args.write and outcome.changed:
-                for path, backup in fix.write_all(outcome):
-                    stderr.write('wrote %s (backup: %s)\n'
-                                 % (shown(path), shown(backup)))
-                # The proof is on disk: audit the written files again.
-                again = fix.fix(args.config, defaults=args.defaults,
-                                host=host, checks=checks, skip=skip)
-                if again.changes:
-                    stderr.write('%s: error: the written files still have '
-                                 'fixes to make; please report it\n' % PROG)
-                    return EXIT_PENDING
-                outcome.remaining, outcome.left = again.remaining, again.left
-    except (PluginLoadError, fix.FixError) as exc:
-        stderr.write('%s: error: %s\n' % (PROG, exc))
-        return EXIT_ERROR
-    except LoadError as exc:
-        stderr.write('%s: error: %s: %s\n' % (PROG, shown(exc.path),
-                                              shown(exc.reason)))
-        return EXIT_ERROR
+        return _files.Host(None, _files.Account.named(
+            args.service_user, args.service_group))
+    except ValueError as exc:
+        raise _Refused(str(exc)) from None
+
+
+def _write_and_audit_again(outcome: fix.Outcome,
+                           again: Callable[[], fix.Outcome],
+                           stderr: TextIO) -> bool:
+    """Write ``outcome``'s files, then prove them: what the written files
+    still hold replaces what was left in memory. ``False`` (said on
+    ``stderr``) if they still have fixes to make."""
+    for path, backup in fix.write_all(outcome):
+        stderr.write('wrote %s (backup: %s)\n'
+                     % (shown(path), shown(backup)))
+    # The proof is on disk: audit the written files again.
+    proof = again()
+    if proof.changes:
+        stderr.write('%s: error: the written files still have '
+                     'fixes to make; please report it\n' % PROG)
+        return False
+    outcome.remaining, outcome.left = proof.remaining, proof.left
+    return True
+
+
+def _exit_code(outcome: fix.Outcome, args: argparse.Namespace,
+               stderr: TextIO) -> int:
+    """Say what was fixed and what is left, and exit as a linter does."""
     _report(outcome, args.service_group or 'nova', stderr)
     for found in outcome.remaining:
         stderr.write('still there: %s\n' % _finding(found))
@@ -173,3 +169,44 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     if not outcome.changed:
         stderr.write('nothing to fix\n')
     return EXIT_OK
+
+
+def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
+    """``glance-conf-audit fix ...``, callable from tests."""
+    try:
+        args = build_parser(stdout, stderr).parse_args(list(argv))
+    except SystemExit as exc:  # --help, or a usage error
+        return int(exc.code or 0)
+    if not args.config:
+        stderr.write('%s: error: give --config-file or --config-dir\n'
+                     % PROG)
+        return EXIT_ERROR
+    try:
+        checks = manager.load_checks()
+        skip = _skipped(args.skip, checks)
+        host = _host(args)
+    except (PluginLoadError, _Refused) as exc:
+        stderr.write('%s: error: %s\n' % (PROG, exc))
+        return EXIT_ERROR
+
+    def again() -> fix.Outcome:
+        return fix.fix(args.config, defaults=args.defaults, host=host,
+                       checks=checks, skip=skip)
+    try:
+        with runner.quiet_oslo_logging():
+            outcome = again()
+            for path in outcome.changed:
+                for line in fix.diff(path, outcome.original[path],
+                                     outcome.patched[path]):
+                    stdout.write(line + '\n')
+            if args.write and outcome.changed \
+                    and not _write_and_audit_again(outcome, again, stderr):
+                return EXIT_PENDING
+    except (PluginLoadError, fix.FixError) as exc:
+        stderr.write('%s: error: %s\n' % (PROG, exc))
+        return EXIT_ERROR
+    except LoadError as exc:
+        stderr.write('%s: error: %s: %s\n' % (PROG, shown(exc.path),
+                                              shown(exc.reason)))
+        return EXIT_ERROR
+    return _exit_code(outcome, args, stderr)

@@ -179,16 +179,100 @@ def probe_run(args: argparse.Namespace,
     The deadline runs from the start of planning: catalog lookups count.
 
     Planning is a pass with no check, :class:`~probe_checks.Planner`
-    observing each config.
+    observing each config; judging is a pass with ``checks`` bound to
+    ``prober`` (:func:`~probe_checks.judging`).
     """
     prober.start()
     audit(args, [], observers=[probe_checks.Planner(prober)]).close()
     prober.run()
-    with probe_checks.observing(prober):
-        result = audit(args, checks, active)
+    result = audit(args, probe_checks.judging(checks, prober), active)
     result.probes = [prober.observations[p] for p in prober.endpoints
                      if p in prober.observations]
     return result
+
+
+class _Refused(Exception):
+    """A one-line reason to stop before probing anything (exit 2)."""
+
+
+def _check_inputs(args: argparse.Namespace) -> None:
+    """One source of configs, and a catalog lookup that would not log in
+    with a bundle's masked password; sets ``args.bundle_files``."""
+    if sum(map(bool, (args.files, args.config, args.bundles))) > 1:
+        raise _Refused('give one of FILE arguments, '
+                       '--config-file/--config-dir or --bundles')
+    if args.bundles and args.catalog and not args.os_cloud:
+        raise _Refused(CATALOG_NEEDS_CLOUD)
+    if args.bundles:
+        try:
+            args.bundle_files = bundle.files(args.bundles)
+        except LoadError as exc:
+            raise _Refused('--bundles %s: %s' % (shown(exc.path),
+                                                 exc.reason)) from None
+
+
+def _decisions(args: argparse.Namespace
+               ) -> tuple[waivers.Waivers | None, baseline.Baseline | None]:
+    """``--waivers`` and ``--baseline``, read by the audit's loaders and
+    refused with their messages, naming the flag."""
+    try:
+        flag = '--waivers'
+        active = waivers.load(args.waivers) if args.waivers else None
+        flag = '--baseline'
+        known = baseline.load(args.baseline) if args.baseline else None
+    except LoadError as exc:  # the audit's loaders and messages
+        raise _Refused('%s %s: %s' % (flag, shown(exc.path), exc.reason)
+                       ) from None
+    return active, known
+
+
+def _outputs(args: argparse.Namespace) -> list[tuple[str, str | None]]:
+    """The reports to write, none of them over a file this run reads."""
+    try:
+        pairs = _parser.reports(args)
+    except ValueError as exc:
+        raise _Refused(str(exc)) from None
+    clash = _parser.overwrites(pairs, _parser.inputs(
+        args, *getattr(args, 'bundle_files', [])))
+    if clash is not None:
+        raise _Refused('--output %s is a file this run reads'
+                       % shown(clash))
+    return pairs
+
+
+def _prober(args: argparse.Namespace) -> probe.Prober:
+    """The run the arguments ask for; a bundle's client certificate is
+    never loaded (its paths are the host's, not this machine's)."""
+    cloud = None
+    if args.os_cloud:
+        try:
+            cloud = load_cloud(args.os_cloud)
+        except ValueError as exc:
+            raise _Refused(str(exc)) from None
+    return probe.Prober(timeout=args.timeout, deadline=args.deadline,
+                        jobs=args.jobs, expiry_days=args.expiry_days,
+                        use_catalog=bool(args.catalog or cloud),
+                        cloud=cloud, allow_http_auth=args.allow_http_auth,
+                        client_certificates=not args.bundles)
+
+
+def _unprobed(result: Result, prober: probe.Prober,
+              stderr: TextIO) -> bool:
+    """Say what kept hosts from being probed: files that could not be
+    read, failed catalog lookups, or no endpoint at all. ``True`` if the
+    run must exit 2 for it: a lookup that failed leaves hosts unprobed,
+    and a run that probed nothing checked nothing; neither is green."""
+    for problem in result.problems:
+        stderr.write('%s: error: %s: %s\n'
+                     % (PROG, shown(problem.path), shown(problem.reason)))
+    for failure in prober.catalog_failures:
+        stderr.write('%s: error: catalog lookup failed: %s\n'
+                     % (PROG, shown(failure)))
+    nothing = not (result.problems or prober.catalog_failures
+                   or prober.observations)
+    if nothing:
+        stderr.write('%s: error: %s\n' % (PROG, NOTHING_PROBED))
+    return bool(prober.catalog_failures) or nothing
 
 
 def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
@@ -205,77 +289,26 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             list(argv))
     except SystemExit as exc:
         return int(exc.code or 0)
-    if sum(map(bool, (args.files, args.config, args.bundles))) > 1:
-        stderr.write('%s: error: give one of FILE arguments, '
-                     '--config-file/--config-dir or --bundles\n' % PROG)
-        return EXIT_ERROR
-    if args.bundles and args.catalog and not args.os_cloud:
-        stderr.write('%s: error: %s\n' % (PROG, CATALOG_NEEDS_CLOUD))
-        return EXIT_ERROR
-    if args.bundles:
-        try:
-            args.bundle_files = bundle.files(args.bundles)
-        except LoadError as exc:
-            stderr.write('%s: error: --bundles %s: %s\n'
-                         % (PROG, shown(exc.path), exc.reason))
-            return EXIT_ERROR
     try:
-        flag = '--waivers'
-        active = waivers.load(args.waivers) if args.waivers else None
-        flag = '--baseline'
-        known = baseline.load(args.baseline) if args.baseline else None
-    except LoadError as exc:  # the audit's loaders and messages
-        stderr.write('%s: error: %s %s: %s\n'
-                     % (PROG, flag, shown(exc.path), exc.reason))
-        return EXIT_ERROR
-    try:
-        pairs = _parser.reports(args)
-    except ValueError as exc:
+        _check_inputs(args)
+        active, known = _decisions(args)
+        pairs = _outputs(args)
+        prober = _prober(args)
+    except _Refused as exc:
         stderr.write('%s: error: %s\n' % (PROG, exc))
         return EXIT_ERROR
-    clash = _parser.overwrites(pairs, _parser.inputs(
-        args, *getattr(args, 'bundle_files', [])))
-    if clash is not None:
-        stderr.write('%s: error: --output %s is a file this run reads\n'
-                     % (PROG, shown(clash)))
-        return EXIT_ERROR
-    cloud = None
-    if args.os_cloud:
-        try:
-            cloud = load_cloud(args.os_cloud)
-        except ValueError as exc:
-            stderr.write('%s: error: %s\n' % (PROG, exc))
-            return EXIT_ERROR
-    prober = probe.Prober(timeout=args.timeout, deadline=args.deadline,
-                          jobs=args.jobs, expiry_days=args.expiry_days,
-                          use_catalog=bool(args.catalog or cloud),
-                          cloud=cloud, allow_http_auth=args.allow_http_auth,
-                          client_certificates=not args.bundles)
     with runner.quiet_oslo_logging():
         result = probe_run(args, checks, prober, active)
     try:
         if known is not None:
             result.use_baseline(known)
-        for problem in result.problems:
-            stderr.write('%s: error: %s: %s\n'
-                         % (PROG, shown(problem.path), shown(problem.reason)))
-        # A lookup that failed leaves hosts unprobed: exit 2, not green.
-        for failure in prober.catalog_failures:
-            stderr.write('%s: error: catalog lookup failed: %s\n'
-                         % (PROG, shown(failure)))
-        nothing = not (result.problems or prober.catalog_failures
-                       or prober.observations)
-        if nothing:
-            stderr.write('%s: error: %s\n' % (PROG, NOTHING_PROBED))
+        failed = _unprobed(result, prober, stderr)
         result.fail_on = None if args.fail_on == 'never' else \
             Severity.parse(args.fail_on)
         result.rendering = _parser.rendering(args)
         if not _parser.write_reports(dict(formats), result, pairs, stdout,
                                      stderr, PROG):
             return EXIT_ERROR
-        if prober.catalog_failures or nothing:
-            return EXIT_ERROR
-        return _parser.exit_code(result)
+        return EXIT_ERROR if failed else _parser.exit_code(result)
     finally:
         result.close()
-

@@ -13,26 +13,31 @@
 """GC7xx: what nova would see on the wire (``glance-conf-audit probe``).
 
 These checks judge what :mod:`glance_conf.audit.probe` observed at the
-endpoints a config names. They run only inside :func:`observing`, which
-the probe command opens; in any other audit they find nothing, and the
-command line leaves them out (:func:`is_probe_check`).
+endpoints a config names. A check judges the run it is bound to
+(:func:`judging`: the probe command hands the engine the GC7xx classes
+bound to its prober, as the engine hands a host check its host); a
+class as loaded is bound to none and finds nothing, and the plain audit
+leaves them out (:func:`is_probe_check`). Nothing else reaches the
+prober: no global, no context variable.
 
 A probe run reads each host's config twice through the usual modes:
 first with no check and :class:`Planner` observing (an
 :class:`~glance_conf.audit.engine.Observer`, not a check), which notes
 the endpoints to probe, then, once each distinct endpoint has been
-probed, with these checks.
+probed, with these checks bound to the same prober.
 """
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import dataclasses
 import time
+import types
+from collections.abc import Iterable
 from collections.abc import Iterator
 from typing import Any
 from typing import ClassVar
+from typing import TypeVar
+from typing import cast
 
 from glance_conf import _files
 from glance_conf.audit import base
@@ -51,9 +56,8 @@ from glance_conf.audit.finding import Severity
 from glance_conf.audit.target import INVALID
 from glance_conf.audit.target import AuditedConf
 
-#: The run the checks judge; unset outside ``glance-conf-audit probe``.
-_CURRENT: contextvars.ContextVar[probe.Prober | None] = \
-    contextvars.ContextVar('glance_conf_probe', default=None)
+#: A check class, of whichever kind the caller holds.
+_Class = TypeVar('_Class', bound=type)
 
 #: The option a catalog endpoint is reported on.
 CATALOG_OPTION = 'valid_interfaces'
@@ -72,16 +76,6 @@ WITHHELD = ('probed without a client certificate: certfile/keyfile are '
 #: ``[keystone_authtoken]`` and ``[glance]`` keys a catalog lookup reads.
 _AUTH_KEYS = ('auth_url', 'username', 'password', 'project_name',
               'user_domain_name', 'project_domain_name')
-
-
-@contextlib.contextmanager
-def observing(prober: probe.Prober) -> Iterator[probe.Prober]:
-    """Run the GC7xx checks against ``prober``'s observations."""
-    token = _CURRENT.set(prober)
-    try:
-        yield prober
-    finally:
-        _CURRENT.reset(token)
 
 
 def is_probe_check(check: Any) -> bool:
@@ -211,9 +205,13 @@ class _ProbeCheck(base.Check):
     #: Marks the checks of ``glance-conf-audit probe``: they look at the
     #: live endpoint, not at the config's text.
     live: ClassVar[bool] = True
+    #: The run whose observations this check judges: ``None`` on the
+    #: class as loaded (it finds nothing), the probe's own on the classes
+    #: :func:`judging` makes for it.
+    prober: ClassVar[probe.Prober | None] = None
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
-        prober = _CURRENT.get()
+        prober = self.prober
         if prober is None:
             return
         every = uses(conf, prober)
@@ -239,6 +237,26 @@ class _ProbeCheck(base.Check):
         return dataclasses.replace(found, evidence=seen.evidence(),
                                    severity=self.severity if severity is None
                                    else severity)
+
+
+def judging(checks: Iterable[_Class], prober: probe.Prober) -> list[_Class]:
+    """``checks`` (the GC7xx classes loaded) bound to ``prober``: what
+    the probe's second pass runs.
+
+    Each is a subclass that only sets :attr:`_ProbeCheck.prober`, with
+    the loaded class's name and documentation, so every report names and
+    describes it as the loaded one; the loaded classes are left unbound.
+    The engine makes and runs them as any check: the prober travels in
+    the list of checks the probe hands the run modes, and in nothing a
+    check could read from elsewhere.
+    """
+    def bound(check: _Class) -> _Class:
+        fields = {'prober': prober, '__doc__': check.__doc__,
+                  '__module__': check.__module__,
+                  '__qualname__': check.__qualname__}
+        return cast(_Class, types.new_class(
+            check.__name__, (check,), exec_body=lambda ns: ns.update(fields)))
+    return [bound(check) for check in checks]
 
 
 class HandshakeFails(_ProbeCheck):

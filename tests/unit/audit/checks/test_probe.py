@@ -539,3 +539,50 @@ def test_planning_is_an_observer_of_nova_configs(tmp_path):
     assert [p.url for p in prober.endpoints] == [
         'https://glance.example:9292/']
     assert result.checks == [] and list(prober.observations) == []
+
+
+def test_checks_judge_the_prober_they_are_bound_to(tmp_path):
+    """The prober reaches a GC7xx check only in the class ``judging``
+    made for it: two runs bound one after the other each judge their own
+    observations, with nothing opened around them, and the loaded classes
+    stay bound to none. A prober passed by anything shared (a global, a
+    context variable, a class attribute set at binding) would have one
+    run judge the other's observations, or none."""
+    path = tmp_path / 'compute.conf'
+    path.write_text('[glance]\napi_servers = https://glance.example:9292\n')
+
+    def prober(**seen: Any) -> probe.Prober:
+        run = probe.Prober()
+        audit_fleet([str(path)], [], observers=[probe_checks.Planner(run)]
+                    ).close()
+        [point] = run.endpoints
+        run.observations[point] = probe.Observation(
+            point, address='127.0.0.1', status=300, versions=('v2.16',),
+            **seen)
+        return run
+
+    mismatch = prober(name_mismatch=True, names=('other.example',))
+    healthy = prober()
+    loaded = probe_checks_installed()
+    bound = {run: probe_checks.judging(loaded, run)
+             for run in (mismatch, healthy)}
+    assert [c.prober for c in loaded] == [None] * len(loaded)
+    for run, expected in ((mismatch, ['GC703']), (healthy, []),
+                          (mismatch, ['GC703'])):
+        result = audit_fleet([str(path)], bound[run])
+        try:
+            assert ids(list(result.findings)) == expected
+        finally:
+            result.close()
+    assert [(c.id, c.__name__, c.doc()) for c in bound[healthy]] == [
+        (c.id, c.__name__, c.doc()) for c in loaded]
+
+
+def test_no_context_variable_reaches_the_checks():
+    """The probe's run is an argument, never ambient state: no module of
+    the auditor keeps a context variable or thread-local to pass it."""
+    root = pathlib.Path(probe_checks.__file__).parents[1]
+    ambient = [str(path.relative_to(root)) for path in root.rglob('*.py')
+               if any(word in path.read_text(encoding='utf-8')
+                      for word in ('contextvars', 'threading.local'))]
+    assert ambient == []
