@@ -43,6 +43,8 @@ from collections.abc import Iterable
 from collections.abc import Iterator
 
 from glance_conf import redact
+from glance_conf.exception import NotRecorded
+from glance_conf.exception import UnknownAccount
 
 #: Symbolic links followed in one path before giving up, as Linux does
 #: (``ELOOP``, ``MAXSYMLINKS``).
@@ -54,23 +56,6 @@ READ, WRITE, SEARCH = 0o4, 0o2, 0o1
 
 #: Why a path the service names cannot be read, when it is not there.
 DOES_NOT_EXIST = 'does not exist'
-
-
-class NotRecorded(OSError):
-    """A path a host known only by its recorded facts has no facts for.
-
-    Not "does not exist": nothing is known of it. The host keeps such
-    paths (:class:`Host` subclasses that record), so that the caller can
-    report them as not checked.
-    """
-
-
-class UnknownAccount(ValueError):
-    """A service user or group name that this machine does not know.
-
-    The message names the flag and says to give the number instead; it
-    is safe to show.
-    """
 
 
 @dataclasses.dataclass(frozen=True)

@@ -101,3 +101,21 @@ class RedirectRefused(GlanceConfError, ks_exc.ClientException):
     Also a keystoneauth ``ClientException``, so callers that catch
     keystoneauth's errors around an Image API call keep catching it.
     """
+
+
+class NotRecorded(GlanceConfError, OSError):
+    """A path a host known only by its recorded facts has no facts for.
+
+    Not "does not exist": nothing is known of it. Hosts that record
+    (:class:`glance_conf._files.Host` subclasses) keep such paths, so
+    that the caller can report them as not checked. An :class:`OSError`,
+    as what a real host would raise in its place.
+    """
+
+
+class UnknownAccount(GlanceConfError, ValueError):
+    """A service user or group name that this machine does not know.
+
+    The message names the flag and says to give the number instead; it
+    is safe to show.
+    """

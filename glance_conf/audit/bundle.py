@@ -55,6 +55,7 @@ from glance_conf import redact
 from glance_conf.audit import services
 from glance_conf.audit import source
 from glance_conf.audit.exception import LoadError
+from glance_conf.exception import NotRecorded
 
 FORMAT = 'glance-conf-bundle'
 #: The versions of the format this reader knows.
@@ -185,7 +186,7 @@ class RecordedHost(_files.Host):
 
     Paths are the host's own (the collector resolved ``root`` there); a
     config file may also be asked for by its :func:`label`. A path with
-    no facts raises :class:`glance_conf._files.NotRecorded` and is kept in
+    no facts raises :class:`glance_conf.exception.NotRecorded` and is kept in
     :attr:`unrecorded`, never taken as missing nor as fine.
     """
 
@@ -211,7 +212,7 @@ class RecordedHost(_files.Host):
         fact = self.facts.get(own)
         if fact is None:
             self.unrecorded.add(own)
-            raise _files.NotRecorded(errno.ENODATA, NOT_RECORDED)
+            raise NotRecorded(errno.ENODATA, NOT_RECORDED)
         if fact.stat is not None:
             return fact.stat
         if fact.error == _files.DOES_NOT_EXIST:

@@ -112,3 +112,13 @@ class AuditFailure(GlanceConfError):
                                       f.option or f.file, f.message)
                   for f in self.findings]
         super().__init__('\n'.join(lines))
+
+
+class EncryptedKey(GlanceConfError, ValueError):
+    """A probe's key file needs a passphrase; the probe never asks for
+    one (OpenSSL would prompt on the terminal, and wait)."""
+
+
+class TlsFileRefused(GlanceConfError, ValueError):
+    """A TLS file the probe does not load; the message says which and
+    why."""

@@ -187,7 +187,7 @@ def host_of(args: argparse.Namespace) -> _files.Host | None:
     offline (fleet mode without ``--root``, or ``--offline``).
 
     :raises ValueError: with a one-line message, for a bad ``--root``.
-    :raises glance_conf._files.UnknownAccount: for an unknown name.
+    :raises glance_conf.exception.UnknownAccount: for an unknown name.
     """
     if args.offline:
         if args.root:

@@ -48,6 +48,7 @@ from glance_conf.audit.result import PostureRow
 from glance_conf.audit.result import Rendering
 from glance_conf.audit.result import Result
 from glance_conf.cmd import _parser
+from glance_conf.exception import GlanceConfError
 
 PROG = '%s convert' % identity.TOOL_NAME
 MODES = ('service', 'fleet')
@@ -81,7 +82,7 @@ class Recorded(waivers_mod.Waivers):
         return list(self._verdicts['outgrown'])
 
 
-class Malformed(Exception):
+class Malformed(GlanceConfError):
     """The report is not shaped as a JSON report of this version; the
     message names a field, never a value."""
 

@@ -35,3 +35,39 @@ def test_invalid_option_error_lists_problems():
     assert str(err).splitlines() == [
         '2 invalid option value(s):', '  [glance] x: bad',
         '  [glance] y: worse']
+
+
+def _public_errors():
+    """Every exception class a module of the package defines under a
+    public name."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import glance_conf
+    for info in pkgutil.walk_packages(glance_conf.__path__, 'glance_conf.'):
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            if (inspect.isclass(value) and issubclass(value, BaseException)
+                    and value.__module__ == info.name
+                    and not name.startswith('_')):
+                yield '%s.%s' % (info.name, name), value
+
+
+def test_every_public_error_is_a_glance_conf_error():
+    found = dict(_public_errors())
+    assert 'glance_conf.audit.exception.TlsFileRefused' in found
+    assert [name for name, error in found.items()
+            if not issubclass(error, exception.GlanceConfError)] == []
+
+
+def test_the_walk_sees_an_error_outside_the_hierarchy(monkeypatch):
+    from glance_conf import _files
+
+    class Stray(ValueError):
+        pass
+    Stray.__module__ = _files.__name__  # as if defined there
+    monkeypatch.setattr(_files, 'Stray', Stray, raising=False)
+    found = dict(_public_errors())
+    assert not issubclass(found['glance_conf._files.Stray'],
+                          exception.GlanceConfError)

@@ -22,6 +22,7 @@ import tempfile
 import pytest
 
 from glance_conf import _files
+from glance_conf import exception
 
 NOVA = 1234
 AS_NOVA = _files.Account(NOVA, NOVA, frozenset({NOVA}))
@@ -109,11 +110,11 @@ def test_account_names_and_numbers():
     root = _files.Account.named('root', 'root')
     assert (root.uid, root.gid) == (0, 0)
     missing = 'no-such-user-%d' % os.getpid()
-    with pytest.raises(_files.UnknownAccount,
+    with pytest.raises(exception.UnknownAccount,
                        match='--service-user no-such-user-.*: no such name '
                              'on this machine; give the number'):
         _files.Account.named(missing, '0')
-    with pytest.raises(_files.UnknownAccount, match='--service-group'):
+    with pytest.raises(exception.UnknownAccount, match='--service-group'):
         _files.Account.named('0', missing)
     # The default name, absent here, leaves the ID unknown.
     assert _files.Account.named(default=missing) == _files.Account()
@@ -148,7 +149,7 @@ class _Told(_files.Host):
 
     def stat(self, path):
         if path not in self.facts:
-            raise _files.NotRecorded(errno.ENODATA, 'not recorded')
+            raise exception.NotRecorded(errno.ENODATA, 'not recorded')
         if self.facts[path] is None:
             raise FileNotFoundError(errno.ENOENT, 'gone')
         return os.stat_result((self.facts[path], 0, 0, 1, 0, 0, 0, 0, 0, 0))

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from glance_conf import redact
+from glance_conf.audit.exception import TlsFileRefused
 from glance_conf.audit.probe import catalog
 from glance_conf.audit.probe import observation
 from glance_conf.audit.probe import tls as tls_mod
@@ -206,7 +207,7 @@ class Prober:
                     catalog.catalog_urls, ask, min(self.timeout, left))
             except TimeoutError:
                 self.skip(ask, 'timed out')
-            except tls_mod.TlsFileRefused as exc:
+            except TlsFileRefused as exc:
                 self.skip(ask, str(exc))
             except Exception as exc:  # keystoneauth's, requests'...
                 self.skip(ask, type(exc).__name__)

@@ -32,6 +32,8 @@ from urllib3.util.ssl_ import create_urllib3_context
 
 from glance_conf import redact
 from glance_conf import transport
+from glance_conf.audit.exception import EncryptedKey
+from glance_conf.audit.exception import TlsFileRefused
 from glance_conf.audit.probe.endpoints import TlsSettings
 from glance_conf.audit.probe.observation import reason
 
@@ -52,14 +54,6 @@ WEAK_CIPHERS = ('aNULL:eNULL:NULL:EXPORT:LOW:RC4:DES:3DES:MD5:'
 NOT_LOADED = 'the TLS settings cannot be loaded here (%s)'
 #: Said of a key file that needs a passphrase: the probe never prompts.
 ENCRYPTED_KEY = 'the key is encrypted'
-
-
-class EncryptedKey(ValueError):
-    """The key file needs a passphrase; the probe never asks for one."""
-
-
-class TlsFileRefused(ValueError):
-    """A TLS file that is not loaded; the message says which and why."""
 
 
 def _no_passphrase() -> bytes:

@@ -24,6 +24,7 @@ import sys
 import pytest
 
 from glance_conf import _files
+from glance_conf import exception
 from glance_conf.audit import bundle
 from glance_conf.audit.exception import LoadError
 from tests import bundles as make
@@ -377,7 +378,7 @@ def test_a_path_not_recorded_is_kept_not_judged(tmp_path):
     host = _host(tmp_path)
     assert host.problem_reading('/var/lib/nova/ca.pem') is None
     assert host.examine('/var/lib/nova/key.pem') is None
-    with pytest.raises(_files.NotRecorded) as caught:
+    with pytest.raises(exception.NotRecorded) as caught:
         host.stat('/x')
     assert caught.value.errno == errno.ENODATA
     assert host.unrecorded == {'/var/lib/nova/ca.pem',

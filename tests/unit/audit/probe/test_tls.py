@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from glance_conf.audit import exception
 from glance_conf.audit.probe import endpoints
 from glance_conf.audit.probe import tls as probe_tls
 from glance_conf.audit.probe import wire
@@ -42,7 +43,7 @@ def test_nova_context_applies_the_config(tmp_path):
 
 
 def test_nova_context_refuses_a_missing_cafile(tmp_path):
-    with pytest.raises(probe_tls.TlsFileRefused,
+    with pytest.raises(exception.TlsFileRefused,
                        match='^cafile .*/no: No such'):
         probe_tls.nova_context(endpoints.TlsSettings(
             cafile=str(tmp_path / 'no')))
