@@ -37,6 +37,7 @@ from glance_conf.audit.result import utf8_safe
 
 if TYPE_CHECKING:
     from glance_conf.audit.result import Result
+    from glance_conf.audit.waivers import Waivers
 
 
 def _suppressed(result: Result, found: Finding) -> dict[str, Any]:
@@ -65,7 +66,6 @@ def _files(result: Result) -> Iterator[dict[str, Any]]:
 
 
 def render(result: Result, out: TextIO) -> None:
-    rendering = result.rendering
     head: dict[str, Any] = {
         'tool': {'name': identity.TOOL_NAME,
                  'version': identity.tool_version()},
@@ -95,12 +95,7 @@ def render(result: Result, out: TextIO) -> None:
         # The gate (--fail-on) and the writers' settings, for convert.
         'gate': result.fail_on.label if result.fail_on is not None
         else 'never',
-        'rendering': {
-            'docs_url': rendering.docs_url,
-            'sarif_min_severity': rendering.sarif_min_severity.label,
-            'sarif_max_results': rendering.sarif_max_results,
-            'sarif_include_waived': rendering.sarif_include_waived,
-            'show_suppressed': result.show_suppressed},
+        'rendering': _rendering(result),
         'bundles': result.bundles,
         'groups': list(result.groups),
         'files': None,
@@ -110,22 +105,7 @@ def render(result: Result, out: TextIO) -> None:
         'probed_endpoints': len(result.probes),
     }
     if result.waivers is not None:
-        # Held in memory, unlike the findings: only the waived ones.
-        head['waivers'] = {
-            'file': result.waivers.path,
-            'suppressed': len(result.suppressed),
-            'expired': [dict(w.to_dict(), findings=n)
-                        for w, n in result.waivers.expired()],
-            'stale': [w.to_dict() for w in result.waivers.stale()],
-            'no_host': [w.to_dict() for w in result.waivers.no_host()],
-            'outgrown': [dict(w.to_dict(), findings=n)
-                         for w, n in result.waivers.outgrown_by()],
-            # For convert: the day they were judged on, how many hosts
-            # the run audited, and every entry (expiry metrics).
-            'today': result.waivers.today.isoformat(),
-            'hosts_audited': result.waivers.hosts_audited,
-            'entries': [w.to_dict() for w in result.waivers.entries],
-        }
+        head['waivers'] = _waivers(result, result.waivers)
         head['suppressed'] = [_suppressed(result, found)
                               for found in result.suppressed]
     stream.write_json_with_streams(out, head, [
@@ -133,6 +113,39 @@ def render(result: Result, out: TextIO) -> None:
         (('posture',), (list(row) for row in result.posture)),
         (('findings',), (_finding(result, found)
                          for found in result.findings))])
+
+
+def _rendering(result: Result) -> dict[str, Any]:
+    """The writers' settings of the run, so that ``convert`` renders
+    another format the way this run would have."""
+    rendering = result.rendering
+    return {
+        'docs_url': rendering.docs_url,
+        'sarif_min_severity': rendering.sarif_min_severity.label,
+        'sarif_max_results': rendering.sarif_max_results,
+        'sarif_include_waived': rendering.sarif_include_waived,
+        'show_suppressed': result.show_suppressed}
+
+
+def _waivers(result: Result, waivers: Waivers) -> dict[str, Any]:
+    """The waivers' verdicts as this run judged them, for people and
+    for ``convert``, which cannot judge them again: held in memory,
+    unlike the findings (only the waived ones are listed)."""
+    return {
+        'file': waivers.path,
+        'suppressed': len(result.suppressed),
+        'expired': [dict(w.to_dict(), findings=n)
+                    for w, n in waivers.expired()],
+        'stale': [w.to_dict() for w in waivers.stale()],
+        'no_host': [w.to_dict() for w in waivers.no_host()],
+        'outgrown': [dict(w.to_dict(), findings=n)
+                     for w, n in waivers.outgrown_by()],
+        # For convert: the day they were judged on, how many hosts
+        # the run audited, and every entry (expiry metrics).
+        'today': waivers.today.isoformat(),
+        'hosts_audited': waivers.hosts_audited,
+        'entries': [w.to_dict() for w in waivers.entries],
+    }
 
 
 def _previous(result: Result) -> dict[str, Any] | None:

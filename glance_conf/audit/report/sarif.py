@@ -227,25 +227,7 @@ def render(result: Result, out: TextIO) -> None:
     rendering = result.rendering
     rules = [_rule(check, rendering.docs_url) for check in result.checks]
     index = {rule['id']: i for i, rule in enumerate(rules)}
-    notifications = [{
-        'level': 'error',
-        'message': {'text': '%s: %s' % (p.path, p.reason)},
-        **_problem_location(p.path, result.bundles),
-    } for p in result.problems]
-    if result.problems_dropped:
-        notifications.append({'level': 'error', 'message': {
-            'text': '%d more files could not be loaded'
-                    % result.problems_dropped}})
-    notifications += [{
-        'level': 'warning',
-        'message': {'text': '%s not checked (offline): it looks at the '
-                            'host\'s files.' % check_id},
-        'associatedRule': {'id': check_id, **(
-            {'index': index[check_id]} if check_id in index else {})},
-    } for check_id in result.not_checked]
-    if result.waivers is not None:
-        notifications += [{'level': 'warning', 'message': {'text': line}}
-                          for line in result.waivers.notices()]
+    notifications = _notifications(result, index)
     run: dict[str, Any] = {
         'tool': {'driver': {
             'name': identity.TOOL_NAME,
@@ -291,6 +273,34 @@ def render(result: Result, out: TextIO) -> None:
     doc = {'$schema': SCHEMA, 'version': '2.1.0', 'runs': [run]}
     stream.write_json_with_stream(out, doc, ('runs', 0, 'results'),
                                   _results(result, index, kept))
+
+
+def _notifications(result: Result,
+                   index: dict[str, int]) -> list[dict[str, Any]]:
+    """What the run could not do, as the invocation's notifications
+    (GitHub shows them on the tool status page, not as alerts): files
+    that could not be loaded (errors), host checks an offline audit did
+    not run, and the waivers' notices (warnings)."""
+    notifications = [{
+        'level': 'error',
+        'message': {'text': '%s: %s' % (p.path, p.reason)},
+        **_problem_location(p.path, result.bundles),
+    } for p in result.problems]
+    if result.problems_dropped:
+        notifications.append({'level': 'error', 'message': {
+            'text': '%d more files could not be loaded'
+                    % result.problems_dropped}})
+    notifications += [{
+        'level': 'warning',
+        'message': {'text': '%s not checked (offline): it looks at the '
+                            'host\'s files.' % check_id},
+        'associatedRule': {'id': check_id, **(
+            {'index': index[check_id]} if check_id in index else {})},
+    } for check_id in result.not_checked]
+    if result.waivers is not None:
+        notifications += [{'level': 'warning', 'message': {'text': line}}
+                          for line in result.waivers.notices()]
+    return notifications
 
 
 def _problem_location(path: str, bundles: bool) -> dict[str, Any]:
