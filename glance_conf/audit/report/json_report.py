@@ -43,14 +43,17 @@ if TYPE_CHECKING:
 def _suppressed(result: Result, found: Finding) -> dict[str, Any]:
     decision = result.decide(found, True)
     waiver = decision.waiver
-    return dict(found.to_dict(), new=decision.new,
-                in_baseline=decision.in_baseline,
+    return dict(found.to_dict(), service=result.service_of_finding(found),
+                new=decision.new, in_baseline=decision.in_baseline,
                 waiver=waiver.to_dict() if waiver is not None else None)
 
 
 def _finding(result: Result, found: Finding) -> dict[str, Any]:
+    # The service too: in a fleet of several, each finding's own, so a
+    # script need not look its file up in ``files``.
     decision = result.decide(found, False)
-    return dict(found.to_dict(), known=decision.state is State.KNOWN,
+    return dict(found.to_dict(), service=result.service_of_finding(found),
+                known=decision.state is State.KNOWN,
                 new=decision.new, in_baseline=decision.in_baseline)
 
 

@@ -122,7 +122,8 @@ def _rule(check: Any, docs_url: str | None) -> dict[str, Any]:
 
 
 def _result(found: Finding, decision: Decision, index: dict[str, int],
-            bundles: bool) -> dict[str, Any]:
+            audit: Result) -> dict[str, Any]:
+    bundles = audit.bundles
     location: dict[str, Any] = {}
     artifact = artifact_location(found.file, bundles) if found.file \
         else None
@@ -150,8 +151,11 @@ def _result(found: Finding, decision: Decision, index: dict[str, int],
         'partialFingerprints': {FINGERPRINT_SCHEME: found.fingerprint,
                                 'primaryLocationLineHash':
                                     found.fingerprint},
+        # The service whose config holds it: in a fleet of several, the
+        # run's ``service`` (``mixed``) does not say.
         'properties': {'severity': found.severity.label,
-                       'cwe': 'CWE-%d' % found.cwe},
+                       'cwe': 'CWE-%d' % found.cwe,
+                       'service': audit.service_of_finding(found)},
     }
     if found.evidence:
         # What the probe saw: protocol, cipher, days to expiry, address.
@@ -167,7 +171,7 @@ def _result(found: Finding, decision: Decision, index: dict[str, int],
 
 def _with_suppression(result: Result, found: Finding, decision: Decision,
                       index: dict[str, int]) -> dict[str, Any]:
-    waived = _result(found, decision, index, result.bundles)
+    waived = _result(found, decision, index, result)
     waiver = decision.waiver
     if waiver is not None and result.waivers is not None:
         waived['suppressions'] = [{
@@ -220,7 +224,7 @@ def _results(result: Result, index: dict[str, int],
             if decision.state is State.WAIVED:
                 yield _with_suppression(result, found, decision, index)
             else:
-                yield _result(found, decision, index, result.bundles)
+                yield _result(found, decision, index, result)
 
 
 def render(result: Result, out: TextIO) -> None:
