@@ -324,6 +324,15 @@ class Result:
         """The service the audited file ``path`` configures."""
         return self.file_services.get(path, services.NOVA)
 
+    def service_of_finding(self, found: Finding) -> str:
+        """The service a finding is about, as every writer states it:
+        the run's in a run of one service, else the service of the file
+        the finding is in (nova's for one in no file: GC601's drift is
+        over nova's posture rows, the only ones kept)."""
+        if self.service != services.MIXED:
+            return self.service
+        return self.service_of(found.file or '')
+
     def keep_posture(self, row: PostureRow | None) -> None:
         """Keep one host's posture row (bounded); ``None``: no row."""
         if row is None or len(self.posture) >= MAX_POSTURE_ROWS:

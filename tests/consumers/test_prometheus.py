@@ -118,6 +118,10 @@ def _get(port: int, process: subprocess.Popen[str]) -> str | None:
 def scraped(textfiles: pathlib.Path) -> tuple[str, str]:
     """One scrape of a node_exporter that runs the textfile collector
     alone on ``textfiles``, and everything it logged."""
+    return _scrape(textfiles)
+
+
+def _scrape(textfiles: pathlib.Path) -> tuple[str, str]:
     log = ''
     for _ in range(3):  # another process may take the free port first
         port = servers.closed_port()
@@ -168,6 +172,45 @@ def test_the_fleets_drift_is_no_host(scraped):
     assert hosts == {'compute-1', 'compute-2'}
     assert {dict(labels)['check'] for name, labels in served
             if name == 'glance_conf_audit_fleet_findings'} == {'GC601'}
+
+
+DEPLOYMENTS = ROOT / 'tests' / 'functional' / 'deployments'
+
+
+def test_a_mixed_fleets_findings_are_served_beside_the_probes(
+        textfiles, tmp_path):
+    """The audit of a fleet of nova, cinder and glance-api beside the
+    probe of nova's endpoints: the findings family has the same label
+    names in both files, ``service`` included (node_exporter drops a
+    family whose files disagree, both files' samples), and each of the
+    audit's findings says its service."""
+    directory = tmp_path / 'textfile'
+    directory.mkdir()
+    (directory / PROBE_FILE).write_text(
+        (textfiles / PROBE_FILE).read_text())
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.run([
+        '--format', 'prometheus', '--offline', '--fail-on', 'never',
+        '--output', str(directory / AUDIT_FILE),
+        str(DEPLOYMENTS / 'kolla-ansible-compute.conf'),
+        str(DEPLOYMENTS / 'cinder' / 'kolla-ansible' / 'cinder.conf'),
+        str(DEPLOYMENTS / 'glance-api' / 'kolla-ansible' /
+            'glance-api.conf')], out, err)
+    assert code == 0, err.getvalue()
+    body, log = _scrape(directory)
+    assert 'level=error' not in log, log
+    served = _samples(body)
+    for name in (AUDIT_FILE, PROBE_FILE):
+        written = _samples((directory / name).read_text())
+        assert written.items() <= served.items(), name
+    findings = [dict(labels) for name, labels in served
+                if name == 'glance_conf_audit_findings']
+    assert {(f['tool'], f['host'], f['service']) for f in findings} >= {
+        ('audit', 'kolla-ansible-compute', 'nova'),
+        ('audit', 'cinder', 'cinder'),
+        ('audit', 'glance-api', 'glance-api')}
+    assert {f['service'] for f in findings if f['tool'] == 'probe'} == {
+        'nova'}
 
 
 def test_promtool_accepts_what_node_exporter_serves(scraped):

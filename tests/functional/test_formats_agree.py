@@ -23,6 +23,7 @@ from __future__ import annotations
 import collections
 import io
 import json
+import pathlib
 import re
 
 import pytest
@@ -42,6 +43,15 @@ HOSTS = {
 WAIVERS = ('- id: GC201\n  reason: unsigned images until the CA is up\n'
            '  owner: ops@example.org\n  expires: 2099-01-01\n')
 FORMATS = ('text', 'json', 'sarif', 'junit', 'html', 'prometheus')
+DEPLOYMENTS = pathlib.Path(__file__).parent / 'deployments'
+#: A fleet of three services, each file a real deployment's, by the
+#: service it configures.
+MIXED = {
+    'nova': DEPLOYMENTS / 'kolla-ansible-compute.conf',
+    'cinder': DEPLOYMENTS / 'cinder' / 'kolla-ansible' / 'cinder.conf',
+    'glance-api': DEPLOYMENTS / 'glance-api' / 'kolla-ansible'
+    / 'glance-api.conf',
+}
 
 
 def _run(*argv: str) -> tuple[int, str]:
@@ -171,3 +181,48 @@ def test_accepted_findings_say_why_they_passed(reports):
     assert 'known: in the baseline' in reasons
     html = reports['html'][1]
     assert 'unsigned images until the CA is up' in html
+
+
+@pytest.fixture(scope='module')
+def mixed() -> dict[str, str]:
+    """JSON, SARIF and Prometheus of one fleet of nova, cinder and
+    glance-api files, audited together."""
+    paths = [str(path) for path in MIXED.values()]
+    return {fmt: _run('--format', fmt, '--offline', '--fail-on', 'never',
+                      *paths)[1] for fmt in ('json', 'sarif', 'prometheus')}
+
+
+def test_each_finding_says_its_service_in_a_mixed_fleet(mixed):
+    """The run says ``mixed``; each finding, in JSON, SARIF and
+    Prometheus, the service whose file holds it (issue #24)."""
+    service_of = {str(path): service for service, path in MIXED.items()}
+    doc = json.loads(mixed['json'])
+    assert doc['service'] == 'mixed'
+    by_fingerprint = {}
+    for found in doc['findings']:
+        # A fleet finding (GC601's drift, over nova's posture) is in no
+        # file, and nova's.
+        expected = service_of.get(found['file'], 'nova')
+        assert found['service'] == expected, found
+        by_fingerprint[found['fingerprint']] = expected
+    assert set(by_fingerprint.values()) == set(MIXED)
+
+    [run] = json.loads(mixed['sarif'])['runs']
+    assert run['properties']['service'] == 'mixed'
+    assert {result['partialFingerprints']['glanceConfAudit/v2']:
+            result['properties']['service']
+            for result in run['results']} == by_fingerprint
+
+    # The host is the file's stem; its findings are its service's.
+    host_of = {pathlib.Path(path).stem: service
+               for path, service in service_of.items()}
+    per_service = collections.Counter[str]()
+    for family in text_string_to_metric_families(mixed['prometheus']):
+        if family.name != 'glance_conf_audit_findings':
+            continue
+        for sample in family.samples:
+            service = sample.labels['service']
+            assert service == host_of[sample.labels['host']], sample
+            per_service[service] += int(sample.value)
+    assert per_service == collections.Counter(
+        found['service'] for found in doc['findings'] if found['host'])

@@ -64,6 +64,7 @@ LAYERS = {
     'audit.report.text': 15, 'audit.report.json_report': 15,
     'audit.report.sarif': 15, 'audit.report.junit': 15,
     'audit.report.prometheus': 15, 'audit.report.html': 15,
+    'audit.report.html_tables': 15, 'audit.report.html_assets': 15,
     'audit.report.stream': 15,
     # The --compliance report is a writer: no check imports it.
     'audit.compliance': 15,

@@ -37,19 +37,23 @@ from glance_conf.audit.result import utf8_safe
 
 if TYPE_CHECKING:
     from glance_conf.audit.result import Result
+    from glance_conf.audit.waivers import Waivers
 
 
 def _suppressed(result: Result, found: Finding) -> dict[str, Any]:
     decision = result.decide(found, True)
     waiver = decision.waiver
-    return dict(found.to_dict(), new=decision.new,
-                in_baseline=decision.in_baseline,
+    return dict(found.to_dict(), service=result.service_of_finding(found),
+                new=decision.new, in_baseline=decision.in_baseline,
                 waiver=waiver.to_dict() if waiver is not None else None)
 
 
 def _finding(result: Result, found: Finding) -> dict[str, Any]:
+    # The service too: in a fleet of several, each finding's own, so a
+    # script need not look its file up in ``files``.
     decision = result.decide(found, False)
-    return dict(found.to_dict(), known=decision.state is State.KNOWN,
+    return dict(found.to_dict(), service=result.service_of_finding(found),
+                known=decision.state is State.KNOWN,
                 new=decision.new, in_baseline=decision.in_baseline)
 
 
@@ -65,7 +69,6 @@ def _files(result: Result) -> Iterator[dict[str, Any]]:
 
 
 def render(result: Result, out: TextIO) -> None:
-    rendering = result.rendering
     head: dict[str, Any] = {
         'tool': {'name': identity.TOOL_NAME,
                  'version': identity.tool_version()},
@@ -95,12 +98,7 @@ def render(result: Result, out: TextIO) -> None:
         # The gate (--fail-on) and the writers' settings, for convert.
         'gate': result.fail_on.label if result.fail_on is not None
         else 'never',
-        'rendering': {
-            'docs_url': rendering.docs_url,
-            'sarif_min_severity': rendering.sarif_min_severity.label,
-            'sarif_max_results': rendering.sarif_max_results,
-            'sarif_include_waived': rendering.sarif_include_waived,
-            'show_suppressed': result.show_suppressed},
+        'rendering': _rendering(result),
         'bundles': result.bundles,
         'groups': list(result.groups),
         'files': None,
@@ -110,22 +108,7 @@ def render(result: Result, out: TextIO) -> None:
         'probed_endpoints': len(result.probes),
     }
     if result.waivers is not None:
-        # Held in memory, unlike the findings: only the waived ones.
-        head['waivers'] = {
-            'file': result.waivers.path,
-            'suppressed': len(result.suppressed),
-            'expired': [dict(w.to_dict(), findings=n)
-                        for w, n in result.waivers.expired()],
-            'stale': [w.to_dict() for w in result.waivers.stale()],
-            'no_host': [w.to_dict() for w in result.waivers.no_host()],
-            'outgrown': [dict(w.to_dict(), findings=n)
-                         for w, n in result.waivers.outgrown_by()],
-            # For convert: the day they were judged on, how many hosts
-            # the run audited, and every entry (expiry metrics).
-            'today': result.waivers.today.isoformat(),
-            'hosts_audited': result.waivers.hosts_audited,
-            'entries': [w.to_dict() for w in result.waivers.entries],
-        }
+        head['waivers'] = _waivers(result, result.waivers)
         head['suppressed'] = [_suppressed(result, found)
                               for found in result.suppressed]
     stream.write_json_with_streams(out, head, [
@@ -133,6 +116,39 @@ def render(result: Result, out: TextIO) -> None:
         (('posture',), (list(row) for row in result.posture)),
         (('findings',), (_finding(result, found)
                          for found in result.findings))])
+
+
+def _rendering(result: Result) -> dict[str, Any]:
+    """The writers' settings of the run, so that ``convert`` renders
+    another format the way this run would have."""
+    rendering = result.rendering
+    return {
+        'docs_url': rendering.docs_url,
+        'sarif_min_severity': rendering.sarif_min_severity.label,
+        'sarif_max_results': rendering.sarif_max_results,
+        'sarif_include_waived': rendering.sarif_include_waived,
+        'show_suppressed': result.show_suppressed}
+
+
+def _waivers(result: Result, waivers: Waivers) -> dict[str, Any]:
+    """The waivers' verdicts as this run judged them, for people and
+    for ``convert``, which cannot judge them again: held in memory,
+    unlike the findings (only the waived ones are listed)."""
+    return {
+        'file': waivers.path,
+        'suppressed': len(result.suppressed),
+        'expired': [dict(w.to_dict(), findings=n)
+                    for w, n in waivers.expired()],
+        'stale': [w.to_dict() for w in waivers.stale()],
+        'no_host': [w.to_dict() for w in waivers.no_host()],
+        'outgrown': [dict(w.to_dict(), findings=n)
+                     for w, n in waivers.outgrown_by()],
+        # For convert: the day they were judged on, how many hosts
+        # the run audited, and every entry (expiry metrics).
+        'today': waivers.today.isoformat(),
+        'hosts_audited': waivers.hosts_audited,
+        'entries': [w.to_dict() for w in waivers.entries],
+    }
 
 
 def _previous(result: Result) -> dict[str, Any] | None:

@@ -24,7 +24,10 @@ wrote the file, so that both files can sit in one textfile directory
 without a series of one equal to a series of the other (node_exporter
 refuses such a pair). Other labels hold host names (the fleet file's
 stem), file paths, check IDs, severities and drift groups; the waiver
-metric adds the waiver's owner and ``FILE:LINE``. A finding about the
+metric adds the waiver's owner and ``FILE:LINE``. The findings on a host
+add ``service``, the service whose config holds them (in a fleet of
+several, each file's own), in every run, a single service's too: the
+family keeps one set of label names in every file. A finding about the
 fleet as a whole has its own family, never a made-up host. No value read
 from an audited config is ever a label. doc/source/audit/metrics.rst
 lists the metrics and bounds their cardinality.
@@ -97,9 +100,12 @@ FILES = Family(PREFIX + 'files', 'Config files audited.')
 LOAD_PROBLEMS = Family(PREFIX + 'load_problems',
                        'Config files that could not be loaded.')
 FINDINGS = Family(PREFIX + 'findings', 'Findings on one host, by check, '
-                  'severity and host; waived="true" for those a waiver '
-                  'accepted, known="true" for those in the baseline.',
-                  ('check', 'severity', 'host', 'waived', 'known'))
+                  'severity, host and the service whose config holds them '
+                  '(nova, cinder or glance-api); waived="true" for those a '
+                  'waiver accepted, known="true" for those in the '
+                  'baseline.',
+                  ('check', 'severity', 'host', 'service', 'waived',
+                   'known'))
 FLEET_FINDINGS = Family(PREFIX + 'fleet_findings', 'Findings about the '
                         'fleet as a whole rather than one host (GC601), '
                         'by check, severity and group; waived and known '
@@ -262,11 +268,12 @@ def _findings(result: Result) -> _Counted:
                  ('severity', found.severity.label))
         host = host_label(result, found)
         if host is None:
-            labels = check + (('group', drift_group(result, found)),) \
-                + states
+            labels: Labels = check + (
+                ('group', drift_group(result, found)),) + states
             counted.fleet[labels] = counted.fleet.get(labels, 0) + 1
         else:
-            labels = check + (('host', host),) + states
+            labels = check + (('host', host), (
+                'service', result.service_of_finding(found))) + states
             counted.hosts[labels] = counted.hosts.get(labels, 0) + 1
             counted.gate.setdefault(host, 0)
             if not waived:

@@ -122,7 +122,8 @@ def _rule(check: Any, docs_url: str | None) -> dict[str, Any]:
 
 
 def _result(found: Finding, decision: Decision, index: dict[str, int],
-            bundles: bool) -> dict[str, Any]:
+            audit: Result) -> dict[str, Any]:
+    bundles = audit.bundles
     location: dict[str, Any] = {}
     artifact = artifact_location(found.file, bundles) if found.file \
         else None
@@ -150,8 +151,11 @@ def _result(found: Finding, decision: Decision, index: dict[str, int],
         'partialFingerprints': {FINGERPRINT_SCHEME: found.fingerprint,
                                 'primaryLocationLineHash':
                                     found.fingerprint},
+        # The service whose config holds it: in a fleet of several, the
+        # run's ``service`` (``mixed``) does not say.
         'properties': {'severity': found.severity.label,
-                       'cwe': 'CWE-%d' % found.cwe},
+                       'cwe': 'CWE-%d' % found.cwe,
+                       'service': audit.service_of_finding(found)},
     }
     if found.evidence:
         # What the probe saw: protocol, cipher, days to expiry, address.
@@ -167,7 +171,7 @@ def _result(found: Finding, decision: Decision, index: dict[str, int],
 
 def _with_suppression(result: Result, found: Finding, decision: Decision,
                       index: dict[str, int]) -> dict[str, Any]:
-    waived = _result(found, decision, index, result.bundles)
+    waived = _result(found, decision, index, result)
     waiver = decision.waiver
     if waiver is not None and result.waivers is not None:
         waived['suppressions'] = [{
@@ -220,32 +224,14 @@ def _results(result: Result, index: dict[str, int],
             if decision.state is State.WAIVED:
                 yield _with_suppression(result, found, decision, index)
             else:
-                yield _result(found, decision, index, result.bundles)
+                yield _result(found, decision, index, result)
 
 
 def render(result: Result, out: TextIO) -> None:
     rendering = result.rendering
     rules = [_rule(check, rendering.docs_url) for check in result.checks]
     index = {rule['id']: i for i, rule in enumerate(rules)}
-    notifications = [{
-        'level': 'error',
-        'message': {'text': '%s: %s' % (p.path, p.reason)},
-        **_problem_location(p.path, result.bundles),
-    } for p in result.problems]
-    if result.problems_dropped:
-        notifications.append({'level': 'error', 'message': {
-            'text': '%d more files could not be loaded'
-                    % result.problems_dropped}})
-    notifications += [{
-        'level': 'warning',
-        'message': {'text': '%s not checked (offline): it looks at the '
-                            'host\'s files.' % check_id},
-        'associatedRule': {'id': check_id, **(
-            {'index': index[check_id]} if check_id in index else {})},
-    } for check_id in result.not_checked]
-    if result.waivers is not None:
-        notifications += [{'level': 'warning', 'message': {'text': line}}
-                          for line in result.waivers.notices()]
+    notifications = _notifications(result, index)
     run: dict[str, Any] = {
         'tool': {'driver': {
             'name': identity.TOOL_NAME,
@@ -291,6 +277,34 @@ def render(result: Result, out: TextIO) -> None:
     doc = {'$schema': SCHEMA, 'version': '2.1.0', 'runs': [run]}
     stream.write_json_with_stream(out, doc, ('runs', 0, 'results'),
                                   _results(result, index, kept))
+
+
+def _notifications(result: Result,
+                   index: dict[str, int]) -> list[dict[str, Any]]:
+    """What the run could not do, as the invocation's notifications
+    (GitHub shows them on the tool status page, not as alerts): files
+    that could not be loaded (errors), host checks an offline audit did
+    not run, and the waivers' notices (warnings)."""
+    notifications = [{
+        'level': 'error',
+        'message': {'text': '%s: %s' % (p.path, p.reason)},
+        **_problem_location(p.path, result.bundles),
+    } for p in result.problems]
+    if result.problems_dropped:
+        notifications.append({'level': 'error', 'message': {
+            'text': '%d more files could not be loaded'
+                    % result.problems_dropped}})
+    notifications += [{
+        'level': 'warning',
+        'message': {'text': '%s not checked (offline): it looks at the '
+                            'host\'s files.' % check_id},
+        'associatedRule': {'id': check_id, **(
+            {'index': index[check_id]} if check_id in index else {})},
+    } for check_id in result.not_checked]
+    if result.waivers is not None:
+        notifications += [{'level': 'warning', 'message': {'text': line}}
+                          for line in result.waivers.notices()]
+    return notifications
 
 
 def _problem_location(path: str, bundles: bool) -> dict[str, Any]:

@@ -176,3 +176,20 @@ def test_records_spill_to_disk_and_replay_as_they_were(monkeypatch):
     names = result_mod.Records[str](items=['a:/etc/nova/nova.conf', 'b'])
     assert list(names) == ['a:/etc/nova/nova.conf', 'b']
     names.close()
+
+
+def test_a_finding_is_about_its_files_service_in_a_mixed_run(findings):
+    """What SARIF, Prometheus and JSON state per finding: the run's
+    service, or in a run of several, the service of the finding's file
+    (nova's for a finding in no file)."""
+    res = result_mod.Result('fleet', [], service='cinder')
+    found = findings['GC101']
+    assert res.service_of_finding(found) == 'cinder'
+    res = result_mod.Result('fleet', [], service='mixed')
+    res.note_service('cinder', ['c:/etc/cinder/cinder.conf'])
+    res.note_service('nova', ['nova.conf'])
+    assert res.service_of_finding(found) == 'nova'
+    assert res.service_of_finding(dataclasses.replace(
+        found, file='c:/etc/cinder/cinder.conf')) == 'cinder'
+    assert res.service_of_finding(dataclasses.replace(
+        found, file=None)) == 'nova'

@@ -104,6 +104,25 @@ def test_the_service_audited_is_a_top_level_field(result):
     assert json.loads(out.getvalue())['service'] == 'cinder'
 
 
+def _services(result):
+    out = io.StringIO()
+    json_report.render(result, out)
+    return {item['id']: item['service']
+            for item in json.loads(out.getvalue())['findings']}
+
+
+def test_each_finding_says_its_service(result):
+    """A run of one service: the run's, on every finding; a fleet of
+    several (``mixed``): the service of the finding's file (issue
+    #24)."""
+    assert _services(result) == dict.fromkeys(('GC201', 'GC301', 'GC502'),
+                                              'nova')
+    result.service = 'mixed'
+    result.note_service('cinder', ['nova dir/nova.conf'])
+    assert _services(result) == {'GC201': 'nova', 'GC301': 'nova',
+                                 'GC502': 'cinder'}
+
+
 def test_it_carries_what_the_other_writers_read(result):
     """Files and hosts, posture rows, the gate and the settings: what
     ``convert`` needs to write the other formats (issue 22, item 5)."""

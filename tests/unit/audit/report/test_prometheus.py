@@ -133,15 +133,33 @@ def test_findings_by_check_severity_and_host(result):
     metrics = render(result)
     findings = metrics['glance_conf_audit_findings']
     assert findings == {
-        ('GC201', 'high', '/etc/nova/nova.conf', 'false', 'false'): 1,
-        ('GC301', 'low', 'nova.conf', 'false', 'false'): 1,
-        ('GC502', 'medium', 'nova dir/nova.conf', 'false', 'false'): 1}
+        ('GC201', 'high', '/etc/nova/nova.conf', 'nova', 'false',
+         'false'): 1,
+        ('GC301', 'low', 'nova.conf', 'nova', 'false', 'false'): 1,
+        ('GC502', 'medium', 'nova dir/nova.conf', 'nova', 'false',
+         'false'): 1}
     assert metrics['glance_conf_audit_host_gate_failing'] == {
         ('/etc/nova/nova.conf',): 1, ('nova.conf',): 0,
         ('nova dir/nova.conf',): 1}
     assert metrics['glance_conf_audit_gate_failing'] == {(): 1}
     assert metrics['glance_conf_audit_files'] == {(): 1}
     assert metrics['glance_conf_audit_load_problems'] == {(): 0}
+
+
+def test_findings_say_the_service_whose_file_holds_them(result):
+    """A run of one service: the run's, on every series, so that the
+    family's labels never change; a fleet of several (``mixed``): the
+    service of each finding's file (issue #24)."""
+    result.service = 'mixed'
+    result.note_service('cinder', ['nova dir/nova.conf'])
+    metrics = render(result)
+    assert {(check, host, service) for check, _, host, service, _, _
+            in metrics['glance_conf_audit_findings']} == {
+        ('GC201', '/etc/nova/nova.conf', 'nova'),
+        ('GC301', 'nova.conf', 'nova'),
+        ('GC502', 'nova dir/nova.conf', 'cinder')}
+    [info] = metrics['glance_conf_audit_info']
+    assert info[3] == 'mixed'
 
 
 def test_info_and_last_run(result):
@@ -159,7 +177,8 @@ def test_info_and_last_run(result):
 def test_known_findings_are_labelled_and_do_not_fail(compared):
     metrics = render(compared)
     assert metrics['glance_conf_audit_findings'][
-        ('GC201', 'high', '/etc/nova/nova.conf', 'false', 'true')] == 1
+        ('GC201', 'high', '/etc/nova/nova.conf', 'nova', 'false',
+         'true')] == 1
     assert metrics['glance_conf_audit_host_gate_failing'][
         ('/etc/nova/nova.conf',)] == 0
 
@@ -188,7 +207,7 @@ def test_hostile_file_names_are_escaped_label_values(result):
     prometheus.render(result, out)
     metrics = validated(out.getvalue())
     assert metrics['glance_conf_audit_gate_failing'] == {(): 1}
-    assert ('GC504', 'low', shown(name), 'false', 'false') in \
+    assert ('GC504', 'low', shown(name), 'nova', 'false', 'false') in \
         metrics['glance_conf_audit_findings']
     assert prometheus.escape('a\\b"c\nd') == 'a\\\\b\\"c\\nd'
 
@@ -229,10 +248,10 @@ def test_fleet_hosts_and_drift_per_group(tmp_path):
     # The drift is the fleet's: its own family, by group, never a host.
     assert metrics['glance_conf_audit_fleet_findings'] == {
         ('GC601', 'medium', 'b', 'false', 'false'): 1}
-    assert {host for _, _, host, _, _ in metrics[
+    assert {host for _, _, host, _, _, _ in metrics[
         'glance_conf_audit_findings']} <= hosts
     assert metrics['glance_conf_audit_findings'][
-        ('GC101', 'high', 'b-2', 'false', 'false')] == 1
+        ('GC101', 'high', 'b-2', 'nova', 'false', 'false')] == 1
     assert metrics['glance_conf_audit_info'][
         (next(iter(metrics['glance_conf_audit_info']))[0], 'nova',
          'fleet', 'nova', '')] == 1
@@ -362,7 +381,7 @@ def test_waived_findings_and_waivers_about_to_expire():
     finally:
         res.close()
     assert metrics['glance_conf_audit_findings'] == {
-        ('GC201', 'high', 'nova.conf', 'true', 'false'): 1}
+        ('GC201', 'high', 'nova.conf', 'nova', 'true', 'false'): 1}
     assert metrics['glance_conf_audit_host_gate_failing'] == {
         ('nova.conf',): 0}
     end_of = {day: datetime.datetime.combine(

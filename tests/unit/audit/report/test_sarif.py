@@ -56,6 +56,24 @@ def test_document_shape(result):
     assert run['invocations'][0]['executionSuccessful'] is True
 
 
+def _services(result):
+    return {found['ruleId']: found['properties']['service']
+            for found in _render(result)['runs'][0]['results']}
+
+
+def test_each_result_says_its_service(result):
+    """A run of one service: the run's, on every result; a fleet of
+    several (``mixed``, the run's property): the service of the
+    finding's file, as a property of the result (issue #24)."""
+    assert _services(result) == dict.fromkeys(('GC201', 'GC301', 'GC502'),
+                                              'nova')
+    result.service = 'mixed'
+    result.note_service('cinder', ['nova dir/nova.conf'])
+    assert _services(result) == {'GC201': 'nova', 'GC301': 'nova',
+                                 'GC502': 'cinder'}
+    assert _render(result)['runs'][0]['properties']['service'] == 'mixed'
+
+
 def test_results_have_locations_and_fingerprints(result):
     run = _render(result)['runs'][0]
     rules = run['tool']['driver']['rules']
