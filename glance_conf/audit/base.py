@@ -75,12 +75,9 @@ AREAS = {
     9: 'Reserved for site-specific checks',
 }
 
-#: The IDs kept for the checks of each service other than nova: a check
-#: with an ID in a range judges that service's files only.
-SERVICE_RANGES = {
-    services_mod.CINDER: range(800, 850),
-    services_mod.GLANCE_API: range(850, 900),
-}
+#: The IDs kept for the checks of each service other than nova, which
+#: the service profiles declare.
+SERVICE_RANGES = services_mod.ID_RANGES
 
 #: What a check's ``references`` may cite: ``<framework>/<ID>``, the ID
 #: matching the framework's pattern.

@@ -118,8 +118,8 @@ class Rendering:
 
 
 class PostureRow(NamedTuple):
-    """One host's drift posture (:data:`fleet.POSTURE
-    <glance_conf.audit.checks.fleet.POSTURE>`), for the heat-map.
+    """One host's drift posture (:data:`posture.POSTURE
+    <glance_conf.audit.posture.POSTURE>`), for the heat-map.
 
     ``values`` as GC601 compares them (``None``: not compared) and the
     line of each in ``file`` (0: not set there).

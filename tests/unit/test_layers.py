@@ -52,6 +52,10 @@ LAYERS = {
     # parsed config that holds it.
     'audit.services': 9,
     'audit.target': 10, 'audit.result': 10, 'audit.remedy': 10,
+    # What hosts are compared on (GC601's table, the heat-map's columns):
+    # data beside the parsed config it reads, below the check and the
+    # writers that share it.
+    'audit.posture': 10,
     # What the checks cite: data below the checks, not the report.
     'audit.references': 10,
     # The report package itself only names the format plugins' namespace
@@ -146,6 +150,31 @@ def test_the_layer_check_can_fail():
     tree = ast.parse('from glance_conf.audit import engine\n')
     assert [layer(n) for n in _runtime_imports(tree)] == [13]
     assert layer('audit.report.text') == 15 > layer('audit.result')
+
+
+#: What a writer never imports: a check, the check loop, the run modes,
+#: fix, or the command line. It reads the result it is given.
+_NOT_FOR_WRITERS = ('audit.checks', 'audit.manager', 'audit.engine',
+                    'audit.runner', 'audit.fix', 'cmd')
+
+
+def _writer_reaches(module: str) -> list[str]:
+    return [name for name in _graph()[module]
+            if name.startswith(_NOT_FOR_WRITERS)]
+
+
+@pytest.mark.parametrize('module', [
+    m for m in (_module(p) for p in SOURCES)
+    if m.startswith('audit.report.') or m == 'audit.compliance'])
+def test_writers_read_the_result_never_a_check(module):
+    assert _writer_reaches(module) == []
+
+
+def test_the_writer_check_can_fail(monkeypatch):
+    graph = _graph()
+    graph['audit.report.text'] = {'audit.checks.fleet', 'audit.result'}
+    monkeypatch.setattr(sys.modules[__name__], '_graph', lambda: graph)
+    assert _writer_reaches('audit.report.text') == ['audit.checks.fleet']
 
 
 def _graph() -> dict[str, set[str]]:

@@ -43,7 +43,7 @@ from typing import Any
 from typing import TextIO
 
 from glance_conf.audit import identity
-from glance_conf.audit.checks import fleet
+from glance_conf.audit import posture
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.report import html_tables
 from glance_conf.audit.report.html_assets import BODY
@@ -96,8 +96,8 @@ BAD = {
     'glance.enable_certificate_validation': {'False'},
     'glance.insecure': {'True'},
     'glance.endpoint_override': {'http', 'http,https'},
-    'glance.tls_min_version': {fleet.UNSET},
-    'glance.timeout': {fleet.UNSET},
+    'glance.tls_min_version': {posture.UNSET},
+    'glance.timeout': {posture.UNSET},
     'glance.debug': {'True'},
     'DEFAULT.debug': {'True'},
 }
@@ -133,14 +133,15 @@ def _verdict(option: str, value: str) -> str:
     return 'b' if value in BAD[option] else 'o'
 
 
-def _blamed(posture: fleet.Posture, index: dict[str, int],
+def _blamed(setting: posture.Posture, index: dict[str, int],
             tally: collections.Counter[int]) -> list[int]:
-    """The indexes of the values :func:`fleet.blame` blames in one
+    """The indexes of the values :func:`posture.blame` blames in one
     group's column; none where its hosts agree."""
     if len(tally) < 2:
         return []
     shown = {i: value for value, i in index.items()}
-    blamed, _ = fleet.blame(posture, {shown[i]: n for i, n in tally.items()})
+    blamed, _ = posture.blame(setting,
+                              {shown[i]: n for i, n in tally.items()})
     return sorted(index[value] for value in blamed)
 
 
@@ -149,7 +150,7 @@ def heatmap(result: Result) -> dict[str, Any]:
     indexes (-1: not compared) and lines, and the values each group's
     drift blames, as GC601 blames them."""
     options = list(COLUMNS)
-    order = [p.option for p in fleet.POSTURE]
+    order = [p.option for p in posture.POSTURE]
     wanted = [order.index(option) for option in options]
     values: list[dict[str, int]] = [{} for _ in wanted]
     rows = sorted(result.posture, key=lambda r: (r.group, r.host))
@@ -170,7 +171,7 @@ def heatmap(result: Result) -> dict[str, Any]:
                 tallies[-1][col][cell] += 1
         hosts.append([row.host, len(groups) - 1, row.file, cells,
                       [row.lines[i] for i in wanted]])
-    postures = {p.option: p for p in fleet.POSTURE}
+    postures = {p.option: p for p in posture.POSTURE}
     blamed = [[_blamed(postures[option], values[col], tally)
                for col, (option, tally) in enumerate(zip(options, group,
                                                           strict=True))]

@@ -47,7 +47,7 @@ from typing import TextIO
 
 from glance_conf import redact
 from glance_conf.audit import identity
-from glance_conf.audit.checks import fleet
+from glance_conf.audit import posture
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.report.text import shown
 from glance_conf.audit.result import State
@@ -233,7 +233,7 @@ def drift_group(result: Result, found: Finding) -> str:
     for group in result.groups:
         if key.startswith(group + '\x1f') and len(group) > len(best):
             best = group
-    return shown(best) if best else fleet.UNGROUPED
+    return shown(best) if best else posture.UNGROUPED
 
 
 def _bool(value: bool) -> str:
@@ -256,10 +256,10 @@ class _Counted(NamedTuple):
 def _findings(result: Result) -> _Counted:
     counted = _Counted({}, {}, dict.fromkeys(audited_hosts(result), 0), {})
     drifting = result.mode == 'fleet' and result.files > 1 and any(
-        c.id == fleet.FleetDrift.id for c in result.checks)
+        c.id == posture.CHECK_ID for c in result.checks)
     if drifting:
         counted.drift.update(dict.fromkeys(
-            [shown(g) for g in result.groups] or [fleet.UNGROUPED], 0))
+            [shown(g) for g in result.groups] or [posture.UNGROUPED], 0))
     for found, decision in result.decided():
         waived = decision.state is State.WAIVED
         states = (('waived', _bool(waived)),
@@ -279,7 +279,7 @@ def _findings(result: Result) -> _Counted:
             if not waived:
                 counted.gate[host] = max(counted.gate[host],
                                          int(decision.fails_gate))
-        if drifting and not waived and found.check_id == fleet.FleetDrift.id:
+        if drifting and not waived and found.check_id == posture.CHECK_ID:
             group = drift_group(result, found)
             counted.drift[group] = counted.drift.get(group, 0) + 1
     return counted

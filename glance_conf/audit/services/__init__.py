@@ -51,6 +51,12 @@ GLANCE_API = glance_api.NAME
 SERVICES = (NOVA, CINDER, GLANCE_API)
 #: A fleet run whose files configure more than one service.
 MIXED = 'mixed'
+#: The check IDs kept for each service other than nova: a check with an
+#: ID in a range judges that service's files only (nova's are the rest).
+ID_RANGES = {
+    CINDER: range(800, 850),
+    GLANCE_API: range(850, 900),
+}
 
 
 @dataclasses.dataclass(frozen=True)

@@ -19,9 +19,9 @@ import os
 from glance_conf import _files
 from glance_conf.audit import baseline
 from glance_conf.audit import manager
+from glance_conf.audit import posture
 from glance_conf.audit import result as result_mod
 from glance_conf.audit import runner
-from glance_conf.audit.checks import fleet
 from glance_conf.audit.finding import Severity
 from tests import bundles
 
@@ -200,7 +200,7 @@ def test_fleet_keeps_one_bounded_posture_row_per_host(write_conf,
     assert [row.host for row in result.posture] == ['compute-0', 'compute-1']
     assert result.posture_dropped == 1
     first = list(result.posture)[0]
-    row = dict(zip([p.option for p in fleet.POSTURE],
+    row = dict(zip([p.option for p in posture.POSTURE],
                    zip(first.values, first.lines, strict=True), strict=True))
     assert row['DEFAULT.debug'] == ('True', 2)
     assert row['glance.timeout'] == ('set', 4)

@@ -18,6 +18,7 @@ import pytest
 from oslo_config import cfg
 
 import glance_conf
+from glance_conf.audit import posture
 from glance_conf.audit.checks import fleet
 from glance_conf.audit.exception import LoadError
 from glance_conf.audit.target import AuditedConf
@@ -150,8 +151,6 @@ def test_empty_and_unset_values_are_named(write_conf):
     found, _ = _drift(write_conf, ['[glance]\ntls_ciphers = HIGH\n'] * 2
                       + ['[glance]\n'])
     assert '(unset) on 1 host(s)' in found['glance.tls_ciphers'].message
-    assert fleet._show('') == fleet.EMPTY == '(empty)'
-    assert fleet._show(None) == fleet.UNSET == '(unset)'
 
 
 def test_drift_values_are_redacted(write_conf):
@@ -284,29 +283,13 @@ def test_a_tie_where_no_value_is_safer_blames_both(write_conf):
     assert drift.key == 'ECDHE+AESGCM\x1fHIGH'
 
 
-@pytest.mark.parametrize('counts, blamed, why', [
-    ({'1.2': 1, '1.3': 5}, ['1.2'], fleet.WEAKER),
-    ({'1.2': 5, '1.3': 1}, ['1.2'], fleet.WEAKER),
-    ({fleet.UNSET: 1, '1.2': 1, '1.3': 1}, [fleet.UNSET, '1.2'],
-     fleet.WEAKER),
-    ({'1.3': 2, fleet.SHOWN_INVALID: 1}, [fleet.SHOWN_INVALID],
-     fleet.MINORITY),
-    ({'1.3': 1, fleet.SHOWN_INVALID: 1}, [fleet.SHOWN_INVALID, '1.3'],
-     fleet.TIE),
-])
-def test_blame(counts, blamed, why):
-    [floor] = [p for p in fleet.POSTURE
-               if p.option == 'glance.tls_min_version']
-    assert fleet.blame(floor, counts) == (blamed, why)
-
-
 # -- groups ---------------------------------------------------------------
 
 def test_group_by_regex_names_groups_by_the_capture():
     group_of = fleet.group_by_regex(r'/(site-[a-z])/')
     assert group_of('/fleet/site-a/c0.conf') == ('site-a',)
-    assert group_of('/fleet/other/c0.conf') == (fleet.UNGROUPED,)
-    assert fleet.group_by_regex(r'/(x*)c')('/c.conf') == (fleet.UNGROUPED,)
+    assert group_of('/fleet/other/c0.conf') == (posture.UNGROUPED,)
+    assert fleet.group_by_regex(r'/(x*)c')('/c.conf') == (posture.UNGROUPED,)
 
 
 @pytest.mark.parametrize('pattern, error', [
@@ -339,7 +322,7 @@ def test_groups_file_simple_mapping(tmp_path):
     assert group_of('/x/dcn0.conf') == ('edge',)
     assert group_of('dcn1.conf') == ('edge',)
     assert group_of('/y/central.conf') == ('central',)
-    assert group_of('/y/other.conf') == (fleet.UNGROUPED,)
+    assert group_of('/y/other.conf') == (posture.UNGROUPED,)
 
 
 def test_a_host_is_in_every_group_that_lists_it(tmp_path):

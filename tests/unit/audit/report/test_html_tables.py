@@ -190,3 +190,12 @@ def test_a_waived_finding_no_longer_weakens_the_path(tmp_path):
 def test_a_nova_only_fleet_has_no_trust_path_section(write_conf):
     res = _fleet(write_conf, '[glance]\n', '[glance]\n')
     assert 'id="trust-path"' not in _render(res)
+
+
+def test_the_bypass_the_path_names_is_the_cross_service_check():
+    """The writer names GC610 by its stable ID; the check declares it."""
+    from glance_conf.audit.checks import trustpath
+    assert html_tables.VOLUME_BYPASS == \
+        trustpath.SignatureBypassThroughVolumes.id
+    assert html_tables.on_trust_path(html_tables.VOLUME_BYPASS, 'nova')
+    assert not html_tables.on_trust_path('GC601', 'nova')
