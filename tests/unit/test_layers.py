@@ -52,6 +52,9 @@ LAYERS = {
     # parsed config that holds it.
     'audit.services': 9,
     'audit.target': 10, 'audit.result': 10, 'audit.remedy': 10,
+    # The audit's own ConfigOpts, that a file is parsed into: below the
+    # run modes that parse and the fixer that re-parses.
+    'audit.configure': 10,
     # What the checks cite: data below the checks, not the report.
     'audit.references': 10,
     # The report package itself only names the format plugins' namespace
@@ -60,7 +63,9 @@ LAYERS = {
     'audit.base': 11,
     'audit.checks': 12,
     'audit.manager': 13, 'audit.engine': 13,
-    'audit.runner': 14, 'audit.fix': 14,
+    # The run modes (one module each, over what they share), and the
+    # runner that names them for their callers.
+    'audit.modes': 14, 'audit.runner': 14, 'audit.fix': 14,
     'audit.report.text': 15, 'audit.report.json_report': 15,
     'audit.report.sarif': 15, 'audit.report.junit': 15,
     'audit.report.prometheus': 15, 'audit.report.html': 15,

@@ -29,6 +29,7 @@ from glance_conf import _files
 from glance_conf import audit
 from glance_conf.audit import base
 from glance_conf.audit import baseline as baseline_mod
+from glance_conf.audit import configure
 from glance_conf.audit import engine
 from glance_conf.audit import manager
 from glance_conf.audit import runner
@@ -474,7 +475,7 @@ def test_a_check_runs_only_on_its_services_files(write_conf):
     assert [f.check_id for f in engine.check_config(
         target, [OptionOnly, CinderOnly])] == ['GC990'] * 5
     path = write_conf('[DEFAULT]\nglance_num_retries = 2\n', 'cinder.conf')
-    cinder = runner._new_conf(service='cinder')
+    cinder = configure.new_conf(service='cinder')
     parse(cinder, path)
     target = AuditedConf(cinder, service='cinder')
     found = engine.check_config(target, [OptionOnly, CinderOnly])
