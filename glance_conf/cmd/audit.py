@@ -77,6 +77,10 @@ def build_parser(stdout: TextIO = sys.stdout,
                  ) -> argparse.ArgumentParser:
     """The command's parser; ``--format`` offers the installed formats.
 
+    Its flags come in groups, in the order ``--help`` lists them: what
+    is audited, how it is judged and reported, the host checks, the
+    gate's waivers and project config, and the fleet's grouping.
+
     :param formats: the format names; by default, those of the
         ``glance_conf.audit.formats`` entry points.
     :raises glance_conf.audit.exception.FormatLoadError: if they cannot
@@ -95,6 +99,18 @@ def build_parser(stdout: TextIO = sys.stdout,
                'or above it;\n2 bad usage or an unreadable file.')
     parser.add_argument('--version', action='version',
                         version='%s %s' % (PROG, identity.tool_version()))
+    _add_inputs(parser)
+    _parser.add_report_args(parser, formats)
+    _add_judging(parser)
+    _add_host_checks(parser)
+    _add_gate(parser)
+    _add_grouping(parser)
+    return parser
+
+
+def _add_inputs(parser: argparse.ArgumentParser) -> None:
+    """What is audited: FILE arguments, ``--bundles``, or a service's
+    ``--config-file``/``--config-dir``."""
     parser.add_argument('files', nargs='*', metavar='FILE',
                         help='fleet mode: each FILE is one host\'s complete '
                              'config; each is audited, then all compared')
@@ -104,7 +120,11 @@ def build_parser(stdout: TextIO = sys.stdout,
                              'the glance_conf.audit Ansible collection); '
                              'the host checks run from its recorded facts')
     _parser.add_config_args(parser, 'service mode: ')
-    _parser.add_report_args(parser, formats)
+
+
+def _add_judging(parser: argparse.ArgumentParser) -> None:
+    """How the files are judged, and what is reported instead of the
+    findings."""
     parser.add_argument('--defaults', choices=definitions.SEMANTICS,
                         default=definitions.NOVA,
                         help='judge unset options by nova 34\'s defaults '
@@ -133,6 +153,10 @@ def build_parser(stdout: TextIO = sys.stdout,
                              'or not-checked, with the evidence')
     parser.add_argument('--no-progress', action='store_true',
                         help='never show the fleet progress bar')
+
+
+def _add_host_checks(parser: argparse.ArgumentParser) -> None:
+    """The host checks: this machine, a root, or none; whose account."""
     host = parser.add_argument_group(
         'host checks', 'checks that look at the host\'s files (modes, '
         'owners, the files a config names) run in service mode; in fleet '
@@ -154,6 +178,11 @@ def build_parser(stdout: TextIO = sys.stdout,
                       help='the service\'s group, a name known here or a '
                            'number (default: nova, or the --service named: '
                            'cinder, glance)')
+
+
+def _add_gate(parser: argparse.ArgumentParser) -> None:
+    """What the gate counts: waivers, and the project config's
+    defaults for the flags."""
     gate = parser.add_argument_group(
         'waivers and project config', 'a waived finding does not count '
         'toward --fail-on, and is still reported; `%s waivers check FILE` '
@@ -170,6 +199,10 @@ def build_parser(stdout: TextIO = sys.stdout,
                            'account could change it'
                            % (projectconfig.YAML_NAME, projectconfig.TABLE,
                               projectconfig.PYPROJECT_NAME))
+
+
+def _add_grouping(parser: argparse.ArgumentParser) -> None:
+    """Fleet mode: which hosts are compared with which."""
     grouping = parser.add_mutually_exclusive_group()
     grouping.add_argument('--group-by', type=_group_by, metavar='REGEX',
                           dest='grouping', help='fleet mode: compare hosts '
@@ -179,7 +212,6 @@ def build_parser(stdout: TextIO = sys.stdout,
                           dest='grouping', help='fleet mode: compare hosts '
                           'only within the groups of a YAML groups file '
                           '(group: [host, ...], or an Ansible inventory)')
-    return parser
 
 
 def host_of(args: argparse.Namespace) -> _files.Host | None:
