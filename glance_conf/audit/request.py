@@ -15,8 +15,9 @@
 ``glance-conf-audit`` builds a :class:`Request` from its flags and hands
 it to :func:`execute`, which loads what the request names (the checks,
 the waivers, the baseline, the earlier report, the bundles), refuses a
-request that contradicts itself (:class:`~glance_conf.audit.exception.
-RequestError`, one line naming the flag), runs its mode and returns the
+request that contradicts itself
+(:class:`~glance_conf.audit.exception.RequestError`, one line naming the
+flag), runs its mode and returns the
 :class:`~glance_conf.audit.result.Result`, its gate and its rendering
 set. The caller writes the request's reports from that one result and
 picks the exit code. A library caller does the same without argparse::
