@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+from oslo_config import cfg
+
 from glance_conf.audit import configure
 
 
@@ -24,3 +26,20 @@ def test_own_conf_never_loads_alternative_sources(write_conf):
     conf = configure.new_conf()
     configure.parse(conf, ['--config-file', str(path)])
     assert conf.config_source == ['x'] and conf._sources == []
+
+
+def test_one_conf_per_service_is_made_once_and_reused():
+    confs = configure.Confs('nova')
+    assert confs('nova') is confs('nova')
+    assert confs('cinder') is not confs('nova')
+    assert 'glance' in confs('nova') and 'glance' not in confs('cinder')
+
+
+def test_oslo_config_errors_are_named_never_quoted():
+    """oslo.config's parse errors quote the line, which may hold a
+    secret: only the kind of problem is told."""
+    quoting = cfg.ConfigFileParseError('nova.conf', 'password = hunter2')
+    assert configure.oslo_reason(quoting) == \
+        'oslo.config cannot parse it (ConfigFileParseError)'
+    assert configure.oslo_reason(
+        cfg.ConfigFilesNotFoundError(['x'])) == 'no such file'
