@@ -311,7 +311,7 @@ def host_of(request: Any) -> _files.Host | None:
     :param request: a :class:`Request`, or the command line's arguments
         (the same names).
     :raises ValueError: with a one-line message, for a bad ``root``.
-    :raises glance_conf._files.UnknownAccount: for an unknown name.
+    :raises glance_conf.exception.UnknownAccount: for an unknown name.
     """
     if request.offline:
         if request.root:
