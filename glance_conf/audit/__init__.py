@@ -16,6 +16,11 @@
 service makes once at start-up, after :func:`glance_conf.register_opts`
 and parsing, to log every finding and refuse to start on serious ones.
 Both are :mod:`glance_conf.audit.engine`'s, the one place checks run.
+
+A whole run as ``glance-conf-audit`` makes it (files, a fleet or the
+hosts' bundles, with waivers, a baseline and a gate) is a
+:class:`Request`, which :func:`execute` runs into a result to write
+reports from (:mod:`glance_conf.audit.request`).
 """
 
 from glance_conf.audit.engine import enforce
@@ -23,7 +28,9 @@ from glance_conf.audit.engine import run
 from glance_conf.audit.exception import AuditFailure
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
+from glance_conf.audit.request import Request
+from glance_conf.audit.request import execute
 from glance_conf.audit.target import AuditedConf
 
-__all__ = ['AuditFailure', 'AuditedConf', 'Finding', 'Severity', 'enforce',
-           'run']
+__all__ = ['AuditFailure', 'AuditedConf', 'Finding', 'Request', 'Severity',
+           'enforce', 'execute', 'run']

@@ -122,3 +122,15 @@ class EncryptedKey(GlanceConfError, ValueError):
 class TlsFileRefused(GlanceConfError, ValueError):
     """A TLS file the probe does not load; the message says which and
     why."""
+
+
+class RequestError(GlanceConfError):
+    """A run that cannot start as asked
+    (:func:`glance_conf.audit.request.execute`): a flag that contradicts
+    another, or a file the run needs (waivers, a baseline, the bundles,
+    the checks) that cannot be used.
+
+    The message is one line that names the flag, ready for the command
+    line's ``error:``; file names in it are escaped, and it quotes no
+    value read from a file.
+    """

@@ -11,22 +11,27 @@
 # under the License.
 
 """What every ``glance-conf-audit`` command shares: the argument parser,
-the ordered config flags, and writing the report."""
+the ordered config flags, and writing the report.
+
+Which files a run reads, that no report may overwrite (:func:`inputs`,
+:func:`overwrites`), is the auditor library's
+(:mod:`glance_conf.audit.request`), named here for the commands."""
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import urllib.parse
 from collections.abc import Callable
-from collections.abc import Sequence
 from typing import Any
 from typing import TextIO
 
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.report import sarif as sarif_writer
 from glance_conf.audit.report.text import shown
+from glance_conf.audit.request import inputs as inputs
+from glance_conf.audit.request import overwrites as overwrites
+from glance_conf.audit.request import same_file
 from glance_conf.audit.result import Rendering
 from glance_conf.audit.result import Result
 
@@ -252,50 +257,11 @@ def reports(args: argparse.Namespace) -> list[tuple[str, str | None]]:
         raise ValueError('%d reports would go to standard output; give '
                          'each --format but one its --output'
                          % outputs.count(None))
-    named = [_same_file(out) for out in outputs if out is not None]
+    named = [same_file(out) for out in outputs if out is not None]
     if len(set(named)) != len(named):
         raise ValueError('two reports name the same --output')
     return [(fmt, out) for (fmt, _), out in zip(pairs, outputs,
                                                  strict=True)]
-
-
-def _same_file(path: str) -> tuple[int, int] | str:
-    """What ``path`` names, whatever its spelling: the file's device and
-    inode if it exists, else its resolved path."""
-    try:
-        info = os.stat(path)
-    except OSError:
-        return os.path.realpath(path)
-    return (info.st_dev, info.st_ino)
-
-
-def inputs(args: argparse.Namespace, *more: str | None) -> list[str]:
-    """The files a run reads, that no report may be written over: FILE
-    arguments, ``--config-file`` and the files of ``--config-dir``,
-    ``--waivers``, and ``more``."""
-    found = [*(getattr(args, 'files', None) or []),
-             getattr(args, 'waivers', None), *more]
-    for flag, path in getattr(args, 'config', None) or []:
-        if flag == '--config-file':
-            found.append(path)
-            continue
-        try:
-            names = os.listdir(path)
-        except OSError:
-            continue
-        found += [os.path.join(path, name) for name in names]
-    return [path for path in found if path]
-
-
-def overwrites(pairs: list[tuple[str, str | None]],
-               inputs: Sequence[str | None]) -> str | None:
-    """The first ``--output`` that names one of ``inputs`` (an audited
-    file, a waiver file...), which writing the report would destroy."""
-    read = {_same_file(path) for path in inputs if path}
-    for _, output in pairs:
-        if output is not None and _same_file(output) in read:
-            return output
-    return None
 
 
 def write_report(writer: Callable[[Any, TextIO], None], result: Any,

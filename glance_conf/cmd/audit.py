@@ -19,28 +19,30 @@ it; 2, bad usage or a file that cannot be read or parsed.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 from typing import TextIO
 
-from glance_conf import _files
 from glance_conf import definitions
 from glance_conf.audit import base
-from glance_conf.audit import baseline
-from glance_conf.audit import bundle
 from glance_conf.audit import compliance
+from glance_conf.audit import engine
 from glance_conf.audit import identity
 from glance_conf.audit import manager
 from glance_conf.audit import projectconfig
+from glance_conf.audit import request as request_mod
 from glance_conf.audit import runner
 from glance_conf.audit import services
-from glance_conf.audit import waivers
 from glance_conf.audit.checks import fleet
 from glance_conf.audit.exception import LoadError
 from glance_conf.audit.exception import PluginLoadError
+from glance_conf.audit.exception import RequestError
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.report.text import shown
+from glance_conf.audit.result import Result
 from glance_conf.cmd import _parser
 from glance_conf.cmd import convert as convert_cmd
 from glance_conf.cmd import fix as fix_cmd
@@ -77,6 +79,10 @@ def build_parser(stdout: TextIO = sys.stdout,
                  ) -> argparse.ArgumentParser:
     """The command's parser; ``--format`` offers the installed formats.
 
+    Its flags come in groups, in the order ``--help`` lists them: what
+    is audited, how it is judged and reported, the host checks, the
+    gate's waivers and project config, and the fleet's grouping.
+
     :param formats: the format names; by default, those of the
         ``glance_conf.audit.formats`` entry points.
     :raises glance_conf.audit.exception.FormatLoadError: if they cannot
@@ -95,6 +101,18 @@ def build_parser(stdout: TextIO = sys.stdout,
                'or above it;\n2 bad usage or an unreadable file.')
     parser.add_argument('--version', action='version',
                         version='%s %s' % (PROG, identity.tool_version()))
+    _add_inputs(parser)
+    _parser.add_report_args(parser, formats)
+    _add_judging(parser)
+    _add_host_checks(parser)
+    _add_gate(parser)
+    _add_grouping(parser)
+    return parser
+
+
+def _add_inputs(parser: argparse.ArgumentParser) -> None:
+    """What is audited: FILE arguments, ``--bundles``, or a service's
+    ``--config-file``/``--config-dir``."""
     parser.add_argument('files', nargs='*', metavar='FILE',
                         help='fleet mode: each FILE is one host\'s complete '
                              'config; each is audited, then all compared')
@@ -104,7 +122,11 @@ def build_parser(stdout: TextIO = sys.stdout,
                              'the glance_conf.audit Ansible collection); '
                              'the host checks run from its recorded facts')
     _parser.add_config_args(parser, 'service mode: ')
-    _parser.add_report_args(parser, formats)
+
+
+def _add_judging(parser: argparse.ArgumentParser) -> None:
+    """How the files are judged, and what is reported instead of the
+    findings."""
     parser.add_argument('--defaults', choices=definitions.SEMANTICS,
                         default=definitions.NOVA,
                         help='judge unset options by nova 34\'s defaults '
@@ -133,6 +155,10 @@ def build_parser(stdout: TextIO = sys.stdout,
                              'or not-checked, with the evidence')
     parser.add_argument('--no-progress', action='store_true',
                         help='never show the fleet progress bar')
+
+
+def _add_host_checks(parser: argparse.ArgumentParser) -> None:
+    """The host checks: this machine, a root, or none; whose account."""
     host = parser.add_argument_group(
         'host checks', 'checks that look at the host\'s files (modes, '
         'owners, the files a config names) run in service mode; in fleet '
@@ -154,6 +180,11 @@ def build_parser(stdout: TextIO = sys.stdout,
                       help='the service\'s group, a name known here or a '
                            'number (default: nova, or the --service named: '
                            'cinder, glance)')
+
+
+def _add_gate(parser: argparse.ArgumentParser) -> None:
+    """What the gate counts: waivers, and the project config's
+    defaults for the flags."""
     gate = parser.add_argument_group(
         'waivers and project config', 'a waived finding does not count '
         'toward --fail-on, and is still reported; `%s waivers check FILE` '
@@ -170,6 +201,10 @@ def build_parser(stdout: TextIO = sys.stdout,
                            'account could change it'
                            % (projectconfig.YAML_NAME, projectconfig.TABLE,
                               projectconfig.PYPROJECT_NAME))
+
+
+def _add_grouping(parser: argparse.ArgumentParser) -> None:
+    """Fleet mode: which hosts are compared with which."""
     grouping = parser.add_mutually_exclusive_group()
     grouping.add_argument('--group-by', type=_group_by, metavar='REGEX',
                           dest='grouping', help='fleet mode: compare hosts '
@@ -179,69 +214,6 @@ def build_parser(stdout: TextIO = sys.stdout,
                           dest='grouping', help='fleet mode: compare hosts '
                           'only within the groups of a YAML groups file '
                           '(group: [host, ...], or an Ansible inventory)')
-    return parser
-
-
-def host_of(args: argparse.Namespace) -> _files.Host | None:
-    """The host the checks look at, from the command line; ``None`` when
-    offline (fleet mode without ``--root``, or ``--offline``).
-
-    :raises ValueError: with a one-line message, for a bad ``--root``.
-    :raises glance_conf.exception.UnknownAccount: for an unknown name.
-    """
-    if args.offline:
-        if args.root:
-            raise ValueError('--offline and --root contradict each other: '
-                             '--root runs the host checks')
-        return None
-    # The service's own account by default: cinder runs as cinder.
-    account = _files.Account.named(
-        args.service_user, args.service_group,
-        default=services.profile(getattr(args, 'service', None)
-                                 or services.NOVA).project)
-    if args.root is not None:
-        if not os.path.isdir(args.root):
-            raise ValueError('--root %s: not a directory' % shown(args.root))
-        return _files.Host(os.path.abspath(args.root), account)
-    if args.files:
-        return None
-    return _files.Host(None, account)
-
-
-#: Flags that say where the files are, or whom the service runs as: a
-#: bundle says both itself.
-BUNDLE_CONFLICTS = (
-    ('files', 'FILE arguments', 'each bundle holds its host\'s files'),
-    ('config', '--config-file/--config-dir',
-     'each bundle holds its host\'s files'),
-    ('root', '--root', 'the host checks run from the facts each bundle '
-     'recorded on its host, never from this machine\'s disk'),
-    ('offline', '--offline', 'the host checks run from the facts each '
-     'bundle recorded on its host'),
-    ('service_user', '--service-user', 'each bundle records its service '
-     'account'),
-    ('service_group', '--service-group', 'each bundle records its service '
-     'account'),
-)
-
-
-def _bundle_files(args: argparse.Namespace) -> list[str]:
-    """The bundle files of ``--bundles``.
-
-    :raises ValueError: for a flag that contradicts it.
-    :raises LoadError: for a directory that is missing or holds none.
-    """
-    for dest, flag, why in BUNDLE_CONFLICTS:
-        if getattr(args, dest):
-            raise ValueError('--bundles and %s contradict each other: %s'
-                             % (flag, why))
-    return bundle.files(args.bundles)
-
-
-def _error_line(exc: Exception) -> str:
-    if isinstance(exc, LoadError):
-        return '--bundles %s: %s' % (shown(exc.path), exc.reason)
-    return str(exc)
 
 
 def _group_by(pattern: str) -> fleet.Grouping:
@@ -335,8 +307,57 @@ def _with_project_config(parser: argparse.ArgumentParser,
     return args, projectconfig.Used(path, changed)
 
 
+#: Flags that are the command line's own, not a field of the request:
+#: what they say goes into one (``--format``/``--output``: its reports;
+#: ``--docs-url`` and the SARIF flags: its rendering), or decides what
+#: the command does (``--compliance``: its writers, and its evidence as
+#: an observer). Every other flag is the request's field of the same
+#: name (:func:`request_of`).
+OWN_FLAGS = ('help', 'version', 'list_checks', 'no_progress', 'compliance',
+             'format', 'output', 'docs_url', 'sarif_min_severity',
+             'sarif_max_results', 'sarif_include_waived')
+
+
+def request_of(args: argparse.Namespace,
+               used: projectconfig.Used | None = None,
+               observers: Sequence[engine.Observer] = ()
+               ) -> request_mod.Request:
+    """The run ``args`` ask for: each field of the request from the flag
+    of its name, in the request's types.
+
+    :param used: the project config the settings came from.
+    :raises ValueError: for ``--format``/``--output`` that do not pair up.
+    """
+    given = {field.name: getattr(args, field.name)
+             for field in dataclasses.fields(request_mod.Request)
+             if hasattr(args, field.name)}
+    given.update(
+        files=tuple(args.files), config=tuple(args.config or ()),
+        skip=tuple(i for chunk in args.skip for i in chunk.split(',')),
+        fail_on=None if args.fail_on == 'never' else
+        Severity.parse(args.fail_on),
+        project_config=used, reports=tuple(_parser.reports(args)),
+        rendering=_parser.rendering(args), observers=tuple(observers))
+    return request_mod.Request(**given)
+
+
+def _arguments(argv: Sequence[str], formats: Sequence[str], stdout: TextIO,
+               stderr: TextIO
+               ) -> tuple[argparse.Namespace, projectconfig.Used | None]:
+    """The command line, with the project config's settings.
+
+    :raises SystemExit: for ``--help``, ``--version`` and bad usage.
+    :raises LoadError: for a project config that cannot be used.
+    """
+    parser = build_parser(stdout, stderr, formats)
+    args = parser.parse_args(list(argv))
+    return _with_project_config(parser, args, argv, formats, stderr)
+
+
 def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
-    """The CLI's core, callable from tests with any streams."""
+    """The CLI's core, callable from tests with any streams: the flags
+    become one :class:`~glance_conf.audit.request.Request`, which the
+    library runs; the command writes its reports."""
     for name, command, _ in SUBCOMMANDS:
         if argv and argv[0] == name:
             return command(argv[1:], stdout, stderr)
@@ -346,167 +367,86 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         stderr.write('%s: error: %s\n' % (PROG, exc))
         return EXIT_ERROR
     try:
-        parser = build_parser(stdout, stderr, list(formats))
-        args = parser.parse_args(list(argv))
-        args, used = _with_project_config(parser, args, argv,
-                                          list(formats), stderr)
+        args, used = _arguments(argv, list(formats), stdout, stderr)
     except SystemExit as exc:  # --help, or a usage error
         return int(exc.code or 0)
     except LoadError as exc:
         stderr.write('%s: error: project config %s: %s\n'
                      % (PROG, shown(exc.path), exc.reason))
         return EXIT_ERROR
-    try:
-        active = waivers.load(args.waivers) if args.waivers else None
-    except LoadError as exc:
-        stderr.write('%s: error: waivers %s: %s\n'
-                     % (PROG, shown(exc.path), exc.reason))
-        return EXIT_ERROR
-    try:
-        checks = manager.load_checks()
-        if not args.list_checks:
-            # The live checks are the probe's (``probe`` subcommand).
-            checks = [c for c in checks if not c.live]
-        if args.list_checks:
-            list_checks(checks, stdout)
-            return EXIT_OK
-        catalogue = checks
-        skip = [i for chunk in args.skip for i in chunk.split(',')]
-        checks = manager.select(checks, skip)
-    except PluginLoadError as exc:
-        stderr.write('%s: error: %s\n' % (PROG, exc))
-        return EXIT_ERROR
-    bundles: list[str] = []
-    if args.bundles is not None:
+    if args.list_checks:
         try:
-            bundles = _bundle_files(args)
-        except (ValueError, LoadError) as exc:
-            stderr.write('%s: error: %s\n' % (PROG, _error_line(exc)))
-            return EXIT_ERROR
-    if args.files and args.config:
-        stderr.write('%s: error: give either FILE arguments (fleet mode) or '
-                     '--config-file/--config-dir (service mode), not both\n'
-                     % PROG)
-        return EXIT_ERROR
-    if args.service not in (None, services.NOVA) \
-            and args.defaults != definitions.NOVA:
-        stderr.write('%s: error: --defaults %s is about nova\'s [glance] '
-                     'options; --service %s is judged by its own defaults\n'
-                     % (PROG, args.defaults, args.service))
-        return EXIT_ERROR
-    try:
-        host = host_of(args)
-    except ValueError as exc:
-        stderr.write('%s: error: %s\n' % (PROG, exc))
-        return EXIT_ERROR
-    if args.grouping and not args.files and not bundles:
-        stderr.write('%s: error: --group-by and --groups need FILE arguments '
-                     '(fleet mode)\n' % PROG)
-        return EXIT_ERROR
-    if args.grouping and args.files:
-        try:
-            fleet.count_groups(args.files, args.grouping)
-        except ValueError as exc:
+            list_checks(manager.load_checks(), stdout)
+        except PluginLoadError as exc:
             stderr.write('%s: error: %s\n' % (PROG, exc))
             return EXIT_ERROR
+        return EXIT_OK
+    # The report's evidence watches the audit; it is not one of its checks.
+    collector = compliance.Collector() if args.compliance else None
     try:
-        pairs = _parser.reports(args)
+        request = request_of(args, used, [collector] if collector else [])
+        _fit_for_compliance(args, request)
     except ValueError as exc:
         stderr.write('%s: error: %s\n' % (PROG, exc))
         return EXIT_ERROR
-    clash = _parser.overwrites(pairs, _parser.inputs(
-        args, args.previous, *bundles,
-        used.path if used is not None else None))
-    if clash is not None:
-        stderr.write('%s: error: --output %s is a file this run reads\n'
-                     % (PROG, shown(clash)))
-        return EXIT_ERROR
-    collector = compliance.Collector()
-    if args.compliance:
-        unfit = [fmt for fmt, _ in pairs if fmt not in compliance.FORMATS]
-        if unfit:
-            stderr.write('%s: error: --compliance writes %s, not --format '
-                         '%s\n' % (PROG, ' or '.join(compliance.FORMATS),
-                                   unfit[0]))
-            return EXIT_ERROR
-    # The report's evidence watches the audit; it is not one of its checks.
-    observers = [collector] if args.compliance else []
-    # Earlier JSON reports: the baseline (known findings) and the
-    # previous run (the HTML report's "since last run").
-    earlier: dict[str, baseline.Baseline] = {}
-    for flag, path in (('--baseline', args.baseline),
-                       ('--previous', args.previous)):
-        if path is None:
-            continue
-        try:
-            earlier[flag] = baseline.load(path)
-        except LoadError as exc:
-            stderr.write('%s: error: %s %s: %s\n'
-                         % (PROG, flag, shown(exc.path), exc.reason))
-            return EXIT_ERROR
-    known, previous = earlier.get('--baseline'), earlier.get('--previous')
-    if known is not None:
-        shared = baseline.shared_hosts(args.files)
-        if shared:
-            stderr.write('%s: warning: %d host name(s) shared by several '
-                         'files, such as %s: their findings share '
-                         'fingerprints; name each file after its host\n'
-                         % (PROG, len(shared), shown(shared[0])))
-    progress = None
-    if not args.no_progress and stderr.isatty():
-        progress = _progress_bar(stderr)
-    with runner.quiet_oslo_logging():
-        if bundles:
-            result = runner.audit_bundles(bundles, checks, progress,
-                                          defaults=args.defaults,
-                                          group_of=args.grouping,
-                                          waivers=active,
-                                          service=args.service,
-                                          observers=observers)
-        elif args.files:
-            result = runner.audit_fleet(args.files, checks, progress, host,
-                                        defaults=args.defaults,
-                                        group_of=args.grouping,
-                                        waivers=active,
-                                        service=args.service,
-                                        observers=observers)
-        else:
-            result = runner.audit_service(args.config or [], checks,
-                                          defaults=args.defaults,
-                                          offline=host is None, host=host,
-                                          waivers=active,
-                                          service=args.service,
-                                          observers=observers)
-    result.show_suppressed = args.show_suppressed
-    result.rendering = _parser.rendering(args)
-    result.previous = previous
-    result.project_config = used
     try:
-        if known is not None:
-            result.use_baseline(known)
-        for problem in result.problems:
-            stderr.write('%s: error: %s: %s\n'
-                         % (PROG, shown(problem.path), shown(problem.reason)))
-        if result.problems_dropped:
-            stderr.write('%s: error: %d more files could not be audited\n'
-                         % (PROG, result.problems_dropped))
-        result.fail_on = None if args.fail_on == 'never' else \
-            Severity.parse(args.fail_on)
-        if active is not None and ('text', None) not in pairs:
-            # The text report on the terminal says it itself; CI logs
-            # show this.
-            for line in active.notices():
-                stderr.write('%s: warning: %s\n' % (PROG, line))
-        writers = dict(formats)
-        if args.compliance:
-            writers = {fmt: compliance.writer(collector, catalogue, fmt)
-                       for fmt in compliance.FORMATS}
-        if not _parser.write_reports(writers, result, pairs, stdout, stderr,
-                                     PROG):
-            return EXIT_ERROR
-        return _parser.exit_code(result)
+        result = request_mod.execute(
+            request, progress=_progress(args, stderr),
+            warn=lambda line: stderr.write('%s: warning: %s\n'
+                                           % (PROG, line)))
+    except RequestError as exc:
+        stderr.write('%s: error: %s\n' % (PROG, exc))
+        return EXIT_ERROR
+    try:
+        return _report(result, request, formats, stdout, stderr, collector)
     finally:
         result.close()
+
+
+def _progress(args: argparse.Namespace,
+              stderr: TextIO) -> runner.Progress | None:
+    """The fleet progress bar, on a terminal unless ``--no-progress``."""
+    if args.no_progress or not stderr.isatty():
+        return None
+    return _progress_bar(stderr)
+
+
+def _fit_for_compliance(args: argparse.Namespace,
+                        request: request_mod.Request) -> None:
+    """:raises ValueError: for a report ``--compliance`` cannot write."""
+    unfit = [fmt for fmt, _ in request.reports
+             if fmt not in compliance.FORMATS]
+    if args.compliance and unfit:
+        raise ValueError('--compliance writes %s, not --format %s'
+                         % (' or '.join(compliance.FORMATS), unfit[0]))
+
+
+def _report(result: Result, request: request_mod.Request,
+            formats: dict[str, Any], stdout: TextIO, stderr: TextIO,
+            collector: compliance.Collector | None) -> int:
+    """Tell what could not be audited, write the request's reports from
+    ``result``, and give the exit code."""
+    for problem in result.problems:
+        stderr.write('%s: error: %s: %s\n'
+                     % (PROG, shown(problem.path), shown(problem.reason)))
+    if result.problems_dropped:
+        stderr.write('%s: error: %d more files could not be audited\n'
+                     % (PROG, result.problems_dropped))
+    if result.waivers is not None and ('text', None) not in request.reports:
+        # The text report on the terminal says it itself; CI logs show
+        # this.
+        for line in result.waivers.notices():
+            stderr.write('%s: warning: %s\n' % (PROG, line))
+    writers = dict(formats)
+    if collector is not None:
+        # Every installed check, for the items a skipped one would cite.
+        catalogue = [c for c in manager.load_checks() if not c.live]
+        writers = {fmt: compliance.writer(collector, catalogue, fmt)
+                   for fmt in compliance.FORMATS}
+    if not _parser.write_reports(writers, result, list(request.reports),
+                                 stdout, stderr, PROG):
+        return EXIT_ERROR
+    return _parser.exit_code(result)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

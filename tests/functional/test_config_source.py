@@ -31,7 +31,7 @@ from oslo_config import cfg
 
 import glance_conf
 from glance_conf import audit
-from glance_conf.audit import runner
+from glance_conf.audit import configure
 from glance_conf.cmd import audit as cli
 from tests import servers
 from tests.conftest import parse
@@ -119,9 +119,9 @@ def test_the_audits_conf_keeps_no_source_driver(write_conf):
     """The override that keeps oslo.config from loading any source."""
     srv = servers.FaultServer(lifetime=30).start()
     try:
-        conf = runner._new_conf()
-        runner._parse(conf, ['--config-file',
-                             str(write_conf(SOURCE % srv.url))])
+        conf = configure.new_conf()
+        configure.parse(conf, ['--config-file',
+                               str(write_conf(SOURCE % srv.url))])
         assert conf.config_source == ['x']
         assert conf._sources == [] and srv.hits == 0
     finally:

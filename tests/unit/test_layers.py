@@ -56,6 +56,9 @@ LAYERS = {
     # data beside the parsed config it reads, below the check and the
     # writers that share it.
     'audit.posture': 10,
+    # The audit's own ConfigOpts, that a file is parsed into: below the
+    # run modes that parse and the fixer that re-parses.
+    'audit.configure': 10,
     # What the checks cite: data below the checks, not the report.
     'audit.references': 10,
     # The report package itself only names the format plugins' namespace
@@ -64,7 +67,9 @@ LAYERS = {
     'audit.base': 11,
     'audit.checks': 12,
     'audit.manager': 13, 'audit.engine': 13,
-    'audit.runner': 14, 'audit.fix': 14,
+    # The run modes (one module each, over what they share), and the
+    # runner that names them for their callers.
+    'audit.modes': 14, 'audit.runner': 14, 'audit.fix': 14,
     'audit.report.text': 15, 'audit.report.json_report': 15,
     'audit.report.sarif': 15, 'audit.report.junit': 15,
     'audit.report.prometheus': 15, 'audit.report.html': 15,
@@ -73,8 +78,10 @@ LAYERS = {
     # The --compliance report is a writer: no check imports it.
     'audit.compliance': 15,
     'audit.catalogue': 15,
-    # The auditor's face re-exports its public API.
-    'audit': 16,
+    # The auditor's face re-exports its public API; a whole run as the
+    # command line asks for it (the request) sits beside it, above the
+    # modes it runs and the text writer whose escaping its errors use.
+    'audit': 16, 'audit.request': 16,
     'upgradecheck': 16,
     'cmd': 17,
 }

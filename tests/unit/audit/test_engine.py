@@ -29,8 +29,10 @@ from glance_conf import _files
 from glance_conf import audit
 from glance_conf.audit import base
 from glance_conf.audit import baseline as baseline_mod
+from glance_conf.audit import configure
 from glance_conf.audit import engine
 from glance_conf.audit import manager
+from glance_conf.audit import request
 from glance_conf.audit import runner
 from glance_conf.audit import waivers as waivers_mod
 from glance_conf.audit.exception import LoadError
@@ -116,8 +118,11 @@ def test_reference_loop_is_a_clear_error_not_a_crash(write_conf):
 def test_package_reexports_the_engine():
     """``glance_conf.audit`` holds no logic of its own, only the API."""
     assert (audit.run, audit.enforce) == (engine.run, engine.enforce)
+    assert (audit.Request, audit.execute) == (request.Request,
+                                              request.execute)
     assert set(audit.__all__) == {'AuditFailure', 'AuditedConf', 'Finding',
-                                  'Severity', 'enforce', 'run'}
+                                  'Request', 'Severity', 'enforce',
+                                  'execute', 'run'}
 
 
 # -- the engine places findings -----------------------------------------------
@@ -474,7 +479,7 @@ def test_a_check_runs_only_on_its_services_files(write_conf):
     assert [f.check_id for f in engine.check_config(
         target, [OptionOnly, CinderOnly])] == ['GC990'] * 5
     path = write_conf('[DEFAULT]\nglance_num_retries = 2\n', 'cinder.conf')
-    cinder = runner._new_conf(service='cinder')
+    cinder = configure.new_conf(service='cinder')
     parse(cinder, path)
     target = AuditedConf(cinder, service='cinder')
     found = engine.check_config(target, [OptionOnly, CinderOnly])

@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 
 from glance_conf.audit import manager
 from glance_conf.audit import report
-from glance_conf.audit import runner
+from glance_conf.audit import request
 from glance_conf.cmd import audit as cli
 from tests.unit.audit.report.test_junit import validated
 
@@ -305,7 +305,8 @@ def test_oslo_deprecation_warnings_stay_out_of_output(conf_file, capfd):
 def test_main_turns_crashes_into_one_line(monkeypatch, capsys):
     def boom(*args, **kwargs):
         raise RuntimeError('secret detail hunter2')
-    monkeypatch.setattr(runner, 'audit_service', boom)
+    # Where the request runs service mode.
+    monkeypatch.setattr(request, 'audit_service', boom)
     assert cli.main(['--config-file', '/dev/null']) == 2
     err = capsys.readouterr().err
     assert err == ('glance-conf-audit: internal error (RuntimeError); '
