@@ -245,3 +245,39 @@ def test_importing_the_drop_in_loads_no_auditor():
     assert [m for m in loaded if m.startswith(
         ('glance_conf.audit', 'glance_conf.cmd',
          'glance_conf.upgradecheck'))] == []
+
+
+#: A module a newcomer can hold: at most this many lines, but for the
+#: option table, which is the design (``definitions.py``).
+MAX_MODULE_LINES = 600
+#: A function that fits on a screen.
+MAX_FUNCTION_LINES = 60
+_LONG_BY_DESIGN = ('definitions',)
+
+
+def _too_long(module: str, text: str) -> list[str]:
+    found = []
+    if module not in _LONG_BY_DESIGN and \
+            len(text.splitlines()) > MAX_MODULE_LINES:
+        found.append('%s: %d lines' % (module, len(text.splitlines())))
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            length = (node.end_lineno or node.lineno) - node.lineno + 1
+            if length > MAX_FUNCTION_LINES:
+                found.append('%s.%s: %d lines' % (module, node.name,
+                                                  length))
+    return found
+
+
+def test_no_module_or_function_too_long():
+    assert [long for path in SOURCES
+            for long in _too_long(_module(path), path.read_text())] == []
+
+
+def test_the_length_check_can_fail():
+    body = ''.join('    x = %d\n' % i for i in range(MAX_FUNCTION_LINES))
+    assert _too_long('audit.x', 'def f():\n' + body) == [
+        'audit.x.f: %d lines' % (MAX_FUNCTION_LINES + 1)]
+    assert _too_long('audit.x', 'x = 1\n' * (MAX_MODULE_LINES + 1)) == [
+        'audit.x: %d lines' % (MAX_MODULE_LINES + 1)]
+    assert _too_long('definitions', 'x = 1\n' * 700) == []
