@@ -171,11 +171,24 @@ import glob, json, os, resource, sys, time
 from glance_conf.audit import manager, runner
 mode, directory, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 service = sys.argv[4] if len(sys.argv) > 4 else 'nova'
+report = sys.argv[5] if len(sys.argv) > 5 else ''
 paths = sorted(glob.glob(os.path.join(directory, '*.conf')))[:count]
+writers = manager.load_formats()
+
+
+def write(result):
+    # The report a CI job keeps, written to a real file, inside the time.
+    if report:
+        with open(os.path.join(directory, 'report.' + report), 'w',
+                  encoding='utf-8') as handle:
+            writers[report](result, handle)
+
+
 if mode == 'ours':
     checks = manager.load_checks()
     t = time.perf_counter()
     result = runner.audit_fleet(paths, checks)
+    write(result)
     seconds = time.perf_counter() - t
     assert result.files == len(paths), result.problems[:3]
     assert result.services_seen == {service}, result.services_seen
@@ -185,6 +198,7 @@ elif mode == 'bundles':
     bundles = sorted(glob.glob(os.path.join(directory, '*.json')))[:count]
     t = time.perf_counter()
     result = runner.audit_bundles(bundles, checks)
+    write(result)
     seconds = time.perf_counter() - t
     assert result.files == len(bundles) and not result.problems, \
         result.problems[:3]
@@ -225,11 +239,13 @@ print(json.dumps({'seconds': seconds, 'peak_rss_kib': peak}))
 
 
 def _fleet_child(mode: str, directory: str, count: int,
-                 service: str = 'nova') -> dict[str, float]:
+                 service: str = 'nova', report: str = ''
+                 ) -> dict[str, float]:
     """One fresh process per measurement, its peak memory measured from
-    outside (:func:`_peak_kib`)."""
+    outside (:func:`_peak_kib`); with ``report``, the time includes
+    writing that format's report to a file."""
     code = ('import logging; logging.disable(logging.WARNING)\n' + _FLEET)
-    out, kib = _peak_kib(code, mode, directory, str(count), service)
+    out, kib = _peak_kib(code, mode, directory, str(count), service, report)
     found = json.loads(out.strip().splitlines()[-1])
     found['peak_rss_kib'] = kib
     return found
@@ -238,10 +254,14 @@ def _fleet_child(mode: str, directory: str, count: int,
 #: The fleet figure's goal: fleet audit at most this many times the
 #: oslo.config parse-and-read floor, per file.
 FLEET_RATIO = 2.0
+#: The report the fleet and bundles figures write inside their time: the
+#: one a CI job keeps and reads back.
+REPORT = 'json'
 
 
 def bench_fleet(directory: str, sizes: list[int]) -> dict[str, Any]:
-    """Per-file cost of fleet mode against a plain oslo.config loop."""
+    """Per-file cost of fleet mode against a plain oslo.config loop; at
+    the middle size, also with the report written."""
     paths = genconf.write_fleet(directory, max(sizes))
     runs = {}
     for size in sizes:
@@ -254,18 +274,24 @@ def bench_fleet(directory: str, sizes: list[int]) -> dict[str, Any]:
             'peak_rss_mib': ours['peak_rss_kib'] / 1024,
         }
     small, mid, large = sizes[0], sizes[1], sizes[-1]
+    reported = _fleet_child('ours', directory, mid, report=REPORT)
+    with_report = (1000 * reported['seconds'] / mid
+                   / runs[mid]['floor_ms_per_file'])
     per = {s: runs[s]['ours_ms_per_file'] for s in sizes}
     mem = {s: runs[s]['peak_rss_mib'] for s in sizes}
     return {
         'file_size_bytes': os.path.getsize(paths[0]),
         'runs': {str(s): r for s, r in runs.items()},
         'ratio_vs_oslo_loop': runs[mid]['ratio'],
+        'ratio_with_report': with_report,
+        'report': REPORT,
         'ratio_vs_oslo_loop_goal': '<= %.1f' % FLEET_RATIO,
         'linearity_mid_over_small': per[mid] / per[small],
         'linearity_large_over_small': per[large] / per[small],
         'linearity_goal': '<= 1.3',
         'memory_large_over_small': mem[large] / mem[small],
         'met': (runs[mid]['ratio'] <= FLEET_RATIO
+                and with_report <= FLEET_RATIO
                 and per[mid] / per[small] <= 1.3
                 and per[large] / per[small] <= 1.3
                 and mem[large] / mem[small] <= MEMORY_FLAT),
@@ -368,13 +394,16 @@ def bench_bundles(directory: str, count: int) -> dict[str, Any]:
     write_bundles(paths)
     ours = _fleet_child('bundles', directory, count)
     floor = _fleet_child('floor', directory, count)
+    reported = _fleet_child('bundles', directory, count, report=REPORT)
     ratio = ours['seconds'] / floor['seconds']
+    with_report = reported['seconds'] / floor['seconds']
     return {'hosts': count,
             'ours_ms_per_host': 1000 * ours['seconds'] / count,
             'floor_ms_per_host': 1000 * floor['seconds'] / count,
             'peak_rss_mib': ours['peak_rss_kib'] / 1024,
-            'ratio': ratio, 'goal': '<= %.1f' % FLEET_RATIO,
-            'met': ratio <= FLEET_RATIO}
+            'ratio': ratio, 'ratio_with_report': with_report,
+            'report': REPORT, 'goal': '<= %.1f' % FLEET_RATIO,
+            'met': ratio <= FLEET_RATIO and with_report <= FLEET_RATIO}
 
 
 def bench_validator(directory: str, count: int,
@@ -571,7 +600,12 @@ def table(results: dict[str, Any]) -> str:
          '%.2f' % reg['ratio'], reg['goal'], reg['met']),
         ('fleet audit / oslo loop, per file',
          '%.2f' % fleet['ratio_vs_oslo_loop'],
-         fleet['ratio_vs_oslo_loop_goal'], fleet['ratio_vs_oslo_loop'] <= 2),
+         fleet['ratio_vs_oslo_loop_goal'],
+         fleet['ratio_vs_oslo_loop'] <= FLEET_RATIO),
+        ('fleet audit + %s report / oslo loop, per file' % fleet['report'],
+         '%.2f' % fleet['ratio_with_report'],
+         fleet['ratio_vs_oslo_loop_goal'],
+         fleet['ratio_with_report'] <= FLEET_RATIO),
         ('per file, mid / small fleet',
          '%.2f' % fleet['linearity_mid_over_small'],
          fleet['linearity_goal'], fleet['linearity_mid_over_small'] <= 1.3),
@@ -593,7 +627,12 @@ def table(results: dict[str, Any]) -> str:
     rows += [
         ('%d bundles: audit / oslo parse' % results['bundles']['hosts'],
          '%.2f' % results['bundles']['ratio'], results['bundles']['goal'],
-         results['bundles']['met']),
+         results['bundles']['ratio'] <= FLEET_RATIO),
+        ('%d bundles: audit + %s report / oslo parse'
+         % (results['bundles']['hosts'], results['bundles']['report']),
+         '%.2f' % results['bundles']['ratio_with_report'],
+         results['bundles']['goal'],
+         results['bundles']['ratio_with_report'] <= FLEET_RATIO),
         ('%d probes, %d jobs / ceil(N/J) x one probe'
          % (results['probe']['endpoints'], results['probe']['jobs']),
          '%.2f' % results['probe']['ratio'],
