@@ -103,9 +103,16 @@ def bench_memory(paths: list[str], sizes: list[int],
     small, large = str(sizes[0]), str(sizes[-1])
     ratios = {fmt: peaks[fmt][large] / peaks[fmt][small] for fmt in peaks}
     return {'peak_rss_mib': peaks, 'large_over_small': ratios,
-            'goal': '<= 1.05 (text, json); html reported',
-            'met': all(ratios[f] <= MEMORY_FLAT for f in ('text', 'json')
-                       if f in ratios)}
+            'goal': '<= %.2f (text, json); <= %.1f (html)'
+                    % (MEMORY_FLAT, HTML_MEMORY_BOUND),
+            'met': all(ratio <= _memory_bound(fmt)
+                       for fmt, ratio in ratios.items())}
+
+
+def _memory_bound(fmt: str) -> float:
+    """The peak-memory goal of a format: flat, but for the HTML page,
+    which holds every host's posture row (up to 100,000) in the page."""
+    return HTML_MEMORY_BOUND if fmt == 'html' else MEMORY_FLAT
 
 
 def _process_seconds(code: str) -> float:
@@ -510,6 +517,9 @@ print(json.dumps({'audit_s': audit, 'render_s': render,
 HTML_MAX_BYTES = 5 * 1024 * 1024
 #: Peak memory at the largest fleet over the smallest: flat, within 5%.
 MEMORY_FLAT = 1.05
+#: The HTML report's peak at 10,000 hosts over 300 (measured 1.51 on
+#: 2026-12-06): it grows with the posture rows it draws, by design.
+HTML_MEMORY_BOUND = 1.6
 HTML_MAX_RENDER_SHARE = 0.10
 HTML_MAX_INTERACTIVE_S = 2.0
 
@@ -620,8 +630,8 @@ def table(results: dict[str, Any]) -> str:
     ]
     memory = results.get('memory', {})
     rows += [('peak memory, large / small fleet (CLI, %s)' % fmt,
-              '%.2f' % ratio, 'flat (<= %.2f)' % MEMORY_FLAT if fmt != 'html'
-              else '(report)', ratio <= MEMORY_FLAT or fmt == 'html')
+              '%.2f' % ratio, '<= %.2f' % _memory_bound(fmt),
+              ratio <= _memory_bound(fmt))
              for fmt, ratio in memory.get('large_over_small', {}).items()]
     rows += table_rows_of_profiles(results.get('profiles', {}))
     rows += [

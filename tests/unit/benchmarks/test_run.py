@@ -24,6 +24,7 @@ import os
 
 import pytest
 
+from benchmarks import genconf
 from benchmarks import run
 from glance_conf.audit import manager
 from glance_conf.audit import runner
@@ -85,3 +86,14 @@ def test_the_bundles_figure_writes_its_report_inside_the_time(tmp_path):
     assert figure['met'] is (figure['ratio'] <= run.FLEET_RATIO
                              and figure['ratio_with_report']
                              <= run.FLEET_RATIO)
+
+
+def test_memory_is_judged_flat_but_for_the_html_page(tmp_path):
+    paths = genconf.write_fleet(str(tmp_path), 3)
+    figure = run.bench_memory(paths, [2, 3])
+    assert sorted(figure['peak_rss_mib']) == ['html', 'json', 'text']
+    ratios = figure['large_over_small']
+    assert figure['met'] is (ratios['text'] <= run.MEMORY_FLAT
+                             and ratios['json'] <= run.MEMORY_FLAT
+                             and ratios['html'] <= run.HTML_MEMORY_BOUND)
+    assert run.MEMORY_FLAT < run.HTML_MEMORY_BOUND
