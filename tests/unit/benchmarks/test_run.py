@@ -18,8 +18,8 @@ machines are noisy)."""
 from __future__ import annotations
 
 import filecmp
-import json
 import glob
+import json
 import os
 
 import pytest
