@@ -103,9 +103,16 @@ def bench_memory(paths: list[str], sizes: list[int],
     small, large = str(sizes[0]), str(sizes[-1])
     ratios = {fmt: peaks[fmt][large] / peaks[fmt][small] for fmt in peaks}
     return {'peak_rss_mib': peaks, 'large_over_small': ratios,
-            'goal': '<= 1.05 (text, json); html reported',
-            'met': all(ratios[f] <= MEMORY_FLAT for f in ('text', 'json')
-                       if f in ratios)}
+            'goal': '<= %.2f (text, json); <= %.1f (html)'
+                    % (MEMORY_FLAT, HTML_MEMORY_BOUND),
+            'met': all(ratio <= _memory_bound(fmt)
+                       for fmt, ratio in ratios.items())}
+
+
+def _memory_bound(fmt: str) -> float:
+    """The peak-memory goal of a format: flat, but for the HTML page,
+    which holds every host's posture row (up to 100,000) in the page."""
+    return HTML_MEMORY_BOUND if fmt == 'html' else MEMORY_FLAT
 
 
 def _process_seconds(code: str) -> float:
@@ -171,11 +178,24 @@ import glob, json, os, resource, sys, time
 from glance_conf.audit import manager, runner
 mode, directory, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 service = sys.argv[4] if len(sys.argv) > 4 else 'nova'
+report = sys.argv[5] if len(sys.argv) > 5 else ''
 paths = sorted(glob.glob(os.path.join(directory, '*.conf')))[:count]
+writers = manager.load_formats()
+
+
+def write(result):
+    # The report a CI job keeps, written to a real file, inside the time.
+    if report:
+        with open(os.path.join(directory, 'report.' + report), 'w',
+                  encoding='utf-8') as handle:
+            writers[report](result, handle)
+
+
 if mode == 'ours':
     checks = manager.load_checks()
     t = time.perf_counter()
     result = runner.audit_fleet(paths, checks)
+    write(result)
     seconds = time.perf_counter() - t
     assert result.files == len(paths), result.problems[:3]
     assert result.services_seen == {service}, result.services_seen
@@ -185,6 +205,7 @@ elif mode == 'bundles':
     bundles = sorted(glob.glob(os.path.join(directory, '*.json')))[:count]
     t = time.perf_counter()
     result = runner.audit_bundles(bundles, checks)
+    write(result)
     seconds = time.perf_counter() - t
     assert result.files == len(bundles) and not result.problems, \
         result.problems[:3]
@@ -225,11 +246,13 @@ print(json.dumps({'seconds': seconds, 'peak_rss_kib': peak}))
 
 
 def _fleet_child(mode: str, directory: str, count: int,
-                 service: str = 'nova') -> dict[str, float]:
+                 service: str = 'nova', report: str = ''
+                 ) -> dict[str, float]:
     """One fresh process per measurement, its peak memory measured from
-    outside (:func:`_peak_kib`)."""
+    outside (:func:`_peak_kib`); with ``report``, the time includes
+    writing that format's report to a file."""
     code = ('import logging; logging.disable(logging.WARNING)\n' + _FLEET)
-    out, kib = _peak_kib(code, mode, directory, str(count), service)
+    out, kib = _peak_kib(code, mode, directory, str(count), service, report)
     found = json.loads(out.strip().splitlines()[-1])
     found['peak_rss_kib'] = kib
     return found
@@ -238,10 +261,14 @@ def _fleet_child(mode: str, directory: str, count: int,
 #: The fleet figure's goal: fleet audit at most this many times the
 #: oslo.config parse-and-read floor, per file.
 FLEET_RATIO = 2.0
+#: The report the fleet and bundles figures write inside their time: the
+#: one a CI job keeps and reads back.
+REPORT = 'json'
 
 
 def bench_fleet(directory: str, sizes: list[int]) -> dict[str, Any]:
-    """Per-file cost of fleet mode against a plain oslo.config loop."""
+    """Per-file cost of fleet mode against a plain oslo.config loop; at
+    the middle size, also with the report written."""
     paths = genconf.write_fleet(directory, max(sizes))
     runs = {}
     for size in sizes:
@@ -254,18 +281,24 @@ def bench_fleet(directory: str, sizes: list[int]) -> dict[str, Any]:
             'peak_rss_mib': ours['peak_rss_kib'] / 1024,
         }
     small, mid, large = sizes[0], sizes[1], sizes[-1]
+    reported = _fleet_child('ours', directory, mid, report=REPORT)
+    with_report = (1000 * reported['seconds'] / mid
+                   / runs[mid]['floor_ms_per_file'])
     per = {s: runs[s]['ours_ms_per_file'] for s in sizes}
     mem = {s: runs[s]['peak_rss_mib'] for s in sizes}
     return {
         'file_size_bytes': os.path.getsize(paths[0]),
         'runs': {str(s): r for s, r in runs.items()},
         'ratio_vs_oslo_loop': runs[mid]['ratio'],
+        'ratio_with_report': with_report,
+        'report': REPORT,
         'ratio_vs_oslo_loop_goal': '<= %.1f' % FLEET_RATIO,
         'linearity_mid_over_small': per[mid] / per[small],
         'linearity_large_over_small': per[large] / per[small],
         'linearity_goal': '<= 1.3',
         'memory_large_over_small': mem[large] / mem[small],
         'met': (runs[mid]['ratio'] <= FLEET_RATIO
+                and with_report <= FLEET_RATIO
                 and per[mid] / per[small] <= 1.3
                 and per[large] / per[small] <= 1.3
                 and mem[large] / mem[small] <= MEMORY_FLAT),
@@ -368,13 +401,16 @@ def bench_bundles(directory: str, count: int) -> dict[str, Any]:
     write_bundles(paths)
     ours = _fleet_child('bundles', directory, count)
     floor = _fleet_child('floor', directory, count)
+    reported = _fleet_child('bundles', directory, count, report=REPORT)
     ratio = ours['seconds'] / floor['seconds']
+    with_report = reported['seconds'] / floor['seconds']
     return {'hosts': count,
             'ours_ms_per_host': 1000 * ours['seconds'] / count,
             'floor_ms_per_host': 1000 * floor['seconds'] / count,
             'peak_rss_mib': ours['peak_rss_kib'] / 1024,
-            'ratio': ratio, 'goal': '<= %.1f' % FLEET_RATIO,
-            'met': ratio <= FLEET_RATIO}
+            'ratio': ratio, 'ratio_with_report': with_report,
+            'report': REPORT, 'goal': '<= %.1f' % FLEET_RATIO,
+            'met': ratio <= FLEET_RATIO and with_report <= FLEET_RATIO}
 
 
 def bench_validator(directory: str, count: int,
@@ -481,6 +517,9 @@ print(json.dumps({'audit_s': audit, 'render_s': render,
 HTML_MAX_BYTES = 5 * 1024 * 1024
 #: Peak memory at the largest fleet over the smallest: flat, within 5%.
 MEMORY_FLAT = 1.05
+#: The HTML report's peak at 10,000 hosts over 300 (measured 1.51 on
+#: 2026-12-06): it grows with the posture rows it draws, by design.
+HTML_MEMORY_BOUND = 1.6
 HTML_MAX_RENDER_SHARE = 0.10
 HTML_MAX_INTERACTIVE_S = 2.0
 
@@ -571,7 +610,12 @@ def table(results: dict[str, Any]) -> str:
          '%.2f' % reg['ratio'], reg['goal'], reg['met']),
         ('fleet audit / oslo loop, per file',
          '%.2f' % fleet['ratio_vs_oslo_loop'],
-         fleet['ratio_vs_oslo_loop_goal'], fleet['ratio_vs_oslo_loop'] <= 2),
+         fleet['ratio_vs_oslo_loop_goal'],
+         fleet['ratio_vs_oslo_loop'] <= FLEET_RATIO),
+        ('fleet audit + %s report / oslo loop, per file' % fleet['report'],
+         '%.2f' % fleet['ratio_with_report'],
+         fleet['ratio_vs_oslo_loop_goal'],
+         fleet['ratio_with_report'] <= FLEET_RATIO),
         ('per file, mid / small fleet',
          '%.2f' % fleet['linearity_mid_over_small'],
          fleet['linearity_goal'], fleet['linearity_mid_over_small'] <= 1.3),
@@ -586,14 +630,19 @@ def table(results: dict[str, Any]) -> str:
     ]
     memory = results.get('memory', {})
     rows += [('peak memory, large / small fleet (CLI, %s)' % fmt,
-              '%.2f' % ratio, 'flat (<= %.2f)' % MEMORY_FLAT if fmt != 'html'
-              else '(report)', ratio <= MEMORY_FLAT or fmt == 'html')
+              '%.2f' % ratio, '<= %.2f' % _memory_bound(fmt),
+              ratio <= _memory_bound(fmt))
              for fmt, ratio in memory.get('large_over_small', {}).items()]
     rows += table_rows_of_profiles(results.get('profiles', {}))
     rows += [
         ('%d bundles: audit / oslo parse' % results['bundles']['hosts'],
          '%.2f' % results['bundles']['ratio'], results['bundles']['goal'],
-         results['bundles']['met']),
+         results['bundles']['ratio'] <= FLEET_RATIO),
+        ('%d bundles: audit + %s report / oslo parse'
+         % (results['bundles']['hosts'], results['bundles']['report']),
+         '%.2f' % results['bundles']['ratio_with_report'],
+         results['bundles']['goal'],
+         results['bundles']['ratio_with_report'] <= FLEET_RATIO),
         ('%d probes, %d jobs / ceil(N/J) x one probe'
          % (results['probe']['endpoints'], results['probe']['jobs']),
          '%.2f' % results['probe']['ratio'],

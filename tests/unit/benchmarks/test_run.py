@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import filecmp
 import glob
+import json
 import os
 
 import pytest
 
+from benchmarks import genconf
 from benchmarks import run
 from glance_conf.audit import manager
 from glance_conf.audit import runner
@@ -56,3 +58,42 @@ def test_profiles_report_the_ratio_against_the_oslo_loop(tmp_path):
         assert found['met'] is (found['ratio'] <= run.FLEET_RATIO)
     rows = run.table_rows_of_profiles(figures)
     assert [r[0].split()[0] for r in rows] == list(run.PROFILED)
+
+
+def _report_of(directory):
+    with open(os.path.join(directory, 'report.' + run.REPORT),
+              encoding='utf-8') as handle:
+        return json.load(handle)
+
+
+def test_the_fleet_figure_writes_its_report_inside_the_time(tmp_path):
+    figure = run.bench_fleet(str(tmp_path), [2, 3, 4])
+    # The report of the middle size's run, the one the ratio is taken at.
+    assert _report_of(str(tmp_path))['files_audited'] == 3
+    assert figure['report'] == run.REPORT
+    assert figure['ratio_with_report'] > 0
+    assert figure['met'] is (
+        figure['ratio_with_report'] <= run.FLEET_RATIO
+        and figure['ratio_vs_oslo_loop'] <= run.FLEET_RATIO
+        and figure['linearity_mid_over_small'] <= 1.3
+        and figure['linearity_large_over_small'] <= 1.3
+        and figure['memory_large_over_small'] <= run.MEMORY_FLAT)
+
+
+def test_the_bundles_figure_writes_its_report_inside_the_time(tmp_path):
+    figure = run.bench_bundles(str(tmp_path), 3)
+    assert _report_of(str(tmp_path))['files_audited'] == 3
+    assert figure['met'] is (figure['ratio'] <= run.FLEET_RATIO
+                             and figure['ratio_with_report']
+                             <= run.FLEET_RATIO)
+
+
+def test_memory_is_judged_flat_but_for_the_html_page(tmp_path):
+    paths = genconf.write_fleet(str(tmp_path), 3)
+    figure = run.bench_memory(paths, [2, 3])
+    assert sorted(figure['peak_rss_mib']) == ['html', 'json', 'text']
+    ratios = figure['large_over_small']
+    assert figure['met'] is (ratios['text'] <= run.MEMORY_FLAT
+                             and ratios['json'] <= run.MEMORY_FLAT
+                             and ratios['html'] <= run.HTML_MEMORY_BOUND)
+    assert run.MEMORY_FLAT < run.HTML_MEMORY_BOUND
