@@ -70,6 +70,11 @@ _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 #: Why a config file that is a symbolic link is not fixed.
 LINK = ('is a symbolic link; fix edits only a file named directly '
         '(name the file it points to)')
+#: Why a file with more than one name is not fixed: the rename that
+#: writes it would give this name a new file and leave the others.
+HARD_LINKED = ('has %d hard links; fix writes a new file in its place, '
+               'which would leave the other names with the old text '
+               '(edit it in place, or give it one name)')
 #: Why a file is not written: it is no longer the file read.
 MOVED = ('was replaced, moved or changed since fix read it; nothing '
          'written (run fix again)')
@@ -86,7 +91,8 @@ def read(path: str) -> Original:
     fine); the file itself is opened relative to it without following a
     link. A config file that is itself a symbolic link is refused: its
     target could be changed by whoever can write the directory, between
-    this read and the write.
+    this read and the write. So is one with other hard links, which the
+    write would silently part from it.
 
     :raises LoadError: as :func:`source.read_text` would, or for a link.
     """
@@ -114,6 +120,8 @@ def read(path: str) -> Original:
                 raise LoadError(path, 'is a directory, not a file')
             if not stat.S_ISREG(info.st_mode):
                 raise LoadError(path, 'is not a regular file')
+            if info.st_nlink > 1:
+                raise LoadError(path, HARD_LINKED % info.st_nlink)
             data = handle.read(source.MAX_FILE_SIZE + 1)
         return Original(path, directory, name,
                          _identity(os.fstat(dir_fd)), _identity(info), data,

@@ -70,6 +70,18 @@ def test_a_config_file_that_is_a_link_is_refused(tmp_path):
         fix.read(str(link))
 
 
+def test_a_config_file_with_other_hard_links_is_refused(tmp_path):
+    """The rename that writes it would leave the other name behind with
+    the old text, silently."""
+    conf = tmp_path / 'nova.conf'
+    conf.write_text('[glance]\n')
+    os.link(conf, tmp_path / 'nova.conf.deployed')
+    with pytest.raises(LoadError, match='has 2 hard links'):
+        fix.read(str(conf))
+    os.unlink(tmp_path / 'nova.conf.deployed')
+    assert fix.read(str(conf)).text == '[glance]\n'
+
+
 def _victim(tmp_path):
     victim = tmp_path / 'shadow'
     victim.write_bytes(b'root::19000:0:99999:7:::\n')
