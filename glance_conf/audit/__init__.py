@@ -23,14 +23,31 @@ hosts' bundles, with waivers, a baseline and a gate) is a
 reports from (:mod:`glance_conf.audit.request`).
 """
 
+from typing import TYPE_CHECKING
+from typing import Any
+
 from glance_conf.audit.engine import enforce
 from glance_conf.audit.engine import run
 from glance_conf.audit.exception import AuditFailure
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
-from glance_conf.audit.request import Request
-from glance_conf.audit.request import execute
 from glance_conf.audit.target import AuditedConf
+
+if TYPE_CHECKING:
+    from glance_conf.audit.request import Request
+    from glance_conf.audit.request import execute
+
+#: Loaded on first use: a service that imports this package to call
+#: :func:`enforce` at start-up does not pay for the run modes, the
+#: bundles and the report machinery a whole run needs.
+_RUN_MACHINERY = ('Request', 'execute')
+
+
+def __getattr__(name: str) -> Any:
+    if name in _RUN_MACHINERY:
+        from glance_conf.audit import request
+        return getattr(request, name)
+    raise AttributeError('module %r has no attribute %r' % (__name__, name))
 
 __all__ = ['AuditFailure', 'AuditedConf', 'Finding', 'Request', 'Severity',
            'enforce', 'execute', 'run']

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from collections.abc import Iterator
 from collections.abc import Sequence
 from typing import Any
@@ -68,18 +69,33 @@ class AuditConfigOpts(cfg.ConfigOpts):
             return value
 
 
+_QUIET_LOCK = threading.Lock()
+#: Runs inside :func:`quiet_oslo_logging` now, and the level it found.
+_quiet = {'runs': 0, 'saved': logging.NOTSET}
+
+
 @contextlib.contextmanager
 def quiet_oslo_logging() -> Iterator[None]:
     """Keep oslo.config's deprecation warnings out of the report streams
     while the audit re-reads a service's files: the audit reports
-    deprecated names itself (GC304)."""
+    deprecated names itself (GC304).
+
+    Runs may overlap (a library caller's threads): the first in saves
+    the logger's level and the last out puts it back, so overlapping
+    runs never leave oslo.config silenced."""
     logger = logging.getLogger('oslo_config')
-    saved = logger.level
-    logger.setLevel(logging.CRITICAL + 1)
+    with _QUIET_LOCK:
+        if not _quiet['runs']:
+            _quiet['saved'] = logger.level
+            logger.setLevel(logging.CRITICAL + 1)
+        _quiet['runs'] += 1
     try:
         yield
     finally:
-        logger.setLevel(saved)
+        with _QUIET_LOCK:
+            _quiet['runs'] -= 1
+            if not _quiet['runs']:
+                logger.setLevel(_quiet['saved'])
 
 
 def new_conf(defaults: str = definitions.NOVA,

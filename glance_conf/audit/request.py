@@ -27,13 +27,16 @@ picks the exit code. A library caller does the same without argparse::
     result = request.execute(request.Request(files=('compute-1.conf',
                                                     'compute-2.conf')))
     try:
-        failed = result.gate_fails
+        # A file that could not be audited fails too (the command line
+        # exits 2): the gate judges only what was read.
+        failed = bool(result.problem_count) or result.gate_fails
     finally:
         result.close()
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import os
@@ -60,6 +63,7 @@ from glance_conf.audit.modes.bundles import audit_bundles
 from glance_conf.audit.modes.common import Progress
 from glance_conf.audit.modes.fleet import audit_fleet
 from glance_conf.audit.modes.service import audit_service
+from glance_conf.audit.modes.service import config_files
 from glance_conf.audit.report.text import shown
 from glance_conf.audit.result import Rendering
 from glance_conf.audit.result import Result
@@ -192,6 +196,7 @@ def _run(request: Request, loaded: _Loaded,
 def _load(request: Request, warn: Warn) -> _Loaded:
     """Everything the run needs, in the order the command line has
     always refused a request in: the first problem is the one told."""
+    _refuse_malformed(request)
     loaded = _Loaded([], waivers=_waivers(request))
     loaded.checks = _checks(request)
     if request.bundles is not None:
@@ -217,6 +222,27 @@ def _load(request: Request, warn: Warn) -> _Loaded:
                  'their findings share fingerprints; name each file after '
                  'its host' % (len(shared), shown(shared[0])))
     return loaded
+
+
+def _refuse_malformed(request: Request) -> None:
+    """What the command line's parser rules out, for a library caller
+    who builds a :class:`Request` by hand: a field of the wrong shape is
+    refused by name, before anything is read."""
+    for name in ('files', 'config', 'skip', 'reports', 'observers'):
+        if isinstance(getattr(request, name), (str, bytes)):
+            raise RequestError('Request.%s: a sequence, not one string'
+                               % name)
+    if request.service is not None and \
+            request.service not in services.SERVICES:
+        raise RequestError('Request.service: one of %s, or None to '
+                           'recognise it' % ', '.join(services.SERVICES))
+    if request.defaults not in definitions.SEMANTICS:
+        raise RequestError('Request.defaults: one of %s'
+                           % ', '.join(definitions.SEMANTICS))
+    if request.fail_on is not None and \
+            not isinstance(request.fail_on, Severity):
+        raise RequestError('Request.fail_on: a Severity, or None for '
+                           'never')
 
 
 def _waivers(request: Request) -> waivers_mod.Waivers | None:
@@ -345,13 +371,19 @@ def same_file(path: str) -> tuple[int, int] | str:
 
 def inputs(request: Any, *more: str | None) -> list[str]:
     """The files a run reads, that no report may be written over: FILE
-    arguments, ``--config-file`` and the files of ``--config-dir``,
+    arguments, ``--config-file`` and the files of ``--config-dir`` (or,
+    with none of them, the service's config where it finds it),
     ``--waivers``, and ``more``.
 
     :param request: a :class:`Request`, or a command line's arguments.
     """
     found = [*(getattr(request, 'files', None) or []),
              getattr(request, 'waivers', None), *more]
+    if not (getattr(request, 'files', None) or getattr(request, 'config',
+                                                        None)
+            or getattr(request, 'bundles', None)):
+        with contextlib.suppress(LoadError, KeyError):
+            found += config_files((), getattr(request, 'service', None))[0]
     for flag, path in getattr(request, 'config', None) or []:
         if flag == '--config-file':
             found.append(path)

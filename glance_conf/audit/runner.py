@@ -29,7 +29,12 @@ from glance_conf.audit.modes.common import Progress
 from glance_conf.audit.modes.common import posture_row
 from glance_conf.audit.modes.fleet import audit_fleet
 from glance_conf.audit.modes.service import audit_service
+from glance_conf.audit.result import LoadProblem
+from glance_conf.audit.result import Result
 
-__all__ = ['NOVA_SUBSTITUTES', 'UNEXPECTED', 'AuditConfigOpts', 'Progress',
-           'audit_bundles', 'audit_fleet', 'audit_service', 'posture_row',
+# Result and LoadProblem were documented here before the result model had
+# a module of its own; code written against that keeps working.
+__all__ = ['NOVA_SUBSTITUTES', 'UNEXPECTED', 'AuditConfigOpts',
+           'LoadProblem', 'Progress', 'Result', 'audit_bundles',
+           'audit_fleet', 'audit_service', 'posture_row',
            'quiet_oslo_logging']

@@ -36,6 +36,7 @@ from glance_conf.audit import baseline
 from glance_conf.audit import identity
 from glance_conf.audit import manager
 from glance_conf.audit import projectconfig
+from glance_conf.audit import services
 from glance_conf.audit import waivers as waivers_mod
 from glance_conf.audit.exception import LoadError
 from glance_conf.audit.exception import PluginLoadError
@@ -216,8 +217,12 @@ def rebuild(doc: dict[str, Any], checks: Sequence[Any]) -> Result:
     mode = _get(doc, 'mode', str)
     if mode not in MODES:
         raise Malformed('mode is not one of %s' % ', '.join(MODES))
+    service = _get(doc, 'service', str)
+    if service not in (*services.SERVICES, services.MIXED):
+        raise Malformed('service is not one of %s'
+                        % ', '.join((*services.SERVICES, services.MIXED)))
     result = Result(mode, _checks_run(doc, checks),
-                    _get(doc, 'defaults', str), _get(doc, 'service', str))
+                    _get(doc, 'defaults', str), service)
     _read_coverage(result, doc)
     _read_settings(result, doc)
     _read_files(result, doc, mode)
@@ -261,7 +266,7 @@ def _read_settings(result: Result, doc: dict[str, Any]) -> None:
     result.fail_on = None if gate == 'never' else _severity(gate, 'gate')
     shown_as = _get(doc, 'rendering', dict)
     result.rendering = Rendering(
-        docs_url=_text_or_none(shown_as, 'docs_url', 'rendering.'),
+        docs_url=_docs_url(shown_as),
         sarif_min_severity=_severity(shown_as.get('sarif_min_severity'),
                                      'rendering.sarif_min_severity'),
         sarif_max_results=shown_as.get('sarif_max_results')
@@ -270,6 +275,18 @@ def _read_settings(result: Result, doc: dict[str, Any]) -> None:
                                        bool, 'rendering.')))
     result.show_suppressed = _get(shown_as, 'show_suppressed', bool,
                                   'rendering.')
+
+
+def _docs_url(rendering: dict[str, Any]) -> str | None:
+    """The report's ``--docs-url``, held to what the flag takes: it
+    becomes links in the HTML report and SARIF's ``helpUri``."""
+    url = _text_or_none(rendering, 'docs_url', 'rendering.')
+    if url is None:
+        return None
+    try:
+        return _parser.docs_url(url)
+    except argparse.ArgumentTypeError as exc:
+        raise Malformed('rendering.docs_url is %s' % exc) from None
 
 
 def _read_files(result: Result, doc: dict[str, Any], mode: str) -> None:
@@ -282,7 +299,13 @@ def _read_files(result: Result, doc: dict[str, Any], mode: str) -> None:
         at = 'files[%d].' % index
         path = _get(item, 'path', str, at)
         result.paths.append(path)
-        result.note_service(_get(item, 'service', str, at), [path])
+        service = _get(item, 'service', str, at)
+        if service not in services.SERVICES:
+            # It becomes a Prometheus label and a SARIF property: only the
+            # services the audit knows.
+            raise Malformed('%sservice is not one of %s'
+                            % (at, ', '.join(services.SERVICES)))
+        result.note_service(service, [path])
         if mode == 'fleet':
             result.hosts.append(_get(item, 'host', str, at))
     for index, row in enumerate(_get(doc, 'posture', list)):

@@ -91,8 +91,7 @@ def read(path: str) -> Original:
     fine); the file itself is opened relative to it without following a
     link. A config file that is itself a symbolic link is refused: its
     target could be changed by whoever can write the directory, between
-    this read and the write. So is one with other hard links, which the
-    write would silently part from it.
+    this read and the write.
 
     :raises LoadError: as :func:`source.read_text` would, or for a link.
     """
@@ -120,8 +119,6 @@ def read(path: str) -> Original:
                 raise LoadError(path, 'is a directory, not a file')
             if not stat.S_ISREG(info.st_mode):
                 raise LoadError(path, 'is not a regular file')
-            if info.st_nlink > 1:
-                raise LoadError(path, HARD_LINKED % info.st_nlink)
             data = handle.read(source.MAX_FILE_SIZE + 1)
         return Original(path, directory, name,
                          _identity(os.fstat(dir_fd)), _identity(info), data,
@@ -148,8 +145,9 @@ def write(original: Original, text: str) -> str:
     and the file is as it was.
 
     :returns: the backup's path, beside ``original.path`` as given.
-    :raises FixError: if the file is no longer the one read, the owner
-        cannot be kept or a write fails.
+    :raises FixError: if the file is no longer the one read, has other
+        hard links (the rename would part it from them), the owner cannot
+        be kept or a write fails.
     """
     path = printable(original.path)
     created: list[str] = []
@@ -202,6 +200,10 @@ def _still(original: Original, dir_fd: int) -> os.stat_result:
         if _identity(info) != original.file_id or \
                 handle.read(len(original.data) + 1) != original.data:
             raise FixError('%s: %s' % (path, MOVED))
+    if info.st_nlink > 1:
+        # Asked here, of a file about to be written, not when it is read:
+        # the files fix only reads may have as many names as they like.
+        raise FixError('%s: %s' % (path, HARD_LINKED % info.st_nlink))
     return info
 
 

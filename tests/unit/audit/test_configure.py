@@ -43,3 +43,19 @@ def test_oslo_config_errors_are_named_never_quoted():
         'oslo.config cannot parse it (ConfigFileParseError)'
     assert configure.oslo_reason(
         cfg.ConfigFilesNotFoundError(['x'])) == 'no such file'
+
+
+def test_overlapping_runs_leave_oslo_config_logging_as_it_was():
+    """Two runs in threads: the first out must not restore the level
+    while the other still runs, nor the last leave it silenced."""
+    import logging
+    logger = logging.getLogger('oslo_config')
+    before = logger.level
+    first, second = configure.quiet_oslo_logging(), \
+        configure.quiet_oslo_logging()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert logger.level > logging.CRITICAL  # the second still runs
+    second.__exit__(None, None, None)
+    assert logger.level == before

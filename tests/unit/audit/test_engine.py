@@ -125,6 +125,25 @@ def test_package_reexports_the_engine():
                                   'execute', 'run'}
 
 
+def test_a_service_calling_enforce_does_not_load_the_run_machinery():
+    """``import glance_conf.audit`` at a service's start-up loads the
+    engine, not the run modes, bundles or writers a whole run needs."""
+    import subprocess
+    import sys
+    code = ('import sys, glance_conf.audit; '
+            'print(sorted(m for m in sys.modules if m.startswith('
+            '("glance_conf.audit.request", "glance_conf.audit.modes", '
+            '"glance_conf.audit.bundle", "glance_conf.audit.report."))))')
+    out = subprocess.run([sys.executable, '-c', code], check=True,
+                         capture_output=True, text=True).stdout
+    assert out.strip() == '[]'
+    code = code.replace('glance_conf.audit; ', 'glance_conf.audit; '
+                        'glance_conf.audit.execute; ')
+    out = subprocess.run([sys.executable, '-c', code], check=True,
+                         capture_output=True, text=True).stdout
+    assert 'glance_conf.audit.request' in out
+
+
 # -- the engine places findings -----------------------------------------------
 
 class OptionOnly(base.Check):

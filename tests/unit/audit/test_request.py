@@ -89,6 +89,38 @@ def test_a_request_that_contradicts_itself_is_refused(request_, message):
     assert str(caught.value) == message
 
 
+@pytest.mark.parametrize('fields, message', [
+    ({'service': 'bogus'}, 'Request.service: one of nova, cinder, '
+     'glance-api, or None to recognise it'),
+    # What a JSON report of a mixed fleet says: not a service to judge by.
+    ({'service': 'mixed', 'files': ('a.conf',)}, 'Request.service: '),
+    ({'defaults': 'glance_conf'}, 'Request.defaults: one of '),
+    ({'fail_on': 'high'}, 'Request.fail_on: a Severity'),
+    ({'files': 'compute-1.conf'}, 'Request.files: a sequence, not one '
+     'string'),
+])
+def test_a_hand_built_request_of_the_wrong_shape_is_refused(fields,
+                                                            message):
+    """What argparse rules out on the command line, named for a
+    library caller, before anything is read."""
+    with pytest.raises(RequestError) as caught:
+        execute(Request(**fields))
+    assert str(caught.value).startswith(message)
+
+
+def test_a_report_over_the_config_found_by_default_is_refused(
+        tmp_path, monkeypatch):
+    """Service mode without flags reads the config where nova finds it:
+    that file is an input too."""
+    monkeypatch.setenv('HOME', str(tmp_path))
+    found = tmp_path / '.nova' / 'nova.conf'
+    found.parent.mkdir()
+    found.write_text(INSECURE)
+    with pytest.raises(RequestError, match='is a file this run reads'):
+        execute(Request(offline=True, reports=(('json', str(found)),)))
+    assert found.read_text() == INSECURE
+
+
 def test_files_the_run_needs_are_refused_naming_their_flag(tmp_path):
     missing = str(tmp_path / 'missing')
     for given, flag in (({'waivers': missing}, 'waivers'),

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 from glance_conf.audit import configure
+from glance_conf.audit import result
 from glance_conf.audit import runner
 from glance_conf.audit.modes import bundles
 from glance_conf.audit.modes import common
@@ -35,5 +36,8 @@ def test_the_runner_names_the_modes_and_the_audit_s_config():
     assert runner.AuditConfigOpts is configure.AuditConfigOpts
     assert runner.NOVA_SUBSTITUTES is configure.NOVA_SUBSTITUTES
     assert runner.quiet_oslo_logging is configure.quiet_oslo_logging
+    # Documented here before the result model had a module of its own.
+    assert runner.Result is result.Result
+    assert runner.LoadProblem is result.LoadProblem
     assert sorted(runner.__all__) == sorted(
         name for name in vars(runner) if not name.startswith('_'))

@@ -183,6 +183,14 @@ SECRET = 'hunter2-s3cr3t'
     (lambda d: d.update(posture=[[SECRET]]), 'posture[0]'),
     (lambda d: d['checks'].append({'id': SECRET}), 'checks[0]: a check'),
     (lambda d: d.update(mode=SECRET), 'mode is not one of'),
+    (lambda d: d.update(service=SECRET), 'service is not one of'),
+    # It would become the HTML report's links and SARIF's helpUri.
+    (lambda d: d['rendering'].update(
+        docs_url='javascript:alert(1)//' + SECRET),
+     'rendering.docs_url is not an http(s) URL'),
+    # It would become a Prometheus label and a SARIF property.
+    (lambda d: d['files'][0].update(service='cinder"} 1\n' + SECRET),
+     'files[0].service is not one of'),
     (lambda d: d.update(rendering=[SECRET]), 'rendering has the wrong'),
     (lambda d: d.update(errors=[{'file': 1, 'message': SECRET}]),
      'errors[0].file'),

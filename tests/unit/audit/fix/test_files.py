@@ -70,16 +70,28 @@ def test_a_config_file_that_is_a_link_is_refused(tmp_path):
         fix.read(str(link))
 
 
-def test_a_config_file_with_other_hard_links_is_refused(tmp_path):
+def test_a_file_with_other_hard_links_is_read_but_never_written(tmp_path):
     """The rename that writes it would leave the other name behind with
-    the old text, silently."""
+    the old text, silently; a file fix only reads may have many names."""
     conf = tmp_path / 'nova.conf'
     conf.write_text('[glance]\n')
     os.link(conf, tmp_path / 'nova.conf.deployed')
-    with pytest.raises(LoadError, match='has 2 hard links'):
-        fix.read(str(conf))
-    os.unlink(tmp_path / 'nova.conf.deployed')
-    assert fix.read(str(conf)).text == '[glance]\n'
+    original = fix.read(str(conf))
+    with pytest.raises(fix.FixError, match='has 2 hard links'):
+        fix.write(original, 'new\n')
+    assert conf.read_text() == '[glance]\n'
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        'nova.conf', 'nova.conf.deployed']
+
+
+def test_a_hard_link_made_after_the_read_is_caught(tmp_path):
+    conf = tmp_path / 'nova.conf'
+    conf.write_text('[glance]\n')
+    original = fix.read(str(conf))
+    os.link(conf, tmp_path / 'other-name.conf')
+    with pytest.raises(fix.FixError, match='has 2 hard links'):
+        fix.write(original, 'new\n')
+    assert (tmp_path / 'other-name.conf').read_text() == '[glance]\n'
 
 
 def _victim(tmp_path):
