@@ -27,10 +27,10 @@ import dataclasses
 import json
 import os
 import re
-import stat
 from collections.abc import Iterable
 from typing import Any
 
+from glance_conf.audit import source
 from glance_conf.audit.exception import LoadError
 from glance_conf.audit.finding import FINGERPRINT_SCHEME
 from glance_conf.audit.finding import Finding
@@ -105,22 +105,10 @@ def compare(baseline: Baseline, findings: Iterable[Finding],
 
 
 def _read(path: str) -> bytes:
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        raise LoadError(path, 'no such file') from None
-    except OSError as exc:
-        raise LoadError(path, 'cannot read: %s' % exc.strerror) from None
-    if not stat.S_ISREG(info.st_mode):
-        # A FIFO or device could block the read, or never end.
-        raise LoadError(path, 'is not a regular file')
-    try:
-        with open(path, 'rb') as handle:
-            data = handle.read(MAX_BASELINE_BYTES + 1)
-    except OSError as exc:
-        raise LoadError(path, 'cannot read: %s' % exc.strerror) from None
-    if len(data) > MAX_BASELINE_BYTES:
-        raise LoadError(path, 'larger than %d bytes' % MAX_BASELINE_BYTES)
+    data = source.read_bytes(path, MAX_BASELINE_BYTES)
+    if len(data) > MAX_BASELINE_BYTES:  # it grew since it was looked at
+        raise LoadError(path, 'file is larger than %d bytes'
+                        % MAX_BASELINE_BYTES)
     return data
 
 

@@ -94,6 +94,17 @@ def read_text(path: str, strict: bool = True) -> str:
         (:func:`glance_conf.audit.run`) does not, as it must audit
         whatever oslo.config already parsed for the service.
     """
+    return decode(path, read_bytes(path, MAX_FILE_SIZE if strict else None),
+                  strict)
+
+
+def read_bytes(path: str, limit: int | None) -> bytes:
+    """``path``'s bytes, refusing what is not a regular file before
+    opening it (a FIFO or device could block the read, or never end) and
+    a file over ``limit`` bytes (``None``: any size).
+
+    :raises LoadError: naming what is wrong, never the content.
+    """
     try:
         info = os.stat(path)
     except FileNotFoundError:
@@ -103,17 +114,15 @@ def read_text(path: str, strict: bool = True) -> str:
     if stat_mod.S_ISDIR(info.st_mode):
         raise LoadError(path, 'is a directory, not a file')
     if not stat_mod.S_ISREG(info.st_mode):
-        # A FIFO or device could block the read, or never end.
         raise LoadError(path, 'is not a regular file')
-    if strict and info.st_size > MAX_FILE_SIZE:
+    if limit is not None and info.st_size > limit:
         raise LoadError(path, 'file is %d bytes; the limit is %d'
-                        % (info.st_size, MAX_FILE_SIZE))
+                        % (info.st_size, limit))
     try:
         with open(path, 'rb') as handle:
-            data = handle.read(MAX_FILE_SIZE + 1 if strict else -1)
+            return handle.read(-1 if limit is None else limit + 1)
     except OSError as exc:
         raise LoadError(path, 'cannot read: %s' % exc.strerror) from None
-    return decode(path, data, strict)
 
 
 def decode(path: str, data: bytes, strict: bool = True) -> str:
