@@ -229,9 +229,9 @@ def test_a_report_too_large_or_not_a_file_is_refused(tmp_path,
     monkeypatch.setattr(baseline, 'MAX_BASELINE_BYTES', 10)
     path = _write(tmp_path, 'r.json', '{"findings": []}')
     code, _, err = run('convert', path)
-    assert code == 2 and 'larger than 10 bytes' in err
+    assert code == 2 and 'file is 16 bytes; the limit is 10' in err
     code, _, err = run('convert', str(tmp_path))
-    assert code == 2 and 'not a regular file' in err
+    assert code == 2 and 'is a directory, not a file' in err
 
 
 def test_usage(tmp_path):
