@@ -63,10 +63,16 @@ _PEAK_RE = re.compile(r'Maximum resident set size \(kbytes\): (\d+)')
 
 def _peak_kib(code: str, *args: str) -> tuple[str, int]:
     """Run ``code`` in a fresh interpreter under ``/usr/bin/time -v``:
-    its output and its peak RSS in KiB. A child's own ``ru_maxrss``
-    starts at its parent's peak on Linux, so a process that measures
-    itself after being started from a big one reports the parent."""
-    proc = subprocess.run([TIME, '-v', sys.executable, '-c', code, *args],
+    its output and its peak RSS in KiB (:func:`_peak_of`)."""
+    return _peak_of([sys.executable, '-c', code, *args])
+
+
+def _peak_of(argv: list[str]) -> tuple[str, int]:
+    """Run ``argv`` under ``/usr/bin/time -v``: its output and its peak
+    RSS in KiB. A child's own ``ru_maxrss`` starts at its parent's peak
+    on Linux, so a process that measures itself after being started from
+    a big one reports the parent."""
+    proc = subprocess.run([TIME, '-v', *argv],
                           capture_output=True, text=True, check=True,
                           timeout=1800)
     found = _PEAK_RE.search(proc.stderr)
@@ -75,30 +81,24 @@ def _peak_kib(code: str, *args: str) -> tuple[str, int]:
     return proc.stdout, int(found.group(1))
 
 
-_CLI = '''
-import sys
-from glance_conf.cmd import audit
-fmt, listing, output = sys.argv[1], sys.argv[2], sys.argv[3]
-paths = open(listing).read().split()
-audit.run(['--format', fmt, '--output', output, '--no-progress',
-           '--fail-on', 'never', *paths], sys.stdout, sys.stderr)
-'''
+#: The command line as an operator runs it, the files as its arguments.
+_CLI = [sys.executable, '-m', 'glance_conf.cmd.audit', '--no-progress',
+        '--fail-on', 'never']
 
 
 def bench_memory(paths: list[str], sizes: list[int],
                  formats: tuple[str, ...] = ('text', 'json', 'html')
                  ) -> dict[str, Any]:
-    """Peak RSS through the command line, a fresh process per size and
-    format, measured by ``/usr/bin/time -v``."""
+    """Peak RSS of the command line, a fresh process per size and
+    format, the files given as its arguments, measured from outside by
+    ``/usr/bin/time -v``."""
     peaks: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix='glance-conf-mem-') as tmp:
         for size in sizes:
-            listing = os.path.join(tmp, 'files-%d' % size)
-            with open(listing, 'w', encoding='utf-8') as handle:
-                handle.write('\n'.join(paths[:size]))
             for fmt in formats:
-                _, kib = _peak_kib(_CLI, fmt, listing,
-                                   os.path.join(tmp, 'report.' + fmt))
+                _, kib = _peak_of([*_CLI, '--format', fmt, '--output',
+                                   os.path.join(tmp, 'report.' + fmt),
+                                   *paths[:size]])
                 peaks.setdefault(fmt, {})[str(size)] = kib / 1024
     small, large = str(sizes[0]), str(sizes[-1])
     ratios = {fmt: peaks[fmt][large] / peaks[fmt][small] for fmt in peaks}
@@ -258,6 +258,24 @@ def _fleet_child(mode: str, directory: str, count: int,
     return found
 
 
+#: Runs of each side of a ratio, alternated, the fastest of each kept:
+#: noise on these shared machines only ever adds time, and the first run
+#: after a fleet is written shares the disk with its write-back.
+ROUNDS = 2
+
+
+def _paired(*sides: tuple[Any, ...]) -> list[dict[str, float]]:
+    """For each ``sides`` entry (:func:`_fleet_child`'s arguments), its
+    fastest of :data:`ROUNDS` runs, the sides alternated in each round,
+    after the files just written are flushed to disk."""
+    os.sync()
+    runs: list[list[dict[str, float]]] = [[] for _ in sides]
+    for _ in range(ROUNDS):
+        for done, args in zip(runs, sides, strict=True):
+            done.append(_fleet_child(*args))
+    return [min(done, key=lambda run: run['seconds']) for done in runs]
+
+
 #: The fleet figure's goal: fleet audit at most this many times the
 #: oslo.config parse-and-read floor, per file.
 FLEET_RATIO = 2.0
@@ -272,8 +290,8 @@ def bench_fleet(directory: str, sizes: list[int]) -> dict[str, Any]:
     paths = genconf.write_fleet(directory, max(sizes))
     runs = {}
     for size in sizes:
-        ours = _fleet_child('ours', directory, size)
-        floor = _fleet_child('floor', directory, size)
+        ours, floor = _paired(('ours', directory, size),
+                              ('floor', directory, size))
         runs[size] = {
             'ours_ms_per_file': 1000 * ours['seconds'] / size,
             'floor_ms_per_file': 1000 * floor['seconds'] / size,
@@ -281,7 +299,7 @@ def bench_fleet(directory: str, sizes: list[int]) -> dict[str, Any]:
             'peak_rss_mib': ours['peak_rss_kib'] / 1024,
         }
     small, mid, large = sizes[0], sizes[1], sizes[-1]
-    reported = _fleet_child('ours', directory, mid, report=REPORT)
+    [reported] = _paired(('ours', directory, mid, 'nova', REPORT))
     with_report = (1000 * reported['seconds'] / mid
                    / runs[mid]['floor_ms_per_file'])
     per = {s: runs[s]['ours_ms_per_file'] for s in sizes}
@@ -335,8 +353,8 @@ def bench_profiles(directory: str, count: int) -> dict[str, Any]:
     for service in PROFILED:
         where = os.path.join(directory, service)
         paths = write_service_fleet(where, service, count)
-        ours = _fleet_child('ours', where, count, service)
-        floor = _fleet_child('floor', where, count, service)
+        ours, floor = _paired(('ours', where, count, service),
+                              ('floor', where, count, service))
         ratio = ours['seconds'] / floor['seconds']
         results[service] = {
             'files': count,
@@ -399,9 +417,9 @@ def bench_bundles(directory: str, count: int) -> dict[str, Any]:
     of the same config files (the fleet figure's floor)."""
     paths = genconf.write_fleet(directory, count)
     write_bundles(paths)
-    ours = _fleet_child('bundles', directory, count)
-    floor = _fleet_child('floor', directory, count)
-    reported = _fleet_child('bundles', directory, count, report=REPORT)
+    ours, floor, reported = _paired(
+        ('bundles', directory, count), ('floor', directory, count),
+        ('bundles', directory, count, 'nova', REPORT))
     ratio = ours['seconds'] / floor['seconds']
     with_report = reported['seconds'] / floor['seconds']
     return {'hosts': count,

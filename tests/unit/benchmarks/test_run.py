@@ -97,3 +97,17 @@ def test_memory_is_judged_flat_but_for_the_html_page(tmp_path):
                              and ratios['json'] <= run.MEMORY_FLAT
                              and ratios['html'] <= run.HTML_MEMORY_BOUND)
     assert run.MEMORY_FLAT < run.HTML_MEMORY_BOUND
+
+
+def test_each_side_keeps_its_fastest_run_alternated(monkeypatch):
+    calls = []
+    times = iter([3.0, 1.0, 2.0, 4.0])  # ours, floor, ours, floor
+
+    def child(*args):
+        calls.append(args[0])
+        return {'seconds': next(times)}
+    monkeypatch.setattr(run, '_fleet_child', child)
+    monkeypatch.setattr(run, 'ROUNDS', 2)
+    ours, floor = run._paired(('ours', 'd', 1), ('floor', 'd', 1))
+    assert calls == ['ours', 'floor', 'ours', 'floor']
+    assert (ours['seconds'], floor['seconds']) == (2.0, 1.0)
