@@ -401,8 +401,13 @@ def overwrites(pairs: Sequence[tuple[str, str | None]],
     """The first output of ``pairs`` that names one of ``inputs`` (an
     audited file, a waiver file...), which writing the report would
     destroy."""
-    read = {same_file(path) for path in inputs if path}
+    # The outputs are few and the inputs a fleet: hold the outputs, and
+    # walk the inputs without keeping them (memory stays flat).
+    written = {same_file(output) for _, output in pairs
+               if output is not None}
+    clashes = {name for name in (same_file(path) for path in inputs if path)
+               if name in written}
     for _, output in pairs:
-        if output is not None and same_file(output) in read:
+        if output is not None and same_file(output) in clashes:
             return output
     return None
