@@ -126,6 +126,15 @@ def test_the_1_mib_audit_time_is_the_last_runs():
             name
 
 
+@pytest.mark.parametrize('name', ['README.rst', 'doc/source/performance.rst'])
+def test_the_peak_memory_stated_is_the_last_runs(name):
+    text = ' '.join((ROOT / name).read_text(encoding='utf-8').split())
+    peaks = RESULTS['memory']['peak_rss_mib']
+    for fmt in ('text', 'json', 'html'):
+        small, large = (peaks[fmt][size] for size in ('300', '10000'))
+        assert '%.1f' % small in text and '%.1f' % large in text, fmt
+
+
 def test_a_row_no_rule_knows_is_refused():
     with pytest.raises(AssertionError, match='no rule'):
         _rule('a figure nobody measured')
