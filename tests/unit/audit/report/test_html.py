@@ -29,20 +29,13 @@ from glance_conf.audit import manager
 from glance_conf.audit import result as result_mod
 from glance_conf.audit import runner
 from glance_conf.audit.report import html
+from tests.unit.audit.report import htmlpage
 
 HOSTILE = '<script>alert(1)</script>'
 
 
-def _render(res):
-    out = io.StringIO()
-    html.render(res, out)
-    return out.getvalue()
-
-
-def _data(page):
-    doc = lxml_html.fromstring(page)
-    [island] = doc.xpath('//script[@id="gc-data"]')
-    return doc, json.loads(island.text)
+_render = htmlpage.render
+_data = htmlpage.data
 
 
 def _fleet(write_conf, *texts, group_by=None):

@@ -17,9 +17,6 @@ per group."""
 
 from __future__ import annotations
 
-import io
-import json
-
 from lxml import html as lxml_html
 
 from glance_conf.audit import baseline
@@ -29,18 +26,10 @@ from glance_conf.audit import waivers
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.report import html
 from glance_conf.audit.report import html_tables
+from tests.unit.audit.report import htmlpage
 
-
-def _render(res):
-    out = io.StringIO()
-    html.render(res, out)
-    return out.getvalue()
-
-
-def _data(page):
-    doc = lxml_html.fromstring(page)
-    [island] = doc.xpath('//script[@id="gc-data"]')
-    return doc, json.loads(island.text)
+_render = htmlpage.render
+_data = htmlpage.data
 
 
 def _fleet(write_conf, *texts):
