@@ -57,7 +57,7 @@ if TYPE_CHECKING:
 NAMESPACE = 'glance_conf.audit.checks'
 
 #: ``GC`` and three digits; the hundreds say the area. GC8xx judges
-#: other services than nova (:data:`SERVICE_RANGES`); GC9xx is left for
+#: other services than nova (``services.ID_RANGES``); GC9xx is left for
 #: checks a site adds itself.
 ID_RE = re.compile(r'GC[1-9][0-9]{2}')
 
@@ -74,10 +74,6 @@ AREAS = {
        '(GC850-GC899, --service glance-api)',
     9: 'Reserved for site-specific checks',
 }
-
-#: The IDs kept for the checks of each service other than nova, which
-#: the service profiles declare.
-SERVICE_RANGES = services_mod.ID_RANGES
 
 #: What a check's ``references`` may cite: ``<framework>/<ID>``, the ID
 #: matching the framework's pattern.

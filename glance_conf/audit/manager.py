@@ -98,7 +98,7 @@ def validate_check(name: str, plugin: Any) -> CheckClass:
 
 def _validate_services(name: str, check_id: str, names: Any) -> None:
     """A tuple of distinct known services; an ID in a service's range
-    (``base.SERVICE_RANGES``) belongs to that service alone."""
+    (``services.ID_RANGES``) belongs to that service alone."""
     if not isinstance(names, tuple) or not names \
             or len(set(names)) != len(names) \
             or not set(names) <= set(services.SERVICES):
@@ -106,7 +106,7 @@ def _validate_services(name: str, check_id: str, names: Any) -> None:
                              'services among %s' % ', '.join(
                                  services.SERVICES))
     number = int(check_id[2:])
-    for service, ids in base.SERVICE_RANGES.items():
+    for service, ids in services.ID_RANGES.items():
         if number in ids and names != (service,):
             raise CheckLoadError(name, 'IDs GC%d-GC%d are kept for %s '
                                  'checks' % (ids[0], ids[-1], service))
