@@ -42,13 +42,13 @@ TRUNCATED = ' [truncated]'
 
 def printable(value: str, limit: int = MAX_SHOWN) -> str:
     """Escape control characters and shorten ``value`` for display."""
-    out = []
-    for ch in value:
-        if ch.isprintable() and ch not in '\\':
-            out.append(ch)
-        else:
-            out.append(ch.encode('unicode_escape').decode('ascii'))
-    text = ''.join(out)
+    if value.isprintable() and '\\' not in value:
+        text = value  # nothing to escape, found at C speed: most values
+    else:
+        text = ''.join(
+            ch if ch.isprintable() and ch != '\\'
+            else ch.encode('unicode_escape').decode('ascii')
+            for ch in value)
     if len(text) > limit:
         text = text[:limit] + '...'
     return text

@@ -127,6 +127,10 @@ def _echo_word(text: str, accepted: Iterable[str]) -> str:
 
 def _bad_char(value: str, allow_space: bool = False) -> str | None:
     """Describe the first control (or white-space) character, if any."""
+    if value.isprintable() and (allow_space or ' ' not in value):
+        # The common case, at C speed: printable leaves out every
+        # control and white-space character but the ASCII space.
+        return None
     for pos, ch in enumerate(value):
         if not ch.isprintable() or (ch.isspace() and not allow_space):
             kind = 'white-space' if ch.isspace() else 'control'

@@ -437,7 +437,7 @@ def load(path: str) -> Bundle:
     except UnicodeDecodeError as exc:
         raise LoadError(path, 'not valid UTF-8 (at byte %d)'
                         % exc.start) from None
-    if _tokens(text) > MAX_JSON_TOKENS:
+    if _too_many_tokens(text):
         raise LoadError(path, 'more than %d JSON tokens; a real bundle '
                         'holds a few hundred' % MAX_JSON_TOKENS)
     try:
@@ -452,6 +452,20 @@ def load(path: str) -> Bundle:
         # Python's limit on the digits of an integer (4300).
         raise LoadError(path, 'not valid JSON: a number too long') from None
     return _Reader(path).bundle(parsed)
+
+
+def _too_many_tokens(text: str) -> bool:
+    """Whether ``text`` holds more than :data:`MAX_JSON_TOKENS` tokens.
+
+    First a bound, at C speed: every quote and every ``{ [ , :``
+    anywhere, inside strings too (a string counts once and has two
+    quotes). A real bundle is far under the cap by that bound; only a
+    text over it is counted token by token, which took a tenth of the
+    time a bundle's audit takes.
+    """
+    if sum(text.count(mark) for mark in '"{[,:') <= MAX_JSON_TOKENS:
+        return False
+    return _tokens(text) > MAX_JSON_TOKENS
 
 
 def _tokens(text: str) -> int:

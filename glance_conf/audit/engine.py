@@ -39,6 +39,7 @@ checks, a report's checks or a count.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 from collections.abc import Iterable
 from collections.abc import Iterator
@@ -163,6 +164,16 @@ def host_checks(checks: Iterable[manager.CheckClass]
     return [check for check in checks if check.needs_host]
 
 
+@functools.lru_cache(maxsize=32)
+def _config_checks(checks: tuple[manager.CheckClass, ...], service: str,
+                   online: bool) -> tuple[manager.CheckClass, ...]:
+    """Which of ``checks`` judge one config of ``service``: worked out
+    once per run, not for each of a fleet's configs."""
+    return tuple(c for c in checks
+                 if issubclass(c, base.Check) and service in c.services
+                 and (online or not c.needs_host))
+
+
 def check_config(target: AuditedConf,
                  checks: Iterable[manager.CheckClass],
                  host: _files.Host | None = None,
@@ -187,12 +198,8 @@ def check_config(target: AuditedConf,
         target.value(name, group)
     fallback = target.files[-1].path if target.files else None
     found: list[Finding] = []
-    for check_class in checks:
-        if not issubclass(check_class, base.Check) \
-                or target.service not in check_class.services:
-            continue
-        if check_class.needs_host and host is None:
-            continue
+    for check_class in _config_checks(tuple(checks), target.service,
+                                      host is not None):
         check = check_class()
         if host is not None:
             check.host = host

@@ -41,6 +41,20 @@ def test_printable_escapes_and_shortens():
     assert redact.printable('x' * 300, 10) == 'x' * 10 + '...'
 
 
+@given(st.text(max_size=60))
+def test_printable_shows_plain_text_as_it_is_and_escapes_the_rest(text):
+    """Printable text without a backslash comes back unchanged; any
+    other comes back printable, each character escaped or kept."""
+    shown = redact.printable(text, 10_000)
+    assert shown.isprintable()
+    if text.isprintable() and '\\' not in text:
+        assert shown == text
+    else:  # each escape starts with a backslash
+        assert shown != text
+        assert shown.count('\\') >= sum(
+            1 for ch in text if not ch.isprintable() or ch == '\\')
+
+
 def test_redact_text_masks_urls_and_queries_among_words():
     assert redact.redact_text(
         'to https://u:pw@h:1/p?t=x failed, see /a?b=c') == \

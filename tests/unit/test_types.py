@@ -335,6 +335,24 @@ def test_path_allows_spaces_but_no_control_characters():
             PATH(bad)
 
 
+@given(st.text(max_size=40), st.booleans())
+def test_a_string_is_refused_exactly_for_a_control_or_space(text, spaces):
+    """Whatever the path through the check (a quick one for printable
+    text), a value is refused if and only if it holds a control
+    character, or white space where spaces are not allowed; the first
+    such character is named."""
+    kind = types.SafeString(1000, allow_space=spaces)
+    bad = [(i, ch) for i, ch in enumerate(text)
+           if not ch.isprintable() or (ch.isspace() and not spaces)]
+    if not bad:
+        assert kind(text) == text
+        return
+    with pytest.raises(ValueError) as err:
+        kind(text)
+    assert 'U+%04X at position %d' % (ord(bad[0][1]), bad[0][0]) in \
+        str(err.value)
+
+
 def test_choices_refused_value_is_named():
     tls = types.SafeString(3, choices=(None, '1.2', '1.3'))
     assert tls('1.3') == '1.3'

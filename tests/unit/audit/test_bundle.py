@@ -268,6 +268,29 @@ def test_the_cap_holds_a_config_at_the_command_lines_own_limit(tmp_path):
     assert _load(tmp_path, data).config[0].text.startswith('#')
 
 
+def test_only_json_tokens_count_not_marks_inside_strings(tmp_path):
+    """The quick bound counts every quote and mark, in strings too; a
+    config whose values hold more commas and colons than the cap is
+    then counted exactly, and read."""
+    data = make.bundle(files=[make.config(
+        '/etc/nova/nova.conf',
+        '[DEFAULT]\nx = %s\n' % (',:' * bundle.MAX_JSON_TOKENS))])
+    assert _load(tmp_path, data).config[0].text.count(',:') == \
+        bundle.MAX_JSON_TOKENS
+
+
+def test_one_token_over_the_cap_is_refused(tmp_path):
+    """Counted exactly at the cap: a bundle of the cap's tokens is
+    parsed (and refused for its shape), one more is not parsed."""
+    def of(tokens):
+        # {"a": [1,1,...]}: '{', the string, ':', '[' and the commas.
+        return ('{"a": [%s]}' % ','.join('1' * (tokens - 3))).encode()
+    assert _refused(tmp_path, raw=of(bundle.MAX_JSON_TOKENS)).startswith(
+        'not a glance-conf-bundle')
+    assert 'JSON tokens' in _refused(tmp_path,
+                                     raw=of(bundle.MAX_JSON_TOKENS + 1))
+
+
 def test_not_json_nor_utf8_is_refused_without_quoting(tmp_path):
     """The position is named; the text (a masked secret...) never is."""
     reason = _refused(tmp_path, raw=b'{"password": hunter2}')
