@@ -99,15 +99,29 @@ def test_memory_is_judged_flat_but_for_the_html_page(tmp_path):
     assert run.MEMORY_FLAT < run.HTML_MEMORY_BOUND
 
 
-def test_each_side_keeps_its_fastest_run_alternated(monkeypatch):
+def test_each_measure_runs_alternated_its_ratio_over_the_sums(monkeypatch):
     calls = []
-    times = iter([3.0, 1.0, 2.0, 4.0])  # ours, floor, ours, floor
+    runs = iter([(3.0, 1.0), (5.0, 2.0), (2.0, 2.0), (4.0, 1.0)])
 
     def child(*args):
-        calls.append(args[0])
-        return {'seconds': next(times)}
+        calls.append(args[-1])
+        seconds, floor = next(runs)
+        return {'seconds': seconds, 'floor_seconds': floor,
+                'peak_rss_kib': 10 * seconds}
     monkeypatch.setattr(run, '_fleet_child', child)
     monkeypatch.setattr(run, 'ROUNDS', 2)
-    ours, floor = run._paired(('ours', 'd', 1), ('floor', 'd', 1))
-    assert calls == ['ours', 'floor', 'ours', 'floor']
-    assert (ours['seconds'], floor['seconds']) == (2.0, 1.0)
+    plain, reported = run._rounds(('ours', 'd', 1, 'nova', ''),
+                                  ('ours', 'd', 1, 'nova', 'json'))
+    assert calls == ['', 'json', '', 'json']
+    assert run._ratio(plain) == (3.0 + 2.0) / (1.0 + 2.0)
+    assert run._ratio(reported) == (5.0 + 4.0) / (2.0 + 1.0)
+    assert plain['peak_rss_kib'] == 30.0
+
+
+def test_the_floor_is_read_between_the_audits_slices(tmp_path):
+    """The child reads the floor of every file, in slices, and reports
+    both sides of the one run."""
+    genconf.write_fleet(str(tmp_path), run.SLICE + 3)
+    found = run._fleet_child('ours', str(tmp_path), run.SLICE + 3)
+    assert found['seconds'] > 0 and found['floor_seconds'] > 0
+    assert found['peak_rss_kib'] > 0
