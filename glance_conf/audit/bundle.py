@@ -352,11 +352,16 @@ class _Reader:
         return ConfigFile(path, text, error), Fact(info, error)
 
     def check_text(self, text: str, where: str) -> None:
-        try:
-            data = text.encode('utf-8')
-        except UnicodeEncodeError:
-            raise self.fail(where, 'the text is not valid UTF-8') from None
-        if len(data) > MAX_TEXT_SIZE:
+        # ASCII, as most configs are, is UTF-8 of its own length: no
+        # copy encoded to learn it.
+        size = len(text)
+        if not text.isascii():
+            try:
+                size = len(text.encode('utf-8'))
+            except UnicodeEncodeError:
+                raise self.fail(where, 'the text is not valid '
+                                'UTF-8') from None
+        if size > MAX_TEXT_SIZE:
             raise self.fail(where, 'the text is larger than %d bytes'
                             % MAX_TEXT_SIZE)
         if '\x00' in text:
@@ -529,7 +534,8 @@ def _read(path: str) -> bytes:
         data = b''
         try:
             if info.st_size <= MAX_BUNDLE_SIZE:
-                data = stream.read(MAX_BUNDLE_SIZE + 1)
+                data = source.read_capped(stream, info.st_size,
+                                          MAX_BUNDLE_SIZE)
         except OSError as exc:
             raise LoadError(path, 'cannot read: %s' % exc.strerror) from None
     if max(info.st_size, len(data)) > MAX_BUNDLE_SIZE:

@@ -137,7 +137,7 @@ def left_out(check_class: manager.CheckClass, file: str | None,
 
 
 def capped(check_class: manager.CheckClass,
-           findings: Iterable[Finding]) -> Iterator[Finding]:
+           findings: Iterable[Finding]) -> list[Finding]:
     """``findings`` of one check, at most
     :data:`MAX_FINDINGS_PER_CHECK_IN_FILE` per file, then one
     :func:`left_out` finding per file that had more.
@@ -145,17 +145,20 @@ def capped(check_class: manager.CheckClass,
     Every finding is still looked at, so the summary's severity is the
     worst of those left out; none of them is kept in memory.
     """
-    kept: dict[str | None, int] = {}
+    kept: list[Finding] = []
+    per_file: dict[str | None, int] = {}
     dropped: dict[str | None, tuple[int, Severity]] = {}
     for found in findings:
-        if kept.get(found.file, 0) < MAX_FINDINGS_PER_CHECK_IN_FILE:
-            kept[found.file] = kept.get(found.file, 0) + 1
-            yield found
+        count = per_file.get(found.file, 0)
+        if count < MAX_FINDINGS_PER_CHECK_IN_FILE:
+            per_file[found.file] = count + 1
+            kept.append(found)
             continue
         count, worst = dropped.get(found.file, (0, found.severity))
         dropped[found.file] = (count + 1, max(worst, found.severity))
-    for file, (count, worst) in dropped.items():
-        yield left_out(check_class, file, count, worst)
+    kept += [left_out(check_class, file, count, worst)
+             for file, (count, worst) in dropped.items()]
+    return kept
 
 
 def host_checks(checks: Iterable[manager.CheckClass]

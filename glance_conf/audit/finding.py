@@ -27,6 +27,10 @@ from glance_conf.audit.exception import UnknownSeverity
 #: written under another scheme cannot be compared with this one.
 FINGERPRINT_SCHEME = 'glanceConfAudit/v2'
 
+#: ``json.dumps(..., sort_keys=True)``, its encoder built once: every
+#: finding of a fleet is encoded as it is kept.
+_SORTED = json.JSONEncoder(sort_keys=True).encode
+
 
 class Severity(enum.IntEnum):
     """How bad a finding is; ordered, so ``>=`` compares severities."""
@@ -130,4 +134,4 @@ class Finding:
                                   (data.get('evidence') or {}).items()))
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), sort_keys=True)
+        return _SORTED(self.to_dict())

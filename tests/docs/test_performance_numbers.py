@@ -54,9 +54,9 @@ RULES: list[tuple[str, Figure]] = [
     (r'[Ff]leet audit( per file)?,? with the JSON report written',
      _at('%.2f', 'fleet', 'ratio_with_report')),
     (r'[Ff]leet audit per file', _at('%.2f', 'fleet', 'ratio_vs_oslo_loop')),
-    (r'[Pp]er-file time,? (at )?3,000 files', _at(
+    (r'[Rr]atio to the floor per file,? (at )?3,000 files', _at(
         '%.2f', 'fleet', 'linearity_mid_over_small')),
-    (r'[Pp]er-file time,? (at )?10,000 files', _at(
+    (r'[Rr]atio to the floor per file,? (at )?10,000 files', _at(
         '%.2f', 'fleet', 'linearity_large_over_small')),
     (r'[Pp]eak memory', _at('%.2f', 'memory', 'large_over_small', 'text')),
     (r'cinder', _at('%.2f', 'profiles', 'cinder', 'ratio')),

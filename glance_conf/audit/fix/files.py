@@ -119,7 +119,8 @@ def read(path: str) -> Original:
                 raise LoadError(path, 'is a directory, not a file')
             if not stat.S_ISREG(info.st_mode):
                 raise LoadError(path, 'is not a regular file')
-            data = handle.read(source.MAX_FILE_SIZE + 1)
+            data = source.read_capped(handle, info.st_size,
+                                      source.MAX_FILE_SIZE)
         return Original(path, directory, name,
                          _identity(os.fstat(dir_fd)), _identity(info), data,
                          source.decode(path, data))

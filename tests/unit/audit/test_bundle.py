@@ -119,6 +119,16 @@ def test_the_limits_are_the_contracts(tmp_path):
     big = 'x' * (bundle.MAX_TEXT_SIZE + 1)
     assert 'larger than %d bytes' % bundle.MAX_TEXT_SIZE in _refused(
         tmp_path, make.bundle(files=[make.config('/n', big)]))
+    # Counted in UTF-8 bytes, not characters: half as many 'é' is over.
+    wide = '\u00e9' * (bundle.MAX_TEXT_SIZE // 2 + 1)
+
+    def raw(text):
+        return json.dumps(make.bundle(files=[make.config('/n', text)]),
+                          ensure_ascii=False).encode('utf-8')
+    assert 'larger than %d bytes' % bundle.MAX_TEXT_SIZE in _refused(
+        tmp_path, raw=raw(wide))
+    assert _load(tmp_path, None, raw(wide[:-1])).config[0].text == \
+        wide[:-1]
     many = [make.config('/n%d' % i, '') for i in range(
         bundle.MAX_CONFIG_FILES + 1)]
     assert 'config: more than 256 entries' in _refused(

@@ -70,6 +70,23 @@ def test_missing_directory_and_large_file(tmp_path, monkeypatch):
         source.read_file(str(big))
 
 
+@pytest.mark.parametrize('size, grown, limit, read', [
+    (5, 5, 10, 5),      # as examined
+    (5, 8, 10, 8),      # grew, under the limit: all of it
+    (5, 30, 10, 11),    # grew past the limit: one byte over, no more
+    (0, 30, 10, 11),    # was empty when examined
+    (30, 30, 10, 11),   # over the limit already
+])
+def test_a_capped_read_sees_a_file_that_grew(tmp_path, size, grown, limit,
+                                             read):
+    """The read is sized by the file as examined, yet a file that grew
+    since is read on to one byte over the limit, so it is refused."""
+    path = tmp_path / 'f.conf'
+    path.write_bytes(b'x' * grown)
+    with open(path, 'rb') as handle:
+        assert len(source.read_capped(handle, size, limit)) == read
+
+
 def test_dir_files_matches_oslo_order(tmp_path):
     for name in ('b.conf', 'a.conf', 'c.txt'):
         (tmp_path / name).write_text('[glance]\n')
