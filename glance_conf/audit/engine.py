@@ -42,7 +42,6 @@ import dataclasses
 import functools
 import os
 from collections.abc import Iterable
-from collections.abc import Iterator
 from typing import Protocol
 
 from oslo_config import cfg
@@ -169,7 +168,7 @@ def host_checks(checks: Iterable[manager.CheckClass]
 
 @functools.lru_cache(maxsize=32)
 def _config_checks(checks: tuple[manager.CheckClass, ...], service: str,
-                   online: bool) -> tuple[manager.CheckClass, ...]:
+                   online: bool) -> tuple[type[base.Check], ...]:
     """Which of ``checks`` judge one config of ``service``: worked out
     once per run, not for each of a fleet's configs."""
     return tuple(c for c in checks

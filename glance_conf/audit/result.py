@@ -219,7 +219,7 @@ class Spool:
     def safe(finding: Finding) -> Finding:
         """``finding`` as the spool keeps it: every text UTF-8 safe."""
         texts = {name: getattr(finding, name) for name in _TEXTS}
-        safe = {name: value and utf8_safe(value)
+        safe: dict[str, Any] = {name: value and utf8_safe(value)
                 for name, value in texts.items()}
         if all(safe[name] is texts[name] for name in _TEXTS):
             return finding  # already safe, as nearly every finding is
