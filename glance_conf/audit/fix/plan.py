@@ -46,10 +46,10 @@ from glance_conf import glance
 from glance_conf import ini
 from glance_conf import redact
 from glance_conf.audit import base
+from glance_conf.audit import configure
 from glance_conf.audit import engine
 from glance_conf.audit import manager
 from glance_conf.audit import remedy
-from glance_conf.audit import runner
 from glance_conf.audit import source
 from glance_conf.audit import target
 from glance_conf.audit.finding import Finding
@@ -58,6 +58,7 @@ from glance_conf.audit.fix.editor import Text
 from glance_conf.audit.fix.files import FixError
 from glance_conf.audit.fix.files import Layout
 from glance_conf.audit.fix.files import Original
+from glance_conf.audit.modes import service
 
 GROUP = target.GROUP
 
@@ -173,9 +174,9 @@ class _State:
         """The config as the service would read the current text."""
         with _mirror(self.layout,
                      {p: t.text for p, t in self.texts.items()}) as mirror:
-            conf = runner.AuditConfigOpts()
+            conf = configure.AuditConfigOpts()
             conf.register_opts([cfg.StrOpt(name)
-                                for name in runner.NOVA_SUBSTITUTES])
+                                for name in configure.NOVA_SUBSTITUTES])
             glance.register_opts(conf)
             glance.use_defaults(conf, self.defaults)
             try:
@@ -333,7 +334,7 @@ def _reaudit(state: _State, checks: Sequence[manager.CheckClass]
              ) -> list[Finding]:
     texts = {p: t.text for p, t in state.texts.items()}
     with _mirror(state.layout, texts) as mirror:
-        result = runner.audit_service(mirror.args, checks,
+        result = service.audit_service(mirror.args, checks,
                                       defaults=state.defaults, offline=True)
         try:
             if result.problems:
@@ -390,7 +391,7 @@ def fix(config_args: Sequence[tuple[str, str]], *,
                        'report it' % MAX_FIXES)
     found = _reaudit(state, checks)
     if host is not None:
-        result = runner.audit_service(
+        result = service.audit_service(
             config_args, engine.host_checks(checks), defaults=defaults,
             host=host)
         try:
