@@ -223,11 +223,15 @@ def rebuild(doc: dict[str, Any], checks: Sequence[Any]) -> Result:
                         % ', '.join((*services.SERVICES, services.MIXED)))
     result = Result(mode, _checks_run(doc, checks),
                     _get(doc, 'defaults', str), service)
-    _read_coverage(result, doc)
-    _read_settings(result, doc)
-    _read_files(result, doc, mode)
-    present = _read_findings(result, doc)
-    _read_earlier_reports(result, doc, present)
+    try:
+        _read_coverage(result, doc)
+        _read_settings(result, doc)
+        _read_files(result, doc, mode)
+        present = _read_findings(result, doc)
+        _read_earlier_reports(result, doc, present)
+    except BaseException:
+        result.close()  # its spools, already holding part of the report
+        raise
     return result
 
 

@@ -22,7 +22,10 @@ import re
 import pytest
 
 from glance_conf.audit import baseline
+from glance_conf.audit import manager
+from glance_conf.audit.result import Result
 from glance_conf.cmd import audit as cli
+from glance_conf.cmd import convert
 
 HOSTS = {
     # GC201 (waived), GC101, drift between the groups' hosts.
@@ -209,6 +212,25 @@ def test_a_malformed_report_is_one_line_naming_the_field(tmp_path, change,
     assert err.startswith('glance-conf-audit convert: error: %s: ' % report)
     assert named in err and SECRET not in err
     assert len(err.splitlines()) == 1
+
+
+def test_a_report_malformed_late_leaves_no_spool_open(tmp_path,
+                                                     monkeypatch):
+    """The findings were already spooled when the earlier reports'
+    part is refused: the half-built result is closed, not left to the
+    garbage collector."""
+    _, out, _ = run('--format', 'json', '--fail-on', 'never',
+                    _write(tmp_path, 'a.conf', '[glance]\ninsecure = true\n'))
+    doc = json.loads(out)
+    assert doc['findings']
+    doc['baseline'] = {'file': 'b.json', 'fixed': SECRET}
+    closed = []
+    real_close = Result.close
+    monkeypatch.setattr(Result, 'close',
+                        lambda self: closed.append(self) or real_close(self))
+    with pytest.raises(convert.Malformed):
+        convert.rebuild(doc, manager.load_checks())
+    assert len(closed) == 1
 
 
 @pytest.mark.parametrize('data, reason', [
