@@ -39,7 +39,6 @@ checks, a report's checks or a count.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import os
 from collections.abc import Iterable
 from typing import Protocol
@@ -166,14 +165,18 @@ def host_checks(checks: Iterable[manager.CheckClass]
     return [check for check in checks if check.needs_host]
 
 
-@functools.lru_cache(maxsize=32)
-def _config_checks(checks: tuple[manager.CheckClass, ...], service: str,
-                   online: bool) -> tuple[type[base.Check], ...]:
-    """Which of ``checks`` judge one config of ``service``: worked out
-    once per run, not for each of a fleet's configs."""
-    return tuple(c for c in checks
-                 if issubclass(c, base.Check) and service in c.services
-                 and (online or not c.needs_host))
+def _config_checks(checks: Iterable[manager.CheckClass], service: str,
+                   online: bool) -> list[type[base.Check]]:
+    """Which of ``checks`` judge one config of ``service``: not the
+    fleet checks, nor another service's, nor, offline, the host's.
+
+    Worked out for each config (14 µs for 61 checks), never cached: a
+    check class's ``services`` or ``needs_host`` may change between
+    runs (a test patching one), and a cache would not see it.
+    """
+    return [c for c in checks
+            if issubclass(c, base.Check) and service in c.services
+            and (online or not c.needs_host)]
 
 
 def check_config(target: AuditedConf,
@@ -200,7 +203,7 @@ def check_config(target: AuditedConf,
         target.value(name, group)
     fallback = target.files[-1].path if target.files else None
     found: list[Finding] = []
-    for check_class in _config_checks(tuple(checks), target.service,
+    for check_class in _config_checks(checks, target.service,
                                       host is not None):
         check = check_class()
         if host is not None:

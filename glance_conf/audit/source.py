@@ -42,13 +42,13 @@ from glance_conf.audit.exception import LoadError
 MAX_FILE_SIZE = 2 * 1024 * 1024
 
 
-@dataclasses.dataclass(slots=True)
+@dataclasses.dataclass(slots=True, unsafe_hash=True)
 class Assignment:
     """One key's value in a file, and the line it starts on.
 
-    Not frozen: a fleet builds one per assignment of every file, and a
-    frozen dataclass's ``__init__`` costs four times as much. Nothing
-    changes one once read.
+    Read-only by contract, hashable as when it was frozen, but not
+    frozen: a fleet builds one per assignment of every file, and a
+    frozen dataclass's ``__init__`` costs four times as much.
     """
 
     value: str

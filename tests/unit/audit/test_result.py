@@ -45,6 +45,23 @@ def test_spool_moves_to_disk_and_replays(monkeypatch):
     assert spool.counts[Severity.LOW] == 50
     spool.close()
 
+def test_a_waiver_sees_a_finding_as_the_reports_show_it():
+    """A file name that is not UTF-8 reaches the waivers escaped, as
+    every report writes it, so a waiver written from a report covers
+    it; the finding is kept suppressed, escaped too."""
+    [check] = _checks('GC301')
+    odd = check().finding('glance.timeout', 'm', '/etc/nova/nova\udcff.conf')
+    waiver = waivers.Waiver('GC301', 'known', 'ops', datetime.date.max, 1,
+                            files=('/etc/nova/nova\\udcff.conf',))
+    result = result_mod.Result('fleet', [], waivers=waivers.Waivers(
+        'w.yaml', [waiver]))
+    result.add(odd)
+    assert len(result.findings) == 0
+    [kept] = list(result.suppressed)
+    assert kept.file == '/etc/nova/nova\\udcff.conf'
+    result.close()
+
+
 def test_problems_kept_are_bounded(monkeypatch):
     monkeypatch.setattr(result_mod, 'MAX_PROBLEMS_KEPT', 3)
     result = result_mod.Result('fleet', [])

@@ -31,6 +31,9 @@ def test_parse_keeps_last_value_and_line(write_conf):
     assert raw.get('glance', 'api_servers').line == 7
     assert raw.get('DEFAULT', 'debug').value == 'true'
     assert raw.get('glance', 'missing') is None
+    # Hashable, as it was when frozen: a plugin may keep hits in a set.
+    assert len({raw.get('glance', 'timeout'),
+                source.Assignment('2', 6)}) == 1
 
 
 @pytest.mark.parametrize('data,reason', [
