@@ -271,7 +271,7 @@ def _fleet_child(mode: str, directory: str, count: int,
                  service: str = 'nova', report: str = ''
                  ) -> dict[str, float]:
     """One fresh process: the audit of ``count`` files (``mode``
-    ``fleet``) or of their bundles (``bundles``) and, between its slices
+    ``ours``) or of their bundles (``bundles``) and, between its slices
     of :data:`SLICE` files, oslo.config's own parse of the same files
     (the floor); with ``report``, the audit's time includes writing that
     format's report to a file. Its peak memory is measured from outside
