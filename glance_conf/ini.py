@@ -89,8 +89,9 @@ def section_name(name: str) -> str:
 def cut(line: str) -> int:
     """Where ``key = value`` (or ``key: value``) splits: the first ``=``
     unless a ``:`` comes before it; -1 if the line has neither."""
-    colon, equal = line.find(':'), line.find('=')
-    return equal if colon < 0 or (0 <= equal < colon) else colon
+    equal = line.find('=')
+    colon = line.find(':', 0, equal) if equal >= 0 else line.find(':')
+    return colon if colon >= 0 else equal
 
 
 def unquote(value: str) -> str:
@@ -116,7 +117,8 @@ class Entry:
     @property
     def value(self) -> str:
         """The value as oslo.config reads it: lines joined by newlines."""
-        return '\n'.join(self.values)
+        values = self.values
+        return values[0] if len(values) == 1 else '\n'.join(values)
 
 
 class Parsed:

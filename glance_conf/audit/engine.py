@@ -39,6 +39,7 @@ checks, a report's checks or a count.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
 from collections.abc import Iterable
 from typing import Protocol
@@ -143,10 +144,14 @@ def capped(check_class: manager.CheckClass,
     Every finding is still looked at, so the summary's severity is the
     worst of those left out; none of them is kept in memory.
     """
+    findings = iter(findings)  # read on where the first ones end
+    first = list(itertools.islice(findings, MAX_FINDINGS_PER_CHECK_IN_FILE))
+    if len(first) < MAX_FINDINGS_PER_CHECK_IN_FILE:
+        return first  # fewer in all than one file may have: none left out
     kept: list[Finding] = []
     per_file: dict[str | None, int] = {}
     dropped: dict[str | None, tuple[int, Severity]] = {}
-    for found in findings:
+    for found in itertools.chain(first, findings):
         count = per_file.get(found.file, 0)
         if count < MAX_FINDINGS_PER_CHECK_IN_FILE:
             per_file[found.file] = count + 1

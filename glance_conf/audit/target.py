@@ -45,6 +45,8 @@ class _Invalid:
 
 
 INVALID: Any = _Invalid()
+#: A value not read yet (``None`` is a value).
+_UNREAD = object()
 
 
 class AuditedConf:
@@ -67,9 +69,10 @@ class AuditedConf:
         self.conf = conf
         self.service = service
         self._files = list(files) if files is not None else None
-        self._values: dict[str, Any] = {}
-        self._errors: dict[str, str] = {}
-        self._unjudged: set[str] = set()
+        # Keyed by (group, name): checks ask for ~150 values a config.
+        self._values: dict[tuple[str, str], Any] = {}
+        self._errors: dict[tuple[str, str], str] = {}
+        self._unjudged: set[tuple[str, str]] = set()
 
     # -- files ---------------------------------------------------------------
 
@@ -124,33 +127,35 @@ class AuditedConf:
 
         :raises SubstitutionLoop: if resolving ``$`` references never ends.
         """
-        key = '%s.%s' % (group, name)
-        if key not in self._values:
-            try:
-                self._values[key] = getattr(
-                    self.conf if group == 'DEFAULT' else self.conf[group],
-                    name)
-            except RecursionError:
-                path, line = self.where(name, group)
-                raise SubstitutionLoop(path or '?', '%s[%s] %s: its $ '
-                                       'references never end (a value '
-                                       'refers back to itself)'
-                                       % ('line %d: ' % line if line else '',
-                                          group, name)) from None
-            except (cfg.NoSuchOptError, cfg.NoSuchGroupError,
-                    cfg.TemplateSubstitutionError):
-                # oslo.config's message quotes the reference: keep it out.
-                self._values[key] = INVALID
-                self._unjudged.add(key)
-            except (ValueError, cfg.Error) as exc:
-                self._values[key] = INVALID
-                self._errors[key] = str(exc)
+        key = (group, name)
+        found = self._values.get(key, _UNREAD)
+        if found is not _UNREAD:
+            return found
+        try:
+            self._values[key] = getattr(
+                self.conf if group == 'DEFAULT' else self.conf[group],
+                name)
+        except RecursionError:
+            path, line = self.where(name, group)
+            raise SubstitutionLoop(path or '?', '%s[%s] %s: its $ '
+                                   'references never end (a value '
+                                   'refers back to itself)'
+                                   % ('line %d: ' % line if line else '',
+                                      group, name)) from None
+        except (cfg.NoSuchOptError, cfg.NoSuchGroupError,
+                cfg.TemplateSubstitutionError):
+            # oslo.config's message quotes the reference: keep it out.
+            self._values[key] = INVALID
+            self._unjudged.add(key)
+        except (ValueError, cfg.Error) as exc:
+            self._values[key] = INVALID
+            self._errors[key] = str(exc)
         return self._values[key]
 
     def error(self, name: str, group: str = GROUP) -> str | None:
         """Why ``[group] name`` is refused by its type, if it is."""
         self.value(name, group)
-        return self._errors.get('%s.%s' % (group, name))
+        return self._errors.get((group, name))
 
     def unjudged(self, name: str, group: str = GROUP) -> bool:
         """Whether ``[group] name`` has ``$`` references the audit cannot
@@ -158,7 +163,7 @@ class AuditedConf:
         does not know, or one left to the service's host-dependent
         default)."""
         self.value(name, group)
-        return '%s.%s' % (group, name) in self._unjudged
+        return (group, name) in self._unjudged
 
     def where(self, name: str, group: str = GROUP
               ) -> tuple[str | None, int | None]:

@@ -106,6 +106,16 @@ RENAMED = {
 }
 
 
+#: GC304's options: each ``[glance]`` option with deprecated names or
+#: deprecated for removal, with its deprecated ``(section, name)``s;
+#: worked out once, as GC304 looks at every config.
+_DEPRECATED = tuple(
+    (opt, tuple((dep.group or GROUP, dep.name or opt.name)
+                for dep in opt.deprecated_opts))
+    for opt in glance.listed_opts()
+    if opt.deprecated_opts or opt.deprecated_for_removal)
+
+
 def suggestion(key: str) -> str | None:
     """The option a near-miss ``[glance]`` key means, as GC303 suggests
     it, as the dest oslo.config reads; ``None`` when there is none."""
@@ -323,9 +333,8 @@ class DeprecatedOption(base.Check):
                         alias=True)
 
     def run(self, conf: AuditedConf) -> Iterator[Finding]:
-        for opt in glance.listed_opts():
-            for dep in opt.deprecated_opts:
-                group, name = dep.group or GROUP, dep.name or opt.name
+        for opt, names in _DEPRECATED:
+            for group, name in names:
                 if conf.raw(group, name):
                     yield self.finding(
                         '%s.%s' % (group, name),

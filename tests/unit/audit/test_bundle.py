@@ -22,6 +22,9 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
 
 from glance_conf import _files
 from glance_conf import exception
@@ -299,6 +302,13 @@ def test_one_token_over_the_cap_is_refused(tmp_path):
         'not a glance-conf-bundle')
     assert 'JSON tokens' in _refused(tmp_path,
                                      raw=of(bundle.MAX_JSON_TOKENS + 1))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.sampled_from('"{[,:]}\\ a1'), max_size=64))
+def test_a_text_holds_no_more_tokens_than_characters(text):
+    """The length bound the token cap is checked with first is sound."""
+    assert bundle._tokens(text) <= len(text)
 
 
 def test_not_json_nor_utf8_is_refused_without_quoting(tmp_path):

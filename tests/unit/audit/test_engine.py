@@ -401,6 +401,25 @@ def test_capped_keeps_each_files_first_and_counts_the_rest(plan):
             [s for _, s in plan], fail_on)
 
 
+@pytest.mark.parametrize('as_list', [True, False])
+@pytest.mark.parametrize('counts', [(CAP - 1, 0), (CAP, 0), (CAP + 1, 0),
+                                    (CAP - 1, CAP - 1), (CAP, 1)])
+def test_capped_at_the_cap_from_a_list_or_a_generator(counts, as_list):
+    """Each finding once, whether the check gives a list or yields them,
+    and a summary only for a file over the cap (two files under it
+    together are not)."""
+    plan = [('/a.conf', Severity.LOW)] * counts[0] + \
+        [('/b.conf', Severity.HIGH)] * counts[1]
+    flood = _flood('GC303', plan)
+    given_ = flood().run(None)
+    out = engine.capped(flood, list(given_) if as_list else given_)
+    kept = [f for f in out if f not in _left_out(out)]
+    assert [f.file for f in kept] == \
+        ['/a.conf'] * min(counts[0], CAP) + ['/b.conf'] * counts[1]
+    assert [f.file for f in _left_out(out)] == \
+        (['/a.conf'] if counts[0] > CAP else [])
+
+
 def test_a_summarys_fingerprint_is_its_check_file_name_and_worst():
     """Never its count, so a baseline or a waiver holds across runs."""
     gc303, gc101 = (_flood(i, []) for i in ('GC303', 'GC101'))

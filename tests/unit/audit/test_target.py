@@ -43,6 +43,18 @@ def test_value_turns_refused_values_into_invalid(write_conf):
     assert t.error('num_retries') is None
 
 
+def test_each_value_is_read_once_none_too(write_conf):
+    """Every check sees the same snapshot of a config: a value read
+    once, ``None`` (unset) as much as any other, is not read again."""
+    t = _target(write_conf('[glance]\nnum_retries = 2\n'))
+    assert t.value('timeout') is None
+    assert t.value('num_retries') == 2
+    t.conf.set_override('timeout', 30, 'glance')
+    t.conf.set_override('num_retries', 3, 'glance')
+    assert t.value('timeout') is None
+    assert t.value('num_retries') == 2
+
+
 def test_later_file_wins_and_where_follows_it(write_conf):
     first = write_conf('[glance]\ntimeout = 1\n[ssl]\nca_file = /a\n')
     second = write_conf('[glance]\n\ntimeout = 2\n')
