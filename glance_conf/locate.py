@@ -48,11 +48,8 @@ def lines_of(path: str) -> dict[str, dict[str, int]]:
             parsed = ini.parse(ini.physical_lines(handle.read()))
     except (OSError, UnicodeError, ini.SyntaxProblem):
         return {}
-    lines: dict[str, dict[str, int]] = {
-        name: {} for name, _ in parsed.headers}
-    for entry in parsed.entries:
-        lines[entry.section][entry.key] = entry.start + 1
-    return lines
+    return {section: {key: found.line for key, found in keys.items()}
+            for section, keys in parsed.sections.items()}
 
 
 def config_dir_files(directory: str) -> list[str]:

@@ -42,17 +42,9 @@ from glance_conf.audit.exception import LoadError
 MAX_FILE_SIZE = 2 * 1024 * 1024
 
 
-@dataclasses.dataclass(slots=True, unsafe_hash=True)
-class Assignment:
-    """One key's value in a file, and the line it starts on.
-
-    Read-only by contract, hashable as when it was frozen, but not
-    frozen: a fleet builds one per assignment of every file, and a
-    frozen dataclass's ``__init__`` costs four times as much.
-    """
-
-    value: str
-    line: int
+#: One key's value in a file, and the line it starts on (a named tuple,
+#: made by the INI grammar as it reads).
+Assignment = ini.Assignment
 
 
 #: Section names as oslo.config looks them up (one rule, in :mod:`ini`).
@@ -174,12 +166,7 @@ def parse_text(path: str, text: str) -> RawFile:
         parsed = ini.parse(ini.physical_lines(text))
     except ini.SyntaxProblem as exc:
         raise LoadError(path, str(exc)) from None
-    sections: dict[str, dict[str, Assignment]] = {
-        name: {} for name, _ in parsed.headers}
-    for entry in parsed.entries:
-        sections[entry.section][entry.key] = Assignment(entry.value,
-                                                        entry.start + 1)
-    return RawFile(path, sections)
+    return RawFile(path, parsed.sections)
 
 
 def read_file(path: str, strict: bool = True) -> RawFile:

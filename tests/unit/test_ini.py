@@ -92,7 +92,7 @@ def test_the_grammar_agrees_with_oslo_config(header, lines, separator):
     text = separator.join([header] + lines)
     oslo, refused_at = _oslo(text)
     try:
-        parsed = ini.parse(ini.physical_lines(text))
+        parsed = ini.parse(ini.physical_lines(text), entries=True)
     except ini.SyntaxProblem as exc:
         assert refused_at is not None, exc
         # oslo.config notices a missing section only where the value
@@ -103,6 +103,40 @@ def test_the_grammar_agrees_with_oslo_config(header, lines, separator):
     assert refused_at is None
     assert [(e.section, e.key, e.value, e.start + 1)
             for e in parsed.entries] == oslo
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(['[glance]', '[DEFAULT]', '']),
+       st.lists(st.one_of(_valid, _valid, _line), max_size=12),
+       st.sampled_from(_SEPARATORS))
+def test_each_keys_last_assignment_is_its_last_entry(header, lines,
+                                                      separator):
+    """The sections a reader gets in one pass hold, for each key, its
+    last entry's value and first line: continuation lines joined, as
+    oslo.config joins them; every section named, keys or none."""
+    text = separator.join([header] + lines)
+    try:
+        parsed = ini.parse(ini.physical_lines(text), entries=True)
+    except ini.SyntaxProblem:
+        return
+    expected: dict[str, dict[str, ini.Assignment]] = {
+        section: {} for section, _ in parsed.headers}
+    for e in parsed.entries:
+        expected[e.section][e.key] = ini.Assignment(e.value, e.start + 1)
+    assert parsed.sections == expected
+    assert list(parsed.sections) == list(expected)
+    assert ini.parse(ini.physical_lines(text)).sections == expected
+
+
+def test_a_value_over_many_lines_is_one_value():
+    """A value's lines are joined once, where it ends (not again at each
+    line, which would copy the value over and over): 200,000 continuation
+    lines parse as one value, and the key after it keeps its line."""
+    lines = ['[glance]', 'k = a'] + [' b'] * 200_000 + ['j = c']
+    parsed = ini.parse(lines)
+    assert parsed.sections['glance']['k'] == ini.Assignment(
+        '\n'.join(['a'] + ['b'] * 200_000), 2)
+    assert parsed.sections['glance']['j'].line == 200_003
 
 
 @given(st.text(st.sampled_from('ab=[]\r\n \t\x0c\u2028'), max_size=40))
@@ -116,7 +150,7 @@ def test_split_lines_gives_the_text_back(text):
 def test_entries_keep_their_lines_and_headers_their_place():
     parsed = ini.parse(ini.physical_lines(
         '[GLANCE]\napi_servers = "https://a",\n  https://b\n\n'
-        '# note\n[DEFAULT]\ndebug: true\n'))
+        '# note\n[DEFAULT]\ndebug: true\n'), entries=True)
     assert [(e.section, e.key, e.values, e.start, e.end)
             for e in parsed.entries] == [
         ('glance', 'api_servers', ['"https://a",', 'https://b'], 1, 3),

@@ -41,7 +41,7 @@ class Text:
     def scan(self) -> ini.Parsed:
         """The text's assignments and headers; it was parsed whole
         before, so it is well formed."""
-        return ini.parse([line.text for line in self.lines])
+        return ini.parse([line.text for line in self.lines], entries=True)
 
     def find(self, section: str, key: str) -> list[ini.Entry]:
         """The assignments of ``[section] key``."""
