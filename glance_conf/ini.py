@@ -168,7 +168,7 @@ def parse(lines: Iterable[str], entries: bool = False) -> Parsed:
     """Parse physical lines (see :func:`physical_lines`) in one pass that
     fills the sections as it goes: it runs for every file of a fleet,
     beside oslo.config's own (an object per assignment, and a second
-    pass over them, cost a fifth of it).
+    pass over them, cost a sixth of it).
 
     :param entries: keep every assignment as an :class:`Entry` too, with
         the lines it spans (for an editor).
