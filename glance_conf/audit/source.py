@@ -15,8 +15,9 @@
 oslo.config tells the effective value of an option but not reliably
 which file or alias it came from, and nothing of sections nobody
 registered. The audit needs both, so it reads each file once more with
-oslo.config's own INI grammar (:mod:`glance_conf.ini`) and keeps the
-section, key, value and line of every assignment.
+oslo.config's own INI grammar (:mod:`glance_conf.ini`) and keeps, for
+each key of each section, the value and line of its last assignment
+(the one oslo.config uses).
 
 Errors name the file and the line, never the line's text: a malformed
 line may hold a password.

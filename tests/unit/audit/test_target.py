@@ -45,7 +45,8 @@ def test_value_turns_refused_values_into_invalid(write_conf):
 
 def test_each_value_is_read_once_none_too(write_conf):
     """Every check sees the same snapshot of a config: a value read
-    once, ``None`` (unset) as much as any other, is not read again."""
+    once, ``None`` (unset) as much as any other, is not read again (a
+    guard for the cache's one lookup, which must tell None from unread)."""
     t = _target(write_conf('[glance]\nnum_retries = 2\n'))
     assert t.value('timeout') is None
     assert t.value('num_retries') == 2
