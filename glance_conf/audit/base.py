@@ -47,6 +47,7 @@ from glance_conf import _files
 from glance_conf import glance
 from glance_conf.audit import remedy
 from glance_conf.audit import services as services_mod
+from glance_conf.audit.finding import MAX_BLAMED
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.target import INVALID
@@ -137,7 +138,9 @@ class _Described:
     def finding(self, option: str | None, message: str,
                 file: str | None = None, line: int | None = None,
                 remediation: str | None = None,
-                key: str | None = None) -> Finding:
+                key: str | None = None,
+                blamed: Iterable[tuple[int, Iterable[str]]] = ()
+                ) -> Finding:
         """Build a finding of this check.
 
         :param option: a ``[glance]`` option's dest (``insecure``), or
@@ -150,13 +153,32 @@ class _Described:
             option do not say it all (``http``, the rule broken, the
             permission class): part of the finding's fingerprint, so
             never a value, a count or a path.
+        :param blamed: a fleet check's blamed sides, each as ``(hosts
+            counted, files kept)``: see :func:`blamed_files`.
         """
         if option is not None and '.' not in option:
             option = '%s.%s' % (glance.GROUP_NAME, option)
         return Finding(check_id=self.id, severity=self.severity,
                        cwe=self.cwe, option=option, message=message,
                        remediation=remediation or self.remediation,
-                       file=file, line=line, key=key)
+                       file=file, line=line, key=key,
+                       blamed=blamed_files(blamed))
+
+
+def blamed_files(sides: Iterable[tuple[int, Iterable[str]]]
+                 ) -> tuple[str, ...]:
+    """The file of every host the ``sides`` blame, each side given as
+    ``(hosts counted, files kept)``; none when a side kept fewer than it
+    counted, or when they are over ``MAX_BLAMED`` in all: a waiver's
+    ``files`` could not tell that it covers every blamed host, and so
+    does not cover the finding."""
+    files: dict[str, None] = {}
+    for counted, kept in sides:
+        named = list(kept)
+        if len(named) < counted:
+            return ()
+        files.update(dict.fromkeys(named))
+    return tuple(files) if len(files) <= MAX_BLAMED else ()
 
 
 class Check(_Described, abc.ABC):

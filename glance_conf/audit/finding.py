@@ -27,6 +27,11 @@ from glance_conf.audit.exception import UnknownSeverity
 #: written under another scheme cannot be compared with this one.
 FINGERPRINT_SCHEME = 'glanceConfAudit/v2'
 
+#: Hosts a finding about the whole fleet names as blamed (for the
+#: waivers' ``files``); a fleet check keeps this many per side, and a
+#: finding that blames more names none.
+MAX_BLAMED = 100
+
 #: ``json.dumps(..., sort_keys=True)``, its encoder built once: every
 #: finding of a fleet is encoded as it is kept.
 _SORTED = json.JSONEncoder(sort_keys=True).encode
@@ -89,6 +94,12 @@ class Finding:
     #: order; empty for a finding about the text of a config. Never part
     #: of the fingerprint: days to expiry change every day.
     evidence: tuple[tuple[str, str | int], ...] = ()
+    #: A finding about the whole fleet: the file of every host it blames
+    #: (the weaker or the minority side), so that a waiver's ``files``
+    #: covers it only when it covers each of them. Empty for a finding
+    #: about one host, and when the check counted more hosts than it
+    #: kept. Never part of the fingerprint: hosts come and go.
+    blamed: tuple[str, ...] = ()
 
     @property
     def fingerprint(self) -> str:
@@ -119,6 +130,7 @@ class Finding:
             'host': self.host,
             'fingerprint': self.fingerprint,
             **({'evidence': dict(self.evidence)} if self.evidence else {}),
+            **({'blamed': list(self.blamed)} if self.blamed else {}),
         }
 
     @classmethod
@@ -131,7 +143,8 @@ class Finding:
                    line=data['line'], key=data.get('key'),
                    host=data.get('host'),
                    evidence=tuple((str(k), v) for k, v in
-                                  (data.get('evidence') or {}).items()))
+                                  (data.get('evidence') or {}).items()),
+                   blamed=tuple(data.get('blamed') or ()))
 
     def to_json(self) -> str:
         return _SORTED(self.to_dict())

@@ -203,7 +203,8 @@ def utf8_safe(text: str) -> str:
     return text.encode('utf-8', 'backslashreplace').decode('utf-8')
 
 
-#: The texts of a finding that a file name or a host may bring in.
+#: The texts of a finding that a file name or a host may bring in
+#: (and ``blamed``, its files).
 _TEXTS = ('file', 'option', 'key', 'host', 'message', 'remediation')
 
 
@@ -221,9 +222,11 @@ class Spool:
         texts = {name: getattr(finding, name) for name in _TEXTS}
         safe: dict[str, Any] = {name: value and utf8_safe(value)
                 for name, value in texts.items()}
-        if all(safe[name] is texts[name] for name in _TEXTS):
+        blamed = tuple(map(utf8_safe, finding.blamed))
+        if all(safe[name] is texts[name] for name in _TEXTS) and all(
+                a is b for a, b in zip(blamed, finding.blamed, strict=True)):
             return finding  # already safe, as nearly every finding is
-        return dataclasses.replace(finding, **safe)
+        return dataclasses.replace(finding, blamed=blamed, **safe)
 
     def add(self, finding: Finding) -> None:
         finding = self.safe(finding)

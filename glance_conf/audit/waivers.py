@@ -68,6 +68,11 @@ STALE = 'waiver %s (%s, owner %s) matched no finding: stale, remove it'
 #: Said of a waiver in force whose ``hosts`` match no host of the run.
 NO_HOST = ('waiver %s (%s, owner %s) matched no finding: its hosts match '
            'none of the %d host(s) audited; check the names')
+#: Said of a waiver whose ``files`` cover some hosts a finding about the
+#: whole fleet blames, not all.
+PARTIAL = ('waiver %s (%s, owner %s) covers only some of the hosts that '
+           '%d finding(s) about the whole fleet blame, and they count: '
+           'fix the other hosts, or name them in its files')
 #: Said of a waiver whose findings have become worse than it covers.
 OUTGROWN = ('waiver %s (%s, owner %s) covers findings up to %s; %d '
             'finding(s) it would match are now worse, and count')
@@ -93,9 +98,13 @@ class Waiver:
     severity: Severity | None = None
 
     def matches(self, found: Finding, host_names: Iterable[str],
-                any_severity: bool = False) -> bool:
+                files: Iterable[str], any_severity: bool = False,
+                some_files: bool = False) -> bool:
         """Whether this waiver covers ``found``, its date aside (and its
-        ``severity`` too, with ``any_severity``)."""
+        ``severity`` too, with ``any_severity``): ``hosts`` must match
+        one of ``host_names``, and ``files`` every one of ``files`` (see
+        :func:`files_of`; one of them, with ``some_files``), of which
+        there must be one."""
         if found.check_id != self.check_id:
             return False
         if self.severity is not None and found.severity > self.severity \
@@ -108,7 +117,10 @@ class Waiver:
                                   for pattern in self.hosts
                                   for name in host_names):
             return False
-        return not self.files or _file_matches(self.files, found.file)
+        if not self.files:
+            return True
+        covered = [_file_matches(self.files, path) for path in files]
+        return bool(covered) and (any if some_files else all)(covered)
 
     def to_dict(self) -> dict[str, Any]:
         return {'id': self.check_id, 'option': self.option,
@@ -161,6 +173,23 @@ def fleet_host_names(host: str | None, path: str | None
     return (host,)
 
 
+def about_the_fleet(found: Finding, mode: str) -> bool:
+    """Whether ``found`` is about the whole fleet (GC601, GC610-GC612):
+    in a fleet run, every other finding is on a host."""
+    return mode == 'fleet' and found.host is None
+
+
+def files_of(found: Finding, mode: str) -> tuple[str, ...]:
+    """The files a waiver's ``files`` must each cover for ``found``: its
+    own, or for a finding about the whole fleet, the file of every host
+    it blames. It points at one of them only; none is given when the
+    check counted more hosts than it kept, and then no ``files`` covers
+    it."""
+    if about_the_fleet(found, mode):
+        return found.blamed
+    return (found.file,) if found.file else ()
+
+
 class Waivers:
     """The waivers of one file, as of one day, and what they matched."""
 
@@ -175,6 +204,9 @@ class Waivers:
         self.hits = [0] * len(self.entries)
         #: Findings each entry would match but for its ``severity``.
         self.outgrown = [0] * len(self.entries)
+        #: Findings about the whole fleet each entry's ``files`` cover
+        #: in part: some of the hosts they blame, not all.
+        self.partial = [0] * len(self.entries)
         #: The names of the hosts audited, for :meth:`no_host`.
         self.host_names: set[str] = set()
         self.hosts_audited = 0
@@ -182,9 +214,12 @@ class Waivers:
     def is_expired(self, waiver: Waiver) -> bool:
         return waiver.expires < self.today
 
-    def _host_names(self, found: Finding, mode: str) -> tuple[str, ...]:
-        return fleet_host_names(found.host, found.file) if mode == 'fleet' \
+    def _subject(self, found: Finding, mode: str
+                 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """What ``hosts`` and ``files`` are matched against."""
+        names = fleet_host_names(found.host, found.file) if mode == 'fleet' \
             else self._local
+        return names, files_of(found, mode)
 
     def audited(self, mode: str, host: str | None, path: str | None) -> None:
         """Note a host the run audited (``host`` and its file ``path``,
@@ -202,26 +237,42 @@ class Waivers:
 
     def lookup(self, found: Finding, mode: str) -> Waiver | None:
         """The first waiver in force covering ``found``; nothing counted."""
-        names = self._host_names(found, mode)
+        names, files = self._subject(found, mode)
         for waiver in self.entries:
-            if not self.is_expired(waiver) and waiver.matches(found, names):
+            if not self.is_expired(waiver) and waiver.matches(found, names,
+                                                              files):
                 return waiver
         return None
 
     def apply(self, found: Finding, mode: str) -> Waiver | None:
         """:meth:`lookup`, counting every entry that matches, expired or
         not, for :meth:`expired` and :meth:`stale`."""
-        names = self._host_names(found, mode)
+        names, files = self._subject(found, mode)
         chosen = None
         for index, waiver in enumerate(self.entries):
-            if waiver.matches(found, names):
+            if waiver.matches(found, names, files):
                 self.hits[index] += 1
                 if chosen is None and not self.is_expired(waiver):
                     chosen = waiver
             elif waiver.severity is not None \
-                    and waiver.matches(found, names, any_severity=True):
+                    and waiver.matches(found, names, files,
+                                       any_severity=True):
                 self.outgrown[index] += 1
+            elif self._partly(waiver, found, mode, names, files):
+                self.partial[index] += 1
         return chosen
+
+    @staticmethod
+    def _partly(waiver: Waiver, found: Finding, mode: str,
+                names: Iterable[str], files: tuple[str, ...]) -> bool:
+        """Whether ``waiver``'s ``files`` cover some of the hosts a
+        finding about the whole fleet blames (or the one it points at,
+        when it blames more than it lists), but not all."""
+        if not waiver.files or not about_the_fleet(found, mode):
+            return False
+        some = files or ((found.file,) if found.file else ())
+        return waiver.matches(found, names, some, any_severity=True,
+                              some_files=True)
 
     def expired(self) -> list[tuple[Waiver, int]]:
         """Each expired waiver, with the findings it would have covered."""
@@ -229,13 +280,15 @@ class Waivers:
                 if self.is_expired(w)]
 
     def _unmatched(self) -> list[Waiver]:
-        return [w for w, n, m in zip(self.entries, self.hits, self.outgrown,
-                                     strict=True)
-                if not n and not m and not self.is_expired(w)]
+        return [w for w, n, m, p in zip(self.entries, self.hits,
+                                        self.outgrown, self.partial,
+                                        strict=True)
+                if not (n or m or p) and not self.is_expired(w)]
 
     def stale(self) -> list[Waiver]:
         """The waivers in force that matched nothing, not even a finding
-        now worse than they cover, though their hosts were audited."""
+        now worse than they cover or blaming more hosts than their
+        ``files``, though their hosts were audited."""
         return [w for w in self._unmatched() if not self._names_no_host(w)]
 
     def no_host(self) -> list[Waiver]:
@@ -250,18 +303,28 @@ class Waivers:
                                        strict=True)
                 if m and not self.is_expired(w)]
 
+    def partial_by(self) -> list[tuple[Waiver, int]]:
+        """The waivers in force whose ``files`` cover only some of the
+        hosts findings about the whole fleet blame, with how many such
+        findings (they count)."""
+        return [(w, p) for w, p in zip(self.entries, self.partial,
+                                       strict=True)
+                if p and not self.is_expired(w)]
+
     def where(self, waiver: Waiver) -> str:
         """``FILE:LINE`` of an entry, printable."""
         return '%s:%d' % (redact.printable(self.path), waiver.line)
 
     def notices(self) -> list[str]:
-        """One line per expired, outgrown, stale and no-host waiver, for
-        the reports."""
+        """One line per expired, outgrown, partial, stale and no-host
+        waiver, for the reports."""
         lines = [EXPIRED % (self._named(w) + (w.expires.isoformat(), n))
                  for w, n in self.expired()]
         lines += [OUTGROWN % (self._named(w) + (w.severity.label
                                                 if w.severity else '', m))
                   for w, m in self.outgrown_by()]
+        lines += [PARTIAL % (self._named(w) + (p,))
+                  for w, p in self.partial_by()]
         lines += [STALE % self._named(w) for w in self.stale()]
         lines += [NO_HOST % (self._named(w) + (self.hosts_audited,))
                   for w in self.no_host()]

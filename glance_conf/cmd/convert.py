@@ -41,6 +41,7 @@ from glance_conf.audit import waivers as waivers_mod
 from glance_conf.audit.exception import LoadError
 from glance_conf.audit.exception import PluginLoadError
 from glance_conf.audit.exception import UnknownSeverity
+from glance_conf.audit.finding import MAX_BLAMED
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.report.text import shown
@@ -81,6 +82,9 @@ class Recorded(waivers_mod.Waivers):
 
     def outgrown_by(self) -> list[tuple[waivers_mod.Waiver, int]]:
         return list(self._verdicts['outgrown'])
+
+    def partial_by(self) -> list[tuple[waivers_mod.Waiver, int]]:
+        return list(self._verdicts['partial'])
 
 
 class Malformed(GlanceConfError):
@@ -127,6 +131,11 @@ def _finding(item: Any, where: str) -> Finding:
             isinstance(v, (str, int)) and not isinstance(v, bool)
             for v in evidence.values()):
         raise Malformed('%sevidence has the wrong type' % where)
+    blamed = item.get('blamed') or []
+    if not isinstance(blamed, list) or len(blamed) > MAX_BLAMED \
+            or not all(isinstance(path, str) for path in blamed):
+        raise Malformed('%sblamed is not a list of at most %d files'
+                        % (where, MAX_BLAMED))
     return Finding(
         check_id=_get(item, 'id', str, where),
         severity=_severity(item.get('severity'), where + 'severity'),
@@ -137,7 +146,8 @@ def _finding(item: Any, where: str) -> Finding:
         file=_text_or_none(item, 'file', where), line=line,
         key=_text_or_none(item, 'key', where),
         host=_text_or_none(item, 'host', where),
-        evidence=tuple((str(k), v) for k, v in evidence.items()))
+        evidence=tuple((str(k), v) for k, v in evidence.items()),
+        blamed=tuple(blamed))
 
 
 def _flag(item: dict[str, Any], key: str, where: str) -> bool | None:
@@ -411,6 +421,9 @@ def _waivers(recorded: Any, chosen: dict[str, waivers_mod.Waiver]
 
     verdicts = {'expired': listed('expired', True),
                 'outgrown': listed('outgrown', True),
+                # A report written before this verdict existed has none.
+                'partial': listed('partial', True)
+                if 'partial' in recorded else [],
                 'stale': listed('stale', False),
                 'no_host': listed('no_host', False),
                 'hosts_audited': _get(recorded, 'hosts_audited', int,

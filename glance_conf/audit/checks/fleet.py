@@ -41,6 +41,7 @@ from glance_conf.audit import references as refs
 from glance_conf.audit import source
 from glance_conf.audit.cwe import IMPROPER_INTERACTION_BETWEEN_ENTITIES
 from glance_conf.audit.exception import LoadError
+from glance_conf.audit.finding import MAX_BLAMED
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.posture import CHECK_ID
@@ -55,7 +56,8 @@ from glance_conf.audit.target import AuditedConf
 
 #: Distinct values remembered per setting; more are only counted.
 MAX_VALUES = 20
-#: Hosts named per value in the report; more are only counted.
+#: Hosts named per value in the message; up to ``MAX_BLAMED`` are
+#: kept for the finding's blamed hosts, more are only counted.
 MAX_HOSTS_SHOWN = 5
 #: Groups a fleet may be split into: each keeps its own tallies.
 MAX_GROUPS = 1000
@@ -90,7 +92,7 @@ class _Tally:
                 return
             seen = self.values[value] = _Seen()
         seen.count += 1
-        if len(seen.hosts) < MAX_HOSTS_SHOWN:
+        if len(seen.hosts) < MAX_BLAMED:
             seen.hosts.append(host)
 
     def differs(self) -> bool:
@@ -104,9 +106,10 @@ class _Tally:
 
 
 def _hosts(value: str, seen: _Seen) -> str:
-    more = ', ...' if seen.count > len(seen.hosts) else ''
+    shown = seen.hosts[:MAX_HOSTS_SHOWN]
+    more = ', ...' if seen.count > len(shown) else ''
     return '%s on %d host(s) (%s%s)' % (value, seen.count,
-                                        ', '.join(seen.hosts), more)
+                                        ', '.join(shown), more)
 
 
 class FleetDrift(base.FleetCheck):
@@ -137,7 +140,8 @@ class FleetDrift(base.FleetCheck):
     secure minority is never the outlier. Where no value is safer (the
     cipher strings, an invalid value), the minority is blamed, and when
     every value has as many hosts, each side is. The finding points at a
-    host of the blamed side; its identity is the blamed values.
+    host of the blamed side, and lists every blamed host (up to
+    ``MAX_BLAMED``) for the waivers; its identity is the blamed values.
 
     Fix: bring the blamed hosts to the safer setting, from one template.
     """
@@ -196,8 +200,11 @@ class FleetDrift(base.FleetCheck):
                      key=lambda v: (counts[v], v), default=None)
         outlier = tally.values[rarest].hosts[0] if rarest else \
             ranked[-1][1].hosts[0]
+        # Values only counted (OTHER) have no hosts kept: none is named.
+        sides = [(counts[v], tally.values[v].hosts if v != OTHER else [])
+                 for v in blamed]
         return self.finding(posture.option, message, file=outlier,
-                            key=stable)
+                            key=stable, blamed=sides)
 
 
 # -- groups of hosts that should match ----------------------------------------

@@ -16,8 +16,9 @@ bundles mode: one service undoes another's protection.
 Each check observes nova, cinder and glance-api files (one instance per
 group of hosts) and reports once per group and kind of weakness, naming
 every file involved with its line (:data:`MAX_FILES_NAMED` of each
-kind, the rest counted). Nothing is reported when the protection a
-weaker service would undo is absent.
+kind, the rest counted). The weaker service's files are the finding's
+blamed hosts, which a waiver's ``files`` must each cover. Nothing is
+reported when the protection a weaker service would undo is absent.
 """
 
 from __future__ import annotations
@@ -38,12 +39,13 @@ from glance_conf.audit.checks.transport import _endpoints
 from glance_conf.audit.cwe import CLEARTEXT_TRANSMISSION
 from glance_conf.audit.cwe import IMPROPER_SIGNATURE_VERIFICATION
 from glance_conf.audit.cwe import WRONG_SPHERE
+from glance_conf.audit.finding import MAX_BLAMED
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.services import cinder
 from glance_conf.audit.target import AuditedConf
 
-#: Files named in one finding; more are counted.
+#: Files named in one finding's message; more are counted.
 MAX_FILES_NAMED = 5
 
 
@@ -57,13 +59,18 @@ class _Side:
 
     def add(self, path: str, line: int | None) -> None:
         self.count += 1
-        if len(self.named) < MAX_FILES_NAMED:
+        if len(self.named) < MAX_BLAMED:
             self.named.append((path, line))
+
+    @property
+    def blamed(self) -> tuple[int, list[str]]:
+        """This side as a finding blames it: ``(count, files kept)``."""
+        return self.count, [path for path, _ in self.named]
 
     def __str__(self) -> str:
         shown = [redact.printable('%s:%d' % (p, n) if n else p, 1024)
-                 for p, n in self.named]
-        more = self.count - len(self.named)
+                 for p, n in self.named[:MAX_FILES_NAMED]]
+        more = self.count - len(shown)
         return ', '.join(shown) + (' and %d more' % more if more > 0
                                    else '')
 
@@ -138,7 +145,8 @@ class SignatureBypassThroughVolumes(base.FleetCheck):
             path, line = side.named[0]
             found = self.finding('DEFAULT.verify_glance_signatures', message,
                                  file=path, line=line,
-                                 key='cinder %s' % value)
+                                 key='cinder %s' % value,
+                                 blamed=[side.blamed])
             if value == cinder.DISABLED:
                 found = dataclasses.replace(found, severity=Severity.HIGH)
             yield found
@@ -248,7 +256,7 @@ class TransportWeakerThroughCinder(base.FleetCheck):
                 'cinder (%s) %s: whoever is on that path can write other '
                 'image bytes into a volume, and boot-from-volume boots it.'
                 % (self.nova, side, self.WEAK[kind])),
-                file=path, line=line, key=kind)
+                file=path, line=line, key=kind, blamed=[side.blamed])
 
 
 Trust = tuple[str, str, int | None]
@@ -409,7 +417,7 @@ class LocationsTrustedByConsumers(base.FleetCheck):
                 'location names without reading the image through glance: '
                 '%s.' % (self.EXPOSED[option], option, side,
                          '; '.join(used))),
-                file=path, line=line, key=option)
+                file=path, line=line, key=option, blamed=[side.blamed])
             if option == 'show_multiple_locations':
                 found = dataclasses.replace(found, severity=Severity.HIGH)
             yield found

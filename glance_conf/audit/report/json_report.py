@@ -143,6 +143,8 @@ def _waivers(result: Result, waivers: Waivers) -> dict[str, Any]:
         'no_host': [w.to_dict() for w in waivers.no_host()],
         'outgrown': [dict(w.to_dict(), findings=n)
                      for w, n in waivers.outgrown_by()],
+        'partial': [dict(w.to_dict(), findings=n)
+                    for w, n in waivers.partial_by()],
         # For convert: the day they were judged on, how many hosts
         # the run audited, and every entry (expiry metrics).
         'today': waivers.today.isoformat(),

@@ -20,6 +20,7 @@ from oslo_config import cfg
 import glance_conf
 from glance_conf.audit import base
 from glance_conf.audit import source
+from glance_conf.audit.finding import MAX_BLAMED
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.target import AuditedConf
 
@@ -123,3 +124,20 @@ def test_a_value_check_is_a_declaration(write_conf, text, found):
     results = [f for check in (_Debug(), _Retries())
                for f in check.run(target)]
     assert ['%s %s' % (f.option, f.message) for f in results] == found
+
+
+@pytest.mark.parametrize('sides, expected', [
+    ([(2, ['a', 'b'])], ('a', 'b')),
+    ([(1, ['a']), (2, ['b', 'c'])], ('a', 'b', 'c')),
+    ([(1, ['a']), (1, ['a'])], ('a',)),
+    # A side counted more hosts than it kept: who all is blamed is not
+    # known, and no one is named.
+    ([(1, ['a']), (3, ['b', 'c'])], ()),
+    ([(MAX_BLAMED, ['h%d' % i for i in range(MAX_BLAMED)])],
+     tuple('h%d' % i for i in range(MAX_BLAMED))),
+    ([(MAX_BLAMED, ['h%d' % i for i in range(MAX_BLAMED)]), (1, ['x'])],
+     ()),
+    ([], ()),
+])
+def test_blamed_files_are_all_or_none(sides, expected):
+    assert base.blamed_files(sides) == expected

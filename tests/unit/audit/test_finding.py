@@ -106,3 +106,16 @@ def test_evidence_round_trips_and_stays_out_of_the_fingerprint():
     assert Finding.from_dict(seen.to_dict()) == seen
     assert seen.fingerprint == F.fingerprint
     assert 'evidence' not in F.to_dict()
+
+
+def test_blamed_hosts_round_trip_and_stay_out_of_the_fingerprint():
+    """The hosts a fleet finding blames come and go; the finding stays
+    the same one, and its blamed files survive the spool and JSON (the
+    waivers are looked up again from there)."""
+    blaming = dataclasses.replace(F, file='a.conf',
+                                  blamed=('a.conf', 'b.conf'))
+    assert blaming.to_dict()['blamed'] == ['a.conf', 'b.conf']
+    assert Finding.from_dict(blaming.to_dict()) == blaming
+    assert blaming.fingerprint == dataclasses.replace(
+        blaming, blamed=('a.conf',)).fingerprint
+    assert 'blamed' not in F.to_dict()

@@ -55,10 +55,13 @@ def test_a_waiver_sees_a_finding_as_the_reports_show_it():
                             files=('/etc/nova/nova\\udcff.conf',))
     result = result_mod.Result('fleet', [], waivers=waivers.Waivers(
         'w.yaml', [waiver]))
-    result.add(odd)
+    result.add(dataclasses.replace(odd, host='nova'))
+    # A finding about the whole fleet: its blamed files, escaped too.
+    result.add(dataclasses.replace(odd, blamed=(odd.file,)))
     assert len(result.findings) == 0
-    [kept] = list(result.suppressed)
-    assert kept.file == '/etc/nova/nova\\udcff.conf'
+    kept = list(result.suppressed)
+    assert [f.file for f in kept] == ['/etc/nova/nova\\udcff.conf'] * 2
+    assert kept[1].blamed == ('/etc/nova/nova\\udcff.conf',)
     result.close()
 
 

@@ -178,7 +178,8 @@ def test_what_a_waiver_matches(waiver, found, expected):
     """``id`` exactly; ``option`` by ``group.name`` or by name in any
     group; ``files`` by path, or by file name when the glob has no
     slash."""
-    assert waiver.matches(found, ()) is expected
+    assert waiver.matches(found, (), waivers.files_of(found, 'service')) \
+        is expected
 
 
 @pytest.mark.parametrize('hosts, path, expected', [
@@ -194,7 +195,7 @@ def test_hosts_in_fleet_mode_are_file_names_and_stems(hosts, path,
     host = baseline.host_of(path) if path else None
     found = _finding(file=path)
     names = waivers.fleet_host_names(host, path)
-    assert _waiver(hosts=hosts).matches(found, names) is expected
+    assert _waiver(hosts=hosts).matches(found, names, ()) is expected
 
 
 @pytest.mark.parametrize('hosts, expected', [
@@ -212,11 +213,38 @@ def test_hosts_in_bundles_mode_are_the_bundles_host(hosts, expected):
     found = _finding(file='compute-01:/etc/nova/nova.conf')
     names = waivers.fleet_host_names('compute-01', found.file)
     assert names == ('compute-01',)
-    assert _waiver(hosts=hosts).matches(found, names) is expected
+    assert _waiver(hosts=hosts).matches(found, names, ()) is expected
 
 
 def test_a_finding_about_the_whole_fleet_has_no_host():
     assert waivers.fleet_host_names(None, 'compute-1.conf') == ()
+
+
+LAB = ('site/lab-1.conf', 'site/lab-2.conf')
+
+
+@pytest.mark.parametrize('blamed, expected', [
+    (LAB, True),
+    (LAB + ('site/prod-1.conf',), False),
+    # The check counted more hosts than it kept: it points at a lab host,
+    # but who else is blamed is not known.
+    ((), False),
+])
+def test_files_cover_a_fleet_finding_only_if_they_cover_every_host(
+        blamed, expected):
+    """A fleet finding points at one blamed host; before, a ``files``
+    scope matching that one waived the drift of every other."""
+    found = Finding('GC601', Severity.MEDIUM, 1, 'glance.insecure', 'Drift.',
+                    'Fix it.', LAB[0], None, blamed=blamed)
+    files = waivers.files_of(found, 'fleet')
+    assert files == blamed
+    assert _waiver(check_id='GC601', files=('lab-*',)).matches(
+        found, (), files) is expected
+    # A finding on one host is its own file, in either mode.
+    on_host = Finding('GC101', Severity.HIGH, 1, None, 'Off.', 'Fix it.',
+                      'site/prod-1.conf', host='prod-1')
+    assert waivers.files_of(on_host, 'fleet') == ('site/prod-1.conf',)
+    assert waivers.files_of(found, 'service') == (LAB[0],)
 
 
 def test_hosts_in_service_mode_are_this_machines_names(tmp_path):
@@ -332,6 +360,61 @@ def test_a_waived_finding_is_kept_apart_and_does_not_count(fleet):
     assert ids == [('GC101', 'compute-2.conf'), ('GC301', 'compute-1.conf'),
                    ('GC301', 'compute-2.conf')]
     assert fleet.findings.counts[Severity.HIGH] == 1
+
+
+@pytest.mark.parametrize('weak, waived', [
+    (('lab-1', 'lab-2'), True),
+    (('lab-1', 'prod-1'), False),
+])
+def test_a_files_waiver_on_drift_covers_each_blamed_host(write_conf,
+                                                         tmp_path, weak,
+                                                         waived):
+    """``files: lab-*`` accepts the lab hosts' drift, not a production
+    host's that drifts the same way, although the finding points at a
+    lab host: the waiver is looked up again from the spool, as every
+    writer does."""
+    names = list(weak) + ['safe-%d' % i for i in (1, 2, 3)]
+    paths = [str(write_conf(INSECURE if name in weak else
+                            INSECURE.replace('true', 'false'),
+                            '%s.conf' % name)) for name in names]
+    active = _load(tmp_path, ENTRY.replace('gc101', 'GC601')
+                   + '  files: "lab-*"\n')
+    checks = [c for c in manager.load_checks() if c.id == 'GC601']
+    result = runner.audit_fleet(paths, checks, waivers=active)
+    try:
+        [found] = list(result.suppressed if waived else result.findings)
+        assert found.file == paths[0] and found.host is None
+        assert sorted(found.blamed) == sorted(paths[:2])
+        decision = result.decide(found, waived)
+        assert (decision.waiver is not None) is waived
+        assert decision.state.value == ('waived' if waived else 'open')
+        # Not stale: the drift spread beyond what it accepts, and it says so.
+        assert active.stale() == []
+        assert active.notices() == [] if waived else [
+            'waiver %s:1 (GC601, owner alice) covers only some of the '
+            'hosts that 1 finding(s) about the whole fleet blame, and '
+            'they count: fix the other hosts, or name them in its files'
+            % (tmp_path / 'waivers.yaml')]
+    finally:
+        result.close()
+
+
+def test_a_files_waiver_not_covering_a_fleet_finding_is_stale(write_conf,
+                                                              tmp_path):
+    """Its files cover none of the blamed hosts: stale, as before."""
+    paths = [str(write_conf(INSECURE.replace('true', value), name))
+             for value, name in (('true', 'prod-1.conf'),
+                                 ('false', 'safe-1.conf'),
+                                 ('false', 'safe-2.conf'))]
+    active = _load(tmp_path, ENTRY.replace('gc101', 'GC601')
+                   + '  files: "lab-*"\n')
+    checks = [c for c in manager.load_checks() if c.id == 'GC601']
+    result = runner.audit_fleet(paths, checks, waivers=active)
+    try:
+        assert len(result.findings) == 1
+        assert active.partial_by() == [] and len(active.stale()) == 1
+    finally:
+        result.close()
 
 
 def test_every_high_finding_waived_leaves_no_high(write_conf, tmp_path):

@@ -36,9 +36,12 @@ HOSTS = {
     'db-compute-3': '[glance]\napi_servers = http://glance:9292\n'
                     'insecure = True\n',
     'db-compute-4': '[glance]\napi_servers = https://glance:9292\n',
+    # Drifts with web-compute-1, past the GC601 waiver's files.
+    'web-compute-5': '[glance]\ninsecure = True\n',
 }
 #: A waiver in force, an expired one, a stale one, one naming no host
-#: of the run, and one its findings outgrew: every notice.
+#: of the run, one its findings outgrew, and one covering some of the
+#: hosts a drift blames: every notice.
 WAIVERS = '''\
 - id: GC201
   reason: unsigned images until the CA is up
@@ -60,6 +63,11 @@ WAIVERS = '''\
 - id: GC101
   severity: low
   reason: accepted while low
+  owner: ops@example.org
+  expires: 2099-01-01
+- id: GC601
+  files: web-compute-1.conf
+  reason: one web host may differ
   owner: ops@example.org
   expires: 2099-01-01
 '''
@@ -120,7 +128,7 @@ def test_every_format_converted_is_the_direct_report(fleet):
     assert doc['previous']['fixed'] and doc['baseline']['fixed']
     notices = doc['waivers']
     assert all(notices[k] for k in ('expired', 'stale', 'no_host',
-                                    'outgrown'))
+                                    'outgrown', 'partial'))
     argv = []
     for fmt in FORMATS:
         argv += ['--format', fmt, '--output', str(root / ('again.' + fmt))]
@@ -130,6 +138,21 @@ def test_every_format_converted_is_the_direct_report(fleet):
         direct = (root / ('direct.' + fmt)).read_text()
         again = (root / ('again.' + fmt)).read_text()
         assert _same(again) == _same(direct), fmt
+
+
+def test_a_report_from_before_partial_waivers_converts(fleet, tmp_path):
+    """A JSON report written before the ``partial`` verdict existed
+    recorded none; it converts as such."""
+    root, paths, common = fleet
+    code, out, err = run('--format', 'json', *common, *paths)
+    assert code == 1, err
+    doc = json.loads(out)
+    assert doc['waivers'].pop('partial')
+    code, text, err = run('convert', _write(tmp_path, 'r.json',
+                                            json.dumps(doc)))
+    assert code == 1, err
+    assert 'covers only some of the hosts' not in text
+    assert 'expired on 2001-01-01' in text
 
 
 def test_the_gate_is_the_reports_unless_given(fleet, tmp_path):
@@ -197,6 +220,10 @@ SECRET = 'hunter2-s3cr3t'
     (lambda d: d.update(rendering=[SECRET]), 'rendering has the wrong'),
     (lambda d: d.update(errors=[{'file': 1, 'message': SECRET}]),
      'errors[0].file'),
+    (lambda d: d['findings'][0].update(blamed=SECRET),
+     'findings[0].blamed is not a list'),
+    (lambda d: d['findings'][0].update(blamed=[SECRET] * 101),
+     'findings[0].blamed is not a list of at most 100 files'),
 ])
 def test_a_malformed_report_is_one_line_naming_the_field(tmp_path, change,
                                                           named):

@@ -21,6 +21,7 @@ import glance_conf
 from glance_conf.audit import posture
 from glance_conf.audit.checks import fleet
 from glance_conf.audit.exception import LoadError
+from glance_conf.audit.finding import MAX_BLAMED
 from glance_conf.audit.target import AuditedConf
 from tests.conftest import parse
 
@@ -167,10 +168,44 @@ def test_drift_memory_is_bounded():
         tally.add('value-%d' % i, 'host-%d' % i)
     assert len(tally.values) == fleet.MAX_VALUES
     assert tally.other == 500 - fleet.MAX_VALUES
-    for _ in range(100):
+    for _ in range(200):
         tally.add('value-0', 'again')
-    assert len(tally.values['value-0'].hosts) == fleet.MAX_HOSTS_SHOWN
-    assert tally.values['value-0'].count == 101
+    assert len(tally.values['value-0'].hosts) == MAX_BLAMED
+    assert tally.values['value-0'].count == 201
+
+
+def test_the_finding_lists_every_blamed_host(write_conf):
+    """The message names five; the finding blames all seven weak hosts
+    (the waivers' ``files`` must cover each), never a safe one."""
+    texts = ['[glance]\n'] * 8 + ['[glance]\ndebug = True\n'] * 7
+    found, paths = _drift(write_conf, texts)
+    drift = found['glance.debug']
+    assert drift.blamed == tuple(paths[8:])
+    assert paths[8 + fleet.MAX_HOSTS_SHOWN] not in drift.message
+
+
+def test_a_tie_blames_the_hosts_of_each_side(write_conf):
+    texts = ['[glance]\ntls_ciphers = HIGH\n',
+             '[glance]\ntls_ciphers = LOW\n']
+    found, paths = _drift(write_conf, texts)
+    assert sorted(found['glance.tls_ciphers'].blamed) == sorted(paths)
+
+
+def test_more_blamed_hosts_than_kept_names_none():
+    """A side counted beyond what was kept, or a value only counted:
+    the finding cannot say who all is blamed, and names no one."""
+    check = fleet.FleetDrift()
+    tally = check._tallies[posture.POSTURE[0]]
+    for i in range(3 * MAX_BLAMED):
+        tally.add('safe', 'safe-%d' % i)
+    for i in range(MAX_BLAMED + 1):
+        tally.add('weak', 'weak-%d' % i)
+    [drift] = check.finish()
+    assert drift.blamed == ()
+    del tally.values['weak']
+    tally.other = 1  # one host with a value past MAX_VALUES
+    [drift] = check.finish()
+    assert drift.blamed == ()
 
 
 # -- fingerprints ---------------------------------------------------------

@@ -105,6 +105,28 @@ def test_one_finding_per_weakness_with_bounded_file_lists(tmp_path):
     assert found.message.count('.conf:2') == 2 * trustpath.MAX_FILES_NAMED
     assert 'and 2 more' in found.message and 'and 3 more' in found.message
     assert paths[-1] not in found.message
+    # The weaker side is blamed, every one of its files; nova's are not.
+    assert found.blamed == tuple(paths[7:])
+
+
+@pytest.mark.parametrize('check, files', [
+    (trustpath.SignatureBypassThroughVolumes, [
+        ('nova', '[glance]\nverify_glance_signatures = True\n'),
+        ('cinder', '[DEFAULT]\nverify_glance_signatures = disabled\n')]),
+    (trustpath.TransportWeakerThroughCinder, [('nova', NOVA_TLS),
+                                              ('cinder', CINDER_HTTP)]),
+    (trustpath.LocationsTrustedByConsumers, [('glance-api', GLANCE_LOCATIONS),
+                                             ('cinder', CINDER_RBD)]),
+])
+def test_each_check_blames_the_weaker_service(tmp_path, check, files):
+    """A waiver's ``files`` covers the finding only if it covers these:
+    the service that undoes the other's protection."""
+    [found], paths = _finish(check(), tmp_path, files * 2)
+    weak = files[1][0] if check is not \
+        trustpath.LocationsTrustedByConsumers else 'glance-api'
+    assert found.blamed == tuple(p for p in paths if p.endswith(
+        '-%s.conf' % weak))
+    assert len(found.blamed) == 2
 
 
 @pytest.mark.parametrize('glance, consumer, severity, how', [
