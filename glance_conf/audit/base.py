@@ -165,6 +165,19 @@ class _Described:
                        blamed=blamed_files(blamed))
 
 
+def keep_blamed(kept: list[Any], item: Any, count: int, shown: int
+                ) -> None:
+    """Keep ``item``, the ``count``-th host of one side of a fleet
+    check: each up to ``MAX_BLAMED`` (the finding may list them all),
+    then only the first ``shown`` (its message names them), since a side
+    of more hosts names none in ``blamed``: memory stays that of the
+    message on a large fleet."""
+    if count <= MAX_BLAMED:
+        kept.append(item)
+    elif count == MAX_BLAMED + 1:
+        del kept[shown:]
+
+
 def blamed_files(sides: Iterable[tuple[int, Iterable[str]]]
                  ) -> tuple[str, ...]:
     """The file of every host the ``sides`` blame, each side given as
@@ -252,7 +265,9 @@ class FleetCheck(_Described, abc.ABC):
 
     ``observe`` is called once per host, in order; ``finish`` yields the
     findings once every host has been seen. Implementations must keep
-    memory bounded whatever the number of hosts.
+    memory bounded whatever the number of hosts (:func:`keep_blamed`).
+    A finding names the hosts it blames with ``finding(..., blamed=)``:
+    without them, a waiver's ``files`` never covers it.
     """
 
     @abc.abstractmethod

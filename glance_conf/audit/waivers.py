@@ -42,6 +42,7 @@ from glance_conf import redact
 from glance_conf.audit import source
 from glance_conf.audit.exception import LoadError
 from glance_conf.audit.exception import UnknownSeverity
+from glance_conf.audit.finding import MAX_BLAMED
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
 
@@ -68,11 +69,13 @@ STALE = 'waiver %s (%s, owner %s) matched no finding: stale, remove it'
 #: Said of a waiver in force whose ``hosts`` match no host of the run.
 NO_HOST = ('waiver %s (%s, owner %s) matched no finding: its hosts match '
            'none of the %d host(s) audited; check the names')
-#: Said of a waiver whose ``files`` cover some hosts a finding about the
-#: whole fleet blames, not all.
-PARTIAL = ('waiver %s (%s, owner %s) covers only some of the hosts that '
-           '%d finding(s) about the whole fleet blame, and they count: '
-           'fix the other hosts, or name them in its files')
+#: Said of a waiver whose ``files`` may not cover every host a finding
+#: about the whole fleet blames.
+PARTIAL = ('waiver %s (%s, owner %s) does not cover every host that %d '
+           'finding(s) about the whole fleet blame (its files miss some, '
+           'or a finding blames more than the %d it lists), and they '
+           'count: fix those hosts, name them in its files, or compare '
+           'them in a group of their own')
 #: Said of a waiver whose findings have become worse than it covers.
 OUTGROWN = ('waiver %s (%s, owner %s) covers findings up to %s; %d '
             'finding(s) it would match are now worse, and count')
@@ -98,13 +101,23 @@ class Waiver:
     severity: Severity | None = None
 
     def matches(self, found: Finding, host_names: Iterable[str],
-                files: Iterable[str], any_severity: bool = False,
-                some_files: bool = False) -> bool:
+                files: Iterable[str], any_severity: bool = False) -> bool:
         """Whether this waiver covers ``found``, its date aside (and its
-        ``severity`` too, with ``any_severity``): ``hosts`` must match
-        one of ``host_names``, and ``files`` every one of ``files`` (see
-        :func:`files_of`; one of them, with ``some_files``), of which
-        there must be one."""
+        ``severity`` too, with ``any_severity``): :meth:`scoped`, and
+        ``files`` must match every one of ``files`` (see
+        :func:`files_of`), of which there must be one."""
+        if not self.scoped(found, host_names, any_severity):
+            return False
+        if not self.files:
+            return True
+        covered = [_file_matches(self.files, path) for path in files]
+        return bool(covered) and all(covered)
+
+    def scoped(self, found: Finding, host_names: Iterable[str],
+               any_severity: bool = False) -> bool:
+        """Whether ``found`` is within every scope but ``files``: the
+        check, the severity (unless ``any_severity``), the option, and
+        ``hosts`` matching one of ``host_names``."""
         if found.check_id != self.check_id:
             return False
         if self.severity is not None and found.severity > self.severity \
@@ -113,14 +126,9 @@ class Waiver:
         if self.option is not None and not _same_option(self.option,
                                                         found.option):
             return False
-        if self.hosts and not any(fnmatch.fnmatchcase(name, pattern)
-                                  for pattern in self.hosts
-                                  for name in host_names):
-            return False
-        if not self.files:
-            return True
-        covered = [_file_matches(self.files, path) for path in files]
-        return bool(covered) and (any if some_files else all)(covered)
+        return not self.hosts or any(fnmatch.fnmatchcase(name, pattern)
+                                     for pattern in self.hosts
+                                     for name in host_names)
 
     def to_dict(self) -> dict[str, Any]:
         return {'id': self.check_id, 'option': self.option,
@@ -204,8 +212,8 @@ class Waivers:
         self.hits = [0] * len(self.entries)
         #: Findings each entry would match but for its ``severity``.
         self.outgrown = [0] * len(self.entries)
-        #: Findings about the whole fleet each entry's ``files`` cover
-        #: in part: some of the hosts they blame, not all.
+        #: Findings about the whole fleet each entry would cover but for
+        #: blamed hosts its ``files`` miss, or may miss (:meth:`_partly`).
         self.partial = [0] * len(self.entries)
         #: The names of the hosts audited, for :meth:`no_host`.
         self.host_names: set[str] = set()
@@ -265,14 +273,15 @@ class Waivers:
     @staticmethod
     def _partly(waiver: Waiver, found: Finding, mode: str,
                 names: Iterable[str], files: tuple[str, ...]) -> bool:
-        """Whether ``waiver``'s ``files`` cover some of the hosts a
-        finding about the whole fleet blames (or the one it points at,
-        when it blames more than it lists), but not all."""
-        if not waiver.files or not about_the_fleet(found, mode):
+        """Whether ``waiver`` would cover a finding about the whole fleet
+        but for hosts it blames that ``files`` do not match: some match
+        and others not, or it blames more than it lists, and whether
+        they match is not known."""
+        if not waiver.files or not about_the_fleet(found, mode) \
+                or not waiver.scoped(found, names, any_severity=True):
             return False
-        some = files or ((found.file,) if found.file else ())
-        return waiver.matches(found, names, some, any_severity=True,
-                              some_files=True)
+        return not files or any(_file_matches(waiver.files, path)
+                                for path in files)
 
     def expired(self) -> list[tuple[Waiver, int]]:
         """Each expired waiver, with the findings it would have covered."""
@@ -304,9 +313,9 @@ class Waivers:
                 if m and not self.is_expired(w)]
 
     def partial_by(self) -> list[tuple[Waiver, int]]:
-        """The waivers in force whose ``files`` cover only some of the
-        hosts findings about the whole fleet blame, with how many such
-        findings (they count)."""
+        """The waivers in force that findings about the whole fleet
+        escaped by blaming hosts their ``files`` miss (or may miss), with
+        how many such findings (they count)."""
         return [(w, p) for w, p in zip(self.entries, self.partial,
                                        strict=True)
                 if p and not self.is_expired(w)]
@@ -323,7 +332,7 @@ class Waivers:
         lines += [OUTGROWN % (self._named(w) + (w.severity.label
                                                 if w.severity else '', m))
                   for w, m in self.outgrown_by()]
-        lines += [PARTIAL % (self._named(w) + (p,))
+        lines += [PARTIAL % (self._named(w) + (p, MAX_BLAMED))
                   for w, p in self.partial_by()]
         lines += [STALE % self._named(w) for w in self.stale()]
         lines += [NO_HOST % (self._named(w) + (self.hosts_audited,))

@@ -49,6 +49,7 @@ from glance_conf.audit.result import LoadProblem
 from glance_conf.audit.result import PostureRow
 from glance_conf.audit.result import Rendering
 from glance_conf.audit.result import Result
+from glance_conf.audit.result import Spool
 from glance_conf.cmd import _parser
 from glance_conf.exception import GlanceConfError
 
@@ -131,7 +132,7 @@ def _finding(item: Any, where: str) -> Finding:
             isinstance(v, (str, int)) and not isinstance(v, bool)
             for v in evidence.values()):
         raise Malformed('%sevidence has the wrong type' % where)
-    blamed = item.get('blamed') or []
+    blamed = item.get('blamed', [])
     if not isinstance(blamed, list) or len(blamed) > MAX_BLAMED \
             or not all(isinstance(path, str) for path in blamed):
         raise Malformed('%sblamed is not a list of at most %d files'
@@ -371,8 +372,9 @@ def _read_findings(result: Result, doc: dict[str, Any]) -> _Present:
             present.append((found, _flag(item, 'in_baseline', at),
                             _flag(item, 'new', at)))
             if item.get('waiver') is not None:
-                chosen[found.to_json()] = _waiver(item['waiver'],
-                                                  at + '.waiver')
+                # Keyed as the spool gives it back to Result.decide.
+                chosen[Spool.safe(found).to_json()] = _waiver(
+                    item['waiver'], at + '.waiver')
         result.waivers = _waivers(recorded, chosen)
     return present
 

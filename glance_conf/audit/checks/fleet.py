@@ -41,7 +41,6 @@ from glance_conf.audit import references as refs
 from glance_conf.audit import source
 from glance_conf.audit.cwe import IMPROPER_INTERACTION_BETWEEN_ENTITIES
 from glance_conf.audit.exception import LoadError
-from glance_conf.audit.finding import MAX_BLAMED
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.posture import CHECK_ID
@@ -56,8 +55,8 @@ from glance_conf.audit.target import AuditedConf
 
 #: Distinct values remembered per setting; more are only counted.
 MAX_VALUES = 20
-#: Hosts named per value in the message; up to ``MAX_BLAMED`` are
-#: kept for the finding's blamed hosts, more are only counted.
+#: Hosts named per value in the message; up to ``MAX_BLAMED`` are kept
+#: for the finding's blamed hosts while a value has no more.
 MAX_HOSTS_SHOWN = 5
 #: Groups a fleet may be split into: each keeps its own tallies.
 MAX_GROUPS = 1000
@@ -92,8 +91,7 @@ class _Tally:
                 return
             seen = self.values[value] = _Seen()
         seen.count += 1
-        if len(seen.hosts) < MAX_BLAMED:
-            seen.hosts.append(host)
+        base.keep_blamed(seen.hosts, host, seen.count, MAX_HOSTS_SHOWN)
 
     def differs(self) -> bool:
         return len(self.values) + (1 if self.other else 0) > 1
@@ -200,9 +198,11 @@ class FleetDrift(base.FleetCheck):
                      key=lambda v: (counts[v], v), default=None)
         outlier = tally.values[rarest].hosts[0] if rarest else \
             ranked[-1][1].hosts[0]
-        # Values only counted (OTHER) have no hosts kept: none is named.
-        sides = [(counts[v], tally.values[v].hosts if v != OTHER else [])
-                 for v in blamed]
+        # Values only counted (OTHER) have no hosts kept, and merged into
+        # one count they may hide a tie or a minority: then who all is
+        # blamed is not known, and no one is named.
+        sides = [(counts[v], tally.values[v].hosts) for v in blamed
+                 if v != OTHER] + [(tally.other, [])]
         return self.finding(posture.option, message, file=outlier,
                             key=stable, blamed=sides)
 

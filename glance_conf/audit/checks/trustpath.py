@@ -39,7 +39,6 @@ from glance_conf.audit.checks.transport import _endpoints
 from glance_conf.audit.cwe import CLEARTEXT_TRANSMISSION
 from glance_conf.audit.cwe import IMPROPER_SIGNATURE_VERIFICATION
 from glance_conf.audit.cwe import WRONG_SPHERE
-from glance_conf.audit.finding import MAX_BLAMED
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
 from glance_conf.audit.services import cinder
@@ -59,8 +58,8 @@ class _Side:
 
     def add(self, path: str, line: int | None) -> None:
         self.count += 1
-        if len(self.named) < MAX_BLAMED:
-            self.named.append((path, line))
+        base.keep_blamed(self.named, (path, line), self.count,
+                         MAX_FILES_NAMED)
 
     @property
     def blamed(self) -> tuple[int, list[str]]:

@@ -141,3 +141,15 @@ def test_a_value_check_is_a_declaration(write_conf, text, found):
 ])
 def test_blamed_files_are_all_or_none(sides, expected):
     assert base.blamed_files(sides) == expected
+
+
+def test_a_side_keeps_every_host_while_it_can_name_them_all():
+    kept: list[str] = []
+    for count in range(1, MAX_BLAMED + 1):
+        base.keep_blamed(kept, 'h%d' % count, count, 5)
+    assert len(kept) == MAX_BLAMED
+    assert base.blamed_files([(MAX_BLAMED, kept)]) == tuple(kept)
+    for count in range(MAX_BLAMED + 1, MAX_BLAMED + 50):
+        base.keep_blamed(kept, 'h%d' % count, count, 5)
+    assert kept == ['h1', 'h2', 'h3', 'h4', 'h5']
+    assert base.blamed_files([(MAX_BLAMED + 49, kept)]) == ()

@@ -390,13 +390,35 @@ def test_a_files_waiver_on_drift_covers_each_blamed_host(write_conf,
         assert decision.state.value == ('waived' if waived else 'open')
         # Not stale: the drift spread beyond what it accepts, and it says so.
         assert active.stale() == []
-        assert active.notices() == [] if waived else [
-            'waiver %s:1 (GC601, owner alice) covers only some of the '
-            'hosts that 1 finding(s) about the whole fleet blame, and '
-            'they count: fix the other hosts, or name them in its files'
-            % (tmp_path / 'waivers.yaml')]
+        assert active.notices() == ([] if waived else [
+            'waiver %s:1 (GC601, owner alice) does not cover every host '
+            'that 1 finding(s) about the whole fleet blame (its files miss '
+            'some, or a finding blames more than the 100 it lists), and '
+            'they count: fix those hosts, name them in its files, or '
+            'compare them in a group of their own'
+            % (tmp_path / 'waivers.yaml')])
     finally:
         result.close()
+
+
+def test_a_fleet_finding_that_lists_no_one_is_partial_not_stale():
+    """It blames more hosts than it lists: whether a ``files`` scope
+    covers them is not known, so the waiver neither applies nor is
+    called stale ("remove it" would be wrong advice)."""
+    found = Finding('GC601', Severity.MEDIUM, 1, 'glance.insecure', 'Drift.',
+                    'Fix it.', 'site/lab-1.conf', None)
+    active = waivers.Waivers('w.yaml', [
+        _waiver(check_id='GC601', files=('lab-*',), line=1),
+        _waiver(check_id='GC601', files=('lab-*',), option='debug',
+                line=5)], TODAY)
+    assert active.apply(found, 'fleet') is None
+    assert [(w.line, n) for w, n in active.partial_by()] == [(1, 1)]
+    assert [w.line for w in active.stale()] == [5]
+    # On one host, in either mode, a file is a file: no partial.
+    other = waivers.Waivers('w.yaml', [_waiver(check_id='GC601',
+                                               files=('prod-*',))], TODAY)
+    assert other.apply(found, 'service') is None
+    assert other.partial_by() == [] and len(other.stale()) == 1
 
 
 def test_a_files_waiver_not_covering_a_fleet_finding_is_stale(write_conf,

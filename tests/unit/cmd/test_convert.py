@@ -151,8 +151,28 @@ def test_a_report_from_before_partial_waivers_converts(fleet, tmp_path):
     code, text, err = run('convert', _write(tmp_path, 'r.json',
                                             json.dumps(doc)))
     assert code == 1, err
-    assert 'covers only some of the hosts' not in text
+    assert 'does not cover every host' not in text
     assert 'expired on 2001-01-01' in text
+
+
+def test_a_waived_finding_keeps_its_waiver_whatever_its_file(fleet,
+                                                              tmp_path):
+    """A report's file name that UTF-8 cannot carry (a lone surrogate,
+    written as an escape by hand) is made safe as the spool keeps it;
+    the waiver that took the finding is found again all the same."""
+    root, paths, common = fleet
+    code, out, err = run('--format', 'json', *common, *paths)
+    assert code == 1, err
+    doc = json.loads(out)
+    doc['suppressed'][0]['file'] = 'web-\ud800.conf'
+    doc['suppressed'][0]['blamed'] = ['web-\ud800.conf']
+    code, again, err = run('convert', '--format', 'json', _write(
+        tmp_path, 'r.json', json.dumps(doc)))
+    assert code == 1, err
+    [kept] = [f for f in json.loads(again)['suppressed']
+              if f['file'] == 'web-\\ud800.conf']
+    assert kept['blamed'] == ['web-\\ud800.conf']
+    assert kept['waiver'] == doc['suppressed'][0]['waiver']
 
 
 def test_the_gate_is_the_reports_unless_given(fleet, tmp_path):
@@ -221,6 +241,8 @@ SECRET = 'hunter2-s3cr3t'
     (lambda d: d.update(errors=[{'file': 1, 'message': SECRET}]),
      'errors[0].file'),
     (lambda d: d['findings'][0].update(blamed=SECRET),
+     'findings[0].blamed is not a list'),
+    (lambda d: d['findings'][0].update(blamed={}),
      'findings[0].blamed is not a list'),
     (lambda d: d['findings'][0].update(blamed=[SECRET] * 101),
      'findings[0].blamed is not a list of at most 100 files'),

@@ -168,10 +168,15 @@ def test_drift_memory_is_bounded():
         tally.add('value-%d' % i, 'host-%d' % i)
     assert len(tally.values) == fleet.MAX_VALUES
     assert tally.other == 500 - fleet.MAX_VALUES
-    for _ in range(200):
+    for _ in range(MAX_BLAMED - 1):
         tally.add('value-0', 'again')
     assert len(tally.values['value-0'].hosts) == MAX_BLAMED
-    assert tally.values['value-0'].count == 201
+    # One more, and the value can name no one as blamed: it keeps only
+    # the hosts its message names.
+    for _ in range(100):
+        tally.add('value-0', 'again')
+    assert len(tally.values['value-0'].hosts) == fleet.MAX_HOSTS_SHOWN
+    assert tally.values['value-0'].count == MAX_BLAMED + 100
 
 
 def test_the_finding_lists_every_blamed_host(write_conf):
@@ -206,6 +211,19 @@ def test_more_blamed_hosts_than_kept_names_none():
     tally.other = 1  # one host with a value past MAX_VALUES
     [drift] = check.finish()
     assert drift.blamed == ()
+
+
+def test_values_only_counted_leave_no_one_named():
+    """Values past MAX_VALUES are one count: thirty production hosts
+    with thirty cipher strings look like a majority, and only the two
+    lab hosts would be blamed. Who all is blamed is not known."""
+    check = fleet.FleetDrift()
+    tally = check._tallies[posture.POSTURE[0]]
+    tally.add('a', 'lab-1.conf')
+    tally.add('a', 'lab-2.conf')
+    tally.other = 30
+    [drift] = check.finish()
+    assert 'lab-1.conf' in drift.message and drift.blamed == ()
 
 
 # -- fingerprints ---------------------------------------------------------
