@@ -99,6 +99,13 @@ def artifact_location(path: str, bundles: bool) -> dict[str, Any] | None:
     return {'uri': pathlib.PurePosixPath(absolute).as_uri()}
 
 
+def directory_uri(path: str) -> str:
+    """A directory's ``file:`` URI, ending in one ``/`` as SARIF wants
+    of a base (``file:///`` for the root, not ``file:////``)."""
+    uri = pathlib.PurePosixPath(path).as_uri()
+    return uri if uri.endswith('/') else uri + '/'
+
+
 def _rule(check: Any, docs_url: str | None) -> dict[str, Any]:
     found = helptext.with_fix(check.doc(), check.remediation)
     rule = {
@@ -267,7 +274,7 @@ def render(result: Result, out: TextIO) -> None:
                         rendering.sarif_min_severity.label)}})
     if not result.bundles:
         run['originalUriBaseIds'] = {SRCROOT: {
-            'uri': pathlib.PurePosixPath(os.getcwd()).as_uri() + '/'}}
+            'uri': directory_uri(os.getcwd())}}
     if result.comparison is not None:
         # Fixed findings are not results (GitHub would show them as
         # alerts); they are counted here.

@@ -21,6 +21,7 @@ import gzip
 import io
 import json
 import re
+import urllib.parse
 
 import jsonschema
 import pytest
@@ -215,6 +216,37 @@ def test_files_under_the_working_directory_are_relative(tmp_path,
     assert outside == {'uri': 'file:///elsewhere/nova.conf'}
     assert run['originalUriBaseIds']['%SRCROOT%']['uri'] == \
         tmp_path.as_uri() + '/'
+
+
+def test_run_from_the_root_the_base_is_the_root(monkeypatch):
+    """``file:///``, not ``file:////``: a base ends in one slash, and
+    a file's path is relative to it."""
+    monkeypatch.chdir('/')
+    [check] = [c for c in manager.load_checks() if c.id == 'GC101']
+    res = result_mod.Result('service', [check])
+    res.findings.add(check().finding('glance.insecure', 'Off.',
+                                     '/etc/nova/nova.conf', 3))
+    try:
+        run = _render(res)['runs'][0]
+    finally:
+        res.close()
+    base = run['originalUriBaseIds']['%SRCROOT%']['uri']
+    assert base == 'file:///'
+    location = run['results'][0]['locations'][0]['physicalLocation'][
+        'artifactLocation']
+    assert location == {'uri': 'etc/nova/nova.conf',
+                        'uriBaseId': '%SRCROOT%'}
+    assert urllib.parse.urljoin(base, location['uri']) == \
+        'file:///etc/nova/nova.conf'
+
+
+@pytest.mark.parametrize('path, uri', [
+    ('/', 'file:///'),
+    ('/srv/repo', 'file:///srv/repo/'),
+    ('/srv/a dir', 'file:///srv/a%20dir/'),
+])
+def test_a_directorys_uri_ends_in_one_slash(path, uri):
+    assert sarif.directory_uri(path) == uri
 
 
 def test_a_bundles_file_is_no_file_of_the_repository():
