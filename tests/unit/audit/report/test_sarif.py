@@ -197,19 +197,25 @@ def test_results_in_one_file_never_share_githubs_line_hash(result):
     assert len(set(hashes)) == len(results) == 3
 
 
+def _run_of(*paths):
+    """The SARIF run of a service audit with a GC101 finding in each of
+    ``paths``."""
+    [check] = [c for c in manager.load_checks() if c.id == 'GC101']
+    res = result_mod.Result('service', [check])
+    for path in paths:
+        res.findings.add(check().finding('glance.insecure', 'Off.', path,
+                                         3))
+    try:
+        return _render(res)['runs'][0]
+    finally:
+        res.close()
+
+
 def test_files_under_the_working_directory_are_relative(tmp_path,
                                                         monkeypatch):
     monkeypatch.chdir(tmp_path)
-    [check] = [c for c in manager.load_checks() if c.id == 'GC101']
-    res = result_mod.Result('service', [check])
-    res.findings.add(check().finding('glance.insecure', 'Off.',
-                                     str(tmp_path / 'etc' / 'nova.conf'), 3))
-    res.findings.add(check().finding('glance.insecure', 'Off.',
-                                     '/elsewhere/nova.conf', 3))
-    try:
-        run = _render(res)['runs'][0]
-    finally:
-        res.close()
+    run = _run_of(str(tmp_path / 'etc' / 'nova.conf'),
+                  '/elsewhere/nova.conf')
     inside, outside = [r['locations'][0]['physicalLocation'][
         'artifactLocation'] for r in run['results']]
     assert inside == {'uri': 'etc/nova.conf', 'uriBaseId': '%SRCROOT%'}
@@ -222,14 +228,7 @@ def test_run_from_the_root_the_base_is_the_root(monkeypatch):
     """``file:///``, not ``file:////``: a base ends in one slash, and
     a file's path is relative to it."""
     monkeypatch.chdir('/')
-    [check] = [c for c in manager.load_checks() if c.id == 'GC101']
-    res = result_mod.Result('service', [check])
-    res.findings.add(check().finding('glance.insecure', 'Off.',
-                                     '/etc/nova/nova.conf', 3))
-    try:
-        run = _render(res)['runs'][0]
-    finally:
-        res.close()
+    run = _run_of('/etc/nova/nova.conf')
     base = run['originalUriBaseIds']['%SRCROOT%']['uri']
     assert base == 'file:///'
     location = run['results'][0]['locations'][0]['physicalLocation'][
