@@ -194,16 +194,16 @@ def load(path: str) -> Baseline:
 
 
 def shared_hosts(paths: Iterable[str]) -> list[str]:
-    """Host names (see :func:`host_of`) that several fleet files share:
-    their findings would share fingerprints."""
-    seen: set[str] = set()
-    shared: list[str] = []
+    """Host names (see :func:`host_of`) that several fleet files share
+    (one file named twice is still one): their findings would share
+    fingerprints."""
+    seen: dict[str, str] = {}
+    shared: dict[str, None] = {}
     for path in paths:
         host = host_of(path)
-        if host in seen and host not in shared:
-            shared.append(host)
-        seen.add(host)
-    return shared
+        if seen.setdefault(host, path) != path:
+            shared[host] = None
+    return list(shared)
 
 
 def host_of(path: str) -> str:

@@ -73,6 +73,12 @@ LOG = logging.getLogger(__name__)
 #: Told each warning of a run, one line (without ``warning:``).
 Warn = Callable[[str], object]
 
+#: Said of a fleet whose files do not name their hosts apart.
+SHARED_HOSTS = ('%d host name(s) shared by several files, such as %s: '
+                'their findings share a host and fingerprints (baselines, '
+                'SARIF alerts, metrics, waivers\' hosts); name each file '
+                'after its host')
+
 
 @dataclasses.dataclass(frozen=True)
 class Request:
@@ -215,13 +221,21 @@ def _load(request: Request, warn: Warn) -> _Loaded:
                            % shown(clash))
     loaded.known = _earlier('--baseline', request.baseline)
     loaded.previous = _earlier('--previous', request.previous)
-    if loaded.known is not None:
-        shared = baseline_mod.shared_hosts(list(request.files))
-        if shared:
-            warn('%d host name(s) shared by several files, such as %s: '
-                 'their findings share fingerprints; name each file after '
-                 'its host' % (len(shared), shown(shared[0])))
+    shared = baseline_mod.shared_hosts(request.files) \
+        if _hosts_matter(request) else []
+    if shared:
+        warn(SHARED_HOSTS % (len(shared), shown(shared[0])))
     return loaded
+
+
+def _hosts_matter(request: Request) -> bool:
+    """Whether a fleet's host names enter what the run decides or
+    writes beyond the text report: fingerprints (``--baseline``,
+    ``--previous``, SARIF, JSON), waivers' ``hosts``, metrics' and the
+    HTML page's hosts. ``fleet/*/nova.conf`` makes every host ``nova``;
+    a text-only run (the pre-commit hook's) names files, not hosts."""
+    return bool(request.baseline or request.previous or request.waivers) \
+        or any(fmt != 'text' for fmt, _ in request.reports)
 
 
 def _refuse_malformed(request: Request) -> None:

@@ -266,5 +266,7 @@ def test_shared_host_names_are_warned_about(tmp_path) -> None:
     _run(*paths, '--format', 'json', '--output', str(baseline))
     _, _, err = _run(*paths, '--baseline', str(baseline))
     assert err == ('glance-conf-audit: warning: 1 host name(s) shared by '
-                   'several files, such as nova: their findings share '
-                   'fingerprints; name each file after its host\n')
+                   'several files, such as nova: their findings share a '
+                   'host and fingerprints (baselines, SARIF alerts, '
+                   'metrics, waivers\' hosts); name each file after its '
+                   'host\n')

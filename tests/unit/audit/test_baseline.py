@@ -122,6 +122,8 @@ def test_shared_hosts_are_named_once():
     assert baseline.shared_hosts(['a/nova.conf', 'b/nova.conf',
                                   'c/nova.conf', 'x.conf']) == ['nova']
     assert baseline.shared_hosts(['a.conf', 'b.conf']) == []
+    # One file named twice is one host, not two sharing a name.
+    assert baseline.shared_hosts(['a/nova.conf', 'a/nova.conf']) == []
 
 
 def test_a_waived_finding_is_still_there_not_fixed():

@@ -150,13 +150,28 @@ def test_warnings_go_to_the_caller(tmp_path):
     report = str(tmp_path / 'base.json')
     assert cli.run([paths[0], '--format', 'json', '--output', report],
                    io.StringIO(), io.StringIO()) == 1
+    # Said with a baseline, and without one when a report gives hosts.
+    for asked in (Request(files=tuple(paths), baseline=report),
+                  Request(files=tuple(paths), reports=(('json', None),))):
+        told = []
+        execute(asked, warn=told.append).close()
+        assert told == ['1 host name(s) shared by several files, such as '
+                        'compute: their findings share a host and '
+                        'fingerprints (baselines, SARIF alerts, metrics, '
+                        'waivers\' hosts); name each file after its host']
     told = []
-    result = execute(Request(files=tuple(paths), baseline=report),
-                     warn=told.append)
-    result.close()
-    assert told == ['1 host name(s) shared by several files, such as '
-                    'compute: their findings share fingerprints; name each '
-                    'file after its host']
+    execute(Request(files=(paths[0],)), warn=told.append).close()
+    assert told == []
+    # The text report names files, not hosts: nothing to say.
+    execute(Request(files=tuple(paths)), warn=told.append).close()
+    assert told == []
+    execute(Request(files=tuple(paths), reports=(('sarif', None),)),
+            warn=told.append).close()
+    assert len(told) == 1
+    # Nor is one file named twice two hosts sharing a name.
+    execute(Request(files=(paths[0], paths[0]), reports=(('json', None),)),
+            warn=told.append).close()
+    assert len(told) == 1
 
 
 def test_bundles_and_observers(tmp_path):
