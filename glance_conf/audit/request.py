@@ -222,19 +222,21 @@ def _load(request: Request, warn: Warn) -> _Loaded:
     loaded.known = _earlier('--baseline', request.baseline)
     loaded.previous = _earlier('--previous', request.previous)
     shared = baseline_mod.shared_hosts(request.files) \
-        if _hosts_matter(request) else []
+        if _hosts_matter(request, loaded.waivers) else []
     if shared:
         warn(SHARED_HOSTS % (len(shared), shown(shared[0])))
     return loaded
 
 
-def _hosts_matter(request: Request) -> bool:
+def _hosts_matter(request: Request,
+                  waivers: waivers_mod.Waivers | None) -> bool:
     """Whether a fleet's host names enter what the run decides or
     writes beyond the text report: fingerprints (``--baseline``,
-    ``--previous``, SARIF, JSON), waivers' ``hosts``, metrics' and the
-    HTML page's hosts. ``fleet/*/nova.conf`` makes every host ``nova``;
-    a text-only run (the pre-commit hook's) names files, not hosts."""
-    return bool(request.baseline or request.previous or request.waivers) \
+    ``--previous``, SARIF, JSON), waivers scoped by ``hosts``, metrics'
+    and the HTML page's hosts. ``fleet/*/nova.conf`` makes every host
+    ``nova``; a text-only run (the pre-commit hook's) names files."""
+    scoped = waivers is not None and any(w.hosts for w in waivers.entries)
+    return bool(request.baseline or request.previous or scoped) \
         or any(fmt != 'text' for fmt, _ in request.reports)
 
 

@@ -168,6 +168,15 @@ def test_warnings_go_to_the_caller(tmp_path):
     execute(Request(files=tuple(paths), reports=(('sarif', None),)),
             warn=told.append).close()
     assert len(told) == 1
+    # Waivers: only those scoped by hosts care who is who.
+    for scope, said in (('', 0), ('  hosts: compute\n', 1)):
+        told = []
+        waiver = tmp_path / 'w.yaml'
+        waiver.write_text('- id: GC101\n  reason: r\n  owner: o\n'
+                          '  expires: 2999-01-01\n' + scope)
+        execute(Request(files=tuple(paths), waivers=str(waiver)),
+                warn=told.append).close()
+        assert len(told) == said
     # Nor is one file named twice two hosts sharing a name.
     execute(Request(files=(paths[0], paths[0]), reports=(('json', None),)),
             warn=told.append).close()
