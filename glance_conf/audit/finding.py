@@ -148,3 +148,10 @@ class Finding:
 
     def to_json(self) -> str:
         return _SORTED(self.to_dict())
+
+
+def about_the_fleet(found: Finding, mode: str) -> bool:
+    """Whether ``found`` is about the whole fleet (GC601, GC610-GC612)
+    rather than one host: in a fleet run, every other finding has its
+    host. The waivers and the metrics' ``host`` label both ask."""
+    return mode == 'fleet' and found.host is None

@@ -45,6 +45,7 @@ from glance_conf.audit.exception import UnknownSeverity
 from glance_conf.audit.finding import MAX_BLAMED
 from glance_conf.audit.finding import Finding
 from glance_conf.audit.finding import Severity
+from glance_conf.audit.finding import about_the_fleet
 
 #: The fields an entry must have.
 REQUIRED = ('id', 'reason', 'owner', 'expires')
@@ -179,12 +180,6 @@ def fleet_host_names(host: str | None, path: str | None
     if os.path.splitext(name)[0] == host:
         return (host, name)
     return (host,)
-
-
-def about_the_fleet(found: Finding, mode: str) -> bool:
-    """Whether ``found`` is about the whole fleet (GC601, GC610-GC612):
-    in a fleet run, every other finding is on a host."""
-    return mode == 'fleet' and found.host is None
 
 
 def files_of(found: Finding, mode: str) -> tuple[str, ...]:

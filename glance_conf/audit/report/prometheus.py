@@ -49,6 +49,7 @@ from glance_conf import redact
 from glance_conf.audit import identity
 from glance_conf.audit import posture
 from glance_conf.audit.finding import Finding
+from glance_conf.audit.finding import about_the_fleet
 from glance_conf.audit.report.text import shown
 from glance_conf.audit.result import State
 
@@ -211,10 +212,10 @@ def host_label(result: Result, found: Finding) -> str | None:
     service mode, or a marker for the service's config as a whole;
     ``None`` for a finding about the fleet as a whole, which no host
     holds."""
+    if about_the_fleet(found, result.mode):
+        return None
     if found.host is not None:
         return shown(found.host)
-    if result.mode == 'fleet':
-        return None
     return shown(found.file) if found.file else SERVICE_HOST
 
 
